@@ -1,0 +1,8 @@
+namespace Chorus.Messages;
+
+/// <summary>
+/// The aggregator's answer to <see cref="JoinRequest"/>. <paramref name="NextSeq"/> is the first batch
+/// sequence number the aggregator does not have yet from this node incarnation (1 when it has none), so the
+/// node resends from there. <paramref name="AggregatorIncarnation"/> changes when the aggregator restarts.
+/// </summary>
+public sealed record JoinAccepted(long AggregatorIncarnation, long NextSeq) : IChorusMessage;

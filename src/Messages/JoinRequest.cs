@@ -1,0 +1,8 @@
+namespace Chorus.Messages;
+
+/// <summary>
+/// A node asks the aggregator to take its output. Sent again after every loss of contact; joining twice is
+/// harmless. <paramref name="Incarnation"/> is random per node start, so a restarted node's sequence numbers
+/// are never mistaken for duplicates of its previous run.
+/// </summary>
+public sealed record JoinRequest(string Node, long Incarnation) : IChorusMessage;

@@ -1,0 +1,14 @@
+namespace Chorus.Messages;
+
+/// <summary>
+/// Records from one node, in the node's order. <paramref name="Seq"/> numbers batches per node incarnation
+/// from 1 without gaps: the aggregator accepts only the next one, acknowledges it, and drops repeats.
+/// <paramref name="Watermark"/> is the node's clock when the batch was cut: every record the node reads
+/// later carries a later timestamp, which lets the aggregator release lines before the reorder window ends.
+/// </summary>
+public sealed record LineBatch(
+    string Node,
+    long Incarnation,
+    long Seq,
+    DateTime Watermark,
+    IReadOnlyList<NodeRecord> Records) : IChorusMessage;

@@ -1,0 +1,47 @@
+namespace Chorus.Messages;
+
+/// <summary>
+/// One entry of a node's ordered output: a line, or an event about a process. Lines and events travel in
+/// the same sequence so that "started" always precedes a process's first line and "exited" follows its last.
+/// A struct, so a batch of thousands of lines is one array, and <see cref="Text"/> is a slice of a shared
+/// buffer: the hot path allocates per batch, not per line.
+/// </summary>
+/// <param name="Kind">What this record reports.</param>
+/// <param name="Process">The process name from the Procfile; null for node-wide events.</param>
+/// <param name="Stream">The pipe a line came from; meaningless for events.</param>
+/// <param name="Seq">Per-process line number, from 1, shared by stdout and stderr; 0 for events.</param>
+/// <param name="Timestamp">UTC time the node took the line in (its own clock).</param>
+/// <param name="Text">UTF-8 bytes of the line, without the line ending; always valid UTF-8.</param>
+/// <param name="Continued">The line was longer than the limit: this piece is followed by the rest.</param>
+/// <param name="Pid">Process id, for <see cref="RecordKind.Started"/>.</param>
+/// <param name="ExitCode">Exit code, for <see cref="RecordKind.Exited"/> when the process exited by itself.</param>
+/// <param name="Signal">Signal number, for <see cref="RecordKind.Exited"/> when a signal ended the process.</param>
+/// <param name="Count">How many lines are missing, for <see cref="RecordKind.Gap"/>.</param>
+/// <param name="Reason">Why lines are missing, for <see cref="RecordKind.Gap"/>.</param>
+public readonly record struct NodeRecord(
+    RecordKind Kind,
+    string? Process,
+    OutputStream Stream,
+    long Seq,
+    DateTime Timestamp,
+    ReadOnlyMemory<byte> Text,
+    bool Continued = false,
+    int Pid = 0,
+    int? ExitCode = null,
+    int? Signal = null,
+    long Count = 0,
+    string? Reason = null)
+{
+    public static NodeRecord Line(string process, OutputStream stream, long seq, DateTime timestamp,
+        ReadOnlyMemory<byte> text, bool continued) =>
+        new(RecordKind.Line, process, stream, seq, timestamp, text, continued);
+
+    public static NodeRecord Started(string process, int pid, DateTime timestamp) =>
+        new(RecordKind.Started, process, OutputStream.Stdout, 0, timestamp, default, Pid: pid);
+
+    public static NodeRecord Exited(string process, int? exitCode, int? signal, DateTime timestamp) =>
+        new(RecordKind.Exited, process, OutputStream.Stdout, 0, timestamp, default, ExitCode: exitCode, Signal: signal);
+
+    public static NodeRecord Gap(string? process, long count, string reason, DateTime timestamp) =>
+        new(RecordKind.Gap, process, OutputStream.Stdout, 0, timestamp, default, Count: count, Reason: reason);
+}
