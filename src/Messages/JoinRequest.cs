@@ -3,6 +3,7 @@ namespace Chorus.Messages;
 /// <summary>
 /// A node asks the aggregator to take its output. Sent again after every loss of contact; joining twice is
 /// harmless. <paramref name="Incarnation"/> is random per node start, so a restarted node's sequence numbers
-/// are never mistaken for duplicates of its previous run.
+/// are never mistaken for duplicates of its previous run. <paramref name="FirstSeq"/> is the oldest batch
+/// the node still holds: an aggregator that does not know this incarnation starts accepting there.
 /// </summary>
-public sealed record JoinRequest(string Node, long Incarnation) : IChorusMessage;
+public sealed record JoinRequest(string Node, long Incarnation, long FirstSeq) : IChorusMessage;

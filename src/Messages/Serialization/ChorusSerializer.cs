@@ -44,8 +44,8 @@ public sealed class ChorusSerializer(ExtendedActorSystem system) : SerializerWit
             {
                 case LineBatch b: LineBatchFormat.Write(writer, b); break;
                 case BatchAck a: writer.Write(a.Incarnation); writer.Write7BitEncodedInt64(a.UpToSeq); break;
-                case Heartbeat h: writer.Write(h.Node); writer.Write(h.Incarnation); writer.Write(h.Watermark.Ticks); break;
-                case JoinRequest j: writer.Write(j.Node); writer.Write(j.Incarnation); break;
+                case Heartbeat h: writer.Write(h.Node); writer.Write(h.Incarnation); writer.Write7BitEncodedInt64(h.LastBatchSeq); writer.Write(h.Watermark.Ticks); break;
+                case JoinRequest j: writer.Write(j.Node); writer.Write(j.Incarnation); writer.Write7BitEncodedInt64(j.FirstSeq); break;
                 case JoinAccepted a: writer.Write(a.AggregatorIncarnation); writer.Write7BitEncodedInt64(a.NextSeq); break;
                 case NodeLeaving l: writer.Write(l.Node); writer.Write(l.Incarnation); break;
                 default: throw new SerializationException($"ChorusSerializer cannot serialize {obj.GetType()}: it is not a Chorus wire message.");
@@ -63,8 +63,8 @@ public sealed class ChorusSerializer(ExtendedActorSystem system) : SerializerWit
             {
                 LineBatchManifest => LineBatchFormat.Read(reader, bytes),
                 BatchAckManifest => new BatchAck(reader.ReadInt64(), reader.Read7BitEncodedInt64()),
-                HeartbeatManifest => new Heartbeat(reader.ReadString(), reader.ReadInt64(), WireTime.Read(reader)),
-                JoinRequestManifest => new JoinRequest(reader.ReadString(), reader.ReadInt64()),
+                HeartbeatManifest => new Heartbeat(reader.ReadString(), reader.ReadInt64(), reader.Read7BitEncodedInt64(), WireTime.Read(reader)),
+                JoinRequestManifest => new JoinRequest(reader.ReadString(), reader.ReadInt64(), reader.Read7BitEncodedInt64()),
                 JoinAcceptedManifest => new JoinAccepted(reader.ReadInt64(), reader.Read7BitEncodedInt64()),
                 NodeLeavingManifest => new NodeLeaving(reader.ReadString(), reader.ReadInt64()),
                 _ => throw new SerializationException($"Unknown Chorus message manifest \"{manifest}\": the peer runs an incompatible Chorus version."),

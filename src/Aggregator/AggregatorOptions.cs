@@ -1,0 +1,76 @@
+using System.CommandLine;
+using Chorus.Hosting;
+using Chorus.Node.Procfile;
+
+namespace Chorus.Aggregator;
+
+/// <summary>
+/// chorus-aggregator's command line. Flags become HOCON overrides on top of hocon/aggregator.conf, where
+/// the defaults live; every mistake becomes a <see cref="UsageException"/> that says how to fix it.
+/// </summary>
+public sealed record AggregatorOptions(string HoconOverrides, bool Color, IReadOnlyList<ProcfileEntry>? Entries, string NodeName)
+{
+    public static readonly Option<string?> ListenOption = new("--listen")
+    {
+        Description = "Akka.Remote endpoint where nodes join, HOST:PORT (port 0: any free port). Default 127.0.0.1:4053.",
+    };
+
+    public static readonly Option<string?> HttpOption = new("--http")
+    {
+        Description = "HTTP endpoint for the page, /ws and the API, HOST:PORT (port 0: any free port). Default 127.0.0.1:8181.",
+    };
+
+    public static readonly Option<string?> ProcfileOption = new("--procfile")
+    {
+        Description = "Also run this Procfile's processes here, as a node inside the aggregator (the one-machine setup).",
+    };
+
+    public static readonly Option<string?> NameOption = new("--name")
+    {
+        Description = "Node name of the processes run with --procfile. Default: the host name.",
+    };
+
+    public static readonly Option<string?> FormatOption = new Option<string?>("--format")
+    {
+        Description = "stdout format: text (for people) or json (one object per line, for programs). Default text.",
+    }.AcceptOnlyFromAmong("text", "json");
+
+    public static readonly Option<bool> NoColorOption = new("--no-color")
+    {
+        Description = "No colours on stdout (also when NO_COLOR is set, or stdout is not a terminal).",
+    };
+
+    public static readonly Option<int?> ReorderWindowOption = new("--reorder-window")
+    {
+        Description = "Longest a line is held back to be ordered with other nodes' lines, in milliseconds. Default 200.",
+    };
+
+    public static RootCommand CreateCommand() => new("chorus-aggregator: merges the output of every Chorus node into one ordered stream.")
+    {
+        ListenOption, HttpOption, ProcfileOption, NameOption, FormatOption, NoColorOption, ReorderWindowOption,
+    };
+
+    public static AggregatorOptions From(ParseResult parsed)
+    {
+        var overrides = new List<string>();
+        if (parsed.GetValue(ListenOption) is { } listen)
+            overrides.Add($"chorus.aggregator.listen = {HoconFiles.Quote(HostPort.Parse(listen, "--listen").ToString())}");
+        if (parsed.GetValue(HttpOption) is { } http)
+            overrides.Add($"chorus.aggregator.http = {HoconFiles.Quote(HostPort.Parse(http, "--http").ToString())}");
+        if (parsed.GetValue(FormatOption) is { } format)
+            overrides.Add($"chorus.aggregator.format = {format}");
+        if (parsed.GetValue(ReorderWindowOption) is { } window)
+        {
+            if (window < 0)
+                throw new UsageException($"--reorder-window {window} is negative. Give milliseconds, e.g. --reorder-window 200 (0 writes lines as they arrive).");
+            overrides.Add($"chorus.aggregator.reorder-window = {window}ms");
+        }
+
+        var noColor = parsed.GetValue(NoColorOption)
+                      || !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("NO_COLOR"))
+                      || Console.IsOutputRedirected;
+        var entries = parsed.GetValue(ProcfileOption) is { } procfile ? ProcfileParser.Load(procfile) : null;
+        var name = parsed.GetValue(NameOption) ?? Environment.MachineName;
+        return new AggregatorOptions(string.Join('\n', overrides), !noColor, entries, name);
+    }
+}

@@ -1,0 +1,26 @@
+using Akka.Configuration;
+
+namespace Chorus.Aggregator;
+
+/// <summary>The chorus.aggregator section of the configuration, read once. Defaults live in hocon/aggregator.conf only.</summary>
+public sealed record AggregatorSettings(
+    TimeSpan ReorderWindow,
+    TimeSpan ReleaseInterval,
+    TimeSpan NodeTimeout,
+    int BacklogCapacity,
+    int WebSocketClientBuffer,
+    TimeSpan WebSocketKeepAlive)
+{
+    public static AggregatorSettings From(Config config)
+    {
+        var c = config.GetConfig("chorus.aggregator")
+            ?? throw new InvalidOperationException("The chorus.aggregator configuration section is missing (hocon/aggregator.conf).");
+        return new AggregatorSettings(
+            ReorderWindow: c.GetTimeSpan("reorder-window"),
+            ReleaseInterval: c.GetTimeSpan("release-interval"),
+            NodeTimeout: c.GetTimeSpan("node-timeout"),
+            BacklogCapacity: c.GetInt("backlog-capacity"),
+            WebSocketClientBuffer: c.GetInt("websocket.client-buffer"),
+            WebSocketKeepAlive: c.GetTimeSpan("websocket.keep-alive-interval"));
+    }
+}

@@ -1,0 +1,103 @@
+using System.Buffers;
+using System.Text;
+using Chorus.Aggregator.Ordering;
+using Chorus.Messages;
+
+namespace Chorus.Aggregator.Formatting;
+
+/// <summary>
+/// The terminal format, one line each: <c>HH:mm:ss.fff node/proc | text</c> for stdout, <c>!</c> instead
+/// of <c>|</c> for stderr, <c>*</c> for events. Sources are padded to the widest seen so far, like
+/// foreman, and coloured by a stable hash of their name when colour is on.
+/// </summary>
+public sealed class TextFormatter(bool color) : IRecordFormatter
+{
+    private const string Reset = "\e[0m";
+    private const string StderrMark = "\e[1;31m";
+
+    private readonly Dictionary<(string Node, string? Process), byte[]> _labels = new();
+    private readonly LocalClock _clock = new();
+    private int _width;
+
+    public void Write(in OutputItem item, IBufferWriter<byte> output)
+    {
+        var record = item.Record;
+        var time = output.GetSpan(TimestampText.ClockLength + 1);
+        TimestampText.WriteClock(_clock.ToLocal(record.Timestamp), time);
+        time[TimestampText.ClockLength] = (byte)' ';
+        output.Advance(TimestampText.ClockLength + 1);
+
+        var label = Label(item.Node, record.Process);
+        output.Write(label);
+        Pad(output, _width - VisibleLength(label));
+
+        if (record.Kind == RecordKind.Line)
+        {
+            if (record.Stream == OutputStream.Stderr) Write(output, color ? $" {StderrMark}!{Reset} " : " ! ");
+            else Write(output, " | ");
+            output.Write(record.Text.Span);
+        }
+        else
+        {
+            Write(output, " * ");
+            Write(output, Describe(record));
+        }
+        if (item.Late) Write(output, " (late)");
+        output.Write("\n"u8);
+    }
+
+    /// <summary>An event in words, as a person reads it in the terminal.</summary>
+    public static string Describe(in NodeRecord record) => record.Kind switch
+    {
+        RecordKind.Started => $"started (pid {record.Pid})",
+        RecordKind.Exited when record.Signal is { } signal => $"exited by signal {signal}",
+        RecordKind.Exited => $"exited with code {record.ExitCode}",
+        RecordKind.Gap => $"gap: {record.Count} lines missing ({record.Reason})",
+        RecordKind.NodeUp => "node-up",
+        RecordKind.NodeDown => "node-down",
+        _ => "",
+    };
+
+    private byte[] Label(string node, string? process)
+    {
+        if (_labels.TryGetValue((node, process), out var label)) return label;
+        var text = process is null ? node : $"{node}/{process}";
+        var visible = Encoding.UTF8.GetByteCount(text);
+        _width = Math.Max(_width, visible);
+        label = Encoding.UTF8.GetBytes(color ? $"{SourceColors.For(text)}{text}{Reset}" : text);
+        _labels[(node, process)] = label;
+        return label;
+    }
+
+    private int VisibleLength(byte[] label) => color ? label.Length - SourceColors.EscapeLength - Reset.Length : label.Length;
+
+    private static void Pad(IBufferWriter<byte> output, int count)
+    {
+        if (count <= 0) return;
+        output.GetSpan(count)[..count].Fill((byte)' ');
+        output.Advance(count);
+    }
+
+    private static void Write(IBufferWriter<byte> output, string ascii)
+    {
+        var span = output.GetSpan(ascii.Length * 3);
+        output.Advance(Encoding.UTF8.GetBytes(ascii, span));
+    }
+
+    /// <summary>UTC to local time, with the zone offset looked up once per hour rather than per line.</summary>
+    private sealed class LocalClock
+    {
+        private DateTime _hourStart = DateTime.MaxValue;
+        private TimeSpan _offset;
+
+        public DateTime ToLocal(DateTime utc)
+        {
+            if (utc < _hourStart || utc >= _hourStart.AddHours(1))
+            {
+                _hourStart = new DateTime(utc.Ticks - utc.Ticks % TimeSpan.TicksPerHour, DateTimeKind.Utc);
+                _offset = TimeZoneInfo.Local.GetUtcOffset(_hourStart);
+            }
+            return utc + _offset;
+        }
+    }
+}

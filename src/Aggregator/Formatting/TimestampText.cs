@@ -1,0 +1,44 @@
+using System.Buffers.Text;
+
+namespace Chorus.Aggregator.Formatting;
+
+/// <summary>
+/// Timestamps written straight as UTF-8 digits: formatting runs once per line per sink, so it avoids the
+/// culture-aware, allocating paths of DateTime.ToString.
+/// </summary>
+public static class TimestampText
+{
+    public const int IsoLength = 27;   // 2026-11-23T10:00:00.123456Z
+    public const int ClockLength = 12; // 10:00:00.123
+
+    /// <summary>ISO 8601 UTC with microseconds, as in the JSON schema.</summary>
+    public static void WriteIso(DateTime utc, Span<byte> into)
+    {
+        Digits(utc.Year, 4, into);
+        into[4] = (byte)'-';
+        Digits(utc.Month, 2, into[5..]);
+        into[7] = (byte)'-';
+        Digits(utc.Day, 2, into[8..]);
+        into[10] = (byte)'T';
+        Clock(utc, into[11..]);
+        Digits((int)(utc.Ticks % TimeSpan.TicksPerSecond / 10) % 1000, 3, into[23..]);
+        into[26] = (byte)'Z';
+    }
+
+    /// <summary>HH:mm:ss.fff of an already-converted (local) time.</summary>
+    public static void WriteClock(DateTime time, Span<byte> into) => Clock(time, into);
+
+    private static void Clock(DateTime time, Span<byte> into)
+    {
+        Digits(time.Hour, 2, into);
+        into[2] = (byte)':';
+        Digits(time.Minute, 2, into[3..]);
+        into[5] = (byte)':';
+        Digits(time.Second, 2, into[6..]);
+        into[8] = (byte)'.';
+        Digits(time.Millisecond, 3, into[9..]);
+    }
+
+    private static void Digits(int value, int width, Span<byte> into) =>
+        Utf8Formatter.TryFormat(value, into[..width], out _, new System.Buffers.StandardFormat('D', (byte)width));
+}

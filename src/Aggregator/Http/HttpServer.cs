@@ -1,0 +1,52 @@
+using System.Net;
+using Chorus.Aggregator.Sinks;
+using Chorus.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Chorus.Aggregator.Http;
+
+/// <summary>
+/// Kestrel, serving the people who watch: the page, the WebSocket feed and health. ASP.NET's own logs go
+/// to stderr and only from warnings up, so stdout stays the merged stream.
+/// </summary>
+public static class HttpServer
+{
+    public static async Task<(WebApplication App, HostPort Bound)> StartAsync(HostPort listen, LiveFeed feed, AggregatorSettings settings)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.WebHost.UseKestrel(kestrel => kestrel.Listen(Resolve(listen), listen.Port));
+        builder.Services.AddSingleton(feed);
+        builder.Services.AddSingleton(settings);
+
+        var app = builder.Build();
+        app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = settings.WebSocketKeepAlive });
+        app.Map("/ws", WebSocketEndpoint.Handle);
+        app.MapGet("/healthz", () => "ok\n");
+        StaticAssets.Map(app);
+
+        try
+        {
+            await app.StartAsync();
+        }
+        catch (IOException e)
+        {
+            throw new CannotListenException($"cannot serve HTTP on {listen} ({e.Message}). Pick a free port with --http HOST:PORT, or port 0 for any free port.", e);
+        }
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return (app, new HostPort(listen.Host, new Uri(address).Port));
+    }
+
+    private static IPAddress Resolve(HostPort listen) =>
+        IPAddress.TryParse(listen.Host, out var ip) ? ip
+        : listen.Host == "localhost" ? IPAddress.Loopback
+        : Dns.GetHostAddresses(listen.Host).FirstOrDefault()
+          ?? throw new UsageException($"--http {listen}: \"{listen.Host}\" does not resolve to an address. Use an IP address, e.g. 127.0.0.1.");
+}

@@ -1,0 +1,13 @@
+namespace Chorus.Aggregator.Ingest;
+
+/// <summary>What the aggregator knows of one node: which run of it is current and which batch it expects next.</summary>
+public sealed class NodeLink(long incarnation, long nextSeq)
+{
+    public long Incarnation { get; } = incarnation;
+
+    /// <summary>The next batch sequence number to accept; anything lower is a repeat, anything higher arrived after a loss.</summary>
+    public long NextSeq { get; set; } = nextSeq;
+
+    public bool Up { get; set; }
+    public DateTime LastHeard { get; set; }
+}

@@ -1,0 +1,57 @@
+using System.CommandLine;
+using Akka.Actor;
+using Akka.Configuration;
+using Chorus.Aggregator;
+using Chorus.Aggregator.Formatting;
+using Chorus.Aggregator.Http;
+using Chorus.Aggregator.Ingest;
+using Chorus.Aggregator.Ordering;
+using Chorus.Aggregator.Sinks;
+using Chorus.Hosting;
+using Chorus.Node;
+
+// chorus-aggregator: flags -> config -> actor system -> sinks, merge, ingest (the flow, backwards) ->
+// HTTP -> the embedded node, if any -> wait for a signal or for the embedded node to finish -> flush.
+var command = AggregatorOptions.CreateCommand();
+command.SetAction(Run);
+return await CommandLine.InvokeAsync(command, args);
+
+static async Task<int> Run(ParseResult parsed)
+{
+    var options = AggregatorOptions.From(parsed);
+    var config = ConfigurationFactory.ParseString(options.HoconOverrides)
+        .WithFallback(HoconFiles.Load("aggregator.conf", "node.conf", "wire.conf"));
+    var listen = HostPort.Parse(config.GetString("chorus.aggregator.listen"), "--listen");
+    config = ConfigurationFactory.ParseString(
+            $"akka.remote.dot-netty.tcp {{ hostname = {HoconFiles.Quote(listen.Host)}, port = {listen.Port} }}")
+        .WithFallback(config);
+    var settings = AggregatorSettings.From(config);
+
+    using var system = RemoteSystem.Start(config, "--listen", listen);
+    IRecordFormatter formatter = config.GetString("chorus.aggregator.format") == "json" ? new JsonFormatter() : new TextFormatter(options.Color);
+    var stdout = system.ActorOf(StdoutSink.Props(Console.OpenStandardOutput(), formatter), "stdout");
+    var feed = new LiveFeed(settings.BacklogCapacity);
+    var feedSink = system.ActorOf(LiveFeedSink.Props(feed), "live-feed");
+    var merge = system.ActorOf(MergeActor.Props([stdout, feedSink], settings), "merge");
+    system.ActorOf(IngestActor.Props(merge, settings), "ingest");
+
+    var (web, http) = await HttpServer.StartAsync(HostPort.Parse(config.GetString("chorus.aggregator.http"), "--http"), feed, settings);
+    Notice.Write($"nodes join at {RemoteSystem.BoundAddress(system)}");
+    Notice.Write($"watch at http://{http}/");
+
+    var stopRequested = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+    var embedded = options.Entries is { } entries
+        ? NodeHost.Start(system, options.NodeName, entries, "/user/ingest", NodeSettings.From(config), new MonotonicClock())
+        : null;
+    using var signals = embedded is null
+        ? new ShutdownSignals(() => stopRequested.TrySetResult(), () => stopRequested.TrySetResult())
+        : new ShutdownSignals(embedded.Stop, embedded.Kill);
+
+    var exitCode = embedded is null ? await stopRequested.Task.ContinueWith(_ => ExitCodes.Success) : await embedded.ExitCode;
+
+    // Whatever the reorder window still holds goes out before the process ends.
+    await merge.Ask<MergeActor.Flushed>(new MergeActor.FlushAll(), TimeSpan.FromSeconds(10));
+    await web.StopAsync();
+    await system.Terminate();
+    return exitCode;
+}

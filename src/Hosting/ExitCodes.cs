@@ -1,0 +1,19 @@
+namespace Chorus.Hosting;
+
+/// <summary>Exit codes both executables share; README lists them, scripts rely on them.</summary>
+public static class ExitCodes
+{
+    public const int Success = 0;
+
+    /// <summary>A child process failed; used only when no child exit code is available to pass on.</summary>
+    public const int ChildFailed = 1;
+
+    /// <summary>Bad flags or input files: nothing was started.</summary>
+    public const int Usage = 2;
+
+    /// <summary>The node stopped before the aggregator acknowledged every line.</summary>
+    public const int Undelivered = 3;
+
+    /// <summary>A listener could not be opened (address in use, not permitted).</summary>
+    public const int CannotListen = 4;
+}

@@ -1,0 +1,90 @@
+using Akka.Actor;
+using Chorus.Hosting;
+using Chorus.Node.Processes;
+using Chorus.Node.Procfile;
+using Chorus.Node.Uplink;
+
+namespace Chorus.Node;
+
+/// <summary>
+/// The node agent's root, at /user/node: parent of one <see cref="ProcessActor"/> per Procfile entry, and
+/// owner of the stop order. A child that exits on its own does not stop the others (see README, "Exit
+/// policy"). On <see cref="StopProcesses"/>: SIGTERM to every process group, SIGKILL after the grace
+/// period. Once every child has finished it drains the uplink and completes <c>exitCode</c>.
+/// </summary>
+public sealed class NodeActor : ReceiveActor, IWithTimers
+{
+    private readonly IActorRef _uplink;
+    private readonly NodeSettings _settings;
+    private readonly TaskCompletionSource<int> _exitCode;
+    private readonly Dictionary<string, IActorRef> _running = new();
+    private int? _firstFailure;
+    private bool _stopping;
+
+    public NodeActor(IReadOnlyList<ProcfileEntry> entries, string node, IActorRef uplink, NodeSettings settings,
+        TaskCompletionSource<int> exitCode)
+    {
+        _uplink = uplink;
+        _settings = settings;
+        _exitCode = exitCode;
+
+        for (var i = 0; i < entries.Count; i++)
+            _running[entries[i].Name] = Context.ActorOf(ProcessActor.Props(entries[i], i, node, uplink, settings), ActorName(entries[i].Name));
+
+        Receive<ProcessActor.Finished>(OnFinished);
+        Receive<StopProcesses>(_ => Stop(ChildProcess.SigTerm));
+        Receive<KillProcesses>(_ => Stop(ChildProcess.SigKill));
+        Receive<UplinkActor.Drained>(OnDrained);
+    }
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    public static Props Props(IReadOnlyList<ProcfileEntry> entries, string node, IActorRef uplink, NodeSettings settings,
+        TaskCompletionSource<int> exitCode) =>
+        Akka.Actor.Props.Create(() => new NodeActor(entries, node, uplink, settings, exitCode));
+
+    /// <summary>Graceful stop: SIGTERM now, SIGKILL after the grace period.</summary>
+    public sealed record StopProcesses;
+
+    /// <summary>Stop now (a second Ctrl-C): SIGKILL every process group.</summary>
+    public sealed record KillProcesses;
+
+    private void Stop(int signal)
+    {
+        if (!_stopping)
+        {
+            _stopping = true;
+            if (_running.Count > 0)
+                Notice.Write($"stopping {_running.Count} process(es): SIGTERM, SIGKILL after {_settings.StopGrace.TotalSeconds:0.#} s.");
+            Timers.StartSingleTimer("kill", new KillProcesses(), _settings.StopGrace);
+        }
+        foreach (var process in _running.Values) process.Tell(new ProcessActor.SendSignal(signal));
+    }
+
+    private void OnFinished(ProcessActor.Finished finished)
+    {
+        _running.Remove(finished.Process);
+        // Exits we caused while stopping are not failures.
+        var failed = !_stopping && (finished.ExitCode is not 0 || finished.Signal is not null);
+        if (failed && _firstFailure is null)
+            _firstFailure = finished.ExitCode ?? 128 + finished.Signal ?? ExitCodes.ChildFailed;
+        if (_running.Count > 0) return;
+        Timers.Cancel("kill");
+        _uplink.Tell(new UplinkActor.Drain());
+    }
+
+    private void OnDrained(UplinkActor.Drained drained)
+    {
+        if (drained.UndeliveredRecords > 0)
+        {
+            Notice.Write($"{drained.UndeliveredRecords} lines and events were not acknowledged by the aggregator before the " +
+                         $"{_settings.DrainTimeout.TotalSeconds:0.#} s drain timeout; they are lost.");
+            _exitCode.TrySetResult(ExitCodes.Undelivered);
+        }
+        else _exitCode.TrySetResult(_firstFailure ?? ExitCodes.Success);
+        Context.Stop(Self);
+    }
+
+    // Procfile names are [A-Za-z0-9_-]+, already valid actor names; the prefix keeps them apart from system names.
+    private static string ActorName(string process) => "process-" + process;
+}

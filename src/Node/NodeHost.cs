@@ -1,0 +1,40 @@
+using Akka.Actor;
+using Chorus.Hosting;
+using Chorus.Node.Procfile;
+using Chorus.Node.Uplink;
+
+namespace Chorus.Node;
+
+/// <summary>
+/// Starts a node's actors on an ActorSystem: the uplink first, then the processes that feed it. Used by
+/// chorus-node, and by chorus-aggregator when it runs a Procfile itself (the embedded default).
+/// </summary>
+public sealed class NodeHost
+{
+    private readonly IActorRef _node;
+    private readonly TaskCompletionSource<int> _exitCode;
+
+    private NodeHost(IActorRef node, TaskCompletionSource<int> exitCode)
+    {
+        _node = node;
+        _exitCode = exitCode;
+    }
+
+    /// <summary>Completes with the node's exit code once every process has finished and the uplink drained.</summary>
+    public Task<int> ExitCode => _exitCode.Task;
+
+    public static NodeHost Start(ActorSystem system, string name, IReadOnlyList<ProcfileEntry> entries,
+        string aggregatorPath, NodeSettings settings, MonotonicClock clock)
+    {
+        // Random per start, so a restarted node's batch numbers are never taken for repeats of the last run's.
+        var incarnation = Random.Shared.NextInt64(1, long.MaxValue);
+        var uplink = system.ActorOf(UplinkActor.Props(name, incarnation, aggregatorPath, clock, settings), "uplink");
+        var exitCode = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var node = system.ActorOf(NodeActor.Props(entries, name, uplink, settings, exitCode), "node");
+        return new NodeHost(node, exitCode);
+    }
+
+    public void Stop() => _node.Tell(new NodeActor.StopProcesses());
+
+    public void Kill() => _node.Tell(new NodeActor.KillProcesses());
+}

@@ -1,0 +1,68 @@
+using System.CommandLine;
+using Chorus.Hosting;
+using Chorus.Node.Procfile;
+
+namespace Chorus.Node;
+
+/// <summary>chorus-node's command line, checked: every mistake becomes a <see cref="UsageException"/> that says how to fix it.</summary>
+public sealed record NodeOptions(HostPort Aggregator, string Name, HostPort Listen, IReadOnlyList<ProcfileEntry> Entries)
+{
+    public static readonly Option<string> AggregatorOption = new("--aggregator")
+    {
+        Description = "The aggregator's node address, HOST:PORT (what it printed as \"nodes join at\").",
+        Required = true,
+    };
+
+    public static readonly Option<string?> NameOption = new("--name")
+    {
+        Description = "This node's name in the stream. Default: the host name.",
+    };
+
+    public static readonly Option<string?> ListenOption = new("--listen")
+    {
+        Description = "This node's own Akka.Remote endpoint, HOST:PORT, where the aggregator reaches it. " +
+                      "Default: the local address on the route to the aggregator, port 0.",
+    };
+
+    public static readonly Option<string?> ProcfileOption = new("--procfile")
+    {
+        Description = "Run the processes of this Procfile (foreman syntax: \"name: command\").",
+    };
+
+    public static readonly Argument<string[]> CommandArgument = new("command")
+    {
+        Description = "Or run one command, given after --, e.g. -- python3 app.py",
+        Arity = ArgumentArity.ZeroOrMore,
+    };
+
+    public static RootCommand CreateCommand() => new("chorus-node: runs processes and streams their output to a Chorus aggregator.")
+    {
+        AggregatorOption, NameOption, ListenOption, ProcfileOption, CommandArgument,
+    };
+
+    public static NodeOptions From(ParseResult parsed)
+    {
+        var aggregator = HostPort.Parse(parsed.GetRequiredValue(AggregatorOption), "--aggregator");
+        var name = parsed.GetValue(NameOption) ?? Environment.MachineName;
+        if (string.IsNullOrWhiteSpace(name) || name.Contains('/'))
+            throw new UsageException($"--name \"{name}\" is not usable: a node name must be non-empty and contain no '/'.");
+        var listen = parsed.GetValue(ListenOption) is { } l
+            ? HostPort.Parse(l, "--listen")
+            : new HostPort(AggregatorAddress.LocalAddressTowards(aggregator), 0);
+        var command = parsed.GetValue(CommandArgument) ?? [];
+        // Without "--" an unknown flag would be taken for the command and run.
+        if (command.Length > 0 && !parsed.Tokens.Any(t => t.Value == "--"))
+            throw new UsageException($"\"{command[0]}\" is not a flag of chorus-node. To run a command, put it after --, e.g. chorus-node --aggregator 127.0.0.1:4053 -- {string.Join(' ', command)}");
+        return new NodeOptions(aggregator, name, listen, ReadEntries(parsed.GetValue(ProcfileOption), command));
+    }
+
+    private static IReadOnlyList<ProcfileEntry> ReadEntries(string? procfile, string[] command)
+    {
+        if (procfile is not null && command.Length > 0)
+            throw new UsageException("Give either --procfile FILE or a command after --, not both.");
+        if (procfile is not null) return ProcfileParser.Load(procfile);
+        if (command.Length == 0)
+            throw new UsageException("Nothing to run. Give --procfile FILE, or a command after --, e.g. chorus-node --aggregator 127.0.0.1:4053 -- python3 app.py");
+        return [CommandEntry.From(command)];
+    }
+}

@@ -1,0 +1,19 @@
+namespace Chorus.Node.Procfile;
+
+/// <summary>A command given after -- on the command line, turned into the one entry a node runs.</summary>
+public static class CommandEntry
+{
+    /// <summary>Named after the program (its file name, cleaned to Procfile name characters), quoted for /bin/sh.</summary>
+    public static ProcfileEntry From(IReadOnlyList<string> command)
+    {
+        var program = Path.GetFileName(command[0]);
+        var name = new string(program.Select(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' ? c : '-').ToArray());
+        return new ProcfileEntry(name.Length > 0 ? name : "command", string.Join(' ', command.Select(ShellQuote)), LineNumber: 0);
+    }
+
+    // The words were already split by the user's shell; quote each so /bin/sh -c sees exactly those words.
+    private static string ShellQuote(string word) =>
+        word.Length > 0 && word.All(c => char.IsAsciiLetterOrDigit(c) || "-_./=:,+@%".Contains(c))
+            ? word
+            : "'" + word.Replace("'", "'\\''") + "'";
+}

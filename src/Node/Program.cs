@@ -1,0 +1,27 @@
+using System.CommandLine;
+using Akka.Actor;
+using Akka.Configuration;
+using Chorus.Hosting;
+using Chorus.Node;
+
+// chorus-node: flags -> config -> actor system -> uplink and processes -> wait for them to finish.
+var command = NodeOptions.CreateCommand();
+command.SetAction(Run);
+return await CommandLine.InvokeAsync(command, args);
+
+static async Task<int> Run(ParseResult parsed)
+{
+    var options = NodeOptions.From(parsed);
+    var config = ConfigurationFactory.ParseString(
+            $"akka.remote.dot-netty.tcp {{ hostname = {HoconFiles.Quote(options.Listen.Host)}, port = {options.Listen.Port} }}")
+        .WithFallback(HoconFiles.Load("node.conf", "wire.conf"));
+
+    using var system = RemoteSystem.Start(config, "--listen", options.Listen);
+    var host = NodeHost.Start(system, options.Name, options.Entries, AggregatorAddress.IngestPath(options.Aggregator),
+        NodeSettings.From(config), new MonotonicClock());
+    using var signals = new ShutdownSignals(host.Stop, host.Kill);
+
+    var exitCode = await host.ExitCode;
+    await system.Terminate();
+    return exitCode;
+}

@@ -1,0 +1,67 @@
+using Chorus.Messages;
+
+namespace Chorus.Node.Uplink;
+
+/// <summary>
+/// Batches that the aggregator has not acknowledged yet, in sequence order: the first few are in flight,
+/// the rest wait for room in the window. The window bounds what Akka.Remote buffers, since remoting itself
+/// has no backpressure. Acknowledgements are cumulative (go-back-N): after a loss everything in flight is
+/// sent again and the aggregator drops what it already has.
+/// </summary>
+public sealed class DeliveryQueue(int maxInFlight)
+{
+    private Queue<LineBatch> _inFlight = new();
+    private Queue<LineBatch> _waiting = new();
+
+    public bool IsEmpty => _inFlight.Count == 0 && _waiting.Count == 0;
+    public int InFlight => _inFlight.Count;
+    public int Waiting => _waiting.Count;
+    public int Count => _inFlight.Count + _waiting.Count;
+
+    /// <summary>Sequence number of the oldest batch not yet acknowledged, or null when all are.</summary>
+    public long? FirstUnacknowledged =>
+        _inFlight.TryPeek(out var sent) ? sent.Seq : _waiting.TryPeek(out var next) ? next.Seq : null;
+
+    public long RecordCount => _inFlight.Sum(b => (long)b.Records.Count) + _waiting.Sum(b => (long)b.Records.Count);
+
+    public void Enqueue(LineBatch batch) => _waiting.Enqueue(batch);
+
+    /// <summary>Moves as many waiting batches into flight as the window allows and returns them, to be sent.</summary>
+    public List<LineBatch> TakeSendable()
+    {
+        var sendable = new List<LineBatch>();
+        while (_inFlight.Count < maxInFlight && _waiting.TryDequeue(out var batch))
+        {
+            _inFlight.Enqueue(batch);
+            sendable.Add(batch);
+        }
+        return sendable;
+    }
+
+    /// <summary>Drops every batch up to and including <paramref name="upToSeq"/>; returns how many were dropped.</summary>
+    public int Acknowledge(long upToSeq)
+    {
+        var dropped = 0;
+        while (_inFlight.TryPeek(out var batch) && batch.Seq <= upToSeq)
+        {
+            _inFlight.Dequeue();
+            dropped++;
+        }
+        // After a re-join the aggregator may acknowledge batches we had not (re)sent yet.
+        while (_inFlight.Count == 0 && _waiting.TryPeek(out var waiting) && waiting.Seq <= upToSeq)
+        {
+            _waiting.Dequeue();
+            dropped++;
+        }
+        return dropped;
+    }
+
+    /// <summary>Puts every in-flight batch back at the front of the waiting line, to be sent again in order.</summary>
+    public void ReturnInFlight()
+    {
+        if (_inFlight.Count == 0) return;
+        foreach (var batch in _waiting) _inFlight.Enqueue(batch);
+        _waiting = _inFlight;
+        _inFlight = new Queue<LineBatch>();
+    }
+}

@@ -1,0 +1,211 @@
+using Akka.Actor;
+using Chorus.Hosting;
+using Chorus.Messages;
+using Chorus.Node.Processes;
+
+namespace Chorus.Node.Uplink;
+
+/// <summary>
+/// The node's one connection to the aggregator, at /user/uplink. Receives lines and process events from
+/// every <see cref="ProcessActor"/>, stamps them with the node's clock (so a node's timestamps only grow,
+/// which the aggregator's ordering relies on), cuts them into numbered batches and sends them within a
+/// window of unacknowledged batches. Joins the aggregator and re-joins with backoff whenever it goes
+/// quiet; unacknowledged batches are sent again after a re-join or a timeout. Never makes a process wait:
+/// what cannot be sent yet waits in memory.
+/// </summary>
+public sealed class UplinkActor : ReceiveActor, IWithTimers
+{
+    private readonly string _node;
+    private readonly long _incarnation;
+    private readonly string _aggregatorPath;
+    private readonly MonotonicClock _clock;
+    private readonly NodeSettings _settings;
+    private readonly BatchBuilder _builder;
+    private readonly DeliveryQueue _queue;
+
+    private long _nextBatchSeq = 1;
+    private IActorRef? _aggregator;
+    private long _aggregatorIncarnation;
+    private DateTime _lastHeard;
+    private DateTime _lastAckProgress;
+    private bool _sentSinceTick;
+    private TimeSpan _joinBackoff;
+    private int _joinAttempts;
+    private IActorRef? _drainRequester;
+
+    public UplinkActor(string node, long incarnation, string aggregatorPath, MonotonicClock clock, NodeSettings settings)
+    {
+        _node = node;
+        _incarnation = incarnation;
+        _aggregatorPath = aggregatorPath;
+        _clock = clock;
+        _settings = settings;
+        _builder = new BatchBuilder(settings.BatchMaxRecords, settings.BatchMaxBytes);
+        _queue = new DeliveryQueue(settings.MaxUnackedBatches);
+        _joinBackoff = settings.JoinBackoffMin;
+
+        Receive<LinesRead>(OnLinesRead);
+        Receive<ProcessStarted>(e => Append(NodeRecord.Started(e.Process, e.Pid, _clock.UtcNow)));
+        Receive<ProcessExited>(e => Append(NodeRecord.Exited(e.Process, e.ExitCode, e.Signal, _clock.UtcNow)));
+        Receive<FlushDue>(_ => CutBatch());
+        Receive<JoinDue>(_ => TryJoin());
+        Receive<JoinAccepted>(OnJoinAccepted);
+        Receive<BatchAck>(OnBatchAck);
+        Receive<Tick>(_ => OnTick());
+        Receive<Drain>(_ => OnDrain());
+        Receive<DrainExpired>(_ => FinishDrain());
+    }
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    public static Props Props(string node, long incarnation, string aggregatorPath, MonotonicClock clock, NodeSettings settings) =>
+        Akka.Actor.Props.Create(() => new UplinkActor(node, incarnation, aggregatorPath, clock, settings));
+
+    /// <summary>Lines a process read, numbered from <paramref name="FirstSeq"/>.</summary>
+    public sealed record LinesRead(string Process, OutputStream Stream, long FirstSeq, IReadOnlyList<FramedLine> Lines);
+
+    public sealed record ProcessStarted(string Process, int Pid);
+
+    public sealed record ProcessExited(string Process, int? ExitCode, int? Signal);
+
+    /// <summary>Send everything still held, then tell the aggregator we leave. Answered with <see cref="Drained"/>.</summary>
+    public sealed record Drain;
+
+    /// <summary>How many records the aggregator never acknowledged (0 when everything arrived).</summary>
+    public sealed record Drained(long UndeliveredRecords);
+
+    private sealed record FlushDue;
+    private sealed record JoinDue;
+    private sealed record Tick;
+    private sealed record DrainExpired;
+
+    protected override void PreStart()
+    {
+        Timers.StartPeriodicTimer("tick", new Tick(), _settings.HeartbeatInterval);
+        TryJoin();
+    }
+
+    private void OnLinesRead(LinesRead read)
+    {
+        var now = _clock.UtcNow;
+        var seq = read.FirstSeq;
+        foreach (var line in read.Lines)
+            Append(NodeRecord.Line(read.Process, read.Stream, seq++, now, line.Text, line.Continued));
+    }
+
+    private void Append(in NodeRecord record)
+    {
+        if (!_builder.Fits(record)) CutBatch();
+        if (_builder.IsEmpty) Timers.StartSingleTimer("flush", new FlushDue(), _settings.BatchMaxDelay);
+        _builder.Add(record);
+    }
+
+    private void CutBatch()
+    {
+        Timers.Cancel("flush");
+        if (_builder.IsEmpty) return;
+        _queue.Enqueue(new LineBatch(_node, _incarnation, _nextBatchSeq++, _clock.UtcNow, _builder.Take()));
+        SendWhatFits();
+    }
+
+    private void SendWhatFits()
+    {
+        if (_aggregator is null) return;
+        foreach (var batch in _queue.TakeSendable())
+        {
+            _aggregator.Tell(batch);
+            _sentSinceTick = true;
+        }
+    }
+
+    private void TryJoin()
+    {
+        _joinAttempts++;
+        Context.ActorSelection(_aggregatorPath).Tell(new JoinRequest(_node, _incarnation, _queue.FirstUnacknowledged ?? _nextBatchSeq));
+        // Jitter keeps many nodes that lost the same aggregator from knocking all at once.
+        var jittered = _joinBackoff * (0.8 + 0.4 * Random.Shared.NextDouble());
+        Timers.StartSingleTimer("join", new JoinDue(), jittered);
+        if (_joinAttempts == 3 || _joinAttempts % 10 == 0)
+            Notice.Write($"aggregator at {_aggregatorPath} is not answering; still trying (attempt {_joinAttempts}, " +
+                         $"{_queue.RecordCount + _builder.Count} lines waiting in memory).");
+        _joinBackoff = TimeSpan.FromTicks(Math.Min(_joinBackoff.Ticks * 2, _settings.JoinBackoffMax.Ticks));
+    }
+
+    private void OnJoinAccepted(JoinAccepted accepted)
+    {
+        Timers.Cancel("join");
+        var restarted = _aggregatorIncarnation != 0 && accepted.AggregatorIncarnation != _aggregatorIncarnation;
+        var wasJoined = _aggregator is not null;
+        _aggregator = Sender;
+        _aggregatorIncarnation = accepted.AggregatorIncarnation;
+        _lastHeard = _lastAckProgress = _clock.UtcNow;
+        _joinBackoff = _settings.JoinBackoffMin;
+
+        _queue.Acknowledge(accepted.NextSeq - 1);
+        _queue.ReturnInFlight();
+        if (restarted) Notice.Write($"the aggregator restarted; resending {_queue.Count} unacknowledged batches.");
+        else if (!wasJoined) Notice.Write(_joinAttempts > 1 ? $"joined the aggregator after {_joinAttempts} attempts." : "joined the aggregator.");
+        _joinAttempts = 0;
+        SendWhatFits();
+        SendHeartbeatIfIdle();
+    }
+
+    private void OnBatchAck(BatchAck ack)
+    {
+        if (ack.Incarnation != _incarnation) return;
+        _lastHeard = _clock.UtcNow;
+        if (_queue.Acknowledge(ack.UpToSeq) > 0) _lastAckProgress = _lastHeard;
+        SendWhatFits();
+        if (_drainRequester is not null && _builder.IsEmpty && _queue.IsEmpty) FinishDrain();
+    }
+
+    private void OnTick()
+    {
+        if (_aggregator is null) return;
+        var now = _clock.UtcNow;
+        if (now - _lastHeard > _settings.LinkTimeout)
+        {
+            Notice.Write($"nothing heard from the aggregator for {_settings.LinkTimeout.TotalSeconds:0.#} s; re-joining. Lines wait in memory meanwhile.");
+            _aggregator = null;
+            _queue.ReturnInFlight();
+            TryJoin();
+            return;
+        }
+        if (_queue.InFlight > 0 && now - _lastAckProgress > _settings.ResendAfter)
+        {
+            // Something in flight was lost (remoting delivers at most once): go back and send it again.
+            _queue.ReturnInFlight();
+            _lastAckProgress = now;
+            SendWhatFits();
+        }
+        if (!_sentSinceTick) SendHeartbeatIfIdle();
+        _sentSinceTick = false;
+    }
+
+    /// <summary>
+    /// A heartbeat promises that nothing older than its watermark is still to come, so it is sent only
+    /// when nothing is waiting to be sent.
+    /// </summary>
+    private void SendHeartbeatIfIdle()
+    {
+        if (_aggregator is null || !_builder.IsEmpty || _queue.Waiting > 0) return;
+        _aggregator.Tell(new Heartbeat(_node, _incarnation, _nextBatchSeq - 1, _clock.UtcNow));
+    }
+
+    private void OnDrain()
+    {
+        _drainRequester = Sender;
+        CutBatch();
+        if (_queue.IsEmpty) FinishDrain();
+        else Timers.StartSingleTimer("drain", new DrainExpired(), _settings.DrainTimeout);
+    }
+
+    private void FinishDrain()
+    {
+        if (_drainRequester is null) return;
+        var undelivered = _queue.RecordCount;
+        if (undelivered == 0) _aggregator?.Tell(new NodeLeaving(_node, _incarnation));
+        _drainRequester.Tell(new Drained(undelivered));
+        _drainRequester = null;
+    }
+}
