@@ -51,7 +51,7 @@ public sealed class ChorusSerializer(ExtendedActorSystem system) : SerializerWit
                 default: throw new SerializationException($"ChorusSerializer cannot serialize {obj.GetType()}: it is not a Chorus wire message.");
             }
         }
-        return buffer.GetBuffer().AsSpan(0, (int)buffer.Length).ToArray();
+        return buffer.ToArray();
     }
 
     public override object FromBinary(byte[] bytes, string manifest)
