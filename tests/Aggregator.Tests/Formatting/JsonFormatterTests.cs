@@ -1,0 +1,70 @@
+using System.Buffers;
+using System.Text;
+using System.Text.Json;
+using Chorus.Aggregator.Formatting;
+using Chorus.Aggregator.Ordering;
+using Chorus.Messages;
+using static Chorus.Aggregator.Tests.Support.Records;
+
+namespace Chorus.Aggregator.Tests.Formatting;
+
+public sealed class JsonFormatterTests
+{
+    private static readonly DateTime Ts = new(2026, 11, 23, 10, 0, 0, 123, 456, DateTimeKind.Utc);
+
+    [Fact]
+    public void A_line_is_written_exactly_in_the_documented_schema()
+    {
+        var line = NodeRecord.Line("web", OutputStream.Stdout, 1, Ts, "hello"u8.ToArray(), continued: false);
+
+        Assert.Equal("""{"type":"line","node":"a","proc":"web","stream":"stdout","seq":1,"ts":"2026-11-23T10:00:00.123456Z","text":"hello"}""" + "\n",
+            Format(new OutputItem("a", line)));
+    }
+
+    [Fact]
+    public void Events_are_written_exactly_in_the_documented_schema()
+    {
+        Assert.Equal("""{"type":"event","event":"started","node":"a","proc":"web","pid":4242,"ts":"2026-11-23T10:00:00.123456Z"}""",
+            Format(new OutputItem("a", NodeRecord.Started("web", 4242, Ts))).TrimEnd());
+        Assert.Equal("""{"type":"event","event":"exited","node":"a","proc":"web","code":0,"signal":null,"ts":"2026-11-23T10:00:00.123456Z"}""",
+            Format(new OutputItem("a", NodeRecord.Exited("web", 0, null, Ts))).TrimEnd());
+        Assert.Equal("""{"type":"event","event":"exited","node":"a","proc":"web","code":null,"signal":9,"ts":"2026-11-23T10:00:00.123456Z"}""",
+            Format(new OutputItem("a", NodeRecord.Exited("web", null, 9, Ts))).TrimEnd());
+        Assert.Equal("""{"type":"event","event":"gap","node":"a","proc":"web","count":120,"reason":"slow-client","ts":"2026-11-23T10:00:00.123456Z"}""",
+            Format(new OutputItem("a", NodeRecord.Gap("web", 120, "slow-client", Ts))).TrimEnd());
+        Assert.Equal("""{"type":"event","event":"node-up","node":"a","ts":"2026-11-23T10:00:00.123456Z"}""",
+            Format(new OutputItem("a", new NodeRecord(RecordKind.NodeUp, null, OutputStream.Stdout, 0, Ts, default))).TrimEnd());
+    }
+
+    [Fact]
+    public void Cut_and_late_lines_say_so()
+    {
+        var piece = NodeRecord.Line("web", OutputStream.Stderr, 7, Ts, "x"u8.ToArray(), continued: true);
+
+        using var json = JsonDocument.Parse(Format(new OutputItem("a", piece, Late: true)));
+
+        Assert.True(json.RootElement.GetProperty("continued").GetBoolean());
+        Assert.True(json.RootElement.GetProperty("late").GetBoolean());
+        Assert.Equal("stderr", json.RootElement.GetProperty("stream").GetString());
+    }
+
+    [Theory]
+    [InlineData("quote \" backslash \\ slash /")]
+    [InlineData("nul \0 escape \e[31m tab \t cr \r")]
+    [InlineData("<script>alert(1)</script> & ünïcode ✓ 😀")]
+    public void Any_text_survives_a_json_round_trip_and_stays_on_one_line(string text)
+    {
+        var formatted = Format(new OutputItem("a", Line("web", 1, 0, text)));
+
+        Assert.Equal(1, formatted.Count(c => c == '\n'));
+        using var json = JsonDocument.Parse(formatted);
+        Assert.Equal(text, json.RootElement.GetProperty("text").GetString());
+    }
+
+    private static string Format(OutputItem item)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        new JsonFormatter().Write(item, buffer);
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+}

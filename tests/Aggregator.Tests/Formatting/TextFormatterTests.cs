@@ -1,0 +1,62 @@
+using System.Buffers;
+using System.Text;
+using Chorus.Aggregator.Formatting;
+using Chorus.Aggregator.Ordering;
+using Chorus.Messages;
+using static Chorus.Aggregator.Tests.Support.Records;
+
+namespace Chorus.Aggregator.Tests.Formatting;
+
+public sealed class TextFormatterTests
+{
+    private readonly TextFormatter _plain = new(color: false);
+
+    [Fact]
+    public void Stdout_lines_read_time_source_bar_text()
+    {
+        var text = Format(_plain, new OutputItem("a", Line("web", 1, 123, "hello")));
+
+        Assert.Matches(@"^\d\d:\d\d:\d\d\.123 a/web \| hello\n$", text);
+    }
+
+    [Fact]
+    public void Stderr_lines_are_marked_with_a_bang()
+    {
+        var text = Format(_plain, new OutputItem("a", Line("web", 1, 0, "oops", OutputStream.Stderr)));
+
+        Assert.EndsWith(" a/web ! oops\n", text);
+    }
+
+    [Fact]
+    public void Sources_are_padded_to_the_widest_seen_so_far()
+    {
+        Format(_plain, new OutputItem("a", Line("worker", 1, 0, "x")));
+
+        Assert.EndsWith(" a/web    | y\n", Format(_plain, new OutputItem("a", Line("web", 1, 0, "y"))));
+    }
+
+    [Fact]
+    public void Events_are_described_in_words()
+    {
+        Assert.EndsWith(" a/web * exited with code 3\n", Format(_plain, new OutputItem("a", NodeRecord.Exited("web", 3, null, At(0)))));
+        Assert.EndsWith(" a/web * exited by signal 9\n", Format(_plain, new OutputItem("a", NodeRecord.Exited("web", null, 9, At(0)))));
+    }
+
+    [Fact]
+    public void Colour_is_stable_per_source_and_absent_without_colour()
+    {
+        var first = Format(new TextFormatter(color: true), new OutputItem("a", Line("web", 1, 0, "x")));
+        var again = Format(new TextFormatter(color: true), new OutputItem("a", Line("web", 2, 0, "x")));
+
+        Assert.Contains(SourceColors.For("a/web") + "a/web\e[0m", first);
+        Assert.Equal(first[12..], again[12..]);
+        Assert.DoesNotContain("\e[", Format(_plain, new OutputItem("a", Line("web", 1, 0, "x"))));
+    }
+
+    private static string Format(TextFormatter formatter, OutputItem item)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        formatter.Write(item, buffer);
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+}

@@ -1,0 +1,137 @@
+using Akka.Actor;
+using Chorus.Aggregator.Ingest;
+using Chorus.Aggregator.Ordering;
+using Chorus.Aggregator.Tests.Support;
+using Chorus.Messages;
+using static Chorus.Aggregator.Tests.Support.Records;
+
+namespace Chorus.Aggregator.Tests.Ingest;
+
+public sealed class IngestActorTests : Akka.TestKit.Xunit2.TestKit
+{
+    private readonly Akka.TestKit.TestProbe _merge;
+    private readonly IActorRef _ingest;
+
+    public IngestActorTests()
+    {
+        _merge = CreateTestProbe();
+        _ingest = Sys.ActorOf(IngestActor.Props(_merge.Ref, TestSettings.Aggregator("chorus.aggregator.node-timeout = 400ms")));
+    }
+
+    [Fact]
+    public async Task A_joining_node_is_accepted_from_its_first_batch_and_reported_up()
+    {
+        _ingest.Tell(new JoinRequest("a", 1, FirstSeq: 5));
+
+        Assert.Equal(5, (await ExpectMsgAsync<JoinAccepted>()).NextSeq);
+        Assert.Equal("a", (await _merge.ExpectMsgAsync<MergeActor.NodeConnected>()).Node);
+    }
+
+    [Fact]
+    public async Task Batches_are_passed_on_in_sequence_and_acknowledged()
+    {
+        await Join("a");
+
+        _ingest.Tell(Batch("a", 1));
+        _ingest.Tell(Batch("a", 2));
+
+        Assert.Equal(1, (await ExpectMsgAsync<BatchAck>()).UpToSeq);
+        Assert.Equal(2, (await ExpectMsgAsync<BatchAck>()).UpToSeq);
+        Assert.Equal(1, (await _merge.ExpectMsgAsync<LineBatch>()).Seq);
+        Assert.Equal(2, (await _merge.ExpectMsgAsync<LineBatch>()).Seq);
+    }
+
+    [Fact]
+    public async Task A_repeated_batch_is_acknowledged_again_but_not_passed_on()
+    {
+        await Join("a");
+        _ingest.Tell(Batch("a", 1));
+        await ExpectMsgAsync<BatchAck>();
+        await _merge.ExpectMsgAsync<LineBatch>();
+
+        _ingest.Tell(Batch("a", 1));
+
+        Assert.Equal(1, (await ExpectMsgAsync<BatchAck>()).UpToSeq);
+        await _merge.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(200));
+    }
+
+    [Fact]
+    public async Task A_batch_that_skips_ahead_is_dropped_until_the_missing_one_arrives()
+    {
+        await Join("a");
+
+        _ingest.Tell(Batch("a", 2));
+
+        Assert.Equal(0, (await ExpectMsgAsync<BatchAck>()).UpToSeq);
+        await _merge.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(200));
+    }
+
+    [Fact]
+    public async Task A_batch_from_a_node_that_never_joined_is_dropped()
+    {
+        _ingest.Tell(Batch("intruder", 1));
+
+        await ExpectNoMsgAsync(TimeSpan.FromMilliseconds(200));
+        await _merge.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(100));
+    }
+
+    [Fact]
+    public async Task A_restarted_node_is_a_new_incarnation_whose_batches_are_not_taken_for_repeats()
+    {
+        await Join("a", incarnation: 1);
+        _ingest.Tell(Batch("a", 1, incarnation: 1));
+        await ExpectMsgAsync<BatchAck>();
+        await _merge.ExpectMsgAsync<LineBatch>();
+
+        _ingest.Tell(new JoinRequest("a", 2, FirstSeq: 1));
+        await ExpectMsgAsync<JoinAccepted>();
+        await _merge.ExpectMsgAsync<MergeActor.NodeDisconnected>();
+        await _merge.ExpectMsgAsync<MergeActor.NodeConnected>();
+        _ingest.Tell(Batch("a", 1, incarnation: 2));
+
+        Assert.Equal(2, (await _merge.ExpectMsgAsync<LineBatch>()).Incarnation);
+    }
+
+    [Fact]
+    public async Task A_heartbeat_passes_the_watermark_on_only_when_no_batch_is_missing()
+    {
+        await Join("a");
+
+        _ingest.Tell(new Heartbeat("a", 1, LastBatchSeq: 1, At(50)));
+        await ExpectMsgAsync<BatchAck>();
+        await _merge.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(200));
+
+        _ingest.Tell(new Heartbeat("a", 1, LastBatchSeq: 0, At(60)));
+        Assert.Equal(At(60), (await _merge.ExpectMsgAsync<MergeActor.NodeProgress>()).Watermark);
+    }
+
+    [Fact]
+    public async Task A_silent_node_is_reported_down_after_the_node_timeout()
+    {
+        await Join("a");
+
+        var down = await _merge.ExpectMsgAsync<MergeActor.NodeDisconnected>(TimeSpan.FromSeconds(3));
+
+        Assert.Equal("a", down.Node);
+    }
+
+    [Fact]
+    public async Task A_leaving_node_is_reported_down_at_once()
+    {
+        await Join("a");
+
+        _ingest.Tell(new NodeLeaving("a", 1));
+
+        Assert.Equal("a", (await _merge.ExpectMsgAsync<MergeActor.NodeDisconnected>(TimeSpan.FromMilliseconds(300))).Node);
+    }
+
+    private async Task Join(string node, long incarnation = 1)
+    {
+        _ingest.Tell(new JoinRequest(node, incarnation, FirstSeq: 1));
+        await ExpectMsgAsync<JoinAccepted>();
+        await _merge.ExpectMsgAsync<MergeActor.NodeConnected>();
+    }
+
+    private static LineBatch Batch(string node, long seq, long incarnation = 1) =>
+        new(node, incarnation, seq, At((int)seq * 10), [Line("web", seq, (int)seq * 10, "x")]);
+}

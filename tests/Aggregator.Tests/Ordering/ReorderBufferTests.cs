@@ -1,0 +1,112 @@
+using Chorus.Aggregator.Ordering;
+using Chorus.Aggregator.Tests.Support;
+using Chorus.Messages;
+using static Chorus.Aggregator.Tests.Support.Records;
+
+namespace Chorus.Aggregator.Tests.Ordering;
+
+public sealed class ReorderBufferTests
+{
+    private static readonly TimeSpan Window = TimeSpan.FromMilliseconds(200);
+    private readonly ReorderBuffer _buffer = new(Window);
+    private readonly List<OutputItem> _out = [];
+
+    public ReorderBufferTests()
+    {
+        _buffer.Connect("a");
+        _buffer.Connect("b");
+    }
+
+    [Fact]
+    public void Lines_from_two_nodes_come_out_in_timestamp_order_once_both_have_progressed_past_them()
+    {
+        _buffer.Add("a", [Line("web", 1, 10), Line("web", 2, 30)], At(30), arrivedAt: At(31));
+        _buffer.Add("b", [Line("db", 1, 20), Line("db", 2, 40)], At(40), arrivedAt: At(41));
+
+        _buffer.Release(now: At(42), _out);
+
+        Assert.Equal(["a:1", "b:1", "a:2"], _out.Select(Describe));
+        Assert.Equal(1, _buffer.Held); // b:2 waits: a has not reported progress past 40 ms yet
+    }
+
+    [Fact]
+    public void A_line_waits_for_a_silent_node_at_most_the_window()
+    {
+        _buffer.Add("a", [Line("web", 1, 10)], At(10), arrivedAt: At(10));
+
+        _buffer.Release(now: At(10) + Window - TimeSpan.FromMilliseconds(1), _out);
+        Assert.Empty(_out);
+
+        _buffer.Release(now: At(10) + Window, _out);
+        Assert.Equal(["a:1"], _out.Select(Describe));
+    }
+
+    [Fact]
+    public void An_idle_nodes_heartbeat_releases_the_others_lines_before_the_window_ends()
+    {
+        _buffer.Add("a", [Line("web", 1, 10)], At(10), arrivedAt: At(11));
+        _buffer.Advance("b", At(15));
+
+        _buffer.Release(now: At(12), _out);
+
+        Assert.Equal(["a:1"], _out.Select(Describe));
+    }
+
+    [Fact]
+    public void A_line_older_than_what_was_released_comes_out_at_once_marked_late()
+    {
+        _buffer.Add("a", [Line("web", 1, 100)], At(100), arrivedAt: At(100));
+        _buffer.Release(now: At(100) + Window, _out); // b was silent: a:1 went out after the window
+        _out.Clear();
+
+        _buffer.Add("b", [Line("db", 1, 50), Line("db", 2, 150)], At(150), arrivedAt: At(400));
+        _buffer.Advance("a", At(200));
+        _buffer.Release(now: At(400), _out);
+
+        Assert.Equal(["b:1", "b:2"], _out.Select(Describe));
+        Assert.True(_out[0].Late);
+        Assert.False(_out[1].Late);
+    }
+
+    [Fact]
+    public void A_process_keeps_its_own_order_even_when_timestamps_are_equal()
+    {
+        _buffer.Disconnect("b", At(0));
+        var lines = Enumerable.Range(1, 100).Select(i => Line("web", i, 10)).ToArray();
+        _buffer.Add("a", lines[..50], At(10), arrivedAt: At(10));
+        _buffer.Add("a", lines[50..], At(10), arrivedAt: At(10));
+        _buffer.Advance("a", At(11));
+
+        _buffer.Release(now: At(11), _out);
+
+        Assert.Equal(Enumerable.Range(1, 100).Select(i => (long)i), _out.Where(o => o.Record.Kind == RecordKind.Line).Select(o => o.Record.Seq));
+    }
+
+    [Fact]
+    public void Node_down_follows_the_nodes_last_line_and_stops_holding_others_back()
+    {
+        _buffer.Add("b", [Line("db", 1, 10)], At(10), arrivedAt: At(10));
+        _buffer.Advance("a", At(50));
+        _buffer.Disconnect("b", now: At(60));
+        _buffer.Add("a", [Line("web", 1, 55)], At(60), arrivedAt: At(60));
+
+        _buffer.Release(now: At(61), _out);
+
+        Assert.Equal(["b:1", "b:node-down", "a:1"], _out.Select(Describe));
+    }
+
+    [Fact]
+    public void Release_all_empties_the_buffer_in_order()
+    {
+        _buffer.Add("a", [Line("web", 1, 30)], At(30), arrivedAt: At(30));
+        _buffer.Add("b", [Line("db", 1, 20)], At(20), arrivedAt: At(30));
+
+        _buffer.ReleaseAll(_out);
+
+        Assert.Equal(["b:1", "a:1"], _out.Select(Describe));
+        Assert.Equal(0, _buffer.Held);
+    }
+
+    private static string Describe(OutputItem item) =>
+        item.Record.Kind == RecordKind.Line ? $"{item.Node}:{item.Record.Seq}" : $"{item.Node}:{Chorus.Aggregator.Formatting.JsonFormatter.EventName(item.Record.Kind)}";
+}

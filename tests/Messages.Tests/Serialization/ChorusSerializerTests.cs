@@ -1,0 +1,121 @@
+using System.Runtime.Serialization;
+using System.Text;
+using Akka.Serialization;
+using Chorus.Hosting;
+using Chorus.Messages;
+using Chorus.Messages.Serialization;
+
+namespace Chorus.Messages.Tests.Serialization;
+
+public sealed class ChorusSerializerTests() : Akka.TestKit.Xunit2.TestKit(HoconFiles.Load("wire.conf"))
+{
+    private static readonly DateTime T0 = new(2026, 11, 23, 10, 0, 0, 123, 456, DateTimeKind.Utc);
+
+    public static TheoryData<IChorusMessage> SmallMessages() =>
+    [
+        new JoinRequest("web-1", 42, 7),
+        new JoinAccepted(-9, 1),
+        new Heartbeat("ünïcode-node", long.MaxValue, 12, T0),
+        new BatchAck(3, 0),
+        new NodeLeaving("a", 1),
+    ];
+
+    [Theory]
+    [MemberData(nameof(SmallMessages))]
+    public void Every_small_message_round_trips_through_the_bound_serializer(IChorusMessage message)
+    {
+        Assert.Equal(message, RoundTrip(message));
+    }
+
+    [Fact]
+    public void A_batch_round_trips_lines_and_every_kind_of_event()
+    {
+        NodeRecord[] records =
+        [
+            NodeRecord.Started("web", 4242, T0),
+            NodeRecord.Line("web", OutputStream.Stdout, 1, T0.AddTicks(1), Utf8("hello"), continued: false),
+            NodeRecord.Line("web", OutputStream.Stderr, 2, T0.AddTicks(5), Utf8("ünïcode \0 \e[31mred\e[0m"), continued: true),
+            NodeRecord.Line("worker", OutputStream.Stdout, 1, T0.AddSeconds(1), Utf8(""), continued: false),
+            NodeRecord.Gap("worker", 120, "spool-full", T0.AddSeconds(2)),
+            NodeRecord.Gap(null, 3, "unknown", T0.AddSeconds(2)),
+            NodeRecord.Exited("web", 0, null, T0.AddSeconds(3)),
+            NodeRecord.Exited("worker", null, 9, T0.AddSeconds(3)),
+        ];
+        var batch = new LineBatch("node-a", 77, 5, T0.AddSeconds(4), records);
+
+        var back = Assert.IsType<LineBatch>(RoundTrip(batch));
+
+        Assert.Equal((batch.Node, batch.Incarnation, batch.Seq, batch.Watermark), (back.Node, back.Incarnation, back.Seq, back.Watermark));
+        Assert.Equal(records.Length, back.Records.Count);
+        for (var i = 0; i < records.Length; i++)
+        {
+            Assert.Equal(records[i] with { Text = default }, back.Records[i] with { Text = default });
+            Assert.Equal(records[i].Text.ToArray(), back.Records[i].Text.ToArray());
+        }
+    }
+
+    [Fact]
+    public void A_full_batch_fits_in_one_remoting_frame()
+    {
+        // 32 KiB of text is the batch cut; one 64 KiB line piece is the largest single record.
+        var line = new string('x', 80);
+        var records = Enumerable.Range(1, 400).Select(i => NodeRecord.Line("p", OutputStream.Stdout, i, T0, Utf8(line), false)).ToArray();
+        var single = new[] { NodeRecord.Line("p", OutputStream.Stdout, 1, T0, new byte[65536], true) };
+
+        Assert.InRange(Serializer().ToBinary(new LineBatch("n", 1, 1, T0, records)).Length, 1, 128_000);
+        Assert.InRange(Serializer().ToBinary(new LineBatch("n", 1, 1, T0, single)).Length, 1, 128_000);
+    }
+
+    [Fact]
+    public void A_truncated_batch_is_refused_with_a_serialization_error()
+    {
+        var bytes = Serializer().ToBinary(new LineBatch("n", 1, 1, T0, [NodeRecord.Line("p", OutputStream.Stdout, 1, T0, Utf8("hello"), false)]));
+        for (var length = 0; length < bytes.Length; length++)
+            Assert.Throws<SerializationException>(() => Serializer().FromBinary(bytes[..length], "B"));
+    }
+
+    [Fact]
+    public void Invalid_utf8_in_a_line_is_refused()
+    {
+        var bytes = Serializer().ToBinary(new LineBatch("n", 1, 1, T0, [NodeRecord.Line("p", OutputStream.Stdout, 1, T0, Utf8("hello"), false)]));
+        bytes[^1] = 0xFF;
+        Assert.Throws<SerializationException>(() => Serializer().FromBinary(bytes, "B"));
+    }
+
+    [Fact]
+    public void An_unknown_manifest_is_refused()
+    {
+        Assert.Throws<SerializationException>(() => Serializer().FromBinary([1, 2, 3], "Z"));
+    }
+
+    [Fact]
+    public void Random_bytes_never_escape_as_anything_but_a_serialization_error()
+    {
+        var random = new Random(20261125);
+        var manifests = new[] { "B", "A", "H", "J", "JA", "L" };
+        for (var i = 0; i < 5000; i++)
+        {
+            var bytes = new byte[random.Next(0, 200)];
+            random.NextBytes(bytes);
+            try
+            {
+                Serializer().FromBinary(bytes, manifests[i % manifests.Length]);
+            }
+            catch (SerializationException)
+            {
+            }
+        }
+    }
+
+    private object RoundTrip(object message)
+    {
+        var serializer = Sys.Serialization.FindSerializerFor(message);
+        var manifest = Akka.Serialization.Serialization.ManifestFor(serializer, message);
+        return Sys.Serialization.Deserialize(serializer.ToBinary(message), serializer.Identifier, manifest);
+    }
+
+    private SerializerWithStringManifest Serializer() =>
+        Assert.IsType<ChorusSerializer>(Sys.Serialization.FindSerializerForType(typeof(LineBatch)));
+
+    private static byte[] Utf8(string text) => Encoding.UTF8.GetBytes(text);
+}
