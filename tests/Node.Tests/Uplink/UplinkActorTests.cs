@@ -1,0 +1,122 @@
+using System.Text;
+using Akka.Actor;
+using Chorus.Hosting;
+using Chorus.Messages;
+using Chorus.Node.Processes;
+using Chorus.Node.Tests.Support;
+using Chorus.Node.Uplink;
+
+namespace Chorus.Node.Tests.Uplink;
+
+public sealed class UplinkActorTests : Akka.TestKit.Xunit2.TestKit
+{
+    private readonly Akka.TestKit.TestProbe _aggregator;
+    private readonly IActorRef _uplink;
+
+    public UplinkActorTests()
+    {
+        _aggregator = CreateTestProbe();
+        var settings = TestNodeSettings.With("chorus.node { link-timeout = 1s, resend-after = 300ms, heartbeat-interval = 50ms }");
+        _uplink = Sys.ActorOf(UplinkActor.Props("node-a", 7, _aggregator.Ref.Path.ToString(), new MonotonicClock(), settings));
+    }
+
+    [Fact]
+    public async Task Lines_go_out_in_a_numbered_batch_after_the_node_joins()
+    {
+        var join = await _aggregator.ExpectMsgAsync<JoinRequest>();
+        Assert.Equal(("node-a", 7L, 1L), (join.Node, join.Incarnation, join.FirstSeq));
+        _uplink.Tell(new UplinkActor.LinesRead("web", OutputStream.Stdout, 1, Lines("a", "b")));
+        _aggregator.Reply(new JoinAccepted(1, 1));
+
+        var batch = await NextBatch();
+
+        Assert.Equal(1, batch.Seq);
+        Assert.Equal(["a", "b"], batch.Records.Select(r => Encoding.UTF8.GetString(r.Text.Span)));
+        Assert.Equal([1L, 2], batch.Records.Select(r => r.Seq));
+        Assert.All(batch.Records, r => Assert.True(r.Timestamp <= batch.Watermark));
+    }
+
+    [Fact]
+    public async Task An_idle_node_sends_heartbeats_with_a_growing_watermark()
+    {
+        await Join();
+
+        var first = await _aggregator.ExpectMsgAsync<Heartbeat>();
+        var second = await _aggregator.ExpectMsgAsync<Heartbeat>();
+
+        Assert.True(second.Watermark > first.Watermark);
+    }
+
+    [Fact]
+    public async Task An_unacknowledged_batch_is_sent_again_after_the_aggregator_restarts()
+    {
+        await Join();
+        _uplink.Tell(new UplinkActor.LinesRead("web", OutputStream.Stdout, 1, Lines("a")));
+        var sent = await NextBatch();
+
+        _uplink.Tell(new JoinAccepted(AggregatorIncarnation: 2, NextSeq: 1), _aggregator.Ref);
+
+        Assert.Equal(sent.Seq, (await NextBatch()).Seq);
+    }
+
+    [Fact]
+    public async Task An_acknowledged_batch_is_never_sent_again()
+    {
+        await Join();
+        _uplink.Tell(new UplinkActor.LinesRead("web", OutputStream.Stdout, 1, Lines("a")));
+        var sent = await NextBatch();
+        _uplink.Tell(new BatchAck(7, sent.Seq), _aggregator.Ref);
+
+        _uplink.Tell(new JoinAccepted(AggregatorIncarnation: 2, NextSeq: 2), _aggregator.Ref);
+
+        // Absence can only be shown over time: longer than resend-after, while heartbeats keep coming.
+        var seen = _aggregator.ReceiveWhile(TimeSpan.FromMilliseconds(800), m => m, msgs: 1000);
+        Assert.Contains(seen, m => m is Heartbeat);
+        Assert.DoesNotContain(seen, m => m is LineBatch);
+    }
+
+    [Fact]
+    public async Task A_lost_batch_is_resent_when_no_acknowledgement_comes()
+    {
+        await Join();
+        _uplink.Tell(new UplinkActor.LinesRead("web", OutputStream.Stdout, 1, Lines("a")));
+        var sent = await NextBatch();
+
+        Assert.Equal(sent.Seq, (await NextBatch()).Seq);
+    }
+
+    [Fact]
+    public async Task A_silent_aggregator_makes_the_node_join_again()
+    {
+        await Join();
+
+        await _aggregator.FishForMessageAsync(m => m is JoinRequest, TimeSpan.FromSeconds(5));
+    }
+
+    [Fact]
+    public async Task Draining_waits_for_the_last_acknowledgement_then_says_goodbye()
+    {
+        await Join();
+        _uplink.Tell(new UplinkActor.LinesRead("web", OutputStream.Stdout, 1, Lines("last")));
+
+        _uplink.Tell(new UplinkActor.Drain());
+        var batch = await NextBatch();
+        await ExpectNoMsgAsync(TimeSpan.FromMilliseconds(100));
+        _uplink.Tell(new BatchAck(7, batch.Seq), _aggregator.Ref);
+
+        Assert.Equal(0, (await ExpectMsgAsync<UplinkActor.Drained>()).UndeliveredRecords);
+        await _aggregator.FishForMessageAsync(m => m is NodeLeaving);
+    }
+
+    private async Task Join()
+    {
+        await _aggregator.ExpectMsgAsync<JoinRequest>();
+        _aggregator.Reply(new JoinAccepted(1, 1));
+    }
+
+    private async Task<LineBatch> NextBatch() =>
+        (LineBatch)await _aggregator.FishForMessageAsync(m => m is LineBatch, TimeSpan.FromSeconds(3));
+
+    private static FramedLine[] Lines(params string[] texts) =>
+        texts.Select(t => new FramedLine(Encoding.UTF8.GetBytes(t), false)).ToArray();
+}
