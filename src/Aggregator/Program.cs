@@ -51,7 +51,8 @@ static async Task<int> Run(ParseResult parsed)
 
     // Whatever the reorder window still holds goes out before the process ends.
     await merge.Ask<MergeActor.Flushed>(new MergeActor.FlushAll(), TimeSpan.FromSeconds(10));
-    await web.StopAsync();
+    feed.CompleteAll();
+    await web.StopAsync(new CancellationTokenSource(TimeSpan.FromSeconds(2)).Token);
     await system.Terminate();
     return exitCode;
 }

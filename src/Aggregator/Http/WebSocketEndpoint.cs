@@ -48,6 +48,9 @@ public static class WebSocketEndpoint
         {
             var listening = CloseOnAnyInput(socket, done);
             await Send(socket, subscription, query.Text ? new TextFormatter(color: false) : new JsonFormatter(newline: false), done.Token);
+            // The feed ended: the aggregator is shutting down.
+            if (socket.State == WebSocketState.Open)
+                await socket.CloseOutputAsync(WebSocketCloseStatus.EndpointUnavailable, "the aggregator is shutting down", done.Token);
             await listening;
         }
         catch (Exception e) when (e is OperationCanceledException or WebSocketException)

@@ -63,6 +63,16 @@ public sealed class LiveFeed(int capacity)
         subscription.Complete();
     }
 
+    /// <summary>Ends every subscription, so watchers are told the stream is over rather than left hanging.</summary>
+    public void CompleteAll()
+    {
+        lock (_lock)
+        {
+            foreach (var subscription in _subscriptions) subscription.Complete();
+            _subscriptions.Clear();
+        }
+    }
+
     private long FirstOfLastMatching(Predicate<OutputItem> filter, int count, long oldest)
     {
         var first = _nextId;

@@ -1,0 +1,105 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using System.Text.RegularExpressions;
+
+namespace Chorus.EndToEnd.Tests.Support;
+
+/// <summary>
+/// A built Chorus executable (chorus-aggregator or chorus-node, run from its own project's output folder,
+/// built in the same configuration as the tests) running as a real OS process. Collects its stdout and stderr lines as they come, so tests
+/// wait for what they expect instead of sleeping. Killed on dispose if still running.
+/// </summary>
+public sealed partial class ChorusProcess : IDisposable
+{
+    private readonly Process _process;
+    private readonly ConcurrentQueue<string> _stdout = new();
+    private readonly ConcurrentQueue<string> _stderr = new();
+
+    private ChorusProcess(Process process)
+    {
+        _process = process;
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) _stdout.Enqueue(e.Data); };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) _stderr.Enqueue(e.Data); };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+    }
+
+    public IReadOnlyCollection<string> Stdout => _stdout;
+    public IReadOnlyCollection<string> Stderr => _stderr;
+    public int Pid => _process.Id;
+    public bool HasExited => _process.HasExited;
+
+    public static ChorusProcess Start(string executable, params string[] args)
+    {
+        var start = new ProcessStartInfo(Executables.PathOf(executable))
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+        };
+        foreach (var arg in args) start.ArgumentList.Add(arg);
+        start.Environment["NO_COLOR"] = "1";
+        return new ChorusProcess(Process.Start(start)!);
+    }
+
+    /// <summary>Starts an aggregator on free ports and waits for it to say where nodes join and where to watch.</summary>
+    public static async Task<(ChorusProcess Process, string Join, Uri Http)> StartAggregatorAsync(params string[] extraArgs)
+    {
+        var aggregator = Start("chorus-aggregator", ["--listen", "127.0.0.1:0", "--http", "127.0.0.1:0", .. extraArgs]);
+        var join = JoinLine().Match(await aggregator.WaitForStderrAsync(l => JoinLine().IsMatch(l)));
+        var watch = WatchLine().Match(await aggregator.WaitForStderrAsync(l => WatchLine().IsMatch(l)));
+        return (aggregator, join.Groups[1].Value, new Uri(watch.Groups[1].Value));
+    }
+
+    public Task<string> WaitForStderrAsync(Func<string, bool> match, TimeSpan? timeout = null) => WaitForAsync(_stderr, match, timeout);
+
+    public Task<string> WaitForStdoutAsync(Func<string, bool> match, TimeSpan? timeout = null) => WaitForAsync(_stdout, match, timeout);
+
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cancel = new CancellationTokenSource(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(cancel.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            throw new TimeoutException($"{_process.StartInfo.FileName} did not exit within {timeout}. stderr:\n{string.Join('\n', _stderr)}");
+        }
+        _process.WaitForExit(); // drains the redirected output
+        return _process.ExitCode;
+    }
+
+    public void Signal(int signal) => _ = Kill(_process.Id, signal);
+
+    public void Dispose()
+    {
+        if (!_process.HasExited) _process.Kill(entireProcessTree: true);
+        _process.Dispose();
+    }
+
+    private async Task<string> WaitForAsync(ConcurrentQueue<string> lines, Func<string, bool> match, TimeSpan? timeout)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(30));
+        while (DateTime.UtcNow < deadline)
+        {
+            var found = lines.FirstOrDefault(match);
+            if (found is not null) return found;
+            if (_process.HasExited && lines.FirstOrDefault(match) is null)
+                throw new InvalidOperationException($"{_process.StartInfo.FileName} exited ({_process.ExitCode}) before printing the expected line. stderr:\n{string.Join('\n', _stderr)}");
+            await Task.Delay(20); // polling the collected output; the condition, not the delay, ends the wait
+        }
+        throw new TimeoutException($"{_process.StartInfo.FileName} did not print the expected line. stderr:\n{string.Join('\n', _stderr)}");
+    }
+
+    [GeneratedRegex(@"^chorus: nodes join at (\S+)$")]
+    private static partial Regex JoinLine();
+
+    [GeneratedRegex(@"^chorus: watch at (\S+)$")]
+    private static partial Regex WatchLine();
+
+    [LibraryImport("libc", EntryPoint = "kill")]
+    private static partial int Kill(int pid, int signal);
+}

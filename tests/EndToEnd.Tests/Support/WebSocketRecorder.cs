@@ -1,0 +1,52 @@
+using System.Collections.Concurrent;
+using System.Net.WebSockets;
+using System.Text;
+
+namespace Chorus.EndToEnd.Tests.Support;
+
+/// <summary>A real WebSocket client that records every text frame it receives.</summary>
+public sealed class WebSocketRecorder : IAsyncDisposable
+{
+    private readonly ClientWebSocket _socket = new();
+    private readonly CancellationTokenSource _stop = new();
+    private Task _receiving = Task.CompletedTask;
+
+    public ConcurrentQueue<string> Frames { get; } = new();
+
+    public static async Task<WebSocketRecorder> ConnectAsync(Uri http, string pathAndQuery = "/ws")
+    {
+        var recorder = new WebSocketRecorder();
+        var ws = new UriBuilder(http) { Scheme = "ws", Path = pathAndQuery.Split('?')[0], Query = pathAndQuery.Contains('?') ? pathAndQuery.Split('?')[1] : "" }.Uri;
+        await recorder._socket.ConnectAsync(ws, CancellationToken.None);
+        recorder._receiving = recorder.ReceiveAsync();
+        return recorder;
+    }
+
+    private async Task ReceiveAsync()
+    {
+        var buffer = new byte[256 * 1024];
+        var message = new MemoryStream();
+        try
+        {
+            while (!_stop.IsCancellationRequested)
+            {
+                var result = await _socket.ReceiveAsync(buffer, _stop.Token);
+                if (result.MessageType == WebSocketMessageType.Close) return;
+                message.Write(buffer, 0, result.Count);
+                if (!result.EndOfMessage) continue;
+                Frames.Enqueue(Encoding.UTF8.GetString(message.GetBuffer(), 0, (int)message.Length));
+                message.SetLength(0);
+            }
+        }
+        catch (Exception e) when (e is OperationCanceledException or WebSocketException)
+        {
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        await _receiving;
+        _socket.Dispose();
+    }
+}
