@@ -8,7 +8,8 @@ public sealed record AggregatorSettings(
     TimeSpan ReleaseInterval,
     TimeSpan NodeTimeout,
     int BacklogCapacity,
-    int WebSocketClientBuffer,
+    int ClientBuffer,
+    TimeSpan GrepTimeout,
     TimeSpan WebSocketKeepAlive)
 {
     public static AggregatorSettings From(Config config)
@@ -20,7 +21,8 @@ public sealed record AggregatorSettings(
             ReleaseInterval: c.GetTimeSpan("release-interval"),
             NodeTimeout: c.GetTimeSpan("node-timeout"),
             BacklogCapacity: c.GetInt("backlog-capacity"),
-            WebSocketClientBuffer: c.GetInt("websocket.client-buffer"),
+            ClientBuffer: c.GetInt("client-buffer"),
+            GrepTimeout: c.GetTimeSpan("grep-timeout"),
             WebSocketKeepAlive: c.GetTimeSpan("websocket.keep-alive-interval"));
     }
 }

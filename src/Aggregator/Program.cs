@@ -30,7 +30,7 @@ static async Task<int> Run(ParseResult parsed)
     using var system = RemoteSystem.Start(config, "--listen", listen);
     IRecordFormatter formatter = config.GetString("chorus.aggregator.format") == "json" ? new JsonFormatter() : new TextFormatter(options.Color);
     var stdout = system.ActorOf(StdoutSink.Props(Console.OpenStandardOutput(), formatter), "stdout");
-    var feed = new LiveFeed(settings.BacklogCapacity);
+    var feed = new LiveFeed(settings.BacklogCapacity, DateTime.UtcNow);
     var feedSink = system.ActorOf(LiveFeedSink.Props(feed), "live-feed");
     var merge = system.ActorOf(MergeActor.Props([stdout, feedSink], settings), "merge");
     system.ActorOf(IngestActor.Props(merge, settings), "ingest");
