@@ -10,7 +10,8 @@ public sealed record AggregatorSettings(
     int BacklogCapacity,
     int ClientBuffer,
     TimeSpan GrepTimeout,
-    TimeSpan WebSocketKeepAlive)
+    TimeSpan WebSocketKeepAlive,
+    TimeSpan EventsKeepAlive)
 {
     public static AggregatorSettings From(Config config)
     {
@@ -23,6 +24,7 @@ public sealed record AggregatorSettings(
             BacklogCapacity: c.GetInt("backlog-capacity"),
             ClientBuffer: c.GetInt("client-buffer"),
             GrepTimeout: c.GetTimeSpan("grep-timeout"),
-            WebSocketKeepAlive: c.GetTimeSpan("websocket.keep-alive-interval"));
+            WebSocketKeepAlive: c.GetTimeSpan("websocket.keep-alive-interval"),
+            EventsKeepAlive: c.GetTimeSpan("events.keep-alive-interval"));
     }
 }

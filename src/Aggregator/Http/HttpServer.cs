@@ -11,8 +11,8 @@ using Microsoft.Extensions.Logging;
 namespace Chorus.Aggregator.Http;
 
 /// <summary>
-/// Kestrel, serving the people who watch: the page, the WebSocket feed and health. ASP.NET's own logs go
-/// to stderr and only from warnings up, so stdout stays the merged stream.
+/// Kestrel, serving the people who watch: the page, the stream (WebSocket and Server-Sent Events) and
+/// health. ASP.NET's own logs go to stderr and only from warnings up, so stdout stays the merged stream.
 /// </summary>
 public static class HttpServer
 {
@@ -29,6 +29,7 @@ public static class HttpServer
         var app = builder.Build();
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = settings.WebSocketKeepAlive });
         app.Map("/ws", WebSocketEndpoint.Handle);
+        app.MapGet("/events", ServerSentEventsEndpoint.Handle);
         app.MapGet("/healthz", () => "ok\n");
         StaticAssets.Map(app);
 
