@@ -8,8 +8,10 @@ public sealed record AggregatorSettings(
     TimeSpan ReleaseInterval,
     TimeSpan NodeTimeout,
     int BacklogCapacity,
-    int WebSocketClientBuffer,
-    TimeSpan WebSocketKeepAlive)
+    int ClientBuffer,
+    TimeSpan GrepTimeout,
+    TimeSpan WebSocketKeepAlive,
+    TimeSpan EventsKeepAlive)
 {
     public static AggregatorSettings From(Config config)
     {
@@ -20,7 +22,9 @@ public sealed record AggregatorSettings(
             ReleaseInterval: c.GetTimeSpan("release-interval"),
             NodeTimeout: c.GetTimeSpan("node-timeout"),
             BacklogCapacity: c.GetInt("backlog-capacity"),
-            WebSocketClientBuffer: c.GetInt("websocket.client-buffer"),
-            WebSocketKeepAlive: c.GetTimeSpan("websocket.keep-alive-interval"));
+            ClientBuffer: c.GetInt("client-buffer"),
+            GrepTimeout: c.GetTimeSpan("grep-timeout"),
+            WebSocketKeepAlive: c.GetTimeSpan("websocket.keep-alive-interval"),
+            EventsKeepAlive: c.GetTimeSpan("events.keep-alive-interval"));
     }
 }

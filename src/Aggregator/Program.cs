@@ -30,12 +30,14 @@ static async Task<int> Run(ParseResult parsed)
     using var system = RemoteSystem.Start(config, "--listen", listen);
     IRecordFormatter formatter = config.GetString("chorus.aggregator.format") == "json" ? new JsonFormatter() : new TextFormatter(options.Color);
     var stdout = system.ActorOf(StdoutSink.Props(Console.OpenStandardOutput(), formatter), "stdout");
-    var feed = new LiveFeed(settings.BacklogCapacity);
+    var feed = new LiveFeed(settings.BacklogCapacity, DateTime.UtcNow);
     var feedSink = system.ActorOf(LiveFeedSink.Props(feed), "live-feed");
-    var merge = system.ActorOf(MergeActor.Props([stdout, feedSink], settings), "merge");
+    var board = new StatusBoard();
+    var boardSink = system.ActorOf(StatusBoardSink.Props(board), "status-board");
+    var merge = system.ActorOf(MergeActor.Props([stdout, feedSink, boardSink], settings), "merge");
     system.ActorOf(IngestActor.Props(merge, settings), "ingest");
 
-    var (web, http) = await HttpServer.StartAsync(HostPort.Parse(config.GetString("chorus.aggregator.http"), "--http"), feed, settings);
+    var (web, http) = await HttpServer.StartAsync(HostPort.Parse(config.GetString("chorus.aggregator.http"), "--http"), feed, board, settings);
     Notice.Write($"nodes join at {RemoteSystem.BoundAddress(system)}");
     Notice.Write($"watch at http://{http}/");
 

@@ -53,7 +53,7 @@ public sealed class JsonFormatter(bool newline = true) : IRecordFormatter
             WriteSource(writer, item.Node, record.Process);
             writer.WriteString(Stream, record.Stream == OutputStream.Stderr ? Stderr : Stdout);
             writer.WriteNumber(Seq, record.Seq);
-            WriteTimestamp(writer, record.Timestamp);
+            WriteTimestamp(writer, Ts, record.Timestamp);
             writer.WriteString(Text, record.Text.Span);
             if (record.Continued) writer.WriteBoolean(Continued, true);
         }
@@ -76,7 +76,7 @@ public sealed class JsonFormatter(bool newline = true) : IRecordFormatter
                     writer.WriteString(Reason, record.Reason);
                     break;
             }
-            WriteTimestamp(writer, record.Timestamp);
+            WriteTimestamp(writer, Ts, record.Timestamp);
         }
         if (item.Late) writer.WriteBoolean(Late, true);
         writer.WriteEndObject();
@@ -101,14 +101,15 @@ public sealed class JsonFormatter(bool newline = true) : IRecordFormatter
         if (process is not null) writer.WriteString(Proc, process);
     }
 
-    private static void WriteTimestamp(Utf8JsonWriter writer, DateTime timestamp)
+    /// <summary>A time as every Chorus JSON document writes it: ISO 8601 UTC with microseconds.</summary>
+    internal static void WriteTimestamp(Utf8JsonWriter writer, JsonEncodedText name, DateTime timestamp)
     {
         Span<byte> text = stackalloc byte[TimestampText.IsoLength];
         TimestampText.WriteIso(timestamp, text);
-        writer.WriteString(Ts, text);
+        writer.WriteString(name, text);
     }
 
-    private static void WriteOptional(Utf8JsonWriter writer, JsonEncodedText name, int? value)
+    internal static void WriteOptional(Utf8JsonWriter writer, JsonEncodedText name, int? value)
     {
         if (value is { } v) writer.WriteNumber(name, v);
         else writer.WriteNull(name);

@@ -5,18 +5,20 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace Chorus.Aggregator.Http;
 
 /// <summary>
-/// Kestrel, serving the people who watch: the page, the WebSocket feed and health. ASP.NET's own logs go
-/// to stderr and only from warnings up, so stdout stays the merged stream.
+/// Kestrel, serving the people who watch: the page, the stream (WebSocket and Server-Sent Events), the
+/// node API and health. ASP.NET's own logs go to stderr and only from warnings up, so stdout stays the
+/// merged stream.
 /// </summary>
 public static class HttpServer
 {
-    public static async Task<(WebApplication App, HostPort Bound)> StartAsync(HostPort listen, LiveFeed feed, AggregatorSettings settings)
+    public static async Task<(WebApplication App, HostPort Bound)> StartAsync(HostPort listen, LiveFeed feed, StatusBoard board, AggregatorSettings settings)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -24,13 +26,18 @@ public static class HttpServer
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.WebHost.UseKestrel(kestrel => kestrel.Listen(Resolve(listen), listen.Port));
         builder.Services.AddSingleton(feed);
+        builder.Services.AddSingleton(board);
         builder.Services.AddSingleton(settings);
 
         var app = builder.Build();
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = settings.WebSocketKeepAlive });
         app.Map("/ws", WebSocketEndpoint.Handle);
+        app.MapGet("/events", ServerSentEventsEndpoint.Handle);
+        app.MapGet("/api/nodes", NodesEndpoint.Handle);
         app.MapGet("/healthz", () => "ok\n");
         StaticAssets.Map(app);
+        // Every path and method, dotted ones too (MapFallback's default skips names that look like files).
+        app.MapFallback("{*path}", NotFound);
 
         try
         {
@@ -43,6 +50,10 @@ public static class HttpServer
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return (app, new HostPort(listen.Host, new Uri(address).Port));
     }
+
+    private static Task NotFound(HttpContext context) =>
+        PlainTextAnswer.Write(context, StatusCodes.Status404NotFound,
+            $"Nothing at {context.Request.Method} {context.Request.Path}. This aggregator serves GET / (the page), /events (Server-Sent Events), /ws (WebSocket), /api/nodes and /healthz.");
 
     private static IPAddress Resolve(HostPort listen) =>
         IPAddress.TryParse(listen.Host, out var ip) ? ip

@@ -1,15 +1,81 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Chorus.Messages;
 using Microsoft.AspNetCore.Http;
 
 namespace Chorus.Aggregator.Http;
 
-/// <summary>What a watcher asked for in the query string of /ws; a bad value is a 400 with the reason.</summary>
-public sealed record StreamQuery(bool Text)
+/// <summary>
+/// What a watcher asked for in the query string of /ws or /events. A mistake is a
+/// <see cref="BadHttpRequestException"/> whose message says what is wrong and how to ask instead; the
+/// endpoint answers it with 400. An empty value means the same as leaving the parameter out.
+/// </summary>
+public sealed record StreamQuery(StreamFilter Filter, int Backlog, bool Text)
 {
-    public static StreamQuery Parse(IQueryCollection query) =>
-        query["format"].ToString() switch
+    // "token" carries the page's access token; it is not a filter, and this is not where it is checked.
+    private static readonly HashSet<string> Names = new(StringComparer.OrdinalIgnoreCase)
+        { "node", "proc", "stream", "grep", "backlog", "format", "token" };
+
+    public static StreamQuery Parse(IQueryCollection query, AggregatorSettings settings)
+    {
+        foreach (var (name, values) in query)
         {
-            "" or "json" => new StreamQuery(Text: false),
-            "text" => new StreamQuery(Text: true),
-            var other => throw new BadHttpRequestException($"format=\"{other}\" is not a format; use format=json (the default) or format=text."),
+            if (!Names.Contains(name))
+                throw Bad($"\"{name}\" is not a parameter of this stream. Use node, proc, stream, grep, backlog (and format on /ws), e.g. ?proc=web&stream=stderr.");
+            if (values.Count > 1)
+                throw Bad($"{name} is given {values.Count} times; give it once.");
+        }
+        var filter = new StreamFilter(Value(query, "node"), Value(query, "proc"), ParseStream(query), ParseGrep(query, settings.GrepTimeout));
+        return new StreamQuery(filter, ParseBacklog(query, settings.BacklogCapacity), ParseFormat(query));
+    }
+
+    private static string? Value(IQueryCollection query, string name) =>
+        query[name].ToString() is { Length: > 0 } value ? value : null;
+
+    private static OutputStream? ParseStream(IQueryCollection query) =>
+        Value(query, "stream") switch
+        {
+            null => null,
+            "stdout" => OutputStream.Stdout,
+            "stderr" => OutputStream.Stderr,
+            var other => throw Bad($"stream=\"{other}\" is not a stream; use stream=stdout or stream=stderr, or leave it out for both."),
         };
+
+    private static Regex? ParseGrep(IQueryCollection query, TimeSpan timeout)
+    {
+        if (Value(query, "grep") is not { } pattern) return null;
+        try
+        {
+            // Linear time whatever the pattern: a watcher's regex runs on every line, under the feed's lock.
+            return new Regex(pattern, RegexOptions.NonBacktracking | RegexOptions.CultureInvariant, timeout);
+        }
+        catch (RegexParseException e)
+        {
+            throw Bad($"grep=\"{pattern}\" is not a valid regex: {e.Message} Fix the pattern, and URL-encode it (curl -G --data-urlencode 'grep=...').");
+        }
+        catch (NotSupportedException e)
+        {
+            throw Bad($"grep=\"{pattern}\" cannot run here: {e.Message} grep uses a linear-time regex engine, without backreferences, lookarounds or atomic groups; rewrite the pattern without them.");
+        }
+    }
+
+    private static int ParseBacklog(IQueryCollection query, int capacity)
+    {
+        if (Value(query, "backlog") is not { } text) return 0;
+        if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var backlog))
+            throw Bad($"backlog=\"{text}\" is not a count of items; use a whole number from 0 to {capacity}, e.g. backlog=100.");
+        if (backlog > capacity)
+            throw Bad($"backlog={backlog} is more than the {capacity} items this aggregator keeps; use at most backlog={capacity} (backlog-capacity in aggregator.conf sets it).");
+        return backlog;
+    }
+
+    private static bool ParseFormat(IQueryCollection query) =>
+        Value(query, "format") switch
+        {
+            null or "json" => false,
+            "text" => true,
+            var other => throw Bad($"format=\"{other}\" is not a format; use format=json (the default) or format=text."),
+        };
+
+    private static BadHttpRequestException Bad(string message) => new(message);
 }

@@ -8,41 +8,42 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Chorus.Aggregator.Http;
 
 /// <summary>
-/// /ws: the merged stream, one JSON object (or with format=text, one text line) per text frame. Each client
-/// has its own bounded subscription and its own writer loop, so a slow client only ever slows itself; when
-/// it falls a whole buffer behind it is sent a gap event with the count it missed. Clients only listen:
-/// anything they send closes the connection with a reason.
+/// /ws: the merged stream, one JSON object (or with format=text, one text line) per text frame, filtered
+/// and with a backlog as the query asks (<see cref="StreamQuery"/>). Each client has its own bounded
+/// subscription and its own writer loop, so a slow client only ever slows itself; when it falls a whole
+/// buffer behind it is sent a gap event with the count it missed. Clients only listen: anything they
+/// send closes the connection with a reason.
 /// </summary>
 public static class WebSocketEndpoint
 {
     public static async Task Handle(HttpContext context)
     {
+        var settings = context.RequestServices.GetRequiredService<AggregatorSettings>();
+        StreamQuery query;
+        try
+        {
+            query = StreamQuery.Parse(context.Request.Query, settings);
+        }
+        catch (BadHttpRequestException e)
+        {
+            await PlainTextAnswer.Write(context, StatusCodes.Status400BadRequest, e.Message);
+            return;
+        }
         if (!context.WebSockets.IsWebSocketRequest)
         {
-            await Reject(context, StatusCodes.Status400BadRequest,
+            await PlainTextAnswer.Write(context, StatusCodes.Status400BadRequest,
                 "This is the WebSocket endpoint: connect with a WebSocket client, e.g. websocat ws://HOST:PORT/ws. For a plain HTTP stream use /events.");
             return;
         }
         if (!IsSameOrigin(context))
         {
-            await Reject(context, StatusCodes.Status403Forbidden, "A page from another origin may not read this stream.");
-            return;
-        }
-        StreamQuery query;
-        try
-        {
-            query = StreamQuery.Parse(context.Request.Query);
-        }
-        catch (BadHttpRequestException e)
-        {
-            await Reject(context, StatusCodes.Status400BadRequest, e.Message);
+            await PlainTextAnswer.Write(context, StatusCodes.Status403Forbidden, "A page from another origin may not read this stream.");
             return;
         }
 
         var feed = context.RequestServices.GetRequiredService<LiveFeed>();
-        var settings = context.RequestServices.GetRequiredService<AggregatorSettings>();
         using var socket = await context.WebSockets.AcceptWebSocketAsync();
-        var subscription = feed.Subscribe(_ => true, backlog: 0, afterId: null, settings.WebSocketClientBuffer);
+        var subscription = feed.Subscribe(query.Filter.Matches, query.Backlog, afterId: null, settings.ClientBuffer);
         using var done = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
         try
         {
@@ -107,10 +108,4 @@ public static class WebSocketEndpoint
     private static bool IsSameOrigin(HttpContext context) =>
         context.Request.Headers.Origin.ToString() is not { Length: > 0 } origin
         || (Uri.TryCreate(origin, UriKind.Absolute, out var uri) && uri.Authority.Equals(context.Request.Host.Value, StringComparison.OrdinalIgnoreCase));
-
-    private static async Task Reject(HttpContext context, int status, string message)
-    {
-        context.Response.StatusCode = status;
-        await context.Response.WriteAsync(message + "\n");
-    }
 }

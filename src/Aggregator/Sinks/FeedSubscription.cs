@@ -1,6 +1,5 @@
 using System.Threading.Channels;
 using Chorus.Aggregator.Ordering;
-using Chorus.Messages;
 
 namespace Chorus.Aggregator.Sinks;
 
@@ -39,8 +38,7 @@ public sealed class FeedSubscription
     {
         if (_missed > 0)
         {
-            var gap = NodeRecord.Gap(null, _missed, "slow-client", DateTime.UtcNow);
-            if (!_queue.Writer.TryWrite(new FeedEntry(0, new OutputItem("", gap))))
+            if (!_queue.Writer.TryWrite(LiveFeed.Gap(_missed, "slow-client")))
             {
                 Miss();
                 return;

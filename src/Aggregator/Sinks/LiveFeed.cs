@@ -10,14 +10,21 @@ namespace Chorus.Aggregator.Sinks;
 /// one lock, so there is no gap and no repeat at the seam. Thread-safe: published from the feed sink actor,
 /// subscribed from request threads.
 /// </summary>
-public sealed class LiveFeed(int capacity)
+/// <param name="startedAt">
+/// Ids count on from this time in microseconds since 1970, so a later run of the aggregator issues larger
+/// ids than any earlier run did (unless that one averaged over a million items a second). A client that
+/// reconnects to a restarted aggregator then holds an id from before this run, and gets this run from its
+/// start instead of waiting for ids it has already seen to come round again.
+/// </param>
+public sealed class LiveFeed(int capacity, DateTime startedAt)
 {
     private readonly FeedEntry[] _ring = new FeedEntry[capacity];
     private readonly List<FeedSubscription> _subscriptions = [];
     private readonly Lock _lock = new();
-    private long _nextId = 1;
+    private readonly long _idBeforeFirst = MicrosecondsSince1970(startedAt);
+    private long _nextId = MicrosecondsSince1970(startedAt) + 1;
 
-    /// <summary>Id of the newest item published so far (0 before the first).</summary>
+    /// <summary>Id of the newest item published so far; before the first, the id just before it.</summary>
     public long LastId
     {
         get { lock (_lock) return _nextId - 1; }
@@ -41,15 +48,27 @@ public sealed class LiveFeed(int capacity)
 
     /// <summary>
     /// Starts a subscription that first receives the held items after <paramref name="afterId"/> (or the
-    /// last <paramref name="backlog"/> matching ones when no id is given), then the live stream.
+    /// last <paramref name="backlog"/> matching ones when no id is given), then the live stream. An id this
+    /// run never issued is taken to come from another run: the subscription starts at this run's first item.
+    /// When items after the id have already left the ring, a "backlog-overrun" gap with their count comes first.
     /// </summary>
     public FeedSubscription Subscribe(Predicate<OutputItem> filter, int backlog, long? afterId, int bufferCapacity)
     {
         var subscription = new FeedSubscription(bufferCapacity, filter);
         lock (_lock)
         {
-            var oldest = Math.Max(1, _nextId - capacity);
-            var first = afterId is { } id ? Math.Max(id + 1, oldest) : FirstOfLastMatching(filter, Math.Min(backlog, bufferCapacity), oldest);
+            var oldest = Math.Max(_idBeforeFirst + 1, _nextId - capacity);
+            long first;
+            if (afterId is { } id)
+            {
+                first = id > _idBeforeFirst && id < _nextId ? id + 1 : _idBeforeFirst + 1;
+                if (first < oldest) subscription.Offer(Gap(oldest - first, "backlog-overrun"));
+                first = Math.Max(first, oldest);
+            }
+            else
+            {
+                first = FirstOfLastMatching(filter, Math.Min(backlog, bufferCapacity), oldest);
+            }
             for (var i = first; i < _nextId; i++)
                 if (subscription.Matches(_ring[i % capacity].Item)) subscription.Offer(_ring[i % capacity]);
             _subscriptions.Add(subscription);
@@ -72,6 +91,12 @@ public sealed class LiveFeed(int capacity)
             _subscriptions.Clear();
         }
     }
+
+    /// <summary>A notice for one subscriber about items it will not get; it spans every source, so it names none.</summary>
+    public static FeedEntry Gap(long count, string reason) =>
+        new(FeedEntry.NoticeId, new OutputItem("", NodeRecord.Gap(null, count, reason, DateTime.UtcNow)));
+
+    private static long MicrosecondsSince1970(DateTime utc) => (utc - DateTime.UnixEpoch).Ticks / TimeSpan.TicksPerMicrosecond;
 
     private long FirstOfLastMatching(Predicate<OutputItem> filter, int count, long oldest)
     {

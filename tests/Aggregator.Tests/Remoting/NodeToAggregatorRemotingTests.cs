@@ -36,10 +36,12 @@ public sealed class NodeToAggregatorRemotingTests() : Akka.TestKit.Xunit2.TestKi
 
         Assert.Equal(0, await host.ExitCode);
         Assert.All(seen, i => Assert.Equal("remote-node", i.Node));
-        Assert.Equal(
-            ["node-up", "started", "one", "two", "three", "exited", "node-down"],
-            seen.Select(i => i.Record.Kind == RecordKind.Line ? Encoding.UTF8.GetString(i.Record.Text.Span) : JsonFormatter.EventName(i.Record.Kind)));
-        Assert.Equal([1L, 2, 3], seen.Where(i => i.Record.Kind == RecordKind.Line).Select(i => i.Record.Seq));
+        var lines = seen.Where(i => i.Record.Kind == RecordKind.Line).ToList();
+        Assert.Equal(["one", "two"], lines.Where(i => i.Record.Stream == OutputStream.Stdout).Select(i => Encoding.UTF8.GetString(i.Record.Text.Span)));
+        Assert.Equal(["three"], lines.Where(i => i.Record.Stream == OutputStream.Stderr).Select(i => Encoding.UTF8.GetString(i.Record.Text.Span)));
+        Assert.Equal([1L, 2, 3], lines.Select(i => i.Record.Seq)); // seq is the order the node read them in
+        Assert.Equal(["node-up", "started", "line", "line", "line", "exited", "node-down"],
+            seen.Select(i => i.Record.Kind == RecordKind.Line ? "line" : JsonFormatter.EventName(i.Record.Kind)));
         await nodeSystem.Terminate();
     }
 }

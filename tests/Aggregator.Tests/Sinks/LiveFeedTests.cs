@@ -1,46 +1,82 @@
+using System.Text;
 using Chorus.Aggregator.Ordering;
 using Chorus.Aggregator.Sinks;
 using Chorus.Messages;
-using static Chorus.Aggregator.Tests.Support.Records;
 
 namespace Chorus.Aggregator.Tests.Sinks;
 
 public sealed class LiveFeedTests
 {
-    private readonly LiveFeed _feed = new(capacity: 100);
+    private static readonly DateTime Start = new(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc);
 
     [Fact]
-    public void Backlog_then_live_has_no_gap_and_no_repeat_at_the_seam()
+    public void Resuming_after_an_id_sends_the_items_after_it_then_the_live_ones()
     {
-        _feed.Publish(Items(1, 10));
+        var feed = new LiveFeed(capacity: 10, Start);
+        feed.Publish(Lines("web", 1, 5));
 
-        var subscription = _feed.Subscribe(_ => true, backlog: 3, afterId: null, bufferCapacity: 50);
-        _feed.Publish(Items(11, 12));
+        var subscription = feed.Subscribe(_ => true, backlog: 0, afterId: feed.LastId - 2, bufferCapacity: 100);
+        feed.Publish(Lines("web", 6, 6));
 
-        Assert.Equal([8L, 9, 10, 11, 12], Drain(subscription).Select(e => e.Item.Record.Seq));
+        Assert.Equal([4, 5, 6], Drain(subscription).Select(e => e.Item.Record.Seq));
     }
 
     [Fact]
-    public void Resuming_after_an_id_sends_exactly_what_followed_it()
+    public void Resuming_after_an_id_the_ring_has_dropped_starts_with_a_gap_counting_what_was_lost()
     {
-        _feed.Publish(Items(1, 10));
+        var feed = new LiveFeed(capacity: 10, Start);
+        feed.Publish(Lines("web", 1, 3));
+        var lastSeen = feed.LastId;
+        feed.Publish(Lines("web", 4, 25));
 
-        var subscription = _feed.Subscribe(_ => true, backlog: 0, afterId: 7, bufferCapacity: 50);
+        var received = Drain(feed.Subscribe(_ => true, backlog: 0, afterId: lastSeen, bufferCapacity: 100));
 
-        Assert.Equal([8L, 9, 10], Drain(subscription).Select(e => e.Id));
+        var gap = received[0];
+        Assert.Equal(FeedEntry.NoticeId, gap.Id);
+        Assert.Equal(RecordKind.Gap, gap.Item.Record.Kind);
+        Assert.Equal(12, gap.Item.Record.Count); // 4 to 15 left the ring of 10
+        Assert.Equal("backlog-overrun", gap.Item.Record.Reason);
+        Assert.Equal(Enumerable.Range(16, 10).Select(i => (long)i), received.Skip(1).Select(e => e.Item.Record.Seq));
+    }
+
+    [Fact]
+    public void An_id_from_an_earlier_run_resumes_at_this_runs_first_item()
+    {
+        var earlier = new LiveFeed(capacity: 10, Start);
+        earlier.Publish(Lines("web", 1, 3));
+        var later = new LiveFeed(capacity: 10, Start.AddSeconds(5));
+        later.Publish(Lines("web", 1, 2));
+
+        var received = Drain(later.Subscribe(_ => true, backlog: 0, afterId: earlier.LastId, bufferCapacity: 100));
+
+        Assert.True(later.LastId > earlier.LastId);
+        Assert.Equal([1, 2], received.Select(e => e.Item.Record.Seq));
+    }
+
+    [Fact]
+    public void Backlog_is_the_last_n_matching_items_then_live()
+    {
+        var feed = new LiveFeed(capacity: 100, Start);
+        feed.Publish([.. Lines("web", 1, 5), .. Lines("worker", 1, 5)]);
+
+        var subscription = feed.Subscribe(item => item.Record.Process == "web", backlog: 2, afterId: null, bufferCapacity: 100);
+        feed.Publish([.. Lines("worker", 6, 6), .. Lines("web", 6, 6)]);
+
+        Assert.Equal([4, 5, 6], Drain(subscription).Select(e => e.Item.Record.Seq));
     }
 
     [Fact]
     public void A_client_that_falls_a_buffer_behind_is_told_exactly_how_many_it_missed()
     {
-        var subscription = _feed.Subscribe(_ => true, backlog: 0, afterId: null, bufferCapacity: 5);
+        var feed = new LiveFeed(capacity: 100, Start);
+        var subscription = feed.Subscribe(_ => true, backlog: 0, afterId: null, bufferCapacity: 5);
 
-        _feed.Publish(Items(1, 12)); // 5 fit, 7 are missed
+        feed.Publish(Lines("web", 1, 12)); // 5 fit, 7 are missed
         var first = Drain(subscription);
-        _feed.Publish(Items(13, 13));
+        feed.Publish(Lines("web", 13, 13));
         var after = Drain(subscription);
 
-        Assert.Equal([1L, 2, 3, 4, 5], first.Select(e => e.Item.Record.Seq));
+        Assert.Equal([1, 2, 3, 4, 5], first.Select(e => e.Item.Record.Seq));
         Assert.Equal(RecordKind.Gap, after[0].Item.Record.Kind);
         Assert.Equal(7, after[0].Item.Record.Count);
         Assert.Equal("slow-client", after[0].Item.Record.Reason);
@@ -48,14 +84,20 @@ public sealed class LiveFeedTests
     }
 
     [Fact]
-    public void A_filter_applies_to_the_backlog_and_the_live_stream()
+    public void Completing_the_feed_ends_every_subscription()
     {
-        var subscription = _feed.Subscribe(i => i.Record.Seq % 2 == 0, backlog: 10, afterId: null, bufferCapacity: 50);
+        var feed = new LiveFeed(capacity: 10, Start);
+        var subscription = feed.Subscribe(_ => true, backlog: 0, afterId: null, bufferCapacity: 10);
 
-        _feed.Publish(Items(1, 6));
+        feed.CompleteAll();
 
-        Assert.Equal([2L, 4, 6], Drain(subscription).Select(e => e.Item.Record.Seq));
+        Assert.True(subscription.Reader.Completion.IsCompleted);
     }
+
+    private static OutputItem[] Lines(string process, int from, int to) =>
+        Enumerable.Range(from, to - from + 1)
+            .Select(seq => new OutputItem("alpha", NodeRecord.Line(process, OutputStream.Stdout, seq, Start, Encoding.UTF8.GetBytes($"{process} {seq}"), continued: false)))
+            .ToArray();
 
     private static List<FeedEntry> Drain(FeedSubscription subscription)
     {
@@ -63,7 +105,4 @@ public sealed class LiveFeedTests
         while (subscription.Reader.TryRead(out var entry)) entries.Add(entry);
         return entries;
     }
-
-    private static OutputItem[] Items(int from, int to) =>
-        Enumerable.Range(from, to - from + 1).Select(i => new OutputItem("a", Line("web", i, i, $"line {i}"))).ToArray();
 }

@@ -1,0 +1,48 @@
+using System.Buffers;
+using System.IO.Enumeration;
+using System.Text;
+using System.Text.RegularExpressions;
+using Chorus.Aggregator.Ordering;
+using Chorus.Messages;
+
+namespace Chorus.Aggregator.Http;
+
+/// <summary>
+/// Which items of the merged stream one watcher wants. Node and process are globs (* and ?, case-sensitive);
+/// stream and grep apply to lines only. An event passes every filter that asks about something it does not
+/// have: node-up/down name no process, and a gap may name neither, yet each may explain missing lines. The
+/// page filters the same way. Runs under the live feed's lock, once per item and watcher, so it allocates
+/// nothing per item and grep runs a linear-time regex.
+/// </summary>
+public sealed class StreamFilter(string? nodeGlob, string? procGlob, OutputStream? stream, Regex? grep)
+{
+    public bool Matches(OutputItem item)
+    {
+        var record = item.Record;
+        if (nodeGlob is not null && item.Node.Length > 0 && !Glob(nodeGlob, item.Node)) return false;
+        if (procGlob is not null && record.Process is { } process && !Glob(procGlob, process)) return false;
+        if (record.Kind != RecordKind.Line) return true;
+        if (stream is { } wanted && record.Stream != wanted) return false;
+        return grep is null || Grep(grep, record.Text.Span);
+    }
+
+    private static bool Glob(string glob, string name) => FileSystemName.MatchesSimpleExpression(glob, name, ignoreCase: false);
+
+    private static bool Grep(Regex grep, ReadOnlySpan<byte> utf8)
+    {
+        var chars = ArrayPool<char>.Shared.Rent(Encoding.UTF8.GetMaxCharCount(utf8.Length));
+        try
+        {
+            return grep.IsMatch(chars.AsSpan(0, Encoding.UTF8.GetChars(utf8, chars)));
+        }
+        catch (RegexMatchTimeoutException)
+        {
+            // Better one line too many than a line lost.
+            return true;
+        }
+        finally
+        {
+            ArrayPool<char>.Shared.Return(chars);
+        }
+    }
+}

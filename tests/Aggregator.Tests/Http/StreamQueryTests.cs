@@ -1,0 +1,70 @@
+using System.Text;
+using Chorus.Aggregator.Http;
+using Chorus.Aggregator.Ordering;
+using Chorus.Hosting;
+using Chorus.Messages;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Primitives;
+
+namespace Chorus.Aggregator.Tests.Http;
+
+public sealed class StreamQueryTests
+{
+    private static readonly AggregatorSettings Settings = AggregatorSettings.From(HoconFiles.Load("aggregator.conf"));
+
+    [Fact]
+    public void Proc_glob_takes_star_and_question_mark_and_is_case_sensitive()
+    {
+        var filter = Parse("proc=w?b*").Filter;
+
+        Assert.True(filter.Matches(Line("web")));
+        Assert.True(filter.Matches(Line("webhook")));
+        Assert.False(filter.Matches(Line("worker")));
+        Assert.False(filter.Matches(Line("Web")));
+    }
+
+    [Fact]
+    public void Events_pass_filters_on_what_they_do_not_name()
+    {
+        var filter = Parse("node=beta&proc=web&stream=stderr&grep=nothing").Filter;
+
+        Assert.True(filter.Matches(new OutputItem("", NodeRecord.Gap(null, 3, "slow-client", DateTime.UtcNow))));
+        Assert.False(filter.Matches(new OutputItem("alpha", new NodeRecord(RecordKind.NodeUp, null, OutputStream.Stdout, 0, DateTime.UtcNow, default))));
+        Assert.True(filter.Matches(new OutputItem("beta", new NodeRecord(RecordKind.NodeUp, null, OutputStream.Stdout, 0, DateTime.UtcNow, default))));
+        Assert.True(filter.Matches(new OutputItem("beta", NodeRecord.Exited("web", 1, null, DateTime.UtcNow))));
+        Assert.False(filter.Matches(new OutputItem("beta", NodeRecord.Exited("db", 1, null, DateTime.UtcNow))));
+    }
+
+    [Fact]
+    public void Stream_and_grep_apply_to_lines()
+    {
+        var filter = Parse("stream=stderr&grep=time.?out").Filter;
+
+        Assert.True(filter.Matches(Line("web", "upstream timeout", OutputStream.Stderr)));
+        Assert.False(filter.Matches(Line("web", "upstream refused", OutputStream.Stderr)));
+        Assert.False(filter.Matches(Line("web", "upstream timeout", OutputStream.Stdout)));
+    }
+
+    [Fact]
+    public void Empty_values_and_the_pages_token_filter_nothing()
+    {
+        var query = Parse("node=&proc=&stream=&grep=&backlog=&format=&token=secret");
+
+        Assert.True(query.Filter.Matches(Line("web")));
+        Assert.Equal(0, query.Backlog);
+        Assert.False(query.Text);
+    }
+
+    [Fact]
+    public void Backlog_may_ask_for_the_whole_ring()
+    {
+        Assert.Equal(Settings.BacklogCapacity, Parse($"backlog={Settings.BacklogCapacity}").Backlog);
+    }
+
+    private static StreamQuery Parse(string query) =>
+        StreamQuery.Parse(new QueryCollection(query.Split('&').Select(p => p.Split('=', 2))
+            .ToDictionary(p => p[0], p => new StringValues(p[1]))), Settings);
+
+    private static OutputItem Line(string process, string text = "hello", OutputStream stream = OutputStream.Stdout) =>
+        new("beta", NodeRecord.Line(process, stream, 1, DateTime.UtcNow, Encoding.UTF8.GetBytes(text), continued: false));
+}

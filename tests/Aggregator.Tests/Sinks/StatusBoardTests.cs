@@ -1,0 +1,70 @@
+using Chorus.Aggregator.Ordering;
+using Chorus.Aggregator.Sinks;
+using Chorus.Messages;
+
+namespace Chorus.Aggregator.Tests.Sinks;
+
+public sealed class StatusBoardTests
+{
+    private static readonly DateTime T0 = new(2026, 1, 1, 10, 0, 0, DateTimeKind.Utc);
+
+    [Fact]
+    public void An_exited_process_shows_its_code_and_keeps_its_pid_and_line_count()
+    {
+        var board = new StatusBoard();
+
+        board.Apply([Item(NodeRecord.Started("web", 4242, T0)), Item(Line("web", T0)), Item(Line("web", T0)), Item(NodeRecord.Exited("web", 3, null, T0))]);
+
+        Assert.Equal(new ProcessStatus("web", "exited", 4242, 3, null, 2), board.Snapshot().Single().Processes.Single());
+    }
+
+    [Fact]
+    public void A_restart_clears_the_exit_and_takes_the_new_pid()
+    {
+        var board = new StatusBoard();
+
+        board.Apply([Item(NodeRecord.Started("web", 1, T0)), Item(NodeRecord.Exited("web", null, 9, T0)), Item(NodeRecord.Started("web", 2, T0))]);
+
+        Assert.Equal(new ProcessStatus("web", "running", 2, null, null, 0), board.Snapshot().Single().Processes.Single());
+    }
+
+    [Fact]
+    public void Node_down_marks_the_node_down_and_is_its_last_seen_time()
+    {
+        var board = new StatusBoard();
+
+        board.Apply([Item(NodeEvent(RecordKind.NodeUp, T0)), Item(Line("web", T0.AddSeconds(1))), Item(NodeEvent(RecordKind.NodeDown, T0.AddSeconds(2)))]);
+
+        var node = board.Snapshot().Single();
+        Assert.Equal(("alpha", "down", T0.AddSeconds(2)), (node.Node, node.State, node.LastSeen));
+    }
+
+    [Fact]
+    public void A_line_cut_into_pieces_counts_once()
+    {
+        var board = new StatusBoard();
+
+        board.Apply([Item(Line("web", T0, continued: true)), Item(Line("web", T0, continued: true)), Item(Line("web", T0))]);
+
+        Assert.Equal(1, board.Snapshot().Single().Processes.Single().Lines);
+    }
+
+    [Fact]
+    public void Nodes_and_processes_are_listed_by_name()
+    {
+        var board = new StatusBoard();
+
+        board.Apply([Item(Line("worker", T0), "beta"), Item(Line("web", T0), "beta"), Item(Line("db", T0), "alpha")]);
+
+        var nodes = board.Snapshot();
+        Assert.Equal(["alpha", "beta"], nodes.Select(n => n.Node));
+        Assert.Equal(["web", "worker"], nodes[1].Processes.Select(p => p.Proc));
+    }
+
+    private static OutputItem Item(NodeRecord record, string node = "alpha") => new(node, record);
+
+    private static NodeRecord Line(string process, DateTime at, bool continued = false) =>
+        NodeRecord.Line(process, OutputStream.Stdout, 1, at, "x"u8.ToArray(), continued);
+
+    private static NodeRecord NodeEvent(RecordKind kind, DateTime at) => new(kind, null, OutputStream.Stdout, 0, at, default);
+}

@@ -1,0 +1,80 @@
+using System.Net.WebSockets;
+using System.Text;
+using System.Text.Json.Nodes;
+using Chorus.Browser.Tests.Support;
+
+namespace Chorus.Browser.Tests.Http;
+
+[Collection(WatchedAggregator.Collection)]
+public sealed class WebSocketEndpointTests(WatchedAggregator watched)
+{
+    private static readonly TimeSpan ReadTimeout = TimeSpan.FromSeconds(15);
+
+    [Fact]
+    public async Task Proc_and_stream_filters_apply_to_the_websocket_too()
+    {
+        using var socket = await Connect("ws?proc=worker&stream=stderr&backlog=5");
+
+        var frames = await Receive(socket, 8);
+
+        var lines = frames.Select(f => JsonNode.Parse(f)!).Where(j => (string?)j["type"] == "line").ToArray();
+        Assert.NotEmpty(lines);
+        Assert.All(lines, line =>
+        {
+            Assert.Equal("worker", (string?)line["proc"]);
+            Assert.Equal("stderr", (string?)line["stream"]);
+        });
+    }
+
+    [Fact]
+    public async Task Grep_applies_to_the_text_format_too()
+    {
+        using var socket = await Connect($"ws?format=text&backlog=3&proc=web&grep={Uri.EscapeDataString(@"line \d+")}");
+
+        var frames = await Receive(socket, 4);
+
+        Assert.All(frames, frame => Assert.Matches(@"^\d\d:\d\d:\d\d\.\d{3} alpha/web +\| web line \d+$", frame));
+    }
+
+    [Fact]
+    public async Task A_client_that_sends_data_is_closed_with_a_reason()
+    {
+        using var socket = await Connect("ws?proc=none");
+
+        await socket.SendAsync("hello"u8.ToArray(), WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None);
+        using var timeout = new CancellationTokenSource(ReadTimeout);
+        var buffer = new byte[4096];
+        while ((await socket.ReceiveAsync(buffer, timeout.Token)).MessageType != WebSocketMessageType.Close) { }
+
+        Assert.Equal(WebSocketCloseStatus.PolicyViolation, socket.CloseStatus);
+        Assert.Contains("filters go in the URL query", socket.CloseStatusDescription);
+    }
+
+    private async Task<ClientWebSocket> Connect(string pathAndQuery)
+    {
+        var socket = new ClientWebSocket();
+        var uri = new Uri(new Uri(watched.Aggregator.Url.ToString().Replace("http://", "ws://")), pathAndQuery);
+        using var timeout = new CancellationTokenSource(ReadTimeout);
+        await socket.ConnectAsync(uri, timeout.Token);
+        return socket;
+    }
+
+    private static async Task<IReadOnlyList<string>> Receive(WebSocket socket, int count)
+    {
+        using var timeout = new CancellationTokenSource(ReadTimeout);
+        var frames = new List<string>();
+        var buffer = new byte[64 * 1024];
+        while (frames.Count < count)
+        {
+            var message = new MemoryStream();
+            WebSocketReceiveResult result;
+            do
+            {
+                result = await socket.ReceiveAsync(buffer, timeout.Token);
+                message.Write(buffer, 0, result.Count);
+            } while (!result.EndOfMessage);
+            frames.Add(Encoding.UTF8.GetString(message.ToArray()));
+        }
+        return frames;
+    }
+}

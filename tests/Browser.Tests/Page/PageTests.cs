@@ -1,0 +1,99 @@
+using System.Text.RegularExpressions;
+using Chorus.Browser.Tests.Support;
+using Microsoft.Playwright;
+using Xunit.Abstractions;
+using static Microsoft.Playwright.Assertions;
+
+namespace Chorus.Browser.Tests.Page;
+
+/// <summary>The page in a real browser, against a real aggregator whose node runs four processes.</summary>
+public sealed class PageTests(BrowserPage browser, ITestOutputHelper output) : IClassFixture<BrowserPage>
+{
+    private const string Rows = "#log .row";
+
+    [Fact]
+    public async Task Lines_of_every_process_appear_live()
+    {
+        var page = await browser.OpenAsync();
+
+        await Expect(page.Locator("#conn-state")).ToHaveAttributeAsync("data-state", "connected");
+        await Expect(page.Locator($"{Rows}[data-kind=line][data-proc=web]").First).ToBeVisibleAsync();
+        await Expect(page.Locator($"{Rows}[data-kind=line][data-proc=worker][data-stream=stderr]").First).ToBeAttachedAsync();
+        var shown = await page.Locator($"{Rows}[data-proc=web]").CountAsync();
+        await page.WaitForFunctionAsync("shown => document.querySelectorAll('#log .row[data-proc=web]').length > shown", shown);
+    }
+
+    [Fact]
+    public async Task A_proc_filter_hides_the_other_processes()
+    {
+        var page = await browser.OpenAsync();
+        await Expect(page.Locator($"{Rows}[data-kind=line][data-proc=worker]").First).ToBeAttachedAsync();
+
+        await page.Locator("#filter-proc").FillAsync("web");
+
+        await Expect(page.Locator($"{Rows}[data-kind=line]:not([data-proc=web])")).ToHaveCountAsync(0);
+        await Expect(page.Locator($"{Rows}[data-kind=line][data-proc=web]").First).ToBeVisibleAsync();
+    }
+
+    [Fact]
+    public async Task Pause_holds_the_view_while_lines_arrive_and_resume_shows_them()
+    {
+        var page = await browser.OpenAsync();
+        await Expect(page.Locator($"{Rows}[data-kind=line]").First).ToBeVisibleAsync();
+
+        await page.Locator("#pause").ClickAsync();
+        await Expect(page.Locator("#pause")).ToHaveTextAsync("Resume");
+        var held = await page.Locator(Rows).CountAsync();
+        // web alone writes ten lines a second: wait until at least ten are held back.
+        await Expect(page.Locator("#pending-count")).ToHaveTextAsync(new Regex(@"^([1-9]\d+) new lines$"));
+
+        Assert.Equal(held, await page.Locator(Rows).CountAsync());
+
+        await page.Locator("#pause").ClickAsync();
+        await Expect(page.Locator("#pause")).ToHaveTextAsync("Pause");
+        await page.WaitForFunctionAsync("held => document.querySelectorAll('#log .row').length >= held + 10", held);
+    }
+
+    [Fact]
+    public async Task The_status_panel_shows_the_exit_code_of_an_exited_process()
+    {
+        var page = await browser.OpenAsync();
+
+        var once = page.Locator($"#status-panel .proc[data-node={WatchedAggregator.Node}][data-proc=once]");
+        await Expect(once).ToHaveAttributeAsync("data-state", "exited");
+        await Expect(once.Locator(".exit-code")).ToHaveTextAsync("3");
+        await Expect(page.Locator($"#status-panel .proc[data-proc=web]")).ToHaveAttributeAsync("data-state", "running");
+    }
+
+    [Fact]
+    public async Task A_line_of_markup_shows_as_text_and_never_runs()
+    {
+        var page = await browser.OpenAsync();
+        var dialogs = 0;
+        page.Dialog += (_, dialog) =>
+        {
+            dialogs++;
+            _ = dialog.DismissAsync();
+        };
+
+        await Expect(page.Locator($"{Rows}[data-kind=line][data-proc=markup] .text").First).ToHaveTextAsync("<script>alert(1)</script>");
+
+        Assert.Equal(0, await page.Locator("#log script").CountAsync());
+        Assert.Equal(1, await page.Locator("script").CountAsync()); // app.js, nothing else
+        Assert.Equal(0, dialogs);
+    }
+
+    [Fact]
+    public async Task A_screenshot_of_the_live_page_is_saved()
+    {
+        var page = await browser.OpenAsync();
+        await Expect(page.Locator("#status-panel .proc[data-proc=once] .exit-code")).ToHaveTextAsync("3");
+        await Expect(page.Locator($"{Rows}[data-kind=line]").Nth(30)).ToBeAttachedAsync();
+
+        var path = Path.Combine(AppContext.BaseDirectory, "TestResults", "watch-page.png");
+        await page.ScreenshotAsync(new() { Path = path });
+
+        Assert.True(new FileInfo(path).Length > 10_000, $"{path} is too small to show the page.");
+        output.WriteLine($"screenshot: {path}");
+    }
+}

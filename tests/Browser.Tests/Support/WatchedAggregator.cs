@@ -1,0 +1,37 @@
+namespace Chorus.Browser.Tests.Support;
+
+/// <summary>
+/// One aggregator for a whole test class or collection, running a Procfile with a bit of everything:
+/// steady stdout lines, stdout and stderr, a line of markup, and a process that has exited with code 3.
+/// Tests only read from it, so they can share it.
+/// </summary>
+public sealed class WatchedAggregator : IAsyncLifetime
+{
+    /// <summary>The collection of HTTP tests that share one aggregator.</summary>
+    public const string Collection = "watched aggregator";
+
+    public const string Node = "alpha";
+
+    public const string Procfile = """
+        web: i=0; while true; do i=$((i+1)); echo "web line $i"; sleep 0.1; done
+        worker: i=0; while true; do i=$((i+1)); echo "worker out $i"; echo "worker err $i" >&2; sleep 0.25; done
+        markup: while true; do echo '<script>alert(1)</script>'; sleep 1; done
+        once: echo 'once ran'; exit 3
+        """;
+
+    private AggregatorProcess? _aggregator;
+
+    public AggregatorProcess Aggregator => _aggregator ?? throw new InvalidOperationException("The aggregator has not started.");
+
+    public HttpClient Http => Aggregator.Http;
+
+    public async Task InitializeAsync() => _aggregator = await AggregatorProcess.StartAsync(Procfile, Node);
+
+    public async Task DisposeAsync()
+    {
+        if (_aggregator is not null) await _aggregator.DisposeAsync();
+    }
+}
+
+[CollectionDefinition(WatchedAggregator.Collection)]
+public sealed class WatchedAggregatorCollection : ICollectionFixture<WatchedAggregator>;
