@@ -39,6 +39,7 @@ public sealed class JsonFormatter(bool newline = true) : IRecordFormatter
     private static readonly JsonEncodedText Stdout = JsonEncodedText.Encode("stdout");
     private static readonly JsonEncodedText Stderr = JsonEncodedText.Encode("stderr");
 
+    private readonly Dictionary<string, JsonEncodedText> _names = new();
     private Utf8JsonWriter? _writer;
 
     public void Write(in OutputItem item, IBufferWriter<byte> output)
@@ -94,11 +95,19 @@ public sealed class JsonFormatter(bool newline = true) : IRecordFormatter
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "lines are not events"),
     };
 
-    private static void WriteSource(Utf8JsonWriter writer, string node, string? process)
+    private void WriteSource(Utf8JsonWriter writer, string node, string? process)
     {
         // A gap seen by one WebSocket client spans every source, so it names none.
-        if (node.Length > 0) writer.WriteString(NodeName, node);
-        if (process is not null) writer.WriteString(Proc, process);
+        if (node.Length > 0) writer.WriteString(NodeName, Encoded(node));
+        if (process is not null) writer.WriteString(Proc, Encoded(process));
+    }
+
+    // Names repeat on every line: escape each once, then every line is a plain copy.
+    private JsonEncodedText Encoded(string name)
+    {
+        if (!_names.TryGetValue(name, out var encoded))
+            _names[name] = encoded = JsonEncodedText.Encode(name, Options.Encoder);
+        return encoded;
     }
 
     /// <summary>A time as every Chorus JSON document writes it: ISO 8601 UTC with microseconds.</summary>

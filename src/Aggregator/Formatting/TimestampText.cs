@@ -1,5 +1,3 @@
-using System.Buffers.Text;
-
 namespace Chorus.Aggregator.Formatting;
 
 /// <summary>
@@ -39,6 +37,12 @@ public static class TimestampText
         Digits(time.Millisecond, 3, into[9..]);
     }
 
-    private static void Digits(int value, int width, Span<byte> into) =>
-        Utf8Formatter.TryFormat(value, into[..width], out _, new System.Buffers.StandardFormat('D', (byte)width));
+    private static void Digits(int value, int width, Span<byte> into)
+    {
+        for (var i = width - 1; i >= 0; i--)
+        {
+            into[i] = (byte)('0' + value % 10);
+            value /= 10;
+        }
+    }
 }

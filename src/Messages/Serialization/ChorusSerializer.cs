@@ -37,12 +37,12 @@ public sealed class ChorusSerializer(ExtendedActorSystem system) : SerializerWit
 
     public override byte[] ToBinary(object obj)
     {
-        var buffer = new MemoryStream(obj is LineBatch batch ? EstimateSize(batch) : 64);
+        if (obj is LineBatch batch) return LineBatchFormat.Serialize(batch);
+        var buffer = new MemoryStream(64);
         using (var writer = new BinaryWriter(buffer))
         {
             switch (obj)
             {
-                case LineBatch b: LineBatchFormat.Write(writer, b); break;
                 case BatchAck a: writer.Write(a.Incarnation); writer.Write7BitEncodedInt64(a.UpToSeq); break;
                 case Heartbeat h: writer.Write(h.Node); writer.Write(h.Incarnation); writer.Write7BitEncodedInt64(h.LastBatchSeq); writer.Write(h.Watermark.Ticks); break;
                 case JoinRequest j: writer.Write(j.Node); writer.Write(j.Incarnation); writer.Write7BitEncodedInt64(j.FirstSeq); break;
@@ -58,10 +58,10 @@ public sealed class ChorusSerializer(ExtendedActorSystem system) : SerializerWit
     {
         try
         {
+            if (manifest == LineBatchManifest) return LineBatchFormat.Deserialize(bytes);
             using var reader = new BinaryReader(new MemoryStream(bytes, writable: false));
             object message = manifest switch
             {
-                LineBatchManifest => LineBatchFormat.Read(reader, bytes),
                 BatchAckManifest => new BatchAck(reader.ReadInt64(), reader.Read7BitEncodedInt64()),
                 HeartbeatManifest => new Heartbeat(reader.ReadString(), reader.ReadInt64(), reader.Read7BitEncodedInt64(), WireTime.Read(reader)),
                 JoinRequestManifest => new JoinRequest(reader.ReadString(), reader.ReadInt64(), reader.Read7BitEncodedInt64()),
@@ -77,12 +77,5 @@ public sealed class ChorusSerializer(ExtendedActorSystem system) : SerializerWit
         {
             throw new SerializationException($"Malformed Chorus message \"{manifest}\" ({bytes.Length} bytes): {e.Message}", e);
         }
-    }
-
-    private static int EstimateSize(LineBatch batch)
-    {
-        var size = 64 + batch.Node.Length;
-        foreach (var record in batch.Records) size += record.Text.Length + 16;
-        return size;
     }
 }

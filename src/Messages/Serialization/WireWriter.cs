@@ -1,0 +1,70 @@
+using System.Buffers.Binary;
+using System.Text;
+
+namespace Chorus.Messages.Serialization;
+
+/// <summary>
+/// Appends primitives to a growing byte array: the hot path of every batch, so it works on spans rather
+/// than through a Stream (BinaryWriter pays a virtual call per small write).
+/// </summary>
+internal sealed class WireWriter(int capacity)
+{
+    private byte[] _buffer = new byte[Math.Max(capacity, 64)];
+    private int _length;
+
+    public void WriteByte(byte value)
+    {
+        Ensure(1);
+        _buffer[_length++] = value;
+    }
+
+    public void WriteInt32(int value)
+    {
+        Ensure(4);
+        BinaryPrimitives.WriteInt32LittleEndian(_buffer.AsSpan(_length), value);
+        _length += 4;
+    }
+
+    public void WriteInt64(long value)
+    {
+        Ensure(8);
+        BinaryPrimitives.WriteInt64LittleEndian(_buffer.AsSpan(_length), value);
+        _length += 8;
+    }
+
+    /// <summary>LEB128: 7 bits a byte, low first; small numbers (lengths, deltas) take one or two bytes.</summary>
+    public void WriteVarint(ulong value)
+    {
+        Ensure(10);
+        while (value >= 0x80)
+        {
+            _buffer[_length++] = (byte)(value | 0x80);
+            value >>= 7;
+        }
+        _buffer[_length++] = (byte)value;
+    }
+
+    public void WriteBytes(ReadOnlySpan<byte> bytes)
+    {
+        WriteVarint((ulong)bytes.Length);
+        Ensure(bytes.Length);
+        bytes.CopyTo(_buffer.AsSpan(_length));
+        _length += bytes.Length;
+    }
+
+    public void WriteString(string value)
+    {
+        var length = Encoding.UTF8.GetByteCount(value);
+        WriteVarint((ulong)length);
+        Ensure(length);
+        _length += Encoding.UTF8.GetBytes(value, _buffer.AsSpan(_length));
+    }
+
+    public byte[] ToArray() => _buffer.AsSpan(0, _length).ToArray();
+
+    private void Ensure(int more)
+    {
+        if (_length + more <= _buffer.Length) return;
+        Array.Resize(ref _buffer, Math.Max(_buffer.Length * 2, _length + more));
+    }
+}
