@@ -38,8 +38,11 @@ public sealed class ArchiveActor : ReceiveActor
     public static Props Props(string path) =>
         Akka.Actor.Props.Create(() => new ArchiveActor(path)).WithDispatcher("chorus.archive-dispatcher");
 
-    /// <summary>Write <paramref name="Batch"/> (if any) and flush, then send <paramref name="Reply"/> to the sender.</summary>
-    public sealed record WriteThenReply(LineBatch? Batch, object Reply);
+    /// <summary>
+    /// Write <paramref name="Batch"/> (if any) and flush, then send <paramref name="Reply"/> to <paramref name="To"/>
+    /// in the name of this message's sender: a node talks to the ingest, never to the archive.
+    /// </summary>
+    public sealed record WriteThenReply(LineBatch? Batch, object Reply, IActorRef To);
 
     protected override void PreStart() =>
         _file = new FileStream(_path, FileMode.Append, FileAccess.Write, FileShare.Read, bufferSize: 1);
@@ -55,7 +58,7 @@ public sealed class ArchiveActor : ReceiveActor
             _batches++;
             _records += batch.Records.Count;
         }
-        Sender.Tell(write.Reply);
+        write.To.Tell(write.Reply, Sender);
     }
 
     private void WriteEvent(string node, RecordKind kind)

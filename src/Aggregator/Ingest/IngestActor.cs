@@ -116,7 +116,7 @@ public sealed class IngestActor : ReceiveActor, IWithTimers
     private void Reply(LineBatch? accepted, object answer)
     {
         if (_archive is null) Sender.Tell(answer);
-        else _archive.Tell(new ArchiveActor.WriteThenReply(accepted, answer), Sender);
+        else _archive.Tell(new ArchiveActor.WriteThenReply(accepted, answer, Sender));
     }
 
     private void Announce(object nodeEvent)
