@@ -45,9 +45,20 @@ public sealed record AggregatorOptions(string HoconOverrides, bool Color, IReadO
         Description = "Longest a line is held back to be ordered with other nodes' lines, in milliseconds. Default 200.",
     };
 
+    public static readonly Option<string?> ArchiveOption = new("--archive")
+    {
+        Description = "Append everything nodes send to this JSON-lines file before acknowledging it; reread at start, " +
+                      "so a restarted aggregator writes no line twice.",
+    };
+
+    public static readonly Option<int?> NodeTimeoutOption = new("--node-timeout")
+    {
+        Description = "A node not heard from for this long is reported node-down, in milliseconds. Default 10000.",
+    };
+
     public static RootCommand CreateCommand() => new("chorus-aggregator: merges the output of every Chorus node into one ordered stream.")
     {
-        ListenOption, HttpOption, ProcfileOption, NameOption, FormatOption, NoColorOption, ReorderWindowOption,
+        ListenOption, HttpOption, ProcfileOption, NameOption, FormatOption, NoColorOption, ReorderWindowOption, ArchiveOption, NodeTimeoutOption,
     };
 
     public static AggregatorOptions From(ParseResult parsed)
@@ -64,6 +75,15 @@ public sealed record AggregatorOptions(string HoconOverrides, bool Color, IReadO
             if (window < 0)
                 throw new UsageException($"--reorder-window {window} is negative. Give milliseconds, e.g. --reorder-window 200 (0 writes lines as they arrive).");
             overrides.Add($"chorus.aggregator.reorder-window = {window}ms");
+        }
+
+        if (parsed.GetValue(ArchiveOption) is { } archive)
+            overrides.Add($"chorus.aggregator.archive = {HoconFiles.Quote(Path.GetFullPath(archive))}");
+        if (parsed.GetValue(NodeTimeoutOption) is { } timeout)
+        {
+            if (timeout <= 0)
+                throw new UsageException($"--node-timeout {timeout} is not positive. Give milliseconds, e.g. --node-timeout 10000.");
+            overrides.Add($"chorus.aggregator.node-timeout = {timeout}ms");
         }
 
         var noColor = parsed.GetValue(NoColorOption)

@@ -11,7 +11,8 @@ public sealed record AggregatorSettings(
     int ClientBuffer,
     TimeSpan GrepTimeout,
     TimeSpan WebSocketKeepAlive,
-    TimeSpan EventsKeepAlive)
+    TimeSpan EventsKeepAlive,
+    string? ArchivePath)
 {
     public static AggregatorSettings From(Config config)
     {
@@ -25,6 +26,7 @@ public sealed record AggregatorSettings(
             ClientBuffer: c.GetInt("client-buffer"),
             GrepTimeout: c.GetTimeSpan("grep-timeout"),
             WebSocketKeepAlive: c.GetTimeSpan("websocket.keep-alive-interval"),
-            EventsKeepAlive: c.GetTimeSpan("events.keep-alive-interval"));
+            EventsKeepAlive: c.GetTimeSpan("events.keep-alive-interval"),
+            ArchivePath: c.GetString("archive") is { Length: > 0 } archive ? archive : null);
     }
 }

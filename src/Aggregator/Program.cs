@@ -2,6 +2,7 @@ using System.CommandLine;
 using Akka.Actor;
 using Akka.Configuration;
 using Chorus.Aggregator;
+using Chorus.Aggregator.Archive;
 using Chorus.Aggregator.Formatting;
 using Chorus.Aggregator.Http;
 using Chorus.Aggregator.Ingest;
@@ -35,7 +36,10 @@ static async Task<int> Run(ParseResult parsed)
     var board = new StatusBoard();
     var boardSink = system.ActorOf(StatusBoardSink.Props(board), "status-board");
     var merge = system.ActorOf(MergeActor.Props([stdout, feedSink, boardSink], settings), "merge");
-    system.ActorOf(IngestActor.Props(merge, settings), "ingest");
+    // Repaired before the writer opens it for appending; what it holds tells ingest which batches are repeats.
+    var archived = settings.ArchivePath is { } path ? ArchiveFile.Repair(path) : null;
+    var archive = archived is null ? null : new ArchiveLink(system.ActorOf(ArchiveActor.Props(settings.ArchivePath!), "archive"), archived);
+    system.ActorOf(IngestActor.Props(merge, settings, archive), "ingest");
 
     var (web, http) = await HttpServer.StartAsync(HostPort.Parse(config.GetString("chorus.aggregator.http"), "--http"), feed, board, settings);
     Notice.Write($"nodes join at {RemoteSystem.BoundAddress(system)}");

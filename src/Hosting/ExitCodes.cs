@@ -16,4 +16,7 @@ public static class ExitCodes
 
     /// <summary>A listener could not be opened (address in use, not permitted).</summary>
     public const int CannotListen = 4;
+
+    /// <summary>The aggregator could not write its --archive: it stops rather than acknowledge lines it did not keep.</summary>
+    public const int CannotArchive = 5;
 }

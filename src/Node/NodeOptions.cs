@@ -7,6 +7,9 @@ namespace Chorus.Node;
 /// <summary>chorus-node's command line, checked: every mistake becomes a <see cref="UsageException"/> that says how to fix it.</summary>
 public sealed record NodeOptions(HostPort Aggregator, string Name, HostPort Listen, IReadOnlyList<ProcfileEntry> Entries)
 {
+    /// <summary>chorus.node keys set by flags, as HOCON to put over hocon/node.conf.</summary>
+    public string HoconOverrides { get; init; } = "";
+
     public static readonly Option<string> AggregatorOption = new("--aggregator")
     {
         Description = "The aggregator's node address, HOST:PORT (what it printed as \"nodes join at\").",
@@ -29,6 +32,12 @@ public sealed record NodeOptions(HostPort Aggregator, string Name, HostPort List
         Description = "Run the processes of this Procfile (foreman syntax: \"name: command\").",
     };
 
+    public static readonly Option<string?> SpoolOption = new("--spool")
+    {
+        Description = "Directory where lines wait on disk while the aggregator is away and memory is full. " +
+                      "Default: $XDG_STATE_HOME/chorus/spool/NAME, or /tmp/chorus-spool-NAME.",
+    };
+
     public static readonly Argument<string[]> CommandArgument = new("command")
     {
         Description = "Or run one command, given after --, e.g. -- python3 app.py",
@@ -37,7 +46,7 @@ public sealed record NodeOptions(HostPort Aggregator, string Name, HostPort List
 
     public static RootCommand CreateCommand() => new("chorus-node: runs processes and streams their output to a Chorus aggregator.")
     {
-        AggregatorOption, NameOption, ListenOption, ProcfileOption, CommandArgument,
+        AggregatorOption, NameOption, ListenOption, ProcfileOption, SpoolOption, CommandArgument,
     };
 
     public static NodeOptions From(ParseResult parsed)
@@ -53,7 +62,13 @@ public sealed record NodeOptions(HostPort Aggregator, string Name, HostPort List
         // Without "--" an unknown flag would be taken for the command and run.
         if (command.Length > 0 && !parsed.Tokens.Any(t => t.Value == "--"))
             throw new UsageException($"\"{command[0]}\" is not a flag of chorus-node. To run a command, put it after --, e.g. chorus-node --aggregator 127.0.0.1:4053 -- {string.Join(' ', command)}");
-        return new NodeOptions(aggregator, name, listen, ReadEntries(parsed.GetValue(ProcfileOption), command));
+        var overrides = parsed.GetValue(SpoolOption) is { } spool
+            ? $"chorus.node.spool-dir = {HoconFiles.Quote(Path.GetFullPath(spool))}"
+            : "";
+        return new NodeOptions(aggregator, name, listen, ReadEntries(parsed.GetValue(ProcfileOption), command))
+        {
+            HoconOverrides = overrides,
+        };
     }
 
     private static IReadOnlyList<ProcfileEntry> ReadEntries(string? procfile, string[] command)

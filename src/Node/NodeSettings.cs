@@ -17,7 +17,10 @@ public sealed record NodeSettings(
     TimeSpan JoinBackoffMax,
     TimeSpan StopGrace,
     TimeSpan DrainTimeout,
-    TimeSpan ExitDrainTimeout)
+    TimeSpan ExitDrainTimeout,
+    long MaxBufferedBytes,
+    string? SpoolDirectory,
+    long SpoolMaxBytes)
 {
     public static NodeSettings From(Config config)
     {
@@ -37,6 +40,9 @@ public sealed record NodeSettings(
             JoinBackoffMax: c.GetTimeSpan("join-backoff-max"),
             StopGrace: c.GetTimeSpan("stop-grace"),
             DrainTimeout: c.GetTimeSpan("drain-timeout"),
-            ExitDrainTimeout: c.GetTimeSpan("exit-drain-timeout"));
+            ExitDrainTimeout: c.GetTimeSpan("exit-drain-timeout"),
+            MaxBufferedBytes: c.GetByteSize("max-buffered-bytes")!.Value,
+            SpoolDirectory: c.GetString("spool-dir") is { Length: > 0 } spool ? spool : null,
+            SpoolMaxBytes: c.GetByteSize("spool-max-bytes")!.Value);
     }
 }

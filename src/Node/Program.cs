@@ -13,7 +13,7 @@ static async Task<int> Run(ParseResult parsed)
 {
     var options = NodeOptions.From(parsed);
     var config = ConfigurationFactory.ParseString(
-            $"akka.remote.dot-netty.tcp {{ hostname = {HoconFiles.Quote(options.Listen.Host)}, port = {options.Listen.Port} }}")
+            $"akka.remote.dot-netty.tcp {{ hostname = {HoconFiles.Quote(options.Listen.Host)}, port = {options.Listen.Port} }}\n{options.HoconOverrides}")
         .WithFallback(HoconFiles.Load("node.conf", "wire.conf"));
 
     using var system = RemoteSystem.Start(config, "--listen", options.Listen);

@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.Event;
+using Chorus.Aggregator.Archive;
 using Chorus.Aggregator.Ordering;
 using Chorus.Messages;
 
@@ -10,7 +11,9 @@ namespace Chorus.Aggregator.Ingest;
 /// batches strictly in sequence: the next one is passed to the merge and acknowledged, a repeat is
 /// acknowledged again and dropped, one that skips ahead (an earlier one was lost in transit) is dropped
 /// until the node resends. Reports node-up when a node joins and node-down when it leaves or falls silent
-/// for the node timeout. Batches from a node that has not joined are dropped.
+/// for the node timeout. Batches from a node that has not joined are dropped. With an archive, accepted
+/// batches and every answer go through the <see cref="ArchiveActor"/>, which writes first and answers after,
+/// and the runs the archive already holds are known from the start, so their resent batches are repeats.
 /// </summary>
 public sealed class IngestActor : ReceiveActor, IWithTimers
 {
@@ -19,11 +22,15 @@ public sealed class IngestActor : ReceiveActor, IWithTimers
     private readonly long _incarnation = Random.Shared.NextInt64(1, long.MaxValue);
     private readonly Dictionary<string, NodeLink> _links = new();
     private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly IActorRef? _archive;
 
-    public IngestActor(IActorRef merge, AggregatorSettings settings)
+    public IngestActor(IActorRef merge, AggregatorSettings settings, ArchiveLink? archive = null)
     {
         _merge = merge;
         _settings = settings;
+        _archive = archive?.Writer;
+        foreach (var (node, archived) in archive?.Archived ?? new Dictionary<string, ArchivedNode>())
+            _links[node] = new NodeLink(archived.Incarnation, archived.LastBatch + 1);
 
         Receive<JoinRequest>(OnJoin);
         Receive<LineBatch>(OnBatch);
@@ -37,8 +44,8 @@ public sealed class IngestActor : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(IActorRef merge, AggregatorSettings settings) =>
-        Akka.Actor.Props.Create(() => new IngestActor(merge, settings));
+    public static Props Props(IActorRef merge, AggregatorSettings settings, ArchiveLink? archive = null) =>
+        Akka.Actor.Props.Create(() => new IngestActor(merge, settings, archive));
 
     private sealed record CheckLiveness;
 
@@ -47,7 +54,7 @@ public sealed class IngestActor : ReceiveActor, IWithTimers
         if (!_links.TryGetValue(join.Node, out var link) || link.Incarnation != join.Incarnation)
         {
             // A new run of the node: whatever the old run did not deliver is gone with it.
-            if (link is { Up: true }) _merge.Tell(new MergeActor.NodeDisconnected(join.Node));
+            if (link is { Up: true }) Announce(new MergeActor.NodeDisconnected(join.Node));
             _links[join.Node] = link = new NodeLink(join.Incarnation, join.FirstSeq);
             _log.Info("Node {0} joined from {1}", join.Node, Sender.Path.Address);
         }
@@ -56,20 +63,21 @@ public sealed class IngestActor : ReceiveActor, IWithTimers
         if (!link.Up)
         {
             link.Up = true;
-            _merge.Tell(new MergeActor.NodeConnected(join.Node));
+            Announce(new MergeActor.NodeConnected(join.Node));
         }
-        Sender.Tell(new JoinAccepted(_incarnation, link.NextSeq));
+        Reply(null, new JoinAccepted(_incarnation, link.NextSeq));
     }
 
     private void OnBatch(LineBatch batch)
     {
         if (!TryLink(batch.Node, batch.Incarnation, out var link)) return;
-        if (batch.Seq == link.NextSeq)
+        var accepted = batch.Seq == link.NextSeq;
+        if (accepted)
         {
             link.NextSeq++;
             _merge.Tell(batch);
         }
-        Sender.Tell(new BatchAck(link.Incarnation, link.NextSeq - 1));
+        Reply(accepted ? batch : null, new BatchAck(link.Incarnation, link.NextSeq - 1));
     }
 
     private void OnHeartbeat(Heartbeat heartbeat)
@@ -78,14 +86,14 @@ public sealed class IngestActor : ReceiveActor, IWithTimers
         // The watermark holds only once every batch sent before the heartbeat is here.
         if (heartbeat.LastBatchSeq < link.NextSeq)
             _merge.Tell(new MergeActor.NodeProgress(heartbeat.Node, heartbeat.Watermark));
-        Sender.Tell(new BatchAck(link.Incarnation, link.NextSeq - 1));
+        Reply(null, new BatchAck(link.Incarnation, link.NextSeq - 1));
     }
 
     private void OnLeaving(NodeLeaving leaving)
     {
         if (!TryLink(leaving.Node, leaving.Incarnation, out var link)) return;
         link.Up = false;
-        _merge.Tell(new MergeActor.NodeDisconnected(leaving.Node));
+        Announce(new MergeActor.NodeDisconnected(leaving.Node));
     }
 
     private void OnCheckLiveness()
@@ -96,8 +104,25 @@ public sealed class IngestActor : ReceiveActor, IWithTimers
             if (!link.Up || link.LastHeard > silentSince) continue;
             link.Up = false;
             _log.Warning("Node {0} has not been heard from for {1:0.#} s: reporting node-down.", node, _settings.NodeTimeout.TotalSeconds);
-            _merge.Tell(new MergeActor.NodeDisconnected(node));
+            Announce(new MergeActor.NodeDisconnected(node));
         }
+    }
+
+    /// <summary>
+    /// Answers the sender, after <paramref name="accepted"/> is archived when there is an archive. Answers
+    /// that carry no batch go the same way: the archive answers in order, so a sequence number it reports
+    /// is never ahead of what it holds.
+    /// </summary>
+    private void Reply(LineBatch? accepted, object answer)
+    {
+        if (_archive is null) Sender.Tell(answer);
+        else _archive.Tell(new ArchiveActor.WriteThenReply(accepted, answer, Sender));
+    }
+
+    private void Announce(object nodeEvent)
+    {
+        _merge.Tell(nodeEvent);
+        _archive?.Tell(nodeEvent);
     }
 
     /// <summary>The current, joined link of that node run; anything else is dropped (and the node will re-join).</summary>

@@ -8,7 +8,7 @@ namespace Chorus.Node.Processes;
 /// <summary>
 /// One started command: <c>/bin/sh -c COMMAND</c> as the leader of its own process group (via setsid), so a
 /// signal reaches everything the command started, not just the shell. stdin is closed; stdout and stderr are
-/// pipes the <see cref="ProcessActor"/> reads.
+/// pipes the <see cref="ProcessActor"/> reads. The <see cref="OrphanGuard"/> ends the group if the node dies first.
 /// </summary>
 public sealed partial class ChildProcess : IDisposable
 {
@@ -43,6 +43,7 @@ public sealed partial class ChildProcess : IDisposable
             var process = Process.Start(start)
                 ?? throw new InvalidOperationException($"\"{entry.Name}\" could not be started.");
             process.StandardInput.Close();
+            OrphanGuard.Watch(process.Id);
             return new ChildProcess(process);
         }
         catch (Win32Exception e)
@@ -63,7 +64,11 @@ public sealed partial class ChildProcess : IDisposable
     /// <summary>Signals the whole process group; harmless if it is already gone.</summary>
     public void SignalGroup(int signal) => _ = Kill(-_process.Id, signal);
 
-    public void Dispose() => _process.Dispose();
+    public void Dispose()
+    {
+        OrphanGuard.Forget(_process.Id);
+        _process.Dispose();
+    }
 
     [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
     private static partial int Kill(int pid, int signal);

@@ -18,13 +18,20 @@ public sealed class DeliveryQueue(int maxInFlight)
     public int Waiting => _waiting.Count;
     public int Count => _inFlight.Count + _waiting.Count;
 
+    /// <summary>Bytes of line text held, in flight or waiting: what the node's memory bound counts.</summary>
+    public long Bytes { get; private set; }
+
     /// <summary>Sequence number of the oldest batch not yet acknowledged, or null when all are.</summary>
     public long? FirstUnacknowledged =>
         _inFlight.TryPeek(out var sent) ? sent.Seq : _waiting.TryPeek(out var next) ? next.Seq : null;
 
     public long RecordCount => _inFlight.Sum(b => (long)b.Records.Count) + _waiting.Sum(b => (long)b.Records.Count);
 
-    public void Enqueue(LineBatch batch) => _waiting.Enqueue(batch);
+    public void Enqueue(LineBatch batch)
+    {
+        _waiting.Enqueue(batch);
+        Bytes += TextBytes(batch);
+    }
 
     /// <summary>Moves as many waiting batches into flight as the window allows and returns them, to be sent.</summary>
     public List<LineBatch> TakeSendable()
@@ -44,13 +51,13 @@ public sealed class DeliveryQueue(int maxInFlight)
         var dropped = 0;
         while (_inFlight.TryPeek(out var batch) && batch.Seq <= upToSeq)
         {
-            _inFlight.Dequeue();
+            Bytes -= TextBytes(_inFlight.Dequeue());
             dropped++;
         }
         // After a re-join the aggregator may acknowledge batches we had not (re)sent yet.
         while (_inFlight.Count == 0 && _waiting.TryPeek(out var waiting) && waiting.Seq <= upToSeq)
         {
-            _waiting.Dequeue();
+            Bytes -= TextBytes(_waiting.Dequeue());
             dropped++;
         }
         return dropped;
@@ -63,5 +70,12 @@ public sealed class DeliveryQueue(int maxInFlight)
         foreach (var batch in _waiting) _inFlight.Enqueue(batch);
         _waiting = _inFlight;
         _inFlight = new Queue<LineBatch>();
+    }
+
+    private static long TextBytes(LineBatch batch)
+    {
+        long bytes = 0;
+        foreach (var record in batch.Records) bytes += record.Text.Length;
+        return bytes;
     }
 }

@@ -11,7 +11,8 @@ namespace Chorus.Node.Uplink;
 /// which the aggregator's ordering relies on), cuts them into numbered batches and sends them within a
 /// window of unacknowledged batches. Joins the aggregator and re-joins with backoff whenever it goes
 /// quiet; unacknowledged batches are sent again after a re-join or a timeout. Never makes a process wait:
-/// what cannot be sent yet waits in memory.
+/// what cannot be sent yet waits in memory up to max-buffered-bytes, then in the <see cref="Overflow"/>
+/// (the spool on disk), which numbers nothing until it moves into the window.
 /// </summary>
 public sealed class UplinkActor : ReceiveActor, IWithTimers
 {
@@ -22,6 +23,7 @@ public sealed class UplinkActor : ReceiveActor, IWithTimers
     private readonly NodeSettings _settings;
     private readonly BatchBuilder _builder;
     private readonly DeliveryQueue _queue;
+    private readonly Overflow _overflow;
 
     private long _nextBatchSeq = 1;
     private IActorRef? _aggregator;
@@ -42,6 +44,7 @@ public sealed class UplinkActor : ReceiveActor, IWithTimers
         _settings = settings;
         _builder = new BatchBuilder(settings.BatchMaxRecords, settings.BatchMaxBytes);
         _queue = new DeliveryQueue(settings.MaxUnackedBatches);
+        _overflow = Overflow.Open(node, incarnation, settings, Context.System);
         _joinBackoff = settings.JoinBackoffMin;
 
         Receive<LinesRead>(OnLinesRead);
@@ -85,6 +88,8 @@ public sealed class UplinkActor : ReceiveActor, IWithTimers
         TryJoin();
     }
 
+    protected override void PostStop() => _overflow.Dispose();
+
     private void OnLinesRead(LinesRead read)
     {
         var now = _clock.UtcNow;
@@ -104,12 +109,17 @@ public sealed class UplinkActor : ReceiveActor, IWithTimers
     {
         Timers.Cancel("flush");
         if (_builder.IsEmpty) return;
-        _queue.Enqueue(new LineBatch(_node, _incarnation, _nextBatchSeq++, _clock.UtcNow, _builder.Take()));
+        var batch = new LineBatch(_node, _incarnation, 0, _clock.UtcNow, _builder.Take());
+        // Once anything overflowed, later batches follow it there, so the order holds.
+        if (_overflow.IsEmpty && _queue.Bytes < _settings.MaxBufferedBytes) _queue.Enqueue(batch with { Seq = _nextBatchSeq++ });
+        else _overflow.Add(batch);
         SendWhatFits();
     }
 
     private void SendWhatFits()
     {
+        while (_queue.Bytes < _settings.MaxBufferedBytes && _overflow.TryTake(out var spooled))
+            _queue.Enqueue(spooled with { Seq = _nextBatchSeq++ });
         if (_aggregator is null) return;
         foreach (var batch in _queue.TakeSendable())
         {
@@ -127,7 +137,7 @@ public sealed class UplinkActor : ReceiveActor, IWithTimers
         Timers.StartSingleTimer("join", new JoinDue(), jittered);
         if (_joinAttempts == 3 || _joinAttempts % 10 == 0)
             Notice.Write($"aggregator at {_aggregatorPath} is not answering; still trying (attempt {_joinAttempts}, " +
-                         $"{_queue.RecordCount + _builder.Count} lines waiting in memory).");
+                         $"{_queue.RecordCount + _builder.Count} lines waiting in memory, {_overflow.SpooledBytes} bytes spooled).");
         _joinBackoff = TimeSpan.FromTicks(Math.Min(_joinBackoff.Ticks * 2, _settings.JoinBackoffMax.Ticks));
     }
 
@@ -156,7 +166,7 @@ public sealed class UplinkActor : ReceiveActor, IWithTimers
         _lastHeard = _clock.UtcNow;
         if (_queue.Acknowledge(ack.UpToSeq) > 0) _lastAckProgress = _lastHeard;
         SendWhatFits();
-        if (_drainRequester is not null && _builder.IsEmpty && _queue.IsEmpty) FinishDrain();
+        if (_drainRequester is not null && _builder.IsEmpty && _queue.IsEmpty && _overflow.IsEmpty) FinishDrain();
     }
 
     private void OnTick()
@@ -188,7 +198,7 @@ public sealed class UplinkActor : ReceiveActor, IWithTimers
     /// </summary>
     private void SendHeartbeatIfIdle()
     {
-        if (_aggregator is null || !_builder.IsEmpty || _queue.Waiting > 0) return;
+        if (_aggregator is null || !_builder.IsEmpty || _queue.Waiting > 0 || !_overflow.IsEmpty) return;
         _aggregator.Tell(new Heartbeat(_node, _incarnation, _nextBatchSeq - 1, _clock.UtcNow));
     }
 
@@ -196,7 +206,7 @@ public sealed class UplinkActor : ReceiveActor, IWithTimers
     {
         _drainRequester = Sender;
         CutBatch();
-        if (_queue.IsEmpty) FinishDrain();
+        if (_queue.IsEmpty && _overflow.IsEmpty) FinishDrain();
         else Timers.StartSingleTimer("drain", new DrainExpired(), _settings.DrainTimeout);
     }
 
@@ -204,6 +214,8 @@ public sealed class UplinkActor : ReceiveActor, IWithTimers
     {
         if (_drainRequester is null) return;
         var undelivered = _queue.RecordCount;
+        if (!_overflow.IsEmpty)
+            Notice.Write($"{_overflow.SpooledBytes} bytes of lines are still spooled; the next run with the same spool sends them.");
         if (undelivered == 0) _aggregator?.Tell(new NodeLeaving(_node, _incarnation));
         _drainRequester.Tell(new Drained(undelivered));
         _drainRequester = null;

@@ -45,9 +45,13 @@ public sealed partial class ChorusProcess : IDisposable
     }
 
     /// <summary>Starts an aggregator on free ports and waits for it to say where nodes join and where to watch.</summary>
-    public static async Task<(ChorusProcess Process, string Join, Uri Http)> StartAggregatorAsync(params string[] extraArgs)
+    public static Task<(ChorusProcess Process, string Join, Uri Http)> StartAggregatorAsync(params string[] extraArgs) =>
+        StartAggregatorOnAsync("127.0.0.1:0", extraArgs);
+
+    /// <summary>Starts an aggregator where nodes join at <paramref name="listen"/> (say, the address of one that was killed).</summary>
+    public static async Task<(ChorusProcess Process, string Join, Uri Http)> StartAggregatorOnAsync(string listen, params string[] extraArgs)
     {
-        var aggregator = Start("chorus-aggregator", ["--listen", "127.0.0.1:0", "--http", "127.0.0.1:0", .. extraArgs]);
+        var aggregator = Start("chorus-aggregator", ["--listen", listen, "--http", "127.0.0.1:0", .. extraArgs]);
         var join = JoinLine().Match(await aggregator.WaitForStderrAsync(l => JoinLine().IsMatch(l)));
         var watch = WatchLine().Match(await aggregator.WaitForStderrAsync(l => WatchLine().IsMatch(l)));
         return (aggregator, join.Groups[1].Value, new Uri(watch.Groups[1].Value));

@@ -1,0 +1,95 @@
+using System.Buffers;
+using System.Diagnostics;
+using Akka.Actor;
+using Akka.Event;
+using Chorus.Aggregator.Formatting;
+using Chorus.Aggregator.Ordering;
+using Chorus.Hosting;
+using Chorus.Messages;
+
+namespace Chorus.Aggregator.Archive;
+
+/// <summary>
+/// Appends to --archive FILE, at /user/archive, on a thread of its own (a pinned dispatcher): disk writes
+/// never hold up remoting or the merge. The IngestActor sends every answer a node is owed (acknowledgement,
+/// join accepted) through here, with the batch to write first when there is one. Messages are handled in
+/// order, so by the time an answer goes out, every batch accepted before it is written and flushed: a node
+/// is never told a batch is safe before it is. Flushed to the OS, not fsynced: the archive survives the
+/// aggregator being killed, not the machine losing power. A write that fails stops the aggregator: going
+/// on would acknowledge lines that are not archived.
+/// </summary>
+public sealed class ArchiveActor : ReceiveActor
+{
+    private readonly string _path;
+    private readonly JsonFormatter _formatter = new();
+    private readonly ArrayBufferWriter<byte> _buffer = new(256 * 1024);
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private FileStream? _file;
+    private long _batches, _records, _writeTicks;
+
+    public ArchiveActor(string path)
+    {
+        _path = path;
+        Receive<WriteThenReply>(OnWrite);
+        Receive<MergeActor.NodeConnected>(c => WriteEvent(c.Node, RecordKind.NodeUp));
+        Receive<MergeActor.NodeDisconnected>(d => WriteEvent(d.Node, RecordKind.NodeDown));
+    }
+
+    public static Props Props(string path) =>
+        Akka.Actor.Props.Create(() => new ArchiveActor(path)).WithDispatcher("chorus.archive-dispatcher");
+
+    /// <summary>
+    /// Write <paramref name="Batch"/> (if any) and flush, then send <paramref name="Reply"/> to <paramref name="To"/>
+    /// in the name of this message's sender: a node talks to the ingest, never to the archive.
+    /// </summary>
+    public sealed record WriteThenReply(LineBatch? Batch, object Reply, IActorRef To);
+
+    protected override void PreStart() =>
+        _file = new FileStream(_path, FileMode.Append, FileAccess.Write, FileShare.Read, bufferSize: 1);
+
+    private void OnWrite(WriteThenReply write)
+    {
+        if (write.Batch is { } batch)
+        {
+            _buffer.ResetWrittenCount();
+            foreach (var record in batch.Records) _formatter.Write(new OutputItem(batch.Node, record), _buffer);
+            ArchiveFormat.WriteMarker(_buffer, batch.Node, batch.Incarnation, batch.Seq, batch.Records.Count);
+            Append();
+            _batches++;
+            _records += batch.Records.Count;
+        }
+        write.To.Tell(write.Reply, Sender);
+    }
+
+    private void WriteEvent(string node, RecordKind kind)
+    {
+        _buffer.ResetWrittenCount();
+        _formatter.Write(new OutputItem(node, new NodeRecord(kind, null, OutputStream.Stdout, 0, DateTime.UtcNow, default)), _buffer);
+        Append();
+    }
+
+    private void Append()
+    {
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            _file!.Write(_buffer.WrittenSpan);
+            _file.Flush();
+        }
+        catch (IOException e)
+        {
+            _log.Error("Cannot write the archive {0}: {1}. Stopping: nothing may be acknowledged that is not archived. " +
+                       "Free space or fix the file, then start again with the same --archive; nodes resend.", _path, e.Message);
+            Environment.Exit(ExitCodes.CannotArchive);
+        }
+        _writeTicks += Stopwatch.GetTimestamp() - started;
+    }
+
+    protected override void PostStop()
+    {
+        _file?.Dispose();
+        if (_batches > 0)
+            Notice.Write($"archived {_records} records in {_batches} batches to {_path}; write+flush took " +
+                         $"{Stopwatch.GetElapsedTime(0, _writeTicks).TotalMilliseconds / _batches * 1000:0} µs per batch on average.");
+    }
+}

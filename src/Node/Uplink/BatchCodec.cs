@@ -1,0 +1,22 @@
+using Akka.Actor;
+using Akka.Serialization;
+using Chorus.Messages;
+
+namespace Chorus.Node.Uplink;
+
+/// <summary>
+/// A batch as bytes, through the ActorSystem's binding for <see cref="LineBatch"/> (the ChorusSerializer):
+/// the spool stores exactly what goes on the wire, so there is one format to keep compatible, not two.
+/// </summary>
+public sealed class BatchCodec(ActorSystem system)
+{
+    private readonly Serializer _serializer = system.Serialization.FindSerializerForType(typeof(LineBatch));
+
+    public byte[] Write(LineBatch batch) => _serializer.ToBinary(batch);
+
+    public LineBatch Read(byte[] bytes) =>
+        (LineBatch)system.Serialization.Deserialize(bytes, _serializer.Identifier, Serialization.ManifestFor(_serializer, Probe));
+
+    // The manifest depends only on the type; any batch will do to ask for it.
+    private static readonly LineBatch Probe = new("", 0, 0, default, []);
+}

@@ -1,0 +1,46 @@
+using Akka.Actor;
+using Chorus.Aggregator.Archive;
+using Chorus.Hosting;
+using Chorus.Messages;
+using static Chorus.Aggregator.Tests.Support.Records;
+
+namespace Chorus.Aggregator.Tests.Archive;
+
+public sealed class ArchiveActorTests() : Akka.TestKit.Xunit2.TestKit(HoconFiles.Load("aggregator.conf")), IDisposable
+{
+    private readonly string _path = Path.GetTempFileName();
+
+    [Fact]
+    public async Task A_batch_is_in_the_file_with_its_closing_record_before_the_answer_goes_out()
+    {
+        var archive = Sys.ActorOf(ArchiveActor.Props(_path));
+        var batch = new LineBatch("n1", 77, 3, At(5), [Line("web", 1, 1, "a"), Line("web", 2, 2, "b")]);
+
+        archive.Tell(new ArchiveActor.WriteThenReply(batch, new BatchAck(77, 3), TestActor));
+
+        await ExpectMsgAsync<BatchAck>();
+        var lines = File.ReadAllLines(_path);
+        Assert.Equal(3, lines.Length);
+        Assert.Contains("\"text\":\"a\"", lines[0]);
+        Assert.Equal("""{"type":"batch","node":"n1","incarnation":77,"batch":3,"records":2}""", lines[2]);
+        Assert.Equal(new ArchivedNode(77, 3), ArchiveFile.Repair(_path)["n1"]);
+    }
+
+    [Fact]
+    public async Task An_answer_goes_out_in_the_name_of_the_ingest_so_the_node_keeps_talking_to_the_ingest()
+    {
+        var archive = Sys.ActorOf(ArchiveActor.Props(_path));
+        var ingest = CreateTestProbe();
+
+        archive.Tell(new ArchiveActor.WriteThenReply(null, new JoinAccepted(1, 1), TestActor), ingest.Ref);
+
+        await ExpectMsgAsync<JoinAccepted>();
+        Assert.Equal(ingest.Ref, LastSender);
+    }
+
+    public new void Dispose()
+    {
+        base.Dispose();
+        File.Delete(_path);
+    }
+}

@@ -1,0 +1,75 @@
+using System.Text;
+using Akka.Actor;
+using Chorus.Hosting;
+using Chorus.Messages;
+using Chorus.Node.Processes;
+using Chorus.Node.Tests.Support;
+using Chorus.Node.Uplink;
+
+namespace Chorus.Node.Tests.Uplink;
+
+/// <summary>The uplink while the aggregator does not acknowledge: memory stays bounded, then the spool, then gaps.</summary>
+public sealed class UplinkOverflowTests() : Akka.TestKit.Xunit2.TestKit(HoconFiles.Load("wire.conf")), IDisposable
+{
+    private readonly string _spool = Path.Combine(Path.GetTempPath(), "chorus-spool-test-" + Guid.NewGuid().ToString("N"));
+
+    [Fact]
+    public async Task Without_a_spool_lines_past_the_memory_bound_become_one_gap_with_their_exact_count()
+    {
+        var (aggregator, uplink) = await Start("max-buffered-bytes = 64KiB, spool-max-bytes = 0");
+        for (var i = 0; i < 100; i++) uplink.Tell(Read("web", 1 + i * 100, 100));   // 100 x 100 lines of 100 bytes: 1 MB
+
+        var batches = await AcknowledgeEverything(aggregator, expectedLines: 10_000);
+
+        var records = batches.SelectMany(b => b.Records).ToList();
+        var gap = Assert.Single(records, r => r.Kind == RecordKind.Gap);
+        Assert.Equal(("web", "buffer-full"), (gap.Process, gap.Reason));
+        Assert.Equal(10_000, records.Count(r => r.Kind == RecordKind.Line) + gap.Count);
+        Assert.Equal(batches.Select((_, i) => (long)i + 1), batches.Select(b => b.Seq));
+    }
+
+    [Fact]
+    public async Task With_a_spool_nothing_is_lost_and_order_holds()
+    {
+        var (aggregator, uplink) = await Start("max-buffered-bytes = 64KiB, spool-max-bytes = 100MiB");
+        for (var i = 0; i < 100; i++) uplink.Tell(Read("web", 1 + i * 100, 100));
+
+        var batches = await AcknowledgeEverything(aggregator, expectedLines: 10_000);
+
+        Assert.Equal(Enumerable.Range(1, 10_000).Select(i => (long)i), batches.SelectMany(b => b.Records).Select(r => r.Seq));
+    }
+
+    private async Task<(Akka.TestKit.TestProbe, IActorRef)> Start(string overrides)
+    {
+        var aggregator = CreateTestProbe();
+        var settings = TestNodeSettings.With($"chorus.node {{ {overrides}, spool-dir = \"{_spool}\", link-timeout = 30s }}");
+        var uplink = Sys.ActorOf(UplinkActor.Props("node-a", 7, aggregator.Ref.Path.ToString(), new MonotonicClock(), settings));
+        await aggregator.ExpectMsgAsync<JoinRequest>();
+        return (aggregator, uplink);
+    }
+
+    /// <summary>Lets the lines pile up unacknowledged, then joins and acknowledges every batch until all are accounted for.</summary>
+    private static async Task<List<LineBatch>> AcknowledgeEverything(Akka.TestKit.TestProbe aggregator, long expectedLines)
+    {
+        await Task.Delay(300); // nothing to wait for: the uplink is meant to sit on the lines while no aggregator answers
+        aggregator.Reply(new JoinAccepted(1, 1));
+        var batches = new SortedDictionary<long, LineBatch>();
+        while (batches.Values.Sum(b => b.Records.Sum(r => r.Kind == RecordKind.Gap ? r.Count : 1)) < expectedLines)
+        {
+            var batch = (LineBatch)await aggregator.FishForMessageAsync(m => m is LineBatch, TimeSpan.FromSeconds(5));
+            batches.TryAdd(batch.Seq, batch);
+            aggregator.Reply(new BatchAck(7, batch.Seq));
+        }
+        return batches.Values.ToList();
+    }
+
+    private static UplinkActor.LinesRead Read(string process, long firstSeq, int count) =>
+        new(process, OutputStream.Stdout, firstSeq,
+            Enumerable.Range(0, count).Select(_ => new FramedLine(Encoding.UTF8.GetBytes(new string('x', 100)), false)).ToArray());
+
+    public new void Dispose()
+    {
+        base.Dispose();
+        if (Directory.Exists(_spool)) Directory.Delete(_spool, recursive: true);
+    }
+}
