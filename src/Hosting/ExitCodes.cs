@@ -16,4 +16,7 @@ public static class ExitCodes
 
     /// <summary>A listener could not be opened (address in use, not permitted).</summary>
     public const int CannotListen = 4;
+
+    /// <summary>The aggregator refused this node's join: its token is missing or wrong.</summary>
+    public const int Refused = 5;
 }

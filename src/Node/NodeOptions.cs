@@ -1,11 +1,12 @@
 using System.CommandLine;
 using Chorus.Hosting;
+using Chorus.Hosting.Security;
 using Chorus.Node.Procfile;
 
 namespace Chorus.Node;
 
 /// <summary>chorus-node's command line, checked: every mistake becomes a <see cref="UsageException"/> that says how to fix it.</summary>
-public sealed record NodeOptions(HostPort Aggregator, string Name, HostPort Listen, IReadOnlyList<ProcfileEntry> Entries)
+public sealed record NodeOptions(HostPort Aggregator, string Name, HostPort Listen, IReadOnlyList<ProcfileEntry> Entries, SecurityOptions Security)
 {
     public static readonly Option<string> AggregatorOption = new("--aggregator")
     {
@@ -37,7 +38,7 @@ public sealed record NodeOptions(HostPort Aggregator, string Name, HostPort List
 
     public static RootCommand CreateCommand() => new("chorus-node: runs processes and streams their output to a Chorus aggregator.")
     {
-        AggregatorOption, NameOption, ListenOption, ProcfileOption, CommandArgument,
+        AggregatorOption, NameOption, ListenOption, ProcfileOption, SecurityOptions.TokenFileOption, SecurityOptions.InsecureOption, CommandArgument,
     };
 
     public static NodeOptions From(ParseResult parsed)
@@ -53,7 +54,9 @@ public sealed record NodeOptions(HostPort Aggregator, string Name, HostPort List
         // Without "--" an unknown flag would be taken for the command and run.
         if (command.Length > 0 && !parsed.Tokens.Any(t => t.Value == "--"))
             throw new UsageException($"\"{command[0]}\" is not a flag of chorus-node. To run a command, put it after --, e.g. chorus-node --aggregator 127.0.0.1:4053 -- {string.Join(' ', command)}");
-        return new NodeOptions(aggregator, name, listen, ReadEntries(parsed.GetValue(ProcfileOption), command));
+        var security = SecurityOptions.From(parsed);
+        ListenPolicy.Check(listen, "--listen", security);
+        return new NodeOptions(aggregator, name, listen, ReadEntries(parsed.GetValue(ProcfileOption), command), security);
     }
 
     private static IReadOnlyList<ProcfileEntry> ReadEntries(string? procfile, string[] command)

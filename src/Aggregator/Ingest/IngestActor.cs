@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Akka.Event;
 using Chorus.Aggregator.Ordering;
+using Chorus.Hosting.Security;
 using Chorus.Messages;
 
 namespace Chorus.Aggregator.Ingest;
@@ -11,6 +12,9 @@ namespace Chorus.Aggregator.Ingest;
 /// acknowledged again and dropped, one that skips ahead (an earlier one was lost in transit) is dropped
 /// until the node resends. Reports node-up when a node joins and node-down when it leaves or falls silent
 /// for the node timeout. Batches from a node that has not joined are dropped.
+/// With a token configured, a join without it is answered with <see cref="JoinRefused"/>. Every join is
+/// given a session key; batches, heartbeats and goodbyes without the current key are dropped, counted, and
+/// reported at most once per node per minute.
 /// </summary>
 public sealed class IngestActor : ReceiveActor, IWithTimers
 {
@@ -19,9 +23,13 @@ public sealed class IngestActor : ReceiveActor, IWithTimers
     private readonly long _incarnation = Random.Shared.NextInt64(1, long.MaxValue);
     private readonly Dictionary<string, NodeLink> _links = new();
     private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly AccessToken? _token;
+    private readonly DropCounter _forged = new(TimeSpan.FromMinutes(1));
+    private readonly DropCounter _refused = new(TimeSpan.FromMinutes(1));
 
-    public IngestActor(IActorRef merge, AggregatorSettings settings)
+    public IngestActor(IActorRef merge, AggregatorSettings settings, AccessToken? token)
     {
+        _token = token;
         _merge = merge;
         _settings = settings;
 
@@ -30,6 +38,7 @@ public sealed class IngestActor : ReceiveActor, IWithTimers
         Receive<Heartbeat>(OnHeartbeat);
         Receive<NodeLeaving>(OnLeaving);
         Receive<CheckLiveness>(_ => OnCheckLiveness());
+        Receive<CountDropped>(_ => Sender.Tell(new DroppedCount(_forged.Total)));
 
         // Checking a few times per timeout keeps detection close to the configured time.
         Timers.StartPeriodicTimer("liveness", new CheckLiveness(), settings.NodeTimeout / 4);
@@ -37,18 +46,28 @@ public sealed class IngestActor : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(IActorRef merge, AggregatorSettings settings) =>
-        Akka.Actor.Props.Create(() => new IngestActor(merge, settings));
+    public static Props Props(IActorRef merge, AggregatorSettings settings, AccessToken? token = null) =>
+        Akka.Actor.Props.Create(() => new IngestActor(merge, settings, token));
+
+    /// <summary>Messages dropped so far for lacking the current session key.</summary>
+    public sealed record CountDropped;
+
+    public sealed record DroppedCount(long Messages);
 
     private sealed record CheckLiveness;
 
     private void OnJoin(JoinRequest join)
     {
+        if (_token is not null && !_token.Matches(join.Token))
+        {
+            Refuse(join);
+            return;
+        }
         if (!_links.TryGetValue(join.Node, out var link) || link.Incarnation != join.Incarnation)
         {
             // A new run of the node: whatever the old run did not deliver is gone with it.
             if (link is { Up: true }) _merge.Tell(new MergeActor.NodeDisconnected(join.Node));
-            _links[join.Node] = link = new NodeLink(join.Incarnation, join.FirstSeq);
+            _links[join.Node] = link = new NodeLink(join.Incarnation, join.FirstSeq, SessionKeys.New());
             _log.Info("Node {0} joined from {1}", join.Node, Sender.Path.Address);
         }
         link.NextSeq = Math.Max(link.NextSeq, join.FirstSeq);
@@ -58,12 +77,12 @@ public sealed class IngestActor : ReceiveActor, IWithTimers
             link.Up = true;
             _merge.Tell(new MergeActor.NodeConnected(join.Node));
         }
-        Sender.Tell(new JoinAccepted(_incarnation, link.NextSeq));
+        Sender.Tell(new JoinAccepted(_incarnation, link.NextSeq, link.SessionKey));
     }
 
     private void OnBatch(LineBatch batch)
     {
-        if (!TryLink(batch.Node, batch.Incarnation, out var link)) return;
+        if (!TryLink(batch.Node, batch.Incarnation, batch.SessionKey, out var link)) return;
         if (batch.Seq == link.NextSeq)
         {
             link.NextSeq++;
@@ -74,7 +93,7 @@ public sealed class IngestActor : ReceiveActor, IWithTimers
 
     private void OnHeartbeat(Heartbeat heartbeat)
     {
-        if (!TryLink(heartbeat.Node, heartbeat.Incarnation, out var link)) return;
+        if (!TryLink(heartbeat.Node, heartbeat.Incarnation, heartbeat.SessionKey, out var link)) return;
         // The watermark holds only once every batch sent before the heartbeat is here.
         if (heartbeat.LastBatchSeq < link.NextSeq)
             _merge.Tell(new MergeActor.NodeProgress(heartbeat.Node, heartbeat.Watermark));
@@ -83,7 +102,7 @@ public sealed class IngestActor : ReceiveActor, IWithTimers
 
     private void OnLeaving(NodeLeaving leaving)
     {
-        if (!TryLink(leaving.Node, leaving.Incarnation, out var link)) return;
+        if (!TryLink(leaving.Node, leaving.Incarnation, leaving.SessionKey, out var link)) return;
         link.Up = false;
         _merge.Tell(new MergeActor.NodeDisconnected(leaving.Node));
     }
@@ -100,10 +119,31 @@ public sealed class IngestActor : ReceiveActor, IWithTimers
         }
     }
 
-    /// <summary>The current, joined link of that node run; anything else is dropped (and the node will re-join).</summary>
-    private bool TryLink(string node, long incarnation, out NodeLink link)
+    private void Refuse(JoinRequest join)
     {
-        if (_links.TryGetValue(node, out link!) && link.Incarnation == incarnation && link.Up)
+        var reason = join.Token.Length == 0 ? "it gave no token, and this aggregator requires one." : "its token does not match the aggregator's.";
+        Sender.Tell(new JoinRefused(reason));
+        if (_refused.Count(join.Node, DateTime.UtcNow) is var count and > 0)
+            _log.Warning("Refused {0} join(s) as node {1} from {2}: {3}", count, join.Node, Sender.Path.Address, reason);
+    }
+
+    /// <summary>
+    /// The current, joined link of that node run; anything else is dropped (and the node will re-join).
+    /// Without the link's session key the message did not come from the node that joined: dropped and counted.
+    /// </summary>
+    private bool TryLink(string node, long incarnation, string sessionKey, out NodeLink link)
+    {
+        var known = _links.TryGetValue(node, out link!);
+        // An earlier run of a node that restarted may still have messages in flight: stale, not forged.
+        if (known && link.Incarnation != incarnation) return false;
+        if (!known || !SessionKeys.Same(link.SessionKey, sessionKey))
+        {
+            if (_forged.Count(node, DateTime.UtcNow) is var count and > 0)
+                _log.Warning("Dropped {0} message(s) claiming to come from node {1} without its session key (last from {2}): a peer that never joined is sending.",
+                    count, node, Sender.Path.Address);
+            return false;
+        }
+        if (link.Up)
         {
             link.LastHeard = DateTime.UtcNow;
             return true;

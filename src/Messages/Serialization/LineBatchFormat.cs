@@ -15,6 +15,7 @@ internal static class LineBatchFormat
         writer.Write(batch.Incarnation);
         writer.Write7BitEncodedInt64(batch.Seq);
         writer.Write(batch.Watermark.Ticks);
+        writer.Write(batch.SessionKey);
         writer.Write7BitEncodedInt(batch.Records.Count);
 
         var processes = new List<string>();
@@ -57,6 +58,7 @@ internal static class LineBatchFormat
         var incarnation = reader.ReadInt64();
         var seq = reader.Read7BitEncodedInt64();
         var watermark = WireTime.Read(reader);
+        var sessionKey = reader.ReadString();
         var count = reader.Read7BitEncodedInt();
         // Each record takes at least 3 bytes, so a count beyond that is a lie: refuse before allocating.
         if (count < 0 || count > (buffer.Length - reader.BaseStream.Position) / 3 + 1)
@@ -80,7 +82,7 @@ internal static class LineBatchFormat
                 _ => throw new FormatException($"record kind {(byte)kind} is not sent by nodes"),
             };
         }
-        return new LineBatch(node, incarnation, seq, watermark, records);
+        return new LineBatch(node, incarnation, seq, watermark, records, sessionKey);
     }
 
     private static NodeRecord ReadLine(BinaryReader reader, byte[] buffer, string? process, DateTime timestamp)

@@ -11,7 +11,9 @@ namespace Chorus.Node.Uplink;
 /// which the aggregator's ordering relies on), cuts them into numbered batches and sends them within a
 /// window of unacknowledged batches. Joins the aggregator and re-joins with backoff whenever it goes
 /// quiet; unacknowledged batches are sent again after a re-join or a timeout. Never makes a process wait:
-/// what cannot be sent yet waits in memory.
+/// what cannot be sent yet waits in memory. The join carries the shared token; the session key the
+/// aggregator answers with goes on everything sent after it. A refused join is published on the event
+/// stream as <see cref="Refused"/> (the node then stops: the same token will never be accepted).
 /// </summary>
 public sealed class UplinkActor : ReceiveActor, IWithTimers
 {
@@ -22,6 +24,8 @@ public sealed class UplinkActor : ReceiveActor, IWithTimers
     private readonly NodeSettings _settings;
     private readonly BatchBuilder _builder;
     private readonly DeliveryQueue _queue;
+    private readonly string _token;
+    private string _sessionKey = "";
 
     private long _nextBatchSeq = 1;
     private IActorRef? _aggregator;
@@ -33,8 +37,9 @@ public sealed class UplinkActor : ReceiveActor, IWithTimers
     private int _joinAttempts;
     private IActorRef? _drainRequester;
 
-    public UplinkActor(string node, long incarnation, string aggregatorPath, MonotonicClock clock, NodeSettings settings)
+    public UplinkActor(string node, long incarnation, string aggregatorPath, MonotonicClock clock, NodeSettings settings, string token)
     {
+        _token = token;
         _node = node;
         _incarnation = incarnation;
         _aggregatorPath = aggregatorPath;
@@ -50,6 +55,7 @@ public sealed class UplinkActor : ReceiveActor, IWithTimers
         Receive<FlushDue>(_ => CutBatch());
         Receive<JoinDue>(_ => TryJoin());
         Receive<JoinAccepted>(OnJoinAccepted);
+        Receive<JoinRefused>(OnJoinRefused);
         Receive<BatchAck>(OnBatchAck);
         Receive<Tick>(_ => OnTick());
         Receive<Drain>(_ => OnDrain());
@@ -58,8 +64,8 @@ public sealed class UplinkActor : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(string node, long incarnation, string aggregatorPath, MonotonicClock clock, NodeSettings settings) =>
-        Akka.Actor.Props.Create(() => new UplinkActor(node, incarnation, aggregatorPath, clock, settings));
+    public static Props Props(string node, long incarnation, string aggregatorPath, MonotonicClock clock, NodeSettings settings, string token = "") =>
+        Akka.Actor.Props.Create(() => new UplinkActor(node, incarnation, aggregatorPath, clock, settings, token));
 
     /// <summary>Lines a process read, numbered from <paramref name="FirstSeq"/>.</summary>
     public sealed record LinesRead(string Process, OutputStream Stream, long FirstSeq, IReadOnlyList<FramedLine> Lines);
@@ -73,6 +79,9 @@ public sealed class UplinkActor : ReceiveActor, IWithTimers
 
     /// <summary>How many records the aggregator never acknowledged (0 when everything arrived).</summary>
     public sealed record Drained(long UndeliveredRecords);
+
+    /// <summary>Published on the event stream when the aggregator refused this node's token.</summary>
+    public sealed record Refused(string Reason);
 
     private sealed record FlushDue;
     private sealed record JoinDue;
@@ -113,7 +122,7 @@ public sealed class UplinkActor : ReceiveActor, IWithTimers
         if (_aggregator is null) return;
         foreach (var batch in _queue.TakeSendable())
         {
-            _aggregator.Tell(batch);
+            _aggregator.Tell(batch with { SessionKey = _sessionKey });
             _sentSinceTick = true;
         }
     }
@@ -121,7 +130,7 @@ public sealed class UplinkActor : ReceiveActor, IWithTimers
     private void TryJoin()
     {
         _joinAttempts++;
-        Context.ActorSelection(_aggregatorPath).Tell(new JoinRequest(_node, _incarnation, _queue.FirstUnacknowledged ?? _nextBatchSeq));
+        Context.ActorSelection(_aggregatorPath).Tell(new JoinRequest(_node, _incarnation, _queue.FirstUnacknowledged ?? _nextBatchSeq, _token));
         // Jitter keeps many nodes that lost the same aggregator from knocking all at once.
         var jittered = _joinBackoff * (0.8 + 0.4 * Random.Shared.NextDouble());
         Timers.StartSingleTimer("join", new JoinDue(), jittered);
@@ -138,6 +147,7 @@ public sealed class UplinkActor : ReceiveActor, IWithTimers
         var wasJoined = _aggregator is not null;
         _aggregator = Sender;
         _aggregatorIncarnation = accepted.AggregatorIncarnation;
+        _sessionKey = accepted.SessionKey;
         _lastHeard = _lastAckProgress = _clock.UtcNow;
         _joinBackoff = _settings.JoinBackoffMin;
 
@@ -148,6 +158,16 @@ public sealed class UplinkActor : ReceiveActor, IWithTimers
         _joinAttempts = 0;
         SendWhatFits();
         SendHeartbeatIfIdle();
+    }
+
+    private void OnJoinRefused(JoinRefused refused)
+    {
+        // Only an answer to our own join counts: once joined, a stray refusal must not stop the node.
+        if (_aggregator is not null) return;
+        Timers.Cancel("join");
+        Notice.Write($"error: the aggregator at {_aggregatorPath} refused this node: {refused.Reason} " +
+                     $"Give the aggregator's token with --token-file FILE or the CHORUS_TOKEN environment variable.");
+        Context.System.EventStream.Publish(new Refused(refused.Reason));
     }
 
     private void OnBatchAck(BatchAck ack)
@@ -189,7 +209,7 @@ public sealed class UplinkActor : ReceiveActor, IWithTimers
     private void SendHeartbeatIfIdle()
     {
         if (_aggregator is null || !_builder.IsEmpty || _queue.Waiting > 0) return;
-        _aggregator.Tell(new Heartbeat(_node, _incarnation, _nextBatchSeq - 1, _clock.UtcNow));
+        _aggregator.Tell(new Heartbeat(_node, _incarnation, _nextBatchSeq - 1, _clock.UtcNow, _sessionKey));
     }
 
     private void OnDrain()
@@ -204,7 +224,7 @@ public sealed class UplinkActor : ReceiveActor, IWithTimers
     {
         if (_drainRequester is null) return;
         var undelivered = _queue.RecordCount;
-        if (undelivered == 0) _aggregator?.Tell(new NodeLeaving(_node, _incarnation));
+        if (undelivered == 0) _aggregator?.Tell(new NodeLeaving(_node, _incarnation, _sessionKey));
         _drainRequester.Tell(new Drained(undelivered));
         _drainRequester = null;
     }
