@@ -31,6 +31,7 @@ public static class HttpServer
         builder.Services.AddSingleton(settings);
 
         var app = builder.Build();
+        WatcherAuthentication.Use(app, token);
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = settings.WebSocketKeepAlive });
         app.Map("/ws", WebSocketEndpoint.Handle);
         app.MapGet("/events", ServerSentEventsEndpoint.Handle);
