@@ -22,7 +22,8 @@ public sealed record NodeOptions(HostPort Aggregator, string Name, HostPort List
     public static readonly Option<string?> ListenOption = new("--listen")
     {
         Description = "This node's own Akka.Remote endpoint, HOST:PORT, where the aggregator reaches it. " +
-                      "Default: the local address on the route to the aggregator, port 0.",
+                      "Default: the local address on the route to the aggregator (loopback for a local aggregator), port 0. " +
+                      "A non-loopback address needs a token or --insecure.",
     };
 
     public static readonly Option<string?> ProcfileOption = new("--procfile")
