@@ -18,5 +18,5 @@ public static class ExitCodes
     public const int CannotListen = 4;
 
     /// <summary>The aggregator refused this node's join: its token is missing or wrong.</summary>
-    public const int Refused = 5;
+    public const int Refused = 6;
 }

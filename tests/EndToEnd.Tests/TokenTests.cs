@@ -8,7 +8,7 @@ public sealed class TokenTests : IDisposable
     private readonly string _directory = Directory.CreateTempSubdirectory("chorus-token-").FullName;
 
     [Fact]
-    public async Task A_node_with_the_wrong_token_is_refused_says_how_to_fix_it_and_exits_5()
+    public async Task A_node_with_the_wrong_token_is_refused_says_how_to_fix_it_and_exits_6()
     {
         var (aggregator, join, _) = await ChorusProcess.StartAggregatorAsync("--format", "json", "--token-file", TokenFile("right", "right"));
         using var _ = aggregator;
@@ -16,7 +16,7 @@ public sealed class TokenTests : IDisposable
         using var node = ChorusProcess.Start("chorus-node", "--aggregator", join, "--name", "intruder", "--listen", "127.0.0.1:0",
             "--token-file", TokenFile("wrong", "wrong"), "--", "sh", "-c", "while true; do echo injected; sleep 0.05; done");
 
-        Assert.Equal(5, await node.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Equal(6, await node.WaitForExitAsync(TimeSpan.FromSeconds(30)));
         Assert.Contains(node.Stderr, l => l.Contains("refused") && l.Contains("--token-file"));
         Assert.DoesNotContain(aggregator.Stdout, l => l.Contains("injected") || l.Contains("intruder"));
     }
