@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Chorus.Hosting;
+using Chorus.Hosting.Security;
 using Chorus.Node.Procfile;
 
 namespace Chorus.Aggregator;
@@ -8,7 +9,7 @@ namespace Chorus.Aggregator;
 /// chorus-aggregator's command line. Flags become HOCON overrides on top of hocon/aggregator.conf, where
 /// the defaults live; every mistake becomes a <see cref="UsageException"/> that says how to fix it.
 /// </summary>
-public sealed record AggregatorOptions(string HoconOverrides, bool Color, IReadOnlyList<ProcfileEntry>? Entries, string NodeName)
+public sealed record AggregatorOptions(string HoconOverrides, bool Color, IReadOnlyList<ProcfileEntry>? Entries, string NodeName, SecurityOptions Security)
 {
     public static readonly Option<string?> ListenOption = new("--listen")
     {
@@ -59,6 +60,7 @@ public sealed record AggregatorOptions(string HoconOverrides, bool Color, IReadO
     public static RootCommand CreateCommand() => new("chorus-aggregator: merges the output of every Chorus node into one ordered stream.")
     {
         ListenOption, HttpOption, ProcfileOption, NameOption, FormatOption, NoColorOption, ReorderWindowOption, ArchiveOption, NodeTimeoutOption,
+        SecurityOptions.TokenFileOption, SecurityOptions.InsecureOption,
     };
 
     public static AggregatorOptions From(ParseResult parsed)
@@ -91,6 +93,6 @@ public sealed record AggregatorOptions(string HoconOverrides, bool Color, IReadO
                       || Console.IsOutputRedirected;
         var entries = parsed.GetValue(ProcfileOption) is { } procfile ? ProcfileParser.Load(procfile) : null;
         var name = parsed.GetValue(NameOption) ?? Environment.MachineName;
-        return new AggregatorOptions(string.Join('\n', overrides), !noColor, entries, name);
+        return new AggregatorOptions(string.Join('\n', overrides), !noColor, entries, name, SecurityOptions.From(parsed));
     }
 }

@@ -9,6 +9,7 @@ using Chorus.Aggregator.Ingest;
 using Chorus.Aggregator.Ordering;
 using Chorus.Aggregator.Sinks;
 using Chorus.Hosting;
+using Chorus.Hosting.Security;
 using Chorus.Node;
 
 // chorus-aggregator: flags -> config -> actor system -> sinks, merge, ingest (the flow, backwards) ->
@@ -23,6 +24,10 @@ static async Task<int> Run(ParseResult parsed)
     var config = ConfigurationFactory.ParseString(options.HoconOverrides)
         .WithFallback(HoconFiles.Load("aggregator.conf", "node.conf", "wire.conf"));
     var listen = HostPort.Parse(config.GetString("chorus.aggregator.listen"), "--listen");
+    var httpListen = HostPort.Parse(config.GetString("chorus.aggregator.http"), "--http");
+    ListenPolicy.Check(listen, "--listen", options.Security);
+    ListenPolicy.Check(httpListen, "--http", options.Security);
+    var token = options.Security.Token;
     config = ConfigurationFactory.ParseString(
             $"akka.remote.dot-netty.tcp {{ hostname = {HoconFiles.Quote(listen.Host)}, port = {listen.Port} }}")
         .WithFallback(config);
@@ -39,15 +44,15 @@ static async Task<int> Run(ParseResult parsed)
     // Repaired before the writer opens it for appending; what it holds tells ingest which batches are repeats.
     var archived = settings.ArchivePath is { } path ? ArchiveFile.Repair(path) : null;
     var archive = archived is null ? null : new ArchiveLink(system.ActorOf(ArchiveActor.Props(settings.ArchivePath!), "archive"), archived);
-    system.ActorOf(IngestActor.Props(merge, settings, archive), "ingest");
+    system.ActorOf(IngestActor.Props(merge, settings, token, archive), "ingest");
 
-    var (web, http) = await HttpServer.StartAsync(HostPort.Parse(config.GetString("chorus.aggregator.http"), "--http"), feed, board, settings);
+    var (web, http) = await HttpServer.StartAsync(httpListen, feed, board, settings, token);
     Notice.Write($"nodes join at {RemoteSystem.BoundAddress(system)}");
     Notice.Write($"watch at http://{http}/");
 
     var stopRequested = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
     var embedded = options.Entries is { } entries
-        ? NodeHost.Start(system, options.NodeName, entries, "/user/ingest", NodeSettings.From(config), new MonotonicClock())
+        ? NodeHost.Start(system, options.NodeName, entries, "/user/ingest", NodeSettings.From(config), new MonotonicClock(), token?.Value ?? "")
         : null;
     using var signals = embedded is null
         ? new ShutdownSignals(() => stopRequested.TrySetResult(), () => stopRequested.TrySetResult())

@@ -19,4 +19,7 @@ public static class ExitCodes
 
     /// <summary>The aggregator could not write its --archive: it stops rather than acknowledge lines it did not keep.</summary>
     public const int CannotArchive = 5;
+
+    /// <summary>The aggregator refused this node's join: its token is missing or wrong.</summary>
+    public const int Refused = 6;
 }

@@ -5,4 +5,5 @@ namespace Chorus.Messages;
 /// <paramref name="LastBatchSeq"/>, nothing older than <paramref name="Watermark"/> is still to come.
 /// Answered with <see cref="BatchAck"/>.
 /// </summary>
-public sealed record Heartbeat(string Node, long Incarnation, long LastBatchSeq, DateTime Watermark) : IChorusMessage;
+/// <remarks><paramref name="SessionKey"/>: the key from <see cref="JoinAccepted"/>.</remarks>
+public sealed record Heartbeat(string Node, long Incarnation, long LastBatchSeq, DateTime Watermark, string SessionKey = "") : IChorusMessage;

@@ -5,10 +5,13 @@ namespace Chorus.Messages;
 /// from 1 without gaps: the aggregator accepts only the next one, acknowledges it, and drops repeats.
 /// <paramref name="Watermark"/> is the node's clock when the batch was cut: every record the node reads
 /// later carries a later timestamp, which lets the aggregator release lines before the reorder window ends.
+/// <paramref name="SessionKey"/> is the key from <see cref="JoinAccepted"/>, set when the batch is sent (a
+/// re-join may bring a new one); a batch without the current key is dropped.
 /// </summary>
 public sealed record LineBatch(
     string Node,
     long Incarnation,
     long Seq,
     DateTime Watermark,
-    IReadOnlyList<NodeRecord> Records) : IChorusMessage;
+    IReadOnlyList<NodeRecord> Records,
+    string SessionKey = "") : IChorusMessage;

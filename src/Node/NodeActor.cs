@@ -10,7 +10,8 @@ namespace Chorus.Node;
 /// The node agent's root, at /user/node: parent of one <see cref="ProcessActor"/> per Procfile entry, and
 /// owner of the stop order. A child that exits on its own does not stop the others (see README, "Exit
 /// policy"). On <see cref="StopProcesses"/>: SIGTERM to every process group, SIGKILL after the grace
-/// period. Once every child has finished it drains the uplink and completes <c>exitCode</c>.
+/// period. Once every child has finished it drains the uplink and completes <c>exitCode</c>. When the
+/// aggregator refuses the node's token it stops the children and exits with <see cref="ExitCodes.Refused"/>.
 /// </summary>
 public sealed class NodeActor : ReceiveActor, IWithTimers
 {
@@ -20,6 +21,7 @@ public sealed class NodeActor : ReceiveActor, IWithTimers
     private readonly Dictionary<string, IActorRef> _running = new();
     private int? _firstFailure;
     private bool _stopping;
+    private bool _refused;
 
     public NodeActor(IReadOnlyList<ProcfileEntry> entries, string node, IActorRef uplink, NodeSettings settings,
         TaskCompletionSource<int> exitCode)
@@ -35,6 +37,7 @@ public sealed class NodeActor : ReceiveActor, IWithTimers
         Receive<StopProcesses>(_ => Stop(ChildProcess.SigTerm));
         Receive<KillProcesses>(_ => Stop(ChildProcess.SigKill));
         Receive<UplinkActor.Drained>(OnDrained);
+        Receive<UplinkActor.Refused>(_ => OnRefused());
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
@@ -48,6 +51,21 @@ public sealed class NodeActor : ReceiveActor, IWithTimers
 
     /// <summary>Stop now (a second Ctrl-C): SIGKILL every process group.</summary>
     public sealed record KillProcesses;
+
+    protected override void PreStart() => Context.System.EventStream.Subscribe(Self, typeof(UplinkActor.Refused));
+
+    private void OnRefused()
+    {
+        _refused = true;
+        if (_running.Count == 0) Finish(ExitCodes.Refused);
+        else Stop(ChildProcess.SigTerm);
+    }
+
+    private void Finish(int exitCode)
+    {
+        _exitCode.TrySetResult(exitCode);
+        Context.Stop(Self);
+    }
 
     private void Stop(int signal)
     {
@@ -70,7 +88,8 @@ public sealed class NodeActor : ReceiveActor, IWithTimers
             _firstFailure = finished.ExitCode ?? 128 + finished.Signal ?? ExitCodes.ChildFailed;
         if (_running.Count > 0) return;
         Timers.Cancel("kill");
-        _uplink.Tell(new UplinkActor.Drain());
+        if (_refused) Finish(ExitCodes.Refused);
+        else _uplink.Tell(new UplinkActor.Drain());
     }
 
     private void OnDrained(UplinkActor.Drained drained)

@@ -24,11 +24,11 @@ public sealed class NodeHost
     public Task<int> ExitCode => _exitCode.Task;
 
     public static NodeHost Start(ActorSystem system, string name, IReadOnlyList<ProcfileEntry> entries,
-        string aggregatorPath, NodeSettings settings, MonotonicClock clock)
+        string aggregatorPath, NodeSettings settings, MonotonicClock clock, string token = "")
     {
         // Random per start, so a restarted node's batch numbers are never taken for repeats of the last run's.
         var incarnation = Random.Shared.NextInt64(1, long.MaxValue);
-        var uplink = system.ActorOf(UplinkActor.Props(name, incarnation, aggregatorPath, clock, settings), "uplink");
+        var uplink = system.ActorOf(UplinkActor.Props(name, incarnation, aggregatorPath, clock, settings, token), "uplink");
         var exitCode = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
         var node = system.ActorOf(NodeActor.Props(entries, name, uplink, settings, exitCode), "node");
         return new NodeHost(node, exitCode);

@@ -1,11 +1,12 @@
 using System.CommandLine;
 using Chorus.Hosting;
+using Chorus.Hosting.Security;
 using Chorus.Node.Procfile;
 
 namespace Chorus.Node;
 
 /// <summary>chorus-node's command line, checked: every mistake becomes a <see cref="UsageException"/> that says how to fix it.</summary>
-public sealed record NodeOptions(HostPort Aggregator, string Name, HostPort Listen, IReadOnlyList<ProcfileEntry> Entries)
+public sealed record NodeOptions(HostPort Aggregator, string Name, HostPort Listen, IReadOnlyList<ProcfileEntry> Entries, SecurityOptions Security)
 {
     /// <summary>chorus.node keys set by flags, as HOCON to put over hocon/node.conf.</summary>
     public string HoconOverrides { get; init; } = "";
@@ -24,7 +25,8 @@ public sealed record NodeOptions(HostPort Aggregator, string Name, HostPort List
     public static readonly Option<string?> ListenOption = new("--listen")
     {
         Description = "This node's own Akka.Remote endpoint, HOST:PORT, where the aggregator reaches it. " +
-                      "Default: the local address on the route to the aggregator, port 0.",
+                      "Default: the local address on the route to the aggregator (loopback for a local aggregator), port 0. " +
+                      "A non-loopback address needs a token or --insecure.",
     };
 
     public static readonly Option<string?> ProcfileOption = new("--procfile")
@@ -46,7 +48,7 @@ public sealed record NodeOptions(HostPort Aggregator, string Name, HostPort List
 
     public static RootCommand CreateCommand() => new("chorus-node: runs processes and streams their output to a Chorus aggregator.")
     {
-        AggregatorOption, NameOption, ListenOption, ProcfileOption, SpoolOption, CommandArgument,
+        AggregatorOption, NameOption, ListenOption, ProcfileOption, SpoolOption, SecurityOptions.TokenFileOption, SecurityOptions.InsecureOption, CommandArgument,
     };
 
     public static NodeOptions From(ParseResult parsed)
@@ -65,7 +67,9 @@ public sealed record NodeOptions(HostPort Aggregator, string Name, HostPort List
         var overrides = parsed.GetValue(SpoolOption) is { } spool
             ? $"chorus.node.spool-dir = {HoconFiles.Quote(Path.GetFullPath(spool))}"
             : "";
-        return new NodeOptions(aggregator, name, listen, ReadEntries(parsed.GetValue(ProcfileOption), command))
+        var security = SecurityOptions.From(parsed);
+        ListenPolicy.Check(listen, "--listen", security);
+        return new NodeOptions(aggregator, name, listen, ReadEntries(parsed.GetValue(ProcfileOption), command), security)
         {
             HoconOverrides = overrides,
         };

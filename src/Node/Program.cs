@@ -18,7 +18,7 @@ static async Task<int> Run(ParseResult parsed)
 
     using var system = RemoteSystem.Start(config, "--listen", options.Listen);
     var host = NodeHost.Start(system, options.Name, options.Entries, AggregatorAddress.IngestPath(options.Aggregator),
-        NodeSettings.From(config), new MonotonicClock());
+        NodeSettings.From(config), new MonotonicClock(), options.Security.Token?.Value ?? "");
     using var signals = new ShutdownSignals(host.Stop, host.Kill);
 
     var exitCode = await host.ExitCode;

@@ -1,6 +1,7 @@
 using System.Net;
 using Chorus.Aggregator.Sinks;
 using Chorus.Hosting;
+using Chorus.Hosting.Security;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -18,7 +19,7 @@ namespace Chorus.Aggregator.Http;
 /// </summary>
 public static class HttpServer
 {
-    public static async Task<(WebApplication App, HostPort Bound)> StartAsync(HostPort listen, LiveFeed feed, StatusBoard board, AggregatorSettings settings)
+    public static async Task<(WebApplication App, HostPort Bound)> StartAsync(HostPort listen, LiveFeed feed, StatusBoard board, AggregatorSettings settings, AccessToken? token)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -30,6 +31,7 @@ public static class HttpServer
         builder.Services.AddSingleton(settings);
 
         var app = builder.Build();
+        WatcherAuthentication.Use(app, token);
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = settings.WebSocketKeepAlive });
         app.Map("/ws", WebSocketEndpoint.Handle);
         app.MapGet("/events", ServerSentEventsEndpoint.Handle);

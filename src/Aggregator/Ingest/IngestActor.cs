@@ -2,6 +2,7 @@ using Akka.Actor;
 using Akka.Event;
 using Chorus.Aggregator.Archive;
 using Chorus.Aggregator.Ordering;
+using Chorus.Hosting.Security;
 using Chorus.Messages;
 
 namespace Chorus.Aggregator.Ingest;
@@ -14,6 +15,9 @@ namespace Chorus.Aggregator.Ingest;
 /// for the node timeout. Batches from a node that has not joined are dropped. With an archive, accepted
 /// batches and every answer go through the <see cref="ArchiveActor"/>, which writes first and answers after,
 /// and the runs the archive already holds are known from the start, so their resent batches are repeats.
+/// With a token configured, a join without it is answered with <see cref="JoinRefused"/>. Every join is
+/// given a session key; batches, heartbeats and goodbyes without the current key are dropped, counted, and
+/// reported at most once per node per minute.
 /// </summary>
 public sealed class IngestActor : ReceiveActor, IWithTimers
 {
@@ -23,20 +27,26 @@ public sealed class IngestActor : ReceiveActor, IWithTimers
     private readonly Dictionary<string, NodeLink> _links = new();
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly IActorRef? _archive;
+    private readonly AccessToken? _token;
+    private readonly DropCounter _forged = new(TimeSpan.FromMinutes(1));
+    private readonly DropCounter _refused = new(TimeSpan.FromMinutes(1));
 
-    public IngestActor(IActorRef merge, AggregatorSettings settings, ArchiveLink? archive = null)
+    public IngestActor(IActorRef merge, AggregatorSettings settings, AccessToken? token, ArchiveLink? archive = null)
     {
         _merge = merge;
         _settings = settings;
+        _token = token;
         _archive = archive?.Writer;
+        // Runs the archive holds get a fresh key: their nodes re-join (this is a new aggregator) and receive it.
         foreach (var (node, archived) in archive?.Archived ?? new Dictionary<string, ArchivedNode>())
-            _links[node] = new NodeLink(archived.Incarnation, archived.LastBatch + 1);
+            _links[node] = new NodeLink(archived.Incarnation, archived.LastBatch + 1, SessionKeys.New());
 
         Receive<JoinRequest>(OnJoin);
         Receive<LineBatch>(OnBatch);
         Receive<Heartbeat>(OnHeartbeat);
         Receive<NodeLeaving>(OnLeaving);
         Receive<CheckLiveness>(_ => OnCheckLiveness());
+        Receive<CountDropped>(_ => Sender.Tell(new DroppedCount(_forged.Total)));
 
         // Checking a few times per timeout keeps detection close to the configured time.
         Timers.StartPeriodicTimer("liveness", new CheckLiveness(), settings.NodeTimeout / 4);
@@ -44,18 +54,28 @@ public sealed class IngestActor : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(IActorRef merge, AggregatorSettings settings, ArchiveLink? archive = null) =>
-        Akka.Actor.Props.Create(() => new IngestActor(merge, settings, archive));
+    public static Props Props(IActorRef merge, AggregatorSettings settings, AccessToken? token = null, ArchiveLink? archive = null) =>
+        Akka.Actor.Props.Create(() => new IngestActor(merge, settings, token, archive));
+
+    /// <summary>Messages dropped so far for lacking the current session key.</summary>
+    public sealed record CountDropped;
+
+    public sealed record DroppedCount(long Messages);
 
     private sealed record CheckLiveness;
 
     private void OnJoin(JoinRequest join)
     {
+        if (_token is not null && !_token.Matches(join.Token))
+        {
+            Refuse(join);
+            return;
+        }
         if (!_links.TryGetValue(join.Node, out var link) || link.Incarnation != join.Incarnation)
         {
             // A new run of the node: whatever the old run did not deliver is gone with it.
             if (link is { Up: true }) Announce(new MergeActor.NodeDisconnected(join.Node));
-            _links[join.Node] = link = new NodeLink(join.Incarnation, join.FirstSeq);
+            _links[join.Node] = link = new NodeLink(join.Incarnation, join.FirstSeq, SessionKeys.New());
             _log.Info("Node {0} joined from {1}", join.Node, Sender.Path.Address);
         }
         link.NextSeq = Math.Max(link.NextSeq, join.FirstSeq);
@@ -65,12 +85,12 @@ public sealed class IngestActor : ReceiveActor, IWithTimers
             link.Up = true;
             Announce(new MergeActor.NodeConnected(join.Node));
         }
-        Reply(null, new JoinAccepted(_incarnation, link.NextSeq));
+        Reply(null, new JoinAccepted(_incarnation, link.NextSeq, link.SessionKey));
     }
 
     private void OnBatch(LineBatch batch)
     {
-        if (!TryLink(batch.Node, batch.Incarnation, out var link)) return;
+        if (!TryLink(batch.Node, batch.Incarnation, batch.SessionKey, out var link)) return;
         var accepted = batch.Seq == link.NextSeq;
         if (accepted)
         {
@@ -82,7 +102,7 @@ public sealed class IngestActor : ReceiveActor, IWithTimers
 
     private void OnHeartbeat(Heartbeat heartbeat)
     {
-        if (!TryLink(heartbeat.Node, heartbeat.Incarnation, out var link)) return;
+        if (!TryLink(heartbeat.Node, heartbeat.Incarnation, heartbeat.SessionKey, out var link)) return;
         // The watermark holds only once every batch sent before the heartbeat is here.
         if (heartbeat.LastBatchSeq < link.NextSeq)
             _merge.Tell(new MergeActor.NodeProgress(heartbeat.Node, heartbeat.Watermark));
@@ -91,7 +111,7 @@ public sealed class IngestActor : ReceiveActor, IWithTimers
 
     private void OnLeaving(NodeLeaving leaving)
     {
-        if (!TryLink(leaving.Node, leaving.Incarnation, out var link)) return;
+        if (!TryLink(leaving.Node, leaving.Incarnation, leaving.SessionKey, out var link)) return;
         link.Up = false;
         Announce(new MergeActor.NodeDisconnected(leaving.Node));
     }
@@ -125,10 +145,31 @@ public sealed class IngestActor : ReceiveActor, IWithTimers
         _archive?.Tell(nodeEvent);
     }
 
-    /// <summary>The current, joined link of that node run; anything else is dropped (and the node will re-join).</summary>
-    private bool TryLink(string node, long incarnation, out NodeLink link)
+    private void Refuse(JoinRequest join)
     {
-        if (_links.TryGetValue(node, out link!) && link.Incarnation == incarnation && link.Up)
+        var reason = join.Token.Length == 0 ? "it gave no token, and this aggregator requires one." : "its token does not match the aggregator's.";
+        Sender.Tell(new JoinRefused(reason));
+        if (_refused.Count(join.Node, DateTime.UtcNow) is var count and > 0)
+            _log.Warning("Refused {0} join(s) as node {1} from {2}: {3}", count, join.Node, Sender.Path.Address, reason);
+    }
+
+    /// <summary>
+    /// The current, joined link of that node run; anything else is dropped (and the node will re-join).
+    /// Without the link's session key the message did not come from the node that joined: dropped and counted.
+    /// </summary>
+    private bool TryLink(string node, long incarnation, string sessionKey, out NodeLink link)
+    {
+        var known = _links.TryGetValue(node, out link!);
+        // An earlier run of a node that restarted may still have messages in flight: stale, not forged.
+        if (known && link.Incarnation != incarnation) return false;
+        if (!known || !SessionKeys.Same(link.SessionKey, sessionKey))
+        {
+            if (_forged.Count(node, DateTime.UtcNow) is var count and > 0)
+                _log.Warning("Dropped {0} message(s) claiming to come from node {1} without its session key (last from {2}): a peer that never joined is sending.",
+                    count, node, Sender.Path.Address);
+            return false;
+        }
+        if (link.Up)
         {
             link.LastHeard = DateTime.UtcNow;
             return true;

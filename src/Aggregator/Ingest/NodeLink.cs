@@ -1,9 +1,12 @@
 namespace Chorus.Aggregator.Ingest;
 
 /// <summary>What the aggregator knows of one node: which run of it is current and which batch it expects next.</summary>
-public sealed class NodeLink(long incarnation, long nextSeq)
+public sealed class NodeLink(long incarnation, long nextSeq, string sessionKey)
 {
     public long Incarnation { get; } = incarnation;
+
+    /// <summary>Issued at join; everything this node run sends must carry it (see <see cref="SessionKeys"/>).</summary>
+    public string SessionKey { get; } = sessionKey;
 
     /// <summary>The next batch sequence number to accept; anything lower is a repeat, anything higher arrived after a loss.</summary>
     public long NextSeq { get; set; } = nextSeq;

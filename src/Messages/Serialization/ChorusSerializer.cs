@@ -17,6 +17,7 @@ public sealed class ChorusSerializer(ExtendedActorSystem system) : SerializerWit
 
     private const string JoinRequestManifest = "J";
     private const string JoinAcceptedManifest = "JA";
+    private const string JoinRefusedManifest = "JR";
     private const string LineBatchManifest = "B";
     private const string HeartbeatManifest = "H";
     private const string BatchAckManifest = "A";
@@ -31,6 +32,7 @@ public sealed class ChorusSerializer(ExtendedActorSystem system) : SerializerWit
         Heartbeat => HeartbeatManifest,
         JoinRequest => JoinRequestManifest,
         JoinAccepted => JoinAcceptedManifest,
+        JoinRefused => JoinRefusedManifest,
         NodeLeaving => NodeLeavingManifest,
         _ => throw new SerializationException($"ChorusSerializer cannot serialize {o.GetType()}: it is not a Chorus wire message."),
     };
@@ -44,10 +46,11 @@ public sealed class ChorusSerializer(ExtendedActorSystem system) : SerializerWit
             switch (obj)
             {
                 case BatchAck a: writer.Write(a.Incarnation); writer.Write7BitEncodedInt64(a.UpToSeq); break;
-                case Heartbeat h: writer.Write(h.Node); writer.Write(h.Incarnation); writer.Write7BitEncodedInt64(h.LastBatchSeq); writer.Write(h.Watermark.Ticks); break;
-                case JoinRequest j: writer.Write(j.Node); writer.Write(j.Incarnation); writer.Write7BitEncodedInt64(j.FirstSeq); break;
-                case JoinAccepted a: writer.Write(a.AggregatorIncarnation); writer.Write7BitEncodedInt64(a.NextSeq); break;
-                case NodeLeaving l: writer.Write(l.Node); writer.Write(l.Incarnation); break;
+                case Heartbeat h: writer.Write(h.Node); writer.Write(h.Incarnation); writer.Write7BitEncodedInt64(h.LastBatchSeq); writer.Write(h.Watermark.Ticks); writer.Write(h.SessionKey); break;
+                case JoinRequest j: writer.Write(j.Node); writer.Write(j.Incarnation); writer.Write7BitEncodedInt64(j.FirstSeq); writer.Write(j.Token); break;
+                case JoinAccepted a: writer.Write(a.AggregatorIncarnation); writer.Write7BitEncodedInt64(a.NextSeq); writer.Write(a.SessionKey); break;
+                case JoinRefused r: writer.Write(r.Reason); break;
+                case NodeLeaving l: writer.Write(l.Node); writer.Write(l.Incarnation); writer.Write(l.SessionKey); break;
                 default: throw new SerializationException($"ChorusSerializer cannot serialize {obj.GetType()}: it is not a Chorus wire message.");
             }
         }
@@ -63,10 +66,11 @@ public sealed class ChorusSerializer(ExtendedActorSystem system) : SerializerWit
             object message = manifest switch
             {
                 BatchAckManifest => new BatchAck(reader.ReadInt64(), reader.Read7BitEncodedInt64()),
-                HeartbeatManifest => new Heartbeat(reader.ReadString(), reader.ReadInt64(), reader.Read7BitEncodedInt64(), WireTime.Read(reader)),
-                JoinRequestManifest => new JoinRequest(reader.ReadString(), reader.ReadInt64(), reader.Read7BitEncodedInt64()),
-                JoinAcceptedManifest => new JoinAccepted(reader.ReadInt64(), reader.Read7BitEncodedInt64()),
-                NodeLeavingManifest => new NodeLeaving(reader.ReadString(), reader.ReadInt64()),
+                HeartbeatManifest => new Heartbeat(reader.ReadString(), reader.ReadInt64(), reader.Read7BitEncodedInt64(), WireTime.Read(reader), reader.ReadString()),
+                JoinRequestManifest => new JoinRequest(reader.ReadString(), reader.ReadInt64(), reader.Read7BitEncodedInt64(), reader.ReadString()),
+                JoinAcceptedManifest => new JoinAccepted(reader.ReadInt64(), reader.Read7BitEncodedInt64(), reader.ReadString()),
+                JoinRefusedManifest => new JoinRefused(reader.ReadString()),
+                NodeLeavingManifest => new NodeLeaving(reader.ReadString(), reader.ReadInt64(), reader.ReadString()),
                 _ => throw new SerializationException($"Unknown Chorus message manifest \"{manifest}\": the peer runs an incompatible Chorus version."),
             };
             if (reader.BaseStream.Position != bytes.Length)

@@ -21,6 +21,7 @@ internal static class LineBatchFormat
         writer.WriteInt64(batch.Incarnation);
         writer.WriteVarint((ulong)batch.Seq);
         writer.WriteInt64(batch.Watermark.Ticks);
+        writer.WriteString(batch.SessionKey);
         writer.WriteVarint((ulong)batch.Records.Count);
 
         var processes = new List<string>();
@@ -63,6 +64,7 @@ internal static class LineBatchFormat
         var incarnation = reader.ReadInt64();
         var seq = (long)reader.ReadVarint();
         var watermark = WireTime.FromTicks(reader.ReadInt64());
+        var sessionKey = reader.ReadString();
         var count = reader.ReadVarint();
         // Each record takes at least 3 bytes, so a larger count is a lie: refuse before allocating.
         if (count > (ulong)reader.Remaining / 3)
@@ -87,7 +89,7 @@ internal static class LineBatchFormat
             };
         }
         if (!reader.AtEnd) throw new FormatException($"{reader.Remaining} bytes follow the last record");
-        return new LineBatch(node, incarnation, seq, watermark, records);
+        return new LineBatch(node, incarnation, seq, watermark, records, sessionKey);
     }
 
     private static NodeRecord ReadLine(ref WireReader reader, string process, DateTime timestamp)

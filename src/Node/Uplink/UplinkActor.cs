@@ -13,6 +13,9 @@ namespace Chorus.Node.Uplink;
 /// quiet; unacknowledged batches are sent again after a re-join or a timeout. Never makes a process wait:
 /// what cannot be sent yet waits in memory up to max-buffered-bytes, then in the <see cref="Overflow"/>
 /// (the spool on disk), which numbers nothing until it moves into the window.
+/// The join carries the shared token; the session key the aggregator answers with goes on everything
+/// sent after it. A refused join is published on the event stream as <see cref="Refused"/> (the node then
+/// stops: the same token will never be accepted).
 /// </summary>
 public sealed class UplinkActor : ReceiveActor, IWithTimers
 {
@@ -24,6 +27,8 @@ public sealed class UplinkActor : ReceiveActor, IWithTimers
     private readonly BatchBuilder _builder;
     private readonly DeliveryQueue _queue;
     private readonly Overflow _overflow;
+    private readonly string _token;
+    private string _sessionKey = "";
 
     private long _nextBatchSeq = 1;
     private IActorRef? _aggregator;
@@ -35,8 +40,9 @@ public sealed class UplinkActor : ReceiveActor, IWithTimers
     private int _joinAttempts;
     private IActorRef? _drainRequester;
 
-    public UplinkActor(string node, long incarnation, string aggregatorPath, MonotonicClock clock, NodeSettings settings)
+    public UplinkActor(string node, long incarnation, string aggregatorPath, MonotonicClock clock, NodeSettings settings, string token)
     {
+        _token = token;
         _node = node;
         _incarnation = incarnation;
         _aggregatorPath = aggregatorPath;
@@ -53,6 +59,7 @@ public sealed class UplinkActor : ReceiveActor, IWithTimers
         Receive<FlushDue>(_ => CutBatch());
         Receive<JoinDue>(_ => TryJoin());
         Receive<JoinAccepted>(OnJoinAccepted);
+        Receive<JoinRefused>(OnJoinRefused);
         Receive<BatchAck>(OnBatchAck);
         Receive<Tick>(_ => OnTick());
         Receive<Drain>(_ => OnDrain());
@@ -61,8 +68,8 @@ public sealed class UplinkActor : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(string node, long incarnation, string aggregatorPath, MonotonicClock clock, NodeSettings settings) =>
-        Akka.Actor.Props.Create(() => new UplinkActor(node, incarnation, aggregatorPath, clock, settings));
+    public static Props Props(string node, long incarnation, string aggregatorPath, MonotonicClock clock, NodeSettings settings, string token = "") =>
+        Akka.Actor.Props.Create(() => new UplinkActor(node, incarnation, aggregatorPath, clock, settings, token));
 
     /// <summary>Lines a process read, numbered from <paramref name="FirstSeq"/>.</summary>
     public sealed record LinesRead(string Process, OutputStream Stream, long FirstSeq, IReadOnlyList<FramedLine> Lines);
@@ -76,6 +83,9 @@ public sealed class UplinkActor : ReceiveActor, IWithTimers
 
     /// <summary>How many records the aggregator never acknowledged (0 when everything arrived).</summary>
     public sealed record Drained(long UndeliveredRecords);
+
+    /// <summary>Published on the event stream when the aggregator refused this node's token.</summary>
+    public sealed record Refused(string Reason);
 
     private sealed record FlushDue;
     private sealed record JoinDue;
@@ -123,7 +133,7 @@ public sealed class UplinkActor : ReceiveActor, IWithTimers
         if (_aggregator is null) return;
         foreach (var batch in _queue.TakeSendable())
         {
-            _aggregator.Tell(batch);
+            _aggregator.Tell(batch with { SessionKey = _sessionKey });
             _sentSinceTick = true;
         }
     }
@@ -131,7 +141,7 @@ public sealed class UplinkActor : ReceiveActor, IWithTimers
     private void TryJoin()
     {
         _joinAttempts++;
-        Context.ActorSelection(_aggregatorPath).Tell(new JoinRequest(_node, _incarnation, _queue.FirstUnacknowledged ?? _nextBatchSeq));
+        Context.ActorSelection(_aggregatorPath).Tell(new JoinRequest(_node, _incarnation, _queue.FirstUnacknowledged ?? _nextBatchSeq, _token));
         // Jitter keeps many nodes that lost the same aggregator from knocking all at once.
         var jittered = _joinBackoff * (0.8 + 0.4 * Random.Shared.NextDouble());
         Timers.StartSingleTimer("join", new JoinDue(), jittered);
@@ -148,6 +158,7 @@ public sealed class UplinkActor : ReceiveActor, IWithTimers
         var wasJoined = _aggregator is not null;
         _aggregator = Sender;
         _aggregatorIncarnation = accepted.AggregatorIncarnation;
+        _sessionKey = accepted.SessionKey;
         _lastHeard = _lastAckProgress = _clock.UtcNow;
         _joinBackoff = _settings.JoinBackoffMin;
 
@@ -158,6 +169,16 @@ public sealed class UplinkActor : ReceiveActor, IWithTimers
         _joinAttempts = 0;
         SendWhatFits();
         SendHeartbeatIfIdle();
+    }
+
+    private void OnJoinRefused(JoinRefused refused)
+    {
+        // Only an answer to our own join counts: once joined, a stray refusal must not stop the node.
+        if (_aggregator is not null) return;
+        Timers.Cancel("join");
+        Notice.Write($"error: the aggregator at {_aggregatorPath} refused this node: {refused.Reason} " +
+                     $"Give the aggregator's token with --token-file FILE or the CHORUS_TOKEN environment variable.");
+        Context.System.EventStream.Publish(new Refused(refused.Reason));
     }
 
     private void OnBatchAck(BatchAck ack)
@@ -199,7 +220,7 @@ public sealed class UplinkActor : ReceiveActor, IWithTimers
     private void SendHeartbeatIfIdle()
     {
         if (_aggregator is null || !_builder.IsEmpty || _queue.Waiting > 0 || !_overflow.IsEmpty) return;
-        _aggregator.Tell(new Heartbeat(_node, _incarnation, _nextBatchSeq - 1, _clock.UtcNow));
+        _aggregator.Tell(new Heartbeat(_node, _incarnation, _nextBatchSeq - 1, _clock.UtcNow, _sessionKey));
     }
 
     private void OnDrain()
@@ -216,7 +237,7 @@ public sealed class UplinkActor : ReceiveActor, IWithTimers
         var undelivered = _queue.RecordCount;
         if (!_overflow.IsEmpty)
             Notice.Write($"{_overflow.SpooledBytes} bytes of lines are still spooled; the next run with the same spool sends them.");
-        if (undelivered == 0) _aggregator?.Tell(new NodeLeaving(_node, _incarnation));
+        if (undelivered == 0) _aggregator?.Tell(new NodeLeaving(_node, _incarnation, _sessionKey));
         _drainRequester.Tell(new Drained(undelivered));
         _drainRequester = null;
     }

@@ -11,6 +11,7 @@ public sealed class IngestActorTests : Akka.TestKit.Xunit2.TestKit
 {
     private readonly Akka.TestKit.TestProbe _merge;
     private readonly IActorRef _ingest;
+    private readonly Dictionary<(string Node, long Incarnation), string> _keys = new();
 
     public IngestActorTests()
     {
@@ -84,7 +85,7 @@ public sealed class IngestActorTests : Akka.TestKit.Xunit2.TestKit
         await _merge.ExpectMsgAsync<LineBatch>();
 
         _ingest.Tell(new JoinRequest("a", 2, FirstSeq: 1));
-        await ExpectMsgAsync<JoinAccepted>();
+        _keys[("a", 2)] = (await ExpectMsgAsync<JoinAccepted>()).SessionKey;
         await _merge.ExpectMsgAsync<MergeActor.NodeDisconnected>();
         await _merge.ExpectMsgAsync<MergeActor.NodeConnected>();
         _ingest.Tell(Batch("a", 1, incarnation: 2));
@@ -97,11 +98,11 @@ public sealed class IngestActorTests : Akka.TestKit.Xunit2.TestKit
     {
         await Join("a");
 
-        _ingest.Tell(new Heartbeat("a", 1, LastBatchSeq: 1, At(50)));
+        _ingest.Tell(new Heartbeat("a", 1, LastBatchSeq: 1, At(50), _keys[("a", 1)]));
         await ExpectMsgAsync<BatchAck>();
         await _merge.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(200));
 
-        _ingest.Tell(new Heartbeat("a", 1, LastBatchSeq: 0, At(60)));
+        _ingest.Tell(new Heartbeat("a", 1, LastBatchSeq: 0, At(60), _keys[("a", 1)]));
         Assert.Equal(At(60), (await _merge.ExpectMsgAsync<MergeActor.NodeProgress>()).Watermark);
     }
 
@@ -120,7 +121,7 @@ public sealed class IngestActorTests : Akka.TestKit.Xunit2.TestKit
     {
         await Join("a");
 
-        _ingest.Tell(new NodeLeaving("a", 1));
+        _ingest.Tell(new NodeLeaving("a", 1, _keys[("a", 1)]));
 
         Assert.Equal("a", (await _merge.ExpectMsgAsync<MergeActor.NodeDisconnected>(TimeSpan.FromMilliseconds(300))).Node);
     }
@@ -128,10 +129,11 @@ public sealed class IngestActorTests : Akka.TestKit.Xunit2.TestKit
     private async Task Join(string node, long incarnation = 1)
     {
         _ingest.Tell(new JoinRequest(node, incarnation, FirstSeq: 1));
-        await ExpectMsgAsync<JoinAccepted>();
+        _keys[(node, incarnation)] = (await ExpectMsgAsync<JoinAccepted>()).SessionKey;
         await _merge.ExpectMsgAsync<MergeActor.NodeConnected>();
     }
 
-    private static LineBatch Batch(string node, long seq, long incarnation = 1) =>
-        new(node, incarnation, seq, At((int)seq * 10), [Line("web", seq, (int)seq * 10, "x")]);
+    /// <summary>A batch carrying the session key its node was given at join (none if it never joined).</summary>
+    private LineBatch Batch(string node, long seq, long incarnation = 1) =>
+        new(node, incarnation, seq, At((int)seq * 10), [Line("web", seq, (int)seq * 10, "x")], _keys.GetValueOrDefault((node, incarnation), ""));
 }

@@ -32,7 +32,7 @@ public sealed class AggregatorProcess : IAsyncDisposable
 
     public int Pid => _process.Id;
 
-    public static async Task<AggregatorProcess> StartAsync(string procfile, string nodeName)
+    public static async Task<AggregatorProcess> StartAsync(string procfile, string nodeName, params string[] extraArgs)
     {
         var directory = Directory.CreateTempSubdirectory("chorus-watch-").FullName;
         var procfilePath = Path.Combine(directory, "Procfile");
@@ -45,7 +45,7 @@ public sealed class AggregatorProcess : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var arg in new[] { "--listen", "127.0.0.1:0", "--http", "127.0.0.1:0", "--procfile", procfilePath, "--name", nodeName, "--no-color" })
+        foreach (var arg in (string[])["--listen", "127.0.0.1:0", "--http", "127.0.0.1:0", "--procfile", procfilePath, "--name", nodeName, "--no-color", .. extraArgs])
             start.ArgumentList.Add(arg);
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("chorus-aggregator did not start.");

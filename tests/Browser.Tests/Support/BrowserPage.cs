@@ -7,11 +7,17 @@ namespace Chorus.Browser.Tests.Support;
 /// never a browser download. Started once per test class, next to one <see cref="WatchedAggregator"/>;
 /// each test opens the page in a context of its own.
 /// </summary>
-public sealed class BrowserPage : IAsyncLifetime
+public class BrowserPage : IAsyncLifetime
 {
     private const string Chromium = "/usr/bin/chromium";
 
-    private readonly WatchedAggregator _watched = new();
+    private readonly WatchedAggregator _watched;
+
+    public BrowserPage() : this(new WatchedAggregator())
+    {
+    }
+
+    protected BrowserPage(WatchedAggregator watched) => _watched = watched;
     private IPlaywright? _playwright;
     private IBrowser? _browser;
 

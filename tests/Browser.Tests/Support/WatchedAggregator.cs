@@ -19,13 +19,24 @@ public sealed class WatchedAggregator : IAsyncLifetime
         once: echo 'once ran'; exit 3
         """;
 
+    private readonly string[] _extraArgs;
     private AggregatorProcess? _aggregator;
+
+    public WatchedAggregator() : this([])
+    {
+    }
+
+    // Not public: xunit wants a fixture to have exactly one public constructor.
+    private WatchedAggregator(string[] extraArgs) => _extraArgs = extraArgs;
+
+    /// <summary>With extra flags, e.g. --token-file for the tests of authentication.</summary>
+    public static WatchedAggregator With(params string[] extraArgs) => new(extraArgs);
 
     public AggregatorProcess Aggregator => _aggregator ?? throw new InvalidOperationException("The aggregator has not started.");
 
     public HttpClient Http => Aggregator.Http;
 
-    public async Task InitializeAsync() => _aggregator = await AggregatorProcess.StartAsync(Procfile, Node);
+    public async Task InitializeAsync() => _aggregator = await AggregatorProcess.StartAsync(Procfile, Node, _extraArgs);
 
     public async Task DisposeAsync()
     {

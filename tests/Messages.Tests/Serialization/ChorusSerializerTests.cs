@@ -14,10 +14,15 @@ public sealed class ChorusSerializerTests() : Akka.TestKit.Xunit2.TestKit(HoconF
     public static TheoryData<IChorusMessage> SmallMessages() =>
     [
         new JoinRequest("web-1", 42, 7),
+        new JoinRequest("web-1", 42, 7, Token: "s3cret ünï"),
         new JoinAccepted(-9, 1),
+        new JoinAccepted(-9, 1, SessionKey: "0123456789ABCDEF0123456789ABCDEF"),
+        new JoinRefused("the token is wrong"),
         new Heartbeat("ünïcode-node", long.MaxValue, 12, T0),
+        new Heartbeat("n", 1, 12, T0, SessionKey: "key"),
         new BatchAck(3, 0),
         new NodeLeaving("a", 1),
+        new NodeLeaving("a", 1, SessionKey: "key"),
     ];
 
     [Theory]
@@ -41,11 +46,11 @@ public sealed class ChorusSerializerTests() : Akka.TestKit.Xunit2.TestKit(HoconF
             NodeRecord.Exited("web", 0, null, T0.AddSeconds(3)),
             NodeRecord.Exited("worker", null, 9, T0.AddSeconds(3)),
         ];
-        var batch = new LineBatch("node-a", 77, 5, T0.AddSeconds(4), records);
+        var batch = new LineBatch("node-a", 77, 5, T0.AddSeconds(4), records, SessionKey: "session");
 
         var back = Assert.IsType<LineBatch>(RoundTrip(batch));
 
-        Assert.Equal((batch.Node, batch.Incarnation, batch.Seq, batch.Watermark), (back.Node, back.Incarnation, back.Seq, back.Watermark));
+        Assert.Equal((batch.Node, batch.Incarnation, batch.Seq, batch.Watermark, batch.SessionKey), (back.Node, back.Incarnation, back.Seq, back.Watermark, back.SessionKey));
         Assert.Equal(records.Length, back.Records.Count);
         for (var i = 0; i < records.Length; i++)
         {
@@ -92,7 +97,7 @@ public sealed class ChorusSerializerTests() : Akka.TestKit.Xunit2.TestKit(HoconF
     public void Random_bytes_never_escape_as_anything_but_a_serialization_error()
     {
         var random = new Random(20261125);
-        var manifests = new[] { "B", "A", "H", "J", "JA", "L" };
+        var manifests = new[] { "B", "A", "H", "J", "JA", "JR", "L" };
         for (var i = 0; i < 5000; i++)
         {
             var bytes = new byte[random.Next(0, 200)];

@@ -1,0 +1,7 @@
+namespace Chorus.Messages;
+
+/// <summary>
+/// The aggregator's answer to a <see cref="JoinRequest"/> with a missing or wrong token. The node stops:
+/// retrying with the same token cannot succeed. <paramref name="Reason"/> is for the person reading.
+/// </summary>
+public sealed record JoinRefused(string Reason) : IChorusMessage;

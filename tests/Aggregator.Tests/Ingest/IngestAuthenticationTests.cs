@@ -1,0 +1,89 @@
+using Akka.Actor;
+using Chorus.Aggregator.Ingest;
+using Chorus.Aggregator.Ordering;
+using Chorus.Aggregator.Tests.Support;
+using Chorus.Hosting.Security;
+using Chorus.Messages;
+using static Chorus.Aggregator.Tests.Support.Records;
+
+namespace Chorus.Aggregator.Tests.Ingest;
+
+/// <summary>Who may join (the token) and who may send once joined (the session key).</summary>
+public sealed class IngestAuthenticationTests : Akka.TestKit.Xunit2.TestKit
+{
+    private readonly Akka.TestKit.TestProbe _merge;
+    private readonly IActorRef _ingest;
+
+    public IngestAuthenticationTests()
+    {
+        _merge = CreateTestProbe();
+        _ingest = Sys.ActorOf(IngestActor.Props(_merge.Ref, TestSettings.Aggregator(), AccessToken.From("right token", "test")));
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("wrong token")]
+    [InlineData("right token but longer")]
+    public async Task A_join_without_the_right_token_is_refused_and_the_node_is_not_reported_up(string token)
+    {
+        _ingest.Tell(new JoinRequest("a", 1, 1, token));
+
+        Assert.NotEmpty((await ExpectMsgAsync<JoinRefused>()).Reason);
+        await _merge.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(200));
+    }
+
+    [Fact]
+    public async Task A_join_with_the_right_token_gets_an_unguessable_session_key()
+    {
+        _ingest.Tell(new JoinRequest("a", 1, 1, "right token"));
+        _ingest.Tell(new JoinRequest("b", 1, 1, "right token"));
+
+        var a = (await ExpectMsgAsync<JoinAccepted>()).SessionKey;
+        var b = (await ExpectMsgAsync<JoinAccepted>()).SessionKey;
+
+        Assert.Equal(32, a.Length); // 16 random bytes, hex
+        Assert.NotEqual(a, b);
+    }
+
+    [Fact]
+    public async Task A_forged_batch_for_a_joined_node_without_its_session_key_never_reaches_the_merge()
+    {
+        var key = await Join("a");
+
+        _ingest.Tell(new LineBatch("a", 1, 1, At(10), [Line("web", 1, 10, "forged")], SessionKey: "0000000000000000000000000000000"));
+        _ingest.Tell(new LineBatch("a", 1, 1, At(10), [Line("web", 1, 10, "forged")]));
+        _ingest.Tell(new Heartbeat("a", 1, 0, At(20)));
+        _ingest.Tell(new NodeLeaving("a", 1));
+
+        await ExpectNoMsgAsync(TimeSpan.FromMilliseconds(200));
+        await _merge.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(100));
+        _ingest.Tell(new IngestActor.CountDropped());
+        Assert.Equal(4, (await ExpectMsgAsync<IngestActor.DroppedCount>()).Messages);
+
+        // The real node is unaffected: its batch 1 is still the next one.
+        _ingest.Tell(new LineBatch("a", 1, 1, At(10), [Line("web", 1, 10, "real")], key));
+        Assert.Equal("real", (await _merge.ExpectMsgAsync<LineBatch>()).Records[0].Text());
+    }
+
+    [Fact]
+    public async Task Without_a_token_configured_joins_are_accepted_and_the_session_key_still_applies()
+    {
+        var open = Sys.ActorOf(IngestActor.Props(_merge.Ref, TestSettings.Aggregator()));
+        open.Tell(new JoinRequest("a", 1, 1));
+        var key = (await ExpectMsgAsync<JoinAccepted>()).SessionKey;
+        await _merge.ExpectMsgAsync<MergeActor.NodeConnected>();
+
+        open.Tell(new LineBatch("a", 1, 1, At(10), [Line("web", 1, 10, "forged")]));
+        open.Tell(new LineBatch("a", 1, 1, At(10), [Line("web", 1, 10, "real")], key));
+
+        Assert.Equal("real", (await _merge.ExpectMsgAsync<LineBatch>()).Records[0].Text());
+    }
+
+    private async Task<string> Join(string node)
+    {
+        _ingest.Tell(new JoinRequest(node, 1, 1, "right token"));
+        var key = (await ExpectMsgAsync<JoinAccepted>()).SessionKey;
+        await _merge.ExpectMsgAsync<MergeActor.NodeConnected>();
+        return key;
+    }
+}

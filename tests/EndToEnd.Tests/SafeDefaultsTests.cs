@@ -1,0 +1,39 @@
+using Chorus.EndToEnd.Tests.Support;
+
+namespace Chorus.EndToEnd.Tests;
+
+/// <summary>A listener that faces the network needs a token, or --insecure to say the risk is accepted.</summary>
+public sealed class SafeDefaultsTests
+{
+    [Theory]
+    [InlineData("--http")]
+    [InlineData("--listen")]
+    public async Task The_aggregator_refuses_to_listen_beyond_loopback_without_a_token(string flag)
+    {
+        string[] args = flag == "--http"
+            ? ["--listen", "127.0.0.1:0", "--http", "0.0.0.0:0"]
+            : ["--listen", "0.0.0.0:0", "--http", "127.0.0.1:0"];
+        using var aggregator = ChorusProcess.Start("chorus-aggregator", args);
+
+        Assert.Equal(2, await aggregator.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Contains(aggregator.Stderr, l => l.Contains($"{flag} 0.0.0.0:0") && l.Contains("--token-file") && l.Contains("--insecure"));
+    }
+
+    [Fact]
+    public async Task Insecure_starts_anyway_with_a_warning()
+    {
+        using var aggregator = ChorusProcess.Start("chorus-aggregator", "--listen", "127.0.0.1:0", "--http", "0.0.0.0:0", "--insecure");
+
+        await aggregator.WaitForStderrAsync(l => l.StartsWith("chorus: watch at ", StringComparison.Ordinal));
+        Assert.Contains(aggregator.Stderr, l => l.Contains("warning") && l.Contains("--insecure"));
+    }
+
+    [Fact]
+    public async Task A_node_refuses_to_listen_beyond_loopback_without_a_token()
+    {
+        using var node = ChorusProcess.Start("chorus-node", "--aggregator", "127.0.0.1:4053", "--listen", "0.0.0.0:0", "--", "true");
+
+        Assert.Equal(2, await node.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Contains(node.Stderr, l => l.Contains("--listen 0.0.0.0:0") && l.Contains("--insecure"));
+    }
+}

@@ -1,0 +1,63 @@
+using System.Text;
+using Akka.Actor;
+using Chorus.Hosting;
+using Chorus.Messages;
+using Chorus.Node.Processes;
+using Chorus.Node.Tests.Support;
+using Chorus.Node.Uplink;
+
+namespace Chorus.Node.Tests.Uplink;
+
+public sealed class UplinkAuthenticationTests : Akka.TestKit.Xunit2.TestKit
+{
+    private readonly Akka.TestKit.TestProbe _aggregator;
+    private readonly IActorRef _uplink;
+
+    public UplinkAuthenticationTests()
+    {
+        _aggregator = CreateTestProbe();
+        var settings = TestNodeSettings.With("chorus.node { heartbeat-interval = 50ms, join-backoff-min = 100ms }");
+        _uplink = Sys.ActorOf(UplinkActor.Props("node-a", 7, _aggregator.Ref.Path.ToString(), new MonotonicClock(), settings, "the token"));
+    }
+
+    [Fact]
+    public async Task The_join_presents_the_token_and_everything_after_it_carries_the_session_key()
+    {
+        Assert.Equal("the token", (await _aggregator.ExpectMsgAsync<JoinRequest>()).Token);
+        _aggregator.Reply(new JoinAccepted(1, 1, "KEY"));
+
+        var heartbeat = await _aggregator.FishForMessageAsync<Heartbeat>(_ => true);
+        _uplink.Tell(new UplinkActor.LinesRead("web", OutputStream.Stdout, 1, [new FramedLine(Encoding.UTF8.GetBytes("a"), false)]));
+        var batch = await _aggregator.FishForMessageAsync<LineBatch>(_ => true);
+
+        Assert.Equal("KEY", heartbeat.SessionKey);
+        Assert.Equal("KEY", batch.SessionKey);
+    }
+
+    [Fact]
+    public async Task A_refused_join_is_published_and_not_retried()
+    {
+        var refusals = CreateTestProbe();
+        Sys.EventStream.Subscribe(refusals.Ref, typeof(UplinkActor.Refused));
+        await _aggregator.ExpectMsgAsync<JoinRequest>();
+
+        _aggregator.Reply(new JoinRefused("its token does not match the aggregator's."));
+
+        Assert.Contains("token", (await refusals.ExpectMsgAsync<UplinkActor.Refused>()).Reason);
+        // Longer than several join backoffs: no further attempt comes.
+        await _aggregator.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(600));
+    }
+
+    [Fact]
+    public async Task A_refusal_after_the_node_joined_is_ignored()
+    {
+        var refusals = CreateTestProbe();
+        Sys.EventStream.Subscribe(refusals.Ref, typeof(UplinkActor.Refused));
+        await _aggregator.ExpectMsgAsync<JoinRequest>();
+        _aggregator.Reply(new JoinAccepted(1, 1, "KEY"));
+
+        _uplink.Tell(new JoinRefused("forged"), _aggregator.Ref);
+
+        await refusals.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(300));
+    }
+}
