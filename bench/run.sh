@@ -2,6 +2,7 @@
 # Measures Chorus end to end on this machine, and GNU parallel on the same generators for scale.
 #
 #   bench/run.sh            (LINES=1000000 RATE=3000 LAT_SECONDS=10 by default; override in the environment)
+#   PHASES="json latency" bench/run.sh      only some of: json text parallel latency
 #
 # 1. throughput: 3 generators x LINES lines of 80 bytes -> chorus-node -> Akka.Remote (loopback) ->
 #    chorus-aggregator -> stdout to a file, once with --format json and once with --format text;
@@ -19,6 +20,7 @@ RATE=${RATE:-3000}
 LAT_SECONDS=${LAT_SECONDS:-10}
 # Longest any one measured run may take before it is called a hang and stopped.
 RUN_TIMEOUT=${RUN_TIMEOUT:-300}
+PHASES=" ${PHASES:-json text parallel latency} "
 TAGS=(p1 p2 p3)
 TOTAL=$((LINES * ${#TAGS[@]}))
 
@@ -244,6 +246,7 @@ run_chorus() {
     eval "R_${format}_joined=${up:+$(calc '%.2f' "($(date -d "$up" +%s%N) - $t0) / 1e9")}"
     eval "R_${format}_read=${last:+$(calc '%.2f' "($(date -d "$last" +%s%N) - $t0) / 1e9")}"
     eval "R_${format}_gens_done=$(calc '%.2f' "($gens_done - $t0) / 1e9")"
+    eval "R_${format}_join_attempts=$(sed -n 's/.*joined the aggregator after \([0-9]*\) attempts.*/\1/p' "$OUT/$name.node.err" | head -1)"
     say "$name: $got of $TOTAL lines in ${wall}s, node exit $node_rc, aggregator exit $AGG_RC"
 }
 
@@ -299,13 +302,24 @@ run_latency() {
     done
 }
 
-run_chorus json
-run_chorus text
-run_parallel
-run_latency
+# Results of a phase left out read "-".
+for var in wall joined gens_done read rate lost dup order bad late agg_rss node_rss cpu_agg cpu_node cpu_gen cpu_other \
+    node_rc agg_rc join_attempts; do
+    eval "R_json_$var=- R_text_$var=-"
+done
+P_wall=- P_rate=- P_lost=- P_dup=- P_order=- P_bad=- P_rss=- P_cpu=- P_cpu_gen=-
+L_node_rc=-
+for key in lines p50_ms p90_ms p99_ms max_ms joined_lines joined_p50_ms joined_p90_ms joined_p99_ms joined_max_ms \
+    missing order dup late gaps ended; do
+    eval "L_$key=-"
+done
+[[ $PHASES == *" json "* ]] && run_chorus json
+[[ $PHASES == *" text "* ]] && run_chorus text
+[[ $PHASES == *" parallel "* ]] && run_parallel
+[[ $PHASES == *" latency "* ]] && run_latency
 
 # --- 4. summary ----------------------------------------------------------------------------------------
-ratio() { calc '%.2f' "$1 / $P_rate"; }
+ratio() { [[ $1 == - || $P_rate == - ]] && echo - || calc '%.2f' "$1 / $P_rate"; }
 {
     echo
     echo "## Benchmark ($(date -u '+%Y-%m-%d %H:%M UTC'), commit $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?'))"
@@ -320,6 +334,7 @@ ratio() { calc '%.2f' "$1 / $P_rate"; }
     echo "|---|---:|---:|---:|"
     echo "| wall time (s) | $R_json_wall | $R_text_wall | $P_wall |"
     echo "| of which: node start to node-up (s) | ${R_json_joined:--} | - | - |"
+    echo "| join attempts | ${R_json_join_attempts:-1} | ${R_text_join_attempts:-1} | - |"
     echo "| of which: node start to generators done (s) | $R_json_gens_done | $R_text_gens_done | - |"
     echo "| of which: node start to last line read by node (s) | ${R_json_read:--} | - | - |"
     echo "| lines/s | $R_json_rate | $R_text_rate | $P_rate |"
@@ -351,3 +366,10 @@ ratio() { calc '%.2f' "$1 / $P_rate"; }
     echo "Files in $OUT: *.samples (CPU% and RSS each second), *-threads (CPU s per thread name),"
     echo "*.check (per-process counts), latency.delays (per line: number, write time, delay in ms)."
 } | tee "$OUT/summary.md"
+
+# Keep the small files of every run, to compare runs and to go back to the evidence.
+RUN_DIR=$OUT/runs/$(date -u +%Y%m%dT%H%M%SZ)
+mkdir -p "$RUN_DIR"
+cp "$OUT"/*.err "$OUT"/*.time "$OUT"/*.gen "$OUT"/*.check "$OUT"/*.samples "$OUT"/*-threads "$OUT"/*.probe \
+    "$OUT"/*.delays "$OUT"/summary.md "$RUN_DIR"/ 2>/dev/null || true
+say "summary and small files kept in $RUN_DIR"
