@@ -6,8 +6,8 @@ namespace Chorus.Messages.Serialization;
 
 /// <summary>
 /// The one serializer for every <see cref="IChorusMessage"/>: a compact binary layout written with
-/// <see cref="BinaryWriter"/>. Batches dominate the traffic, so a batch is one buffer and every line's text
-/// is a slice of it after deserialization: no per-line copy or allocation. Unknown manifests and malformed
+/// <see cref="WireWriter"/> and read with <see cref="WireReader"/>. Batches dominate the traffic, so a batch
+/// is one buffer and every line's text is a slice of it after deserialization: no per-line copy. Unknown manifests and malformed
 /// payloads throw <see cref="SerializationException"/>; Akka then drops the frame and logs it.
 /// </summary>
 public sealed class ChorusSerializer(ExtendedActorSystem system) : SerializerWithStringManifest(system)
@@ -40,21 +40,43 @@ public sealed class ChorusSerializer(ExtendedActorSystem system) : SerializerWit
     public override byte[] ToBinary(object obj)
     {
         if (obj is LineBatch batch) return LineBatchFormat.Serialize(batch);
-        var buffer = new MemoryStream(64);
-        using (var writer = new BinaryWriter(buffer))
+        var writer = new WireWriter(64);
+        switch (obj)
         {
-            switch (obj)
-            {
-                case BatchAck a: writer.Write(a.Incarnation); writer.Write7BitEncodedInt64(a.UpToSeq); break;
-                case Heartbeat h: writer.Write(h.Node); writer.Write(h.Incarnation); writer.Write7BitEncodedInt64(h.LastBatchSeq); writer.Write(h.Watermark.Ticks); writer.Write(h.SessionKey); break;
-                case JoinRequest j: writer.Write(j.Node); writer.Write(j.Incarnation); writer.Write7BitEncodedInt64(j.FirstSeq); writer.Write(j.Token); break;
-                case JoinAccepted a: writer.Write(a.AggregatorIncarnation); writer.Write7BitEncodedInt64(a.NextSeq); writer.Write(a.SessionKey); break;
-                case JoinRefused r: writer.Write(r.Reason); break;
-                case NodeLeaving l: writer.Write(l.Node); writer.Write(l.Incarnation); writer.Write(l.SessionKey); break;
-                default: throw new SerializationException($"ChorusSerializer cannot serialize {obj.GetType()}: it is not a Chorus wire message.");
-            }
+            case BatchAck a:
+                writer.WriteInt64(a.Incarnation);
+                writer.WriteVarint((ulong)a.UpToSeq);
+                break;
+            case Heartbeat h:
+                writer.WriteString(h.Node);
+                writer.WriteInt64(h.Incarnation);
+                writer.WriteVarint((ulong)h.LastBatchSeq);
+                writer.WriteInt64(h.Watermark.Ticks);
+                writer.WriteString(h.SessionKey);
+                break;
+            case JoinRequest j:
+                writer.WriteString(j.Node);
+                writer.WriteInt64(j.Incarnation);
+                writer.WriteVarint((ulong)j.FirstSeq);
+                writer.WriteString(j.Token);
+                break;
+            case JoinAccepted a:
+                writer.WriteInt64(a.AggregatorIncarnation);
+                writer.WriteVarint((ulong)a.NextSeq);
+                writer.WriteString(a.SessionKey);
+                break;
+            case JoinRefused r:
+                writer.WriteString(r.Reason);
+                break;
+            case NodeLeaving l:
+                writer.WriteString(l.Node);
+                writer.WriteInt64(l.Incarnation);
+                writer.WriteString(l.SessionKey);
+                break;
+            default:
+                throw new SerializationException($"ChorusSerializer cannot serialize {obj.GetType()}: it is not a Chorus wire message.");
         }
-        return buffer.ToArray();
+        return writer.ToArray();
     }
 
     public override object FromBinary(byte[] bytes, string manifest)
@@ -62,22 +84,22 @@ public sealed class ChorusSerializer(ExtendedActorSystem system) : SerializerWit
         try
         {
             if (manifest == LineBatchManifest) return LineBatchFormat.Deserialize(bytes);
-            using var reader = new BinaryReader(new MemoryStream(bytes, writable: false));
+            var reader = new WireReader(bytes);
             object message = manifest switch
             {
-                BatchAckManifest => new BatchAck(reader.ReadInt64(), reader.Read7BitEncodedInt64()),
-                HeartbeatManifest => new Heartbeat(reader.ReadString(), reader.ReadInt64(), reader.Read7BitEncodedInt64(), WireTime.Read(reader), reader.ReadString()),
-                JoinRequestManifest => new JoinRequest(reader.ReadString(), reader.ReadInt64(), reader.Read7BitEncodedInt64(), reader.ReadString()),
-                JoinAcceptedManifest => new JoinAccepted(reader.ReadInt64(), reader.Read7BitEncodedInt64(), reader.ReadString()),
+                BatchAckManifest => new BatchAck(reader.ReadInt64(), (long)reader.ReadVarint()),
+                HeartbeatManifest => new Heartbeat(reader.ReadString(), reader.ReadInt64(), (long)reader.ReadVarint(), WireTime.FromTicks(reader.ReadInt64()), reader.ReadString()),
+                JoinRequestManifest => new JoinRequest(reader.ReadString(), reader.ReadInt64(), (long)reader.ReadVarint(), reader.ReadString()),
+                JoinAcceptedManifest => new JoinAccepted(reader.ReadInt64(), (long)reader.ReadVarint(), reader.ReadString()),
                 JoinRefusedManifest => new JoinRefused(reader.ReadString()),
                 NodeLeavingManifest => new NodeLeaving(reader.ReadString(), reader.ReadInt64(), reader.ReadString()),
                 _ => throw new SerializationException($"Unknown Chorus message manifest \"{manifest}\": the peer runs an incompatible Chorus version."),
             };
-            if (reader.BaseStream.Position != bytes.Length)
-                throw new SerializationException($"Chorus message \"{manifest}\" has {bytes.Length - reader.BaseStream.Position} trailing bytes.");
+            if (!reader.AtEnd)
+                throw new SerializationException($"Chorus message \"{manifest}\" has {reader.Remaining} trailing bytes.");
             return message;
         }
-        catch (Exception e) when (e is EndOfStreamException or IOException or FormatException or ArgumentException or OverflowException)
+        catch (FormatException e)
         {
             throw new SerializationException($"Malformed Chorus message \"{manifest}\" ({bytes.Length} bytes): {e.Message}", e);
         }
