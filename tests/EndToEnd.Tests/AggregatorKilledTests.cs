@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
-using Chorus.EndToEnd.Tests.Support;
+using Chorus.Tests.Support;
 using Xunit.Abstractions;
 
 namespace Chorus.EndToEnd.Tests;

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Chorus.EndToEnd.Tests.Support;
+using Chorus.Tests.Support;
 
 namespace Chorus.EndToEnd.Tests;
 

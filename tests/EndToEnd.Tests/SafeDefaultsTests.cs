@@ -1,4 +1,4 @@
-using Chorus.EndToEnd.Tests.Support;
+using Chorus.Tests.Support;
 
 namespace Chorus.EndToEnd.Tests;
 

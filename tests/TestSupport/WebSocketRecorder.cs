@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Net.WebSockets;
 using System.Text;
 
-namespace Chorus.EndToEnd.Tests.Support;
+namespace Chorus.Tests.Support;
 
 /// <summary>A real WebSocket client that records every text frame it receives.</summary>
 public sealed class WebSocketRecorder : IAsyncDisposable

@@ -3,7 +3,7 @@ using System.Diagnostics;
 using System.Runtime.InteropServices;
 using System.Text.RegularExpressions;
 
-namespace Chorus.EndToEnd.Tests.Support;
+namespace Chorus.Tests.Support;
 
 /// <summary>
 /// A built Chorus executable (chorus-aggregator or chorus-node, run from its own project's output folder,
@@ -80,7 +80,11 @@ public sealed partial class ChorusProcess : IDisposable
 
     public void Dispose()
     {
-        if (!_process.HasExited) _process.Kill(entireProcessTree: true);
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            _process.WaitForExit();
+        }
         _process.Dispose();
     }
 

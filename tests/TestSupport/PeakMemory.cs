@@ -1,4 +1,4 @@
-namespace Chorus.EndToEnd.Tests.Support;
+namespace Chorus.Tests.Support;
 
 /// <summary>Samples a process's resident memory from /proc while a test runs and keeps the highest value seen.</summary>
 public sealed class PeakMemory : IAsyncDisposable

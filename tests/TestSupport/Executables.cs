@@ -1,4 +1,4 @@
-namespace Chorus.EndToEnd.Tests.Support;
+namespace Chorus.Tests.Support;
 
 /// <summary>Where the built executables are: src/PROJECT/bin/CONFIGURATION/net10.0, next to this test's own build.</summary>
 public static class Executables
