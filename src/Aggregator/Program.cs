@@ -63,7 +63,8 @@ static async Task<int> Run(ParseResult parsed)
     // Whatever the reorder window still holds goes out before the process ends.
     await merge.Ask<MergeActor.Flushed>(new MergeActor.FlushAll(), TimeSpan.FromSeconds(10));
     feed.CompleteAll();
-    await web.StopAsync(new CancellationTokenSource(TimeSpan.FromSeconds(2)).Token);
+    using var stopping = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+    await web.StopAsync(stopping.Token);
     await system.Terminate();
     return exitCode;
 }

@@ -98,10 +98,9 @@ public sealed class NodeActor : ReceiveActor, IWithTimers
         {
             Notice.Write($"{drained.UndeliveredRecords} lines and events were not acknowledged by the aggregator before the " +
                          $"{_settings.DrainTimeout.TotalSeconds:0.#} s drain timeout; they are lost.");
-            _exitCode.TrySetResult(ExitCodes.Undelivered);
+            Finish(ExitCodes.Undelivered);
         }
-        else _exitCode.TrySetResult(_firstFailure ?? ExitCodes.Success);
-        Context.Stop(Self);
+        else Finish(_firstFailure ?? ExitCodes.Success);
     }
 
     // Procfile names are [A-Za-z0-9_-]+, already valid actor names; the prefix keeps them apart from system names.
