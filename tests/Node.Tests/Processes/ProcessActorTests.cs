@@ -54,7 +54,7 @@ public sealed class ProcessActorTests : Akka.TestKit.Xunit2.TestKit
 
         process.Tell(new ProcessActor.SendSignal(ChildProcess.SigTerm), TestActor);
 
-        var exited = await _uplink.ExpectMsgAsync<UplinkActor.ProcessExited>(TimeSpan.FromSeconds(5));
+        var exited = await _uplink.ExpectMsgAsync<UplinkActor.ProcessExited>(TimeSpan.FromSeconds(15));
         Assert.Equal(ChildProcess.SigTerm, exited.Signal);
     }
 
@@ -73,11 +73,11 @@ public sealed class ProcessActorTests : Akka.TestKit.Xunit2.TestKit
 
     private async Task<(UplinkActor.ProcessStarted, List<(long Seq, OutputStream Stream, string Text)>, UplinkActor.ProcessExited)> Collect()
     {
-        var started = await _uplink.ExpectMsgAsync<UplinkActor.ProcessStarted>(TimeSpan.FromSeconds(5));
+        var started = await _uplink.ExpectMsgAsync<UplinkActor.ProcessStarted>(TimeSpan.FromSeconds(15));
         var lines = new List<(long, OutputStream, string)>();
         while (true)
         {
-            var message = await _uplink.ReceiveOneAsync(TimeSpan.FromSeconds(5));
+            var message = await _uplink.ReceiveOneAsync(TimeSpan.FromSeconds(15));
             switch (message)
             {
                 case UplinkActor.LinesRead read:
