@@ -32,7 +32,7 @@ public sealed class AggregatorKilledTests(ITestOutputHelper output) : IDisposabl
             "--spool", Path.Combine(_dir, "spool"), "--procfile", procfile);
         await using var memory = new PeakMemory(node.Pid);
 
-        await WaitUntil(() => File.Exists(archive) && new FileInfo(archive).Length > 5_000_000, TimeSpan.FromSeconds(60)); // ~40,000 lines
+        await Eventually.True(() => File.Exists(archive) && new FileInfo(archive).Length > 5_000_000, TimeSpan.FromSeconds(60)); // ~40,000 lines
         first.Signal(9);
         await first.WaitForExitAsync(TimeSpan.FromSeconds(10));
         first.Dispose();
@@ -64,15 +64,6 @@ public sealed class AggregatorKilledTests(ITestOutputHelper output) : IDisposabl
         }
     }
 
-    private static async Task WaitUntil(Func<bool> condition, TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"condition not met within {timeout}");
-            await Task.Delay(20);
-        }
-    }
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 }

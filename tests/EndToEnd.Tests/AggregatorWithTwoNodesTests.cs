@@ -36,7 +36,7 @@ public sealed class AggregatorWithTwoNodesTests : IDisposable
         // Both nodes have left once their node-down is out; then everything before it is out too.
         await aggregator.WaitForStdoutAsync(l => l.Contains("\"node-down\"") && l.Contains("\"n2\""));
         await aggregator.WaitForStdoutAsync(l => l.Contains("\"node-down\"") && l.Contains("\"n1\""));
-        await WaitUntil(() => ws.Frames.Count(f => f.Contains("\"node-down\"")) == 2);
+        await Eventually.True(() => ws.Frames.Count(f => f.Contains("\"node-down\"")) == 2, TimeSpan.FromSeconds(30));
         aggregator.Signal(15); // SIGTERM: a shell starts background jobs with SIGINT ignored
         Assert.Equal(0, await aggregator.WaitForExitAsync(TimeSpan.FromSeconds(20)));
 
@@ -78,15 +78,6 @@ public sealed class AggregatorWithTwoNodesTests : IDisposable
         && record.GetProperty("node").GetString() == node
         && (proc is null || (record.TryGetProperty("proc", out var p) && p.GetString() == proc));
 
-    private static async Task WaitUntil(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "condition not met within 30 s");
-            await Task.Delay(20);
-        }
-    }
 
     public void Dispose() => File.Delete(_procfile);
 }

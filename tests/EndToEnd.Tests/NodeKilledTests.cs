@@ -29,7 +29,7 @@ public sealed class NodeKilledTests(ITestOutputHelper output) : IDisposable
         node.Signal(9);
         await aggregator.WaitForStdoutAsync(l => l.Contains("\"node-down\"") && l.Contains("\"doomed\""), TimeSpan.FromSeconds(10));
         var detected = clock.Elapsed;
-        await WaitUntil(() => groups.All(g => ProcessesIn(g).Count == 0), TimeSpan.FromSeconds(10));
+        await Eventually.True(() => groups.All(g => ProcessesIn(g).Count == 0), TimeSpan.FromSeconds(10));
         output.WriteLine($"node-down {detected.TotalSeconds:0.00} s after kill -9 (node timeout 2 s); children gone after {clock.Elapsed.TotalSeconds:0.00} s");
         Assert.True(detected < TimeSpan.FromSeconds(4), $"node-down after {detected}");
     }
@@ -56,15 +56,6 @@ public sealed class NodeKilledTests(ITestOutputHelper output) : IDisposable
         return members;
     }
 
-    private static async Task WaitUntil(Func<bool> condition, TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"condition not met within {timeout}");
-            await Task.Delay(50);
-        }
-    }
 
     public void Dispose() => File.Delete(_procfile);
 }
