@@ -30,9 +30,15 @@ public sealed partial class ChorusProcess : IDisposable
     public int Pid => _process.Id;
     public bool HasExited => _process.HasExited;
 
-    public static ChorusProcess Start(string executable, params string[] args)
+    public static ChorusProcess Start(string executable, params string[] args) => Launch(Executables.PathOf(executable), args);
+
+    /// <summary>Starts the executable inside a network namespace (see <see cref="NetworkNamespace"/>).</summary>
+    public static ChorusProcess StartIn(NetworkNamespace space, string executable, params string[] args) =>
+        Launch("ip", ["netns", "exec", space.Name, Executables.PathOf(executable), .. args]);
+
+    private static ChorusProcess Launch(string program, string[] args)
     {
-        var start = new ProcessStartInfo(Executables.PathOf(executable))
+        var start = new ProcessStartInfo(program)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,

@@ -1,0 +1,81 @@
+using System.Diagnostics;
+
+namespace Chorus.Tests.Support;
+
+/// <summary>
+/// A second host on this machine: a network namespace joined to the root namespace by a veth pair, with
+/// one address on each end, both inside a private /30 the test owns. Its link can be taken down and up to
+/// cut the network for real. Deleted on dispose (with the namespace goes its end of the pair, and with
+/// that the other end).
+/// </summary>
+public sealed class NetworkNamespace : IDisposable
+{
+    private NetworkNamespace(string name, string hostEnd, string hostAddress, string insideAddress)
+    {
+        Name = name;
+        HostEnd = hostEnd;
+        HostAddress = hostAddress;
+        InsideAddress = insideAddress;
+    }
+
+    public string Name { get; }
+    public string HostAddress { get; }
+    public string InsideAddress { get; }
+    private string HostEnd { get; }
+
+    /// <summary>Why namespaces cannot be made here, or null when they can (root, iproute2).</summary>
+    public static string? Unavailable() =>
+        Environment.UserName != "root" ? "making network namespaces needs root"
+        : !File.Exists("/usr/sbin/ip") && !File.Exists("/sbin/ip") && !File.Exists("/usr/bin/ip") ? "iproute2 (ip) is not installed"
+        : null;
+
+    /// <param name="subnet">The third octet of 10.231.X.0/30, distinct per test so tests may run side by side.</param>
+    public static NetworkNamespace Create(int subnet)
+    {
+        var name = $"chorus-test-{subnet}-{Environment.ProcessId}";
+        var hostEnd = $"chv{subnet}h{Environment.ProcessId % 10000}";
+        var insideEnd = $"chv{subnet}n{Environment.ProcessId % 10000}";
+        var space = new NetworkNamespace(name, hostEnd, $"10.231.{subnet}.1", $"10.231.{subnet}.2");
+        try
+        {
+            Ip($"netns add {name}");
+            Ip($"link add {hostEnd} type veth peer name {insideEnd}");
+            Ip($"link set {insideEnd} netns {name}");
+            Ip($"addr add {space.HostAddress}/30 dev {hostEnd}");
+            Ip($"link set {hostEnd} up");
+            Ip($"-n {name} addr add {space.InsideAddress}/30 dev {insideEnd}");
+            Ip($"-n {name} link set {insideEnd} up");
+            Ip($"-n {name} link set lo up");
+            return space;
+        }
+        catch
+        {
+            space.Dispose();
+            throw;
+        }
+    }
+
+    public void CutLink() => Ip($"link set {HostEnd} down");
+
+    public void RestoreLink() => Ip($"link set {HostEnd} up");
+
+    public void Dispose()
+    {
+        RunIp($"link del {HostEnd}");
+        RunIp($"netns del {Name}");
+    }
+
+    private static void Ip(string arguments)
+    {
+        var (code, error) = RunIp(arguments);
+        if (code != 0) throw new InvalidOperationException($"ip {arguments} failed ({code}): {error}");
+    }
+
+    private static (int Code, string Error) RunIp(string arguments)
+    {
+        using var ip = Process.Start(new ProcessStartInfo("ip", arguments) { RedirectStandardError = true, UseShellExecute = false })!;
+        var error = ip.StandardError.ReadToEnd();
+        ip.WaitForExit();
+        return (ip.ExitCode, error);
+    }
+}
