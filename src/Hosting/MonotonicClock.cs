@@ -7,9 +7,10 @@ namespace Chorus.Hosting;
 /// A node stamps its lines with it, so its timestamps only grow even if NTP steps the system clock, and
 /// the aggregator's watermark logic can rely on that.
 /// </summary>
-public sealed class MonotonicClock
+/// <param name="skew">How wrong this clock is on purpose: tests use it to play a host whose clock is off.</param>
+public sealed class MonotonicClock(TimeSpan skew = default)
 {
-    private readonly DateTime _start = DateTime.UtcNow;
+    private readonly DateTime _start = DateTime.UtcNow + skew;
     private readonly long _startTimestamp = Stopwatch.GetTimestamp();
 
     public DateTime UtcNow => _start + Stopwatch.GetElapsedTime(_startTimestamp);

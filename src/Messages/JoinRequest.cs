@@ -7,5 +7,7 @@ namespace Chorus.Messages;
 /// the node still holds: an aggregator that does not know this incarnation starts accepting there.
 /// <paramref name="Token"/> is the shared token (empty when none is configured); a wrong one is answered
 /// with <see cref="JoinRefused"/>.
+/// <paramref name="SentAt"/> is the node's clock when it asked: the aggregator's first guess at how far the
+/// node's clock is off, until <see cref="ClockProbe"/> exchanges measure it.
 /// </summary>
-public sealed record JoinRequest(string Node, long Incarnation, long FirstSeq, string Token = "") : IChorusMessage;
+public sealed record JoinRequest(string Node, long Incarnation, long FirstSeq, string Token = "", DateTime SentAt = default) : IChorusMessage;

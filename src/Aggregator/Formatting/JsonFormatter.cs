@@ -26,6 +26,7 @@ public sealed class JsonFormatter(bool newline = true) : IRecordFormatter
     private static readonly JsonEncodedText Stream = JsonEncodedText.Encode("stream");
     private static readonly JsonEncodedText Seq = JsonEncodedText.Encode("seq");
     private static readonly JsonEncodedText Ts = JsonEncodedText.Encode("ts");
+    private static readonly JsonEncodedText CorrectedTs = JsonEncodedText.Encode("corrected_ts");
     private static readonly JsonEncodedText Text = JsonEncodedText.Encode("text");
     private static readonly JsonEncodedText Continued = JsonEncodedText.Encode("continued");
     private static readonly JsonEncodedText Late = JsonEncodedText.Encode("late");
@@ -54,7 +55,7 @@ public sealed class JsonFormatter(bool newline = true) : IRecordFormatter
             WriteSource(writer, item.Node, record.Process);
             writer.WriteString(Stream, record.Stream == OutputStream.Stderr ? Stderr : Stdout);
             writer.WriteNumber(Seq, record.Seq);
-            WriteTimestamp(writer, Ts, record.Timestamp);
+            WriteTimes(writer, item);
             writer.WriteString(Text, record.Text.Span);
             if (record.Continued) writer.WriteBoolean(Continued, true);
         }
@@ -77,7 +78,7 @@ public sealed class JsonFormatter(bool newline = true) : IRecordFormatter
                     writer.WriteString(Reason, record.Reason);
                     break;
             }
-            WriteTimestamp(writer, Ts, record.Timestamp);
+            WriteTimes(writer, item);
         }
         if (item.Late) writer.WriteBoolean(Late, true);
         writer.WriteEndObject();
@@ -111,6 +112,13 @@ public sealed class JsonFormatter(bool newline = true) : IRecordFormatter
     }
 
     /// <summary>A time as every Chorus JSON document writes it: ISO 8601 UTC with microseconds.</summary>
+    // ts is the node's own clock; corrected_ts (what the stream is ordered by) is there when they differ.
+    private static void WriteTimes(Utf8JsonWriter writer, in OutputItem item)
+    {
+        WriteTimestamp(writer, Ts, item.Record.Timestamp);
+        if (item.CorrectionTicks != 0) WriteTimestamp(writer, CorrectedTs, item.CorrectedTimestamp);
+    }
+
     internal static void WriteTimestamp(Utf8JsonWriter writer, JsonEncodedText name, DateTime timestamp)
     {
         Span<byte> text = stackalloc byte[TimestampText.IsoLength];

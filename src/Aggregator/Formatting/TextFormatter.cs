@@ -23,7 +23,7 @@ public sealed class TextFormatter(bool color) : IRecordFormatter
     {
         var record = item.Record;
         var time = output.GetSpan(TimestampText.ClockLength + 1);
-        TimestampText.WriteClock(_clock.ToLocal(record.Timestamp), time);
+        TimestampText.WriteClock(_clock.ToLocal(item.CorrectedTimestamp), time);
         time[TimestampText.ClockLength] = (byte)' ';
         output.Advance(TimestampText.ClockLength + 1);
 

@@ -46,10 +46,13 @@ public sealed class IngestActor : ReceiveActor, IWithTimers
         Receive<Heartbeat>(OnHeartbeat);
         Receive<NodeLeaving>(OnLeaving);
         Receive<CheckLiveness>(_ => OnCheckLiveness());
+        Receive<ProbeClocks>(_ => OnProbeClocks());
+        Receive<ClockReply>(OnClockReply);
         Receive<CountDropped>(_ => Sender.Tell(new DroppedCount(_forged.Total)));
 
         // Checking a few times per timeout keeps detection close to the configured time.
         Timers.StartPeriodicTimer("liveness", new CheckLiveness(), settings.NodeTimeout / 4);
+        Timers.StartPeriodicTimer("clocks", new ProbeClocks(), settings.ClockProbeInterval);
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
@@ -63,6 +66,7 @@ public sealed class IngestActor : ReceiveActor, IWithTimers
     public sealed record DroppedCount(long Messages);
 
     private sealed record CheckLiveness;
+    private sealed record ProbeClocks;
 
     private void OnJoin(JoinRequest join)
     {
@@ -80,12 +84,17 @@ public sealed class IngestActor : ReceiveActor, IWithTimers
         }
         link.NextSeq = Math.Max(link.NextSeq, join.FirstSeq);
         link.LastHeard = DateTime.UtcNow;
+        link.Uplink = Sender;
+        // The node's lines must be placed on our clock from the first one: a first guess now, probes refine it.
+        if (join.SentAt != default) link.Clock.Seed(join.SentAt - DateTime.UtcNow);
+        _merge.Tell(new MergeActor.NodeClock(join.Node, -link.Clock.Offset));
         if (!link.Up)
         {
             link.Up = true;
             Announce(new MergeActor.NodeConnected(join.Node));
         }
         Reply(null, new JoinAccepted(_incarnation, link.NextSeq, link.SessionKey));
+        Sender.Tell(new ClockProbe(DateTime.UtcNow));
     }
 
     private void OnBatch(LineBatch batch)
@@ -114,6 +123,24 @@ public sealed class IngestActor : ReceiveActor, IWithTimers
         if (!TryLink(leaving.Node, leaving.Incarnation, leaving.SessionKey, out var link)) return;
         link.Up = false;
         Announce(new MergeActor.NodeDisconnected(leaving.Node));
+    }
+
+    private void OnProbeClocks()
+    {
+        foreach (var link in _links.Values)
+            if (link.Up) link.Uplink?.Tell(new ClockProbe(DateTime.UtcNow));
+    }
+
+    /// <summary>
+    /// NTP-style: the node's clock against ours. The merge then orders this node's lines by its timestamps
+    /// corrected onto our clock, so a host whose clock is off by seconds still takes its place in time.
+    /// </summary>
+    private void OnClockReply(ClockReply reply)
+    {
+        var receivedAt = DateTime.UtcNow;
+        if (!TryLink(reply.Node, reply.Incarnation, reply.SessionKey, out var link)) return;
+        link.Clock.Add(reply.EchoSentAt, reply.ReceivedAt, reply.RepliedAt, receivedAt);
+        _merge.Tell(new MergeActor.NodeClock(reply.Node, -link.Clock.Offset));
     }
 
     private void OnCheckLiveness()

@@ -1,3 +1,6 @@
+using Akka.Actor;
+using Chorus.Hosting;
+
 namespace Chorus.Aggregator.Ingest;
 
 /// <summary>What the aggregator knows of one node: which run of it is current and which batch it expects next.</summary>
@@ -13,4 +16,10 @@ public sealed class NodeLink(long incarnation, long nextSeq, string sessionKey)
 
     public bool Up { get; set; }
     public DateTime LastHeard { get; set; }
+
+    /// <summary>The node's uplink, from its last join: where clock probes go.</summary>
+    public IActorRef? Uplink { get; set; }
+
+    /// <summary>The node's clock against ours, from probes.</summary>
+    public ClockOffsetEstimator Clock { get; } = new();
 }

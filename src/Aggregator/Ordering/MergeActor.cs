@@ -22,6 +22,7 @@ public sealed class MergeActor : ReceiveActor, IWithTimers
 
         Receive<LineBatch>(b => { _buffer.Add(b.Node, b.Records, b.Watermark, DateTime.UtcNow); Release(); });
         Receive<NodeProgress>(p => { _buffer.Advance(p.Node, p.Watermark); Release(); });
+        Receive<NodeClock>(c => _buffer.SetCorrection(c.Node, c.Correction));
         Receive<NodeConnected>(OnNodeConnected);
         Receive<NodeDisconnected>(d => { _buffer.Disconnect(d.Node, DateTime.UtcNow); Release(); });
         Receive<ReleaseDue>(_ => Release());
@@ -37,6 +38,9 @@ public sealed class MergeActor : ReceiveActor, IWithTimers
 
     /// <summary>A node reported that nothing older than <paramref name="Watermark"/> is still to come.</summary>
     public sealed record NodeProgress(string Node, DateTime Watermark);
+
+    /// <summary>Add <paramref name="Correction"/> to this node's timestamps to put them on the aggregator's clock.</summary>
+    public sealed record NodeClock(string Node, TimeSpan Correction);
 
     public sealed record NodeConnected(string Node);
 

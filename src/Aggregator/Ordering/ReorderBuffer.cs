@@ -3,11 +3,12 @@ using Chorus.Messages;
 namespace Chorus.Aggregator.Ordering;
 
 /// <summary>
-/// Merges the nodes' record streams into one, ordered by the nodes' timestamps. Each node's records arrive
-/// already in timestamp order (a node stamps them with a clock that never goes back), so this is a k-way
-/// merge of per-node queues. A record is released once every connected node has reported progress past
-/// it (its watermark), or once it has been held for the window, whichever is first. A record older than
-/// what was already released is late: it comes out at once, marked, never dropped.
+/// Merges the nodes' record streams into one, ordered by time on the aggregator's clock: each node's
+/// timestamps plus that node's clock correction (see <see cref="SetCorrection"/>). Each node's records
+/// arrive already in timestamp order (a node stamps them with a clock that never goes back), so this is a
+/// k-way merge of per-node queues. A record is released once every connected node has reported progress
+/// past it (its watermark), or once it has been held for the window, whichever is first. A record older
+/// than what was already released is late: it comes out at once, marked, never dropped.
 /// </summary>
 public sealed class ReorderBuffer(TimeSpan window)
 {
@@ -19,24 +20,26 @@ public sealed class ReorderBuffer(TimeSpan window)
     public void Connect(string node) => QueueOf(node).Connected = true;
 
     /// <summary>
+    /// What to add to this node's timestamps to put them on the aggregator's clock, from now on. Records
+    /// already held keep theirs; a node's own records never change places (its queue is first in, first out).
+    /// </summary>
+    public void SetCorrection(string node, TimeSpan correction) => QueueOf(node).Correction = correction;
+
+    /// <summary>
     /// The node is gone: it no longer holds others back, and its node-down event follows its last record.
     /// </summary>
     public void Disconnect(string node, DateTime now)
     {
         var queue = QueueOf(node);
         queue.Connected = false;
-        var at = queue.Watermark == DateTime.MinValue ? now : queue.Watermark;
+        var at = queue.LastProgress == DateTime.MinValue ? now : queue.LastProgress;
         queue.Add([new NodeRecord(RecordKind.NodeDown, null, OutputStream.Stdout, 0, at, default)], at, now);
     }
 
     public void Add(string node, IReadOnlyList<NodeRecord> records, DateTime watermark, DateTime arrivedAt) =>
         QueueOf(node).Add(records, watermark, arrivedAt);
 
-    public void Advance(string node, DateTime watermark)
-    {
-        var queue = QueueOf(node);
-        if (watermark > queue.Watermark) queue.Watermark = watermark;
-    }
+    public void Advance(string node, DateTime watermark) => QueueOf(node).Advance(watermark);
 
     /// <summary>Appends to <paramref name="output"/> every record that may go out at <paramref name="now"/>, in order.</summary>
     public void Release(DateTime now, List<OutputItem> output) => ReleaseUpTo(Cutoff(now), output);
@@ -64,14 +67,15 @@ public sealed class ReorderBuffer(TimeSpan window)
         {
             KeyValuePair<string, NodeQueue>? next = null;
             foreach (var entry in _nodes)
-                if (entry.Value.Count > 0 && (next is null || entry.Value.Head.Timestamp < next.Value.Value.Head.Timestamp))
+                if (entry.Value.Count > 0 && (next is null || entry.Value.HeadTime < next.Value.Value.HeadTime))
                     next = entry;
-            if (next is not { } chosen || chosen.Value.Head.Timestamp > cutoff) return;
+            if (next is not { } chosen || chosen.Value.HeadTime > cutoff) return;
 
-            var record = chosen.Value.Dequeue();
-            var late = record.Timestamp < _released;
-            if (!late) _released = record.Timestamp;
-            output.Add(new OutputItem(chosen.Key, record, late));
+            var (record, correction) = chosen.Value.Dequeue();
+            var time = record.Timestamp + correction;
+            var late = time < _released;
+            if (!late) _released = time;
+            output.Add(new OutputItem(chosen.Key, record, late, correction.Ticks));
         }
     }
 
@@ -81,31 +85,53 @@ public sealed class ReorderBuffer(TimeSpan window)
         return queue;
     }
 
-    /// <summary>One node's records in arrival order (which is timestamp order), kept as the batches they came in.</summary>
+    /// <summary>
+    /// One node's records in arrival order (which is timestamp order), kept as the batches they came in,
+    /// each with the clock correction it arrived under. Times here are on the aggregator's clock.
+    /// </summary>
     private sealed class NodeQueue
     {
-        private readonly Queue<(IReadOnlyList<NodeRecord> Records, DateTime ArrivedAt)> _segments = new();
+        private readonly Queue<(IReadOnlyList<NodeRecord> Records, DateTime ArrivedAt, TimeSpan Correction)> _segments = new();
         private int _headIndex;
 
         public bool Connected { get; set; }
-        public DateTime Watermark { get; set; } = DateTime.MinValue;
+        public TimeSpan Correction { get; set; }
+
+        /// <summary>The node's progress on the aggregator's clock.</summary>
+        public DateTime Watermark => LastProgress == DateTime.MinValue ? DateTime.MinValue : LastProgress + Correction;
+
+        /// <summary>The node's own clock at its last progress report, for its node-down record.</summary>
+        public DateTime LastProgress { get; private set; } = DateTime.MinValue;
+
         public int Count { get; private set; }
 
-        public NodeRecord Head => _segments.Peek().Records[_headIndex];
+        public DateTime HeadTime
+        {
+            get
+            {
+                var (records, _, correction) = _segments.Peek();
+                return records[_headIndex].Timestamp + correction;
+            }
+        }
 
         public void Add(IReadOnlyList<NodeRecord> records, DateTime watermark, DateTime arrivedAt)
         {
             if (records.Count > 0)
             {
-                _segments.Enqueue((records, arrivedAt));
+                _segments.Enqueue((records, arrivedAt, Correction));
                 Count += records.Count;
             }
-            if (watermark > Watermark) Watermark = watermark;
+            Advance(watermark);
         }
 
-        public NodeRecord Dequeue()
+        public void Advance(DateTime watermark)
         {
-            var (records, _) = _segments.Peek();
+            if (watermark > LastProgress) LastProgress = watermark;
+        }
+
+        public (NodeRecord Record, TimeSpan Correction) Dequeue()
+        {
+            var (records, _, correction) = _segments.Peek();
             var record = records[_headIndex++];
             Count--;
             if (_headIndex == records.Count)
@@ -113,17 +139,17 @@ public sealed class ReorderBuffer(TimeSpan window)
                 _segments.Dequeue();
                 _headIndex = 0;
             }
-            return record;
+            return (record, correction);
         }
 
-        /// <summary>Timestamp of the newest record that arrived before <paramref name="arrivedBefore"/>, if any.</summary>
+        /// <summary>Corrected time of the newest record that arrived before <paramref name="arrivedBefore"/>, if any.</summary>
         public DateTime? NewestExpired(DateTime arrivedBefore)
         {
             DateTime? newest = null;
-            foreach (var (records, arrivedAt) in _segments)
+            foreach (var (records, arrivedAt, correction) in _segments)
             {
                 if (arrivedAt > arrivedBefore) break;
-                newest = records[^1].Timestamp;
+                newest = records[^1].Timestamp + correction;
             }
             return newest;
         }

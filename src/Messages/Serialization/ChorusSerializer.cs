@@ -22,6 +22,8 @@ public sealed class ChorusSerializer(ExtendedActorSystem system) : SerializerWit
     private const string HeartbeatManifest = "H";
     private const string BatchAckManifest = "A";
     private const string NodeLeavingManifest = "L";
+    private const string ClockProbeManifest = "CP";
+    private const string ClockReplyManifest = "CR";
 
     public override int Identifier => Id;
 
@@ -34,6 +36,8 @@ public sealed class ChorusSerializer(ExtendedActorSystem system) : SerializerWit
         JoinAccepted => JoinAcceptedManifest,
         JoinRefused => JoinRefusedManifest,
         NodeLeaving => NodeLeavingManifest,
+        ClockProbe => ClockProbeManifest,
+        ClockReply => ClockReplyManifest,
         _ => throw new SerializationException($"ChorusSerializer cannot serialize {o.GetType()}: it is not a Chorus wire message."),
     };
 
@@ -59,6 +63,7 @@ public sealed class ChorusSerializer(ExtendedActorSystem system) : SerializerWit
                 writer.WriteInt64(j.Incarnation);
                 writer.WriteVarint((ulong)j.FirstSeq);
                 writer.WriteString(j.Token);
+                writer.WriteInt64(j.SentAt.Ticks);
                 break;
             case JoinAccepted a:
                 writer.WriteInt64(a.AggregatorIncarnation);
@@ -72,6 +77,17 @@ public sealed class ChorusSerializer(ExtendedActorSystem system) : SerializerWit
                 writer.WriteString(l.Node);
                 writer.WriteInt64(l.Incarnation);
                 writer.WriteString(l.SessionKey);
+                break;
+            case ClockProbe p:
+                writer.WriteInt64(p.SentAt.Ticks);
+                break;
+            case ClockReply c:
+                writer.WriteString(c.Node);
+                writer.WriteInt64(c.Incarnation);
+                writer.WriteString(c.SessionKey);
+                writer.WriteInt64(c.EchoSentAt.Ticks);
+                writer.WriteInt64(c.ReceivedAt.Ticks);
+                writer.WriteInt64(c.RepliedAt.Ticks);
                 break;
             default:
                 throw new SerializationException($"ChorusSerializer cannot serialize {obj.GetType()}: it is not a Chorus wire message.");
@@ -89,10 +105,13 @@ public sealed class ChorusSerializer(ExtendedActorSystem system) : SerializerWit
             {
                 BatchAckManifest => new BatchAck(reader.ReadInt64(), (long)reader.ReadVarint()),
                 HeartbeatManifest => new Heartbeat(reader.ReadString(), reader.ReadInt64(), (long)reader.ReadVarint(), WireTime.FromTicks(reader.ReadInt64()), reader.ReadString()),
-                JoinRequestManifest => new JoinRequest(reader.ReadString(), reader.ReadInt64(), (long)reader.ReadVarint(), reader.ReadString()),
+                JoinRequestManifest => new JoinRequest(reader.ReadString(), reader.ReadInt64(), (long)reader.ReadVarint(), reader.ReadString(), WireTime.FromTicks(reader.ReadInt64())),
                 JoinAcceptedManifest => new JoinAccepted(reader.ReadInt64(), (long)reader.ReadVarint(), reader.ReadString()),
                 JoinRefusedManifest => new JoinRefused(reader.ReadString()),
                 NodeLeavingManifest => new NodeLeaving(reader.ReadString(), reader.ReadInt64(), reader.ReadString()),
+                ClockProbeManifest => new ClockProbe(WireTime.FromTicks(reader.ReadInt64())),
+                ClockReplyManifest => new ClockReply(reader.ReadString(), reader.ReadInt64(), reader.ReadString(),
+                    WireTime.FromTicks(reader.ReadInt64()), WireTime.FromTicks(reader.ReadInt64()), WireTime.FromTicks(reader.ReadInt64())),
                 _ => throw new SerializationException($"Unknown Chorus message manifest \"{manifest}\": the peer runs an incompatible Chorus version."),
             };
             if (!reader.AtEnd)

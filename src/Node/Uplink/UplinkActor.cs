@@ -61,6 +61,7 @@ public sealed class UplinkActor : ReceiveActor, IWithTimers
         Receive<JoinAccepted>(OnJoinAccepted);
         Receive<JoinRefused>(OnJoinRefused);
         Receive<BatchAck>(OnBatchAck);
+        Receive<ClockProbe>(OnClockProbe);
         Receive<Tick>(_ => OnTick());
         Receive<Drain>(_ => OnDrain());
         Receive<DrainExpired>(_ => FinishDrain());
@@ -141,7 +142,7 @@ public sealed class UplinkActor : ReceiveActor, IWithTimers
     private void TryJoin()
     {
         _joinAttempts++;
-        Context.ActorSelection(_aggregatorPath).Tell(new JoinRequest(_node, _incarnation, _queue.FirstUnacknowledged ?? _nextBatchSeq, _token));
+        Context.ActorSelection(_aggregatorPath).Tell(new JoinRequest(_node, _incarnation, _queue.FirstUnacknowledged ?? _nextBatchSeq, _token, _clock.UtcNow));
         // Jitter keeps many nodes that lost the same aggregator from knocking all at once.
         var jittered = _joinBackoff * (0.8 + 0.4 * Random.Shared.NextDouble());
         Timers.StartSingleTimer("join", new JoinDue(), jittered);
@@ -179,6 +180,15 @@ public sealed class UplinkActor : ReceiveActor, IWithTimers
         Notice.Write($"error: the aggregator at {_aggregatorPath} refused this node: {refused.Reason} " +
                      $"Give the aggregator's token with --token-file FILE or the CHORUS_TOKEN environment variable.");
         Context.System.EventStream.Publish(new Refused(refused.Reason));
+    }
+
+    // Answered at once, with this node's clock, so the aggregator can place our lines on its own clock.
+    // Before the join is accepted there is no session key to answer with; the next probe will do.
+    private void OnClockProbe(ClockProbe probe)
+    {
+        var receivedAt = _clock.UtcNow;
+        if (_aggregator is null) return;
+        Sender.Tell(new ClockReply(_node, _incarnation, _sessionKey, probe.SentAt, receivedAt, _clock.UtcNow));
     }
 
     private void OnBatchAck(BatchAck ack)

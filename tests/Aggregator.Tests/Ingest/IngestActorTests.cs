@@ -17,6 +17,34 @@ public sealed class IngestActorTests : Akka.TestKit.Xunit2.TestKit
     {
         _merge = CreateTestProbe();
         _ingest = Sys.ActorOf(IngestActor.Props(_merge.Ref, TestSettings.Aggregator("chorus.aggregator.node-timeout = 400ms")));
+        // The test actor plays the node; the clock probes it gets are answered by hand where a test needs it.
+        IgnoreMessages<ClockProbe>();
+        // Joins without a send time tell the merge "no correction"; only measured clocks matter here.
+        _merge.IgnoreMessages<MergeActor.NodeClock>(c => c.Correction == TimeSpan.Zero);
+    }
+
+    [Fact]
+    public async Task A_clock_reply_tells_the_merge_how_far_off_the_nodes_clock_is()
+    {
+        await Join("a");
+        var sentAt = DateTime.UtcNow;
+
+        // The node's clock reads 3 s ahead, both when the probe arrives and when it answers.
+        _ingest.Tell(new ClockReply("a", 1, _keys[("a", 1)], sentAt, sentAt.AddSeconds(3), sentAt.AddSeconds(3)));
+
+        var clock = await _merge.FishForMessageAsync<MergeActor.NodeClock>(_ => true);
+        Assert.Equal("a", clock.Node);
+        Assert.InRange(clock.Correction, TimeSpan.FromSeconds(-3.5), TimeSpan.FromSeconds(-2.5));
+    }
+
+    [Fact]
+    public async Task A_clock_reply_without_the_session_key_is_dropped()
+    {
+        await Join("a");
+
+        _ingest.Tell(new ClockReply("a", 1, "forged", DateTime.UtcNow, DateTime.UtcNow.AddHours(1), DateTime.UtcNow.AddHours(1)));
+
+        await _merge.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(200));
     }
 
     [Fact]

@@ -96,6 +96,34 @@ public sealed class ReorderBufferTests
     }
 
     [Fact]
+    public void A_node_whose_clock_is_ahead_is_ordered_by_its_corrected_time()
+    {
+        // b's clock runs 5 s ahead: its line stamped 5,020 ms happened at 20 ms on the aggregator's clock.
+        _buffer.SetCorrection("b", TimeSpan.FromSeconds(-5));
+        _buffer.Add("a", [Line("web", 1, 10), Line("web", 2, 30)], At(30), arrivedAt: At(31));
+        _buffer.Add("b", [Line("db", 1, 5020)], At(5040), arrivedAt: At(41));
+
+        _buffer.Release(now: At(42), _out);
+
+        Assert.Equal(["a:1", "b:1", "a:2"], _out.Select(Describe));
+        Assert.Equal(At(20), _out[1].CorrectedTimestamp);
+        Assert.Equal(At(5020), _out[1].Record.Timestamp);
+    }
+
+    [Fact]
+    public void A_changed_correction_never_moves_a_nodes_later_lines_before_its_earlier_ones()
+    {
+        _buffer.Disconnect("b", At(0));
+        _buffer.Add("a", [Line("web", 1, 100)], At(100), arrivedAt: At(100));
+        _buffer.SetCorrection("a", TimeSpan.FromMilliseconds(-50));
+        _buffer.Add("a", [Line("web", 2, 110)], At(110), arrivedAt: At(110));
+
+        _buffer.ReleaseAll(_out);
+
+        Assert.Equal([1L, 2], _out.Where(o => o.Record.Kind == RecordKind.Line).Select(o => o.Record.Seq));
+    }
+
+    [Fact]
     public void Release_all_empties_the_buffer_in_order()
     {
         _buffer.Add("a", [Line("web", 1, 30)], At(30), arrivedAt: At(30));

@@ -44,4 +44,37 @@ public sealed class NodeToAggregatorRemotingTests() : Akka.TestKit.Xunit2.TestKi
             seen.Select(i => i.Record.Kind == RecordKind.Line ? "line" : JsonFormatter.EventName(i.Record.Kind)));
         await nodeSystem.Terminate();
     }
+
+    [Fact]
+    public async Task A_node_whose_clock_is_5_seconds_ahead_still_takes_its_place_in_time()
+    {
+        var sink = CreateTestProbe();
+        var settings = Support.TestSettings.Aggregator("chorus.aggregator.clock-probe-interval = 200ms");
+        var merge = Sys.ActorOf(MergeActor.Props([sink.Ref], settings), "merge");
+        Sys.ActorOf(IngestActor.Props(merge, settings), "ingest");
+        var ingest = AggregatorAddress.IngestPath(RemoteSystem.BoundAddress(Sys));
+
+        // Lines alternate between the two nodes every half second, in real time.
+        var nodeConfig = HoconFiles.Load("node.conf", "wire.conf");
+        using var honest = ActorSystem.Create(RemoteSystem.Name, nodeConfig);
+        using var skewed = ActorSystem.Create(RemoteSystem.Name, nodeConfig);
+        var first = NodeHost.Start(honest, "honest", [new ProcfileEntry("p", "sleep 1; echo a1; sleep 1; echo a2; sleep 1; echo a3", 1)],
+            ingest, NodeSettings.From(nodeConfig), new MonotonicClock());
+        var second = NodeHost.Start(skewed, "skewed", [new ProcfileEntry("p", "sleep 1.5; echo b1; sleep 1; echo b2; sleep 1; echo b3", 1)],
+            ingest, NodeSettings.From(nodeConfig), new MonotonicClock(skew: TimeSpan.FromSeconds(5)));
+
+        var lines = new List<OutputItem>();
+        await AwaitAssertAsync(() =>
+        {
+            while (sink.HasMessages) lines.AddRange(sink.ExpectMsg<OutputChunk>().Items.Where(i => i.Record.Kind == RecordKind.Line));
+            Assert.Equal(6, lines.Count);
+        }, TimeSpan.FromSeconds(20), TimeSpan.FromMilliseconds(50));
+
+        Assert.Equal(["a1", "b1", "a2", "b2", "a3", "b3"], lines.Select(i => Encoding.UTF8.GetString(i.Record.Text.Span)));
+        var skewedLine = lines.First(i => i.Node == "skewed");
+        Assert.InRange(skewedLine.Record.Timestamp - skewedLine.CorrectedTimestamp, TimeSpan.FromSeconds(4.9), TimeSpan.FromSeconds(5.1));
+        Assert.All(lines, i => Assert.False(i.Late));
+        await Task.WhenAll(first.ExitCode, second.ExitCode);
+        await Task.WhenAll(honest.Terminate(), skewed.Terminate());
+    }
 }

@@ -22,6 +22,8 @@ public sealed class ChorusSerializerTests() : Akka.TestKit.Xunit2.TestKit(HoconF
         new Heartbeat("n", 1, 12, T0, SessionKey: "key"),
         new BatchAck(3, 0),
         new NodeLeaving("a", 1),
+        new ClockProbe(T0),
+        new ClockReply("a", 1, "key", T0, T0.AddSeconds(5), T0.AddSeconds(5).AddTicks(3)),
         new NodeLeaving("a", 1, SessionKey: "key"),
     ];
 
@@ -97,7 +99,7 @@ public sealed class ChorusSerializerTests() : Akka.TestKit.Xunit2.TestKit(HoconF
     public void Random_bytes_never_escape_as_anything_but_a_serialization_error()
     {
         var random = new Random(20261125);
-        var manifests = new[] { "B", "A", "H", "J", "JA", "JR", "L" };
+        var manifests = new[] { "B", "A", "H", "J", "JA", "JR", "L", "CP", "CR" };
         for (var i = 0; i < 5000; i++)
         {
             var bytes = new byte[random.Next(0, 200)];
