@@ -1,4 +1,5 @@
 using Akka.Configuration;
+using Chorus.Hosting;
 
 namespace Chorus.Aggregator;
 
@@ -13,6 +14,9 @@ public sealed record AggregatorSettings(
     TimeSpan GrepTimeout,
     TimeSpan WebSocketKeepAlive,
     TimeSpan EventsKeepAlive,
+    int HttpMaxConnections,
+    TimeSpan HttpRequestHeadersTimeout,
+    TimeSpan HttpKeepAliveTimeout,
     string? ArchivePath)
 {
     public static AggregatorSettings From(Config config)
@@ -29,6 +33,14 @@ public sealed record AggregatorSettings(
             GrepTimeout: c.GetTimeSpan("grep-timeout"),
             WebSocketKeepAlive: c.GetTimeSpan("websocket.keep-alive-interval"),
             EventsKeepAlive: c.GetTimeSpan("events.keep-alive-interval"),
+            HttpMaxConnections: Positive(c, "http-limits.max-connections", key => c.GetInt(key)),
+            HttpRequestHeadersTimeout: Positive(c, "http-limits.request-headers-timeout", key => c.GetTimeSpan(key)),
+            HttpKeepAliveTimeout: Positive(c, "http-limits.keep-alive-timeout", key => c.GetTimeSpan(key)),
             ArchivePath: c.GetString("archive") is { Length: > 0 } archive ? archive : null);
     }
+
+    // Kestrel refuses zero and negative limits with a stack trace; say which key and what to do instead.
+    private static T Positive<T>(Config c, string key, Func<string, T> get) where T : IComparable<T> =>
+        get(key) is var value && value.CompareTo(default!) > 0 ? value
+        : throw new UsageException($"chorus.aggregator.{key} = {c.GetString(key)} in hocon/aggregator.conf must be more than zero. Restore the shipped value or give a larger one.");
 }

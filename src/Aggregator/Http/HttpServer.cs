@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -25,7 +26,11 @@ public static class HttpServer
         builder.Logging.ClearProviders();
         builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        builder.WebHost.UseKestrel(kestrel => kestrel.Listen(Resolve(listen), listen.Port));
+        builder.WebHost.UseKestrel(kestrel =>
+        {
+            Limit(kestrel.Limits, settings);
+            kestrel.Listen(Resolve(listen), listen.Port);
+        });
         builder.Services.AddSingleton(feed);
         builder.Services.AddSingleton(board);
         builder.Services.AddSingleton(settings);
@@ -51,6 +56,32 @@ public static class HttpServer
         }
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return (app, new HostPort(listen.Host, new Uri(address).Port));
+    }
+
+    // Sized to what this server is asked, so not settings: a token, a grep= regex and filters fit many times
+    // over in a request line. Headers carry Authorization and Last-Event-ID, but a browser also sends every
+    // cookie of the host (on localhost, of every port), so they keep Kestrel's generous defaults. A request
+    // line or headers beyond these are answered 414 or 431. No endpoint reads a body: a request with one is
+    // answered as usual, and the connection is closed rather than drained past the body limit.
+    private const int MaxRequestLineBytes = 8 * 1024;
+    private const int MaxRequestHeadersBytes = 32 * 1024;
+    private const int MaxRequestHeaderCount = 100;
+    private const int MaxRequestBodyBytes = 4 * 1024;
+
+    private static void Limit(KestrelServerLimits limits, AggregatorSettings settings)
+    {
+        limits.MaxConcurrentConnections = settings.HttpMaxConnections;
+        // A WebSocket leaves the count above when it upgrades; it is held to the same number on its own.
+        limits.MaxConcurrentUpgradedConnections = settings.HttpMaxConnections;
+        limits.RequestHeadersTimeout = settings.HttpRequestHeadersTimeout;
+        limits.KeepAliveTimeout = settings.HttpKeepAliveTimeout;
+        limits.MaxRequestLineSize = MaxRequestLineBytes;
+        limits.MaxRequestHeadersTotalSize = MaxRequestHeadersBytes;
+        limits.MaxRequestHeaderCount = MaxRequestHeaderCount;
+        limits.MaxRequestBodySize = MaxRequestBodyBytes;
+        // MinRequestBodyDataRate and MinResponseDataRate keep Kestrel's defaults (240 bytes/s after a 5 s
+        // grace): a client that trickles a body, or reads a response slower than that while the server
+        // waits to write, is dropped. A WebSocket is exempt; its own bounded buffer and gap event cover it.
     }
 
     private static Task NotFound(HttpContext context) =>

@@ -1,5 +1,4 @@
 using System.Net.WebSockets;
-using System.Text;
 using System.Text.Json.Nodes;
 using Chorus.Browser.Tests.Support;
 
@@ -8,8 +7,6 @@ namespace Chorus.Browser.Tests.Http;
 [Collection(WatchedAggregator.Collection)]
 public sealed class WebSocketEndpointTests(WatchedAggregator watched)
 {
-    private static readonly TimeSpan ReadTimeout = TimeSpan.FromSeconds(15);
-
     [Fact]
     public async Task Proc_and_stream_filters_apply_to_the_websocket_too()
     {
@@ -45,39 +42,13 @@ public sealed class WebSocketEndpointTests(WatchedAggregator watched)
         using var socket = await Connect("ws?proc=none");
 
         await socket.SendAsync("hello"u8.ToArray(), WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None);
-        using var timeout = new CancellationTokenSource(ReadTimeout);
-        var buffer = new byte[4096];
-        while ((await socket.ReceiveAsync(buffer, timeout.Token)).MessageType != WebSocketMessageType.Close) { }
+        await WatcherSocket.ReceiveCloseAsync(socket);
 
         Assert.Equal(WebSocketCloseStatus.PolicyViolation, socket.CloseStatus);
         Assert.Contains("filters go in the URL query", socket.CloseStatusDescription);
     }
 
-    private async Task<ClientWebSocket> Connect(string pathAndQuery)
-    {
-        var socket = new ClientWebSocket();
-        var uri = new Uri(new Uri(watched.Aggregator.Url.ToString().Replace("http://", "ws://")), pathAndQuery);
-        using var timeout = new CancellationTokenSource(ReadTimeout);
-        await socket.ConnectAsync(uri, timeout.Token);
-        return socket;
-    }
+    private Task<ClientWebSocket> Connect(string pathAndQuery) => WatcherSocket.ConnectAsync(watched.Aggregator, pathAndQuery);
 
-    private static async Task<IReadOnlyList<string>> Receive(WebSocket socket, int count)
-    {
-        using var timeout = new CancellationTokenSource(ReadTimeout);
-        var frames = new List<string>();
-        var buffer = new byte[64 * 1024];
-        while (frames.Count < count)
-        {
-            var message = new MemoryStream();
-            WebSocketReceiveResult result;
-            do
-            {
-                result = await socket.ReceiveAsync(buffer, timeout.Token);
-                message.Write(buffer, 0, result.Count);
-            } while (!result.EndOfMessage);
-            frames.Add(Encoding.UTF8.GetString(message.ToArray()));
-        }
-        return frames;
-    }
+    private static Task<IReadOnlyList<string>> Receive(WebSocket socket, int count) => WatcherSocket.ReceiveAsync(socket, count);
 }
