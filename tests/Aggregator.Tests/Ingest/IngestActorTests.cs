@@ -10,13 +10,13 @@ namespace Chorus.Aggregator.Tests.Ingest;
 public sealed class IngestActorTests : Akka.TestKit.Xunit2.TestKit
 {
     private readonly Akka.TestKit.TestProbe _merge;
-    private readonly IActorRef _ingest;
+    private IActorRef _ingest;
     private readonly Dictionary<(string Node, long Incarnation), string> _keys = new();
 
     public IngestActorTests()
     {
         _merge = CreateTestProbe();
-        _ingest = Sys.ActorOf(IngestActor.Props(_merge.Ref, TestSettings.Aggregator("chorus.aggregator.node-timeout = 400ms")));
+        _ingest = Sys.ActorOf(IngestActor.Props(_merge.Ref, TestSettings.Aggregator()));
         // The test actor plays the node; the clock probes it gets are answered by hand where a test needs it.
         IgnoreMessages<ClockProbe>();
         // Joins without a send time tell the merge "no correction"; only measured clocks matter here.
@@ -137,6 +137,8 @@ public sealed class IngestActorTests : Akka.TestKit.Xunit2.TestKit
     [Fact]
     public async Task A_silent_node_is_reported_down_after_the_node_timeout()
     {
+        // A short timeout for this test only: elsewhere a slow test run must not look like a silent node.
+        _ingest = Sys.ActorOf(IngestActor.Props(_merge.Ref, TestSettings.Aggregator("chorus.aggregator.node-timeout = 400ms")));
         await Join("a");
 
         var down = await _merge.ExpectMsgAsync<MergeActor.NodeDisconnected>(TimeSpan.FromSeconds(3));
