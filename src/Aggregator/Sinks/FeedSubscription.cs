@@ -28,9 +28,6 @@ public sealed class FeedSubscription
 
     public ChannelReader<FeedEntry> Reader => _queue.Reader;
 
-    /// <summary>Total items this client missed because it was too slow.</summary>
-    public long TotalMissed { get; private set; }
-
     internal bool Matches(in OutputItem item) => _filter(item);
 
     /// <summary>Called by the feed, under its lock.</summary>
@@ -40,19 +37,13 @@ public sealed class FeedSubscription
         {
             if (!_queue.Writer.TryWrite(LiveFeed.Gap(_missed, "slow-client")))
             {
-                Miss();
+                _missed++;
                 return;
             }
             _missed = 0;
         }
-        if (!_queue.Writer.TryWrite(entry)) Miss();
+        if (!_queue.Writer.TryWrite(entry)) _missed++;
     }
 
     internal void Complete() => _queue.Writer.TryComplete();
-
-    private void Miss()
-    {
-        _missed++;
-        TotalMissed++;
-    }
 }

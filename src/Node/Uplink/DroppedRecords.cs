@@ -13,7 +13,6 @@ public sealed class DroppedRecords
     private readonly List<NodeRecord> _events = [];
 
     public bool IsEmpty => _lines.Count == 0 && _events.Count == 0;
-    public long LineCount => _lines.Values.Sum(l => l.Count);
 
     public void Add(LineBatch batch)
     {

@@ -32,9 +32,6 @@ public sealed class Overflow(Spool? spool, string node, long incarnation) : IDis
     public bool IsEmpty => _dropped.IsEmpty && (spool?.IsEmpty ?? true);
     public long SpooledBytes => spool?.Bytes ?? 0;
 
-    /// <summary>Lines dropped since the node started; each was reported as part of a gap.</summary>
-    public long DroppedLines { get; private set; }
-
     private string Reason => spool is null ? "buffer-full" : "spool-full";
 
     public void Add(LineBatch unnumbered)
@@ -45,10 +42,7 @@ public sealed class Overflow(Spool? spool, string node, long incarnation) : IDis
             return;
         }
         if (spool.Append(unnumbered) is { } dropped)
-        {
-            DroppedLines += dropped.LineCount;
             foreach (var record in dropped.TakeRecords(Reason)) _dropped.Add(record);
-        }
     }
 
     /// <summary>The next batch to number and send: a pending gap first, then the oldest spooled batch.</summary>
@@ -67,12 +61,7 @@ public sealed class Overflow(Spool? spool, string node, long incarnation) : IDis
         return batch is not null;
     }
 
-    private void Drop(LineBatch batch)
-    {
-        var before = _dropped.LineCount;
-        _dropped.Add(batch);
-        DroppedLines += _dropped.LineCount - before;
-    }
+    private void Drop(LineBatch batch) => _dropped.Add(batch);
 
     public void Dispose() => spool?.Dispose();
 }
