@@ -21,7 +21,9 @@ public sealed class ReorderBuffer(TimeSpan window)
 
     /// <summary>
     /// What to add to this node's timestamps to put them on the aggregator's clock, from now on. Records
-    /// already held keep theirs; a node's own records never change places (its queue is first in, first out).
+    /// already held keep theirs. A node's corrected times never go back: a correction a little smaller than
+    /// the last (each new measurement moves it by a few microseconds) must not make its next line look older
+    /// than its previous one, or late.
     /// </summary>
     public void SetCorrection(string node, TimeSpan correction) => QueueOf(node).Correction = correction;
 
@@ -93,6 +95,7 @@ public sealed class ReorderBuffer(TimeSpan window)
     {
         private readonly Queue<(IReadOnlyList<NodeRecord> Records, DateTime ArrivedAt, TimeSpan Correction)> _segments = new();
         private int _headIndex;
+        private DateTime _lastQueued = DateTime.MinValue;
 
         public bool Connected { get; set; }
         public TimeSpan Correction { get; set; }
@@ -118,7 +121,10 @@ public sealed class ReorderBuffer(TimeSpan window)
         {
             if (records.Count > 0)
             {
-                _segments.Enqueue((records, arrivedAt, Correction));
+                var correction = Correction;
+                if (records[0].Timestamp + correction < _lastQueued) correction = _lastQueued - records[0].Timestamp;
+                _segments.Enqueue((records, arrivedAt, correction));
+                _lastQueued = records[^1].Timestamp + correction;
                 Count += records.Count;
             }
             Advance(watermark);

@@ -111,7 +111,7 @@ public sealed class ReorderBufferTests
     }
 
     [Fact]
-    public void A_changed_correction_never_moves_a_nodes_later_lines_before_its_earlier_ones()
+    public void A_smaller_correction_never_makes_a_nodes_next_line_older_than_its_last()
     {
         _buffer.Disconnect("b", At(0));
         _buffer.Add("a", [Line("web", 1, 100)], At(100), arrivedAt: At(100));
@@ -120,7 +120,10 @@ public sealed class ReorderBufferTests
 
         _buffer.ReleaseAll(_out);
 
-        Assert.Equal([1L, 2], _out.Where(o => o.Record.Kind == RecordKind.Line).Select(o => o.Record.Seq));
+        var lines = _out.Where(o => o.Record.Kind == RecordKind.Line).ToList();
+        Assert.Equal([1L, 2], lines.Select(o => o.Record.Seq));
+        Assert.True(lines[1].CorrectedTimestamp >= lines[0].CorrectedTimestamp);
+        Assert.All(lines, o => Assert.False(o.Late));
     }
 
     [Fact]
