@@ -95,13 +95,15 @@ public sealed class ReorderBuffer(TimeSpan window)
     {
         private readonly Queue<(IReadOnlyList<NodeRecord> Records, DateTime ArrivedAt, TimeSpan Correction)> _segments = new();
         private int _headIndex;
-        private DateTime _lastQueued = DateTime.MinValue;
 
         public bool Connected { get; set; }
         public TimeSpan Correction { get; set; }
 
-        /// <summary>The node's progress on the aggregator's clock.</summary>
-        public DateTime Watermark => LastProgress == DateTime.MinValue ? DateTime.MinValue : LastProgress + Correction;
+        /// <summary>
+        /// The node's progress on the aggregator's clock: no record of it still to come will be placed before
+        /// this, because every later record is clamped to it (and its queued records never exceed it).
+        /// </summary>
+        public DateTime Watermark { get; private set; } = DateTime.MinValue;
 
         /// <summary>The node's own clock at its last progress report, for its node-down record.</summary>
         public DateTime LastProgress { get; private set; } = DateTime.MinValue;
@@ -122,9 +124,10 @@ public sealed class ReorderBuffer(TimeSpan window)
             if (records.Count > 0)
             {
                 var correction = Correction;
-                if (records[0].Timestamp + correction < _lastQueued) correction = _lastQueued - records[0].Timestamp;
+                if (Watermark != DateTime.MinValue && records[0].Timestamp + correction < Watermark)
+                    correction = Watermark - records[0].Timestamp;
                 _segments.Enqueue((records, arrivedAt, correction));
-                _lastQueued = records[^1].Timestamp + correction;
+                Raise(records[^1].Timestamp + correction);
                 Count += records.Count;
             }
             Advance(watermark);
@@ -133,6 +136,12 @@ public sealed class ReorderBuffer(TimeSpan window)
         public void Advance(DateTime watermark)
         {
             if (watermark > LastProgress) LastProgress = watermark;
+            Raise(watermark + Correction);
+        }
+
+        private void Raise(DateTime corrected)
+        {
+            if (corrected > Watermark) Watermark = corrected;
         }
 
         public (NodeRecord Record, TimeSpan Correction) Dequeue()
