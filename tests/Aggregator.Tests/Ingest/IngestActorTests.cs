@@ -153,7 +153,7 @@ public sealed class IngestActorTests : Akka.TestKit.Xunit2.TestKit
 
         _ingest.Tell(new NodeLeaving("a", 1, _keys[("a", 1)]));
 
-        Assert.Equal("a", (await _merge.ExpectMsgAsync<MergeActor.NodeDisconnected>(TimeSpan.FromMilliseconds(300))).Node);
+        Assert.Equal("a", (await _merge.ExpectMsgAsync<MergeActor.NodeDisconnected>(TimeSpan.FromSeconds(3))).Node);
     }
 
     private async Task Join(string node, long incarnation = 1)
