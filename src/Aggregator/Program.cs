@@ -28,9 +28,6 @@ static async Task<int> Run(ParseResult parsed)
     ListenPolicy.Check(listen, "--listen", options.Security);
     ListenPolicy.Check(httpListen, "--http", options.Security);
     var token = options.Security.Token;
-    config = ConfigurationFactory.ParseString(
-            $"akka.remote.dot-netty.tcp {{ hostname = {HoconFiles.Quote(listen.Host)}, port = {listen.Port} }}")
-        .WithFallback(config);
     var settings = AggregatorSettings.From(config);
 
     using var system = RemoteSystem.Start(config, "--listen", listen);

@@ -8,11 +8,15 @@ public static class RemoteSystem
 {
     public const string Name = "chorus";
 
+    /// <summary>Starts the system with remoting bound to <paramref name="listen"/>, which overrides the config's address.</summary>
     public static ActorSystem Start(Config config, string flag, HostPort listen)
     {
+        var bound = ConfigurationFactory.ParseString(
+                $"akka.remote.dot-netty.tcp {{ hostname = {HoconFiles.Quote(listen.Host)}, port = {listen.Port} }}")
+            .WithFallback(config);
         try
         {
-            return ActorSystem.Create(Name, config);
+            return ActorSystem.Create(Name, bound);
         }
         catch (Exception e)
         {
