@@ -13,8 +13,10 @@ public sealed record AggregatorSettings(
     int ClientBuffer,
     TimeSpan GrepTimeout,
     TimeSpan WebSocketKeepAlive,
+    TimeSpan WebSocketKeepAliveTimeout,
     TimeSpan EventsKeepAlive,
     int HttpMaxConnections,
+    int MaxNodes,
     TimeSpan HttpRequestHeadersTimeout,
     TimeSpan HttpKeepAliveTimeout,
     string? ArchivePath)
@@ -32,14 +34,16 @@ public sealed record AggregatorSettings(
             ClientBuffer: c.GetInt("client-buffer"),
             GrepTimeout: c.GetTimeSpan("grep-timeout"),
             WebSocketKeepAlive: c.GetTimeSpan("websocket.keep-alive-interval"),
+            WebSocketKeepAliveTimeout: Positive(c, "websocket.keep-alive-timeout", key => c.GetTimeSpan(key)),
             EventsKeepAlive: c.GetTimeSpan("events.keep-alive-interval"),
             HttpMaxConnections: Positive(c, "http-limits.max-connections", key => c.GetInt(key)),
+            MaxNodes: Positive(c, "max-nodes", key => c.GetInt(key)),
             HttpRequestHeadersTimeout: Positive(c, "http-limits.request-headers-timeout", key => c.GetTimeSpan(key)),
             HttpKeepAliveTimeout: Positive(c, "http-limits.keep-alive-timeout", key => c.GetTimeSpan(key)),
             ArchivePath: c.GetString("archive") is { Length: > 0 } archive ? archive : null);
     }
 
-    // Kestrel refuses zero and negative limits with a stack trace; say which key and what to do instead.
+    // Zero or negative limits make no sense (Kestrel refuses them with a stack trace); say which key and what to do instead.
     private static T Positive<T>(Config c, string key, Func<string, T> get) where T : IComparable<T> =>
         get(key) is var value && value.CompareTo(default!) > 0 ? value
         : throw new UsageException($"chorus.aggregator.{key} = {c.GetString(key)} in hocon/aggregator.conf must be more than zero. Restore the shipped value or give a larger one.");

@@ -22,6 +22,7 @@ static async Task<int> Run(ParseResult parsed)
 {
     var options = AggregatorOptions.From(parsed);
     var config = ConfigurationFactory.ParseString(options.HoconOverrides)
+        .WithFallback(ConfigFile.From(parsed))
         .WithFallback(HoconFiles.Load("aggregator.conf", "node.conf", "wire.conf"));
     var listen = HostPort.Parse(config.GetString("chorus.aggregator.listen"), "--listen");
     var httpListen = HostPort.Parse(config.GetString("chorus.aggregator.http"), "--http");

@@ -12,7 +12,9 @@ return await CommandLine.InvokeAsync(command, args);
 static async Task<int> Run(ParseResult parsed)
 {
     var options = NodeOptions.From(parsed);
-    var config = ConfigurationFactory.ParseString(options.HoconOverrides).WithFallback(HoconFiles.Load("node.conf", "wire.conf"));
+    var config = ConfigurationFactory.ParseString(options.HoconOverrides)
+        .WithFallback(ConfigFile.From(parsed))
+        .WithFallback(HoconFiles.Load("node.conf", "wire.conf"));
 
     using var system = RemoteSystem.Start(config, "--listen", options.Listen);
     var host = NodeHost.Start(system, options.Name, options.Entries, AggregatorAddress.IngestPath(options.Aggregator),

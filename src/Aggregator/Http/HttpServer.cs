@@ -37,7 +37,7 @@ public static class HttpServer
 
         var app = builder.Build();
         WatcherAuthentication.Use(app, token);
-        app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = settings.WebSocketKeepAlive });
+        app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = settings.WebSocketKeepAlive, KeepAliveTimeout = settings.WebSocketKeepAliveTimeout });
         app.Map("/ws", WebSocketEndpoint.Handle);
         app.MapGet("/events", ServerSentEventsEndpoint.Handle);
         app.MapGet("/api/nodes", NodesEndpoint.Handle);

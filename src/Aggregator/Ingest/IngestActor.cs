@@ -15,7 +15,8 @@ namespace Chorus.Aggregator.Ingest;
 /// for the node timeout. Batches from a node that has not joined are dropped. With an archive, accepted
 /// batches and every answer go through the <see cref="ArchiveActor"/>, which writes first and answers after,
 /// and the runs the archive already holds are known from the start, so their resent batches are repeats.
-/// With a token configured, a join without it is answered with <see cref="JoinRefused"/>. Every join is
+/// With a token configured, a join without it is answered with <see cref="JoinRefused"/>, as is a join under
+/// a new name once max-nodes names are known (so joins under made-up names cannot grow memory). Every join is
 /// given a session key; batches, heartbeats and goodbyes without the current key are dropped, counted, and
 /// reported at most once per node per minute.
 /// </summary>
@@ -72,7 +73,14 @@ public sealed class IngestActor : ReceiveActor, IWithTimers
     {
         if (_token is not null && !_token.Matches(join.Token))
         {
-            Refuse(join);
+            Refuse(join, (join.Token.Length == 0 ? "it gave no token, and this aggregator requires one." : "its token does not match the aggregator's.") +
+                         " Give the aggregator's token with --token-file FILE or the CHORUS_TOKEN environment variable.");
+            return;
+        }
+        if (!_links.ContainsKey(join.Node) && _links.Count >= _settings.MaxNodes)
+        {
+            Refuse(join, $"this aggregator already tracks {_settings.MaxNodes} nodes, its limit. Reuse a node name with --name, " +
+                         "or raise chorus.aggregator.max-nodes in the aggregator's --config file.", countAs: "(any new name)");
             return;
         }
         if (!_links.TryGetValue(join.Node, out var link) || link.Incarnation != join.Incarnation)
@@ -172,12 +180,12 @@ public sealed class IngestActor : ReceiveActor, IWithTimers
         _archive?.Tell(nodeEvent);
     }
 
-    private void Refuse(JoinRequest join)
+    /// <summary>Answers a join with the reason; warns at most once a minute per <paramref name="countAs"/>, with the count.</summary>
+    private void Refuse(JoinRequest join, string reason, string? countAs = null)
     {
-        var reason = join.Token.Length == 0 ? "it gave no token, and this aggregator requires one." : "its token does not match the aggregator's.";
         Sender.Tell(new JoinRefused(reason));
-        if (_refused.Count(join.Node, DateTime.UtcNow) is var count and > 0)
-            _log.Warning("Refused {0} join(s) as node {1} from {2}: {3}", count, join.Node, Sender.Path.Address, reason);
+        if (_refused.Count(countAs ?? join.Node, DateTime.UtcNow) is var count and > 0)
+            _log.Warning("Refused {0} join(s) as node {1} from {2}: {3}", count, countAs ?? join.Node, Sender.Path.Address, reason);
     }
 
     /// <summary>

@@ -85,7 +85,7 @@ public sealed class UplinkActor : ReceiveActor, IWithTimers
     /// <summary>How many records the aggregator never acknowledged (0 when everything arrived).</summary>
     public sealed record Drained(long UndeliveredRecords);
 
-    /// <summary>Published on the event stream when the aggregator refused this node's token.</summary>
+    /// <summary>Published on the event stream when the aggregator refused this node (its token, or one node too many).</summary>
     public sealed record Refused(string Reason);
 
     private sealed record FlushDue;
@@ -177,8 +177,8 @@ public sealed class UplinkActor : ReceiveActor, IWithTimers
         // Only an answer to our own join counts: once joined, a stray refusal must not stop the node.
         if (_aggregator is not null) return;
         Timers.Cancel("join");
-        Notice.Write($"error: the aggregator at {_aggregatorPath} refused this node: {refused.Reason} " +
-                     $"Give the aggregator's token with --token-file FILE or the CHORUS_TOKEN environment variable.");
+        // The reason says how to fix it: the aggregator knows why it refused.
+        Notice.Write($"error: the aggregator at {_aggregatorPath} refused this node: {refused.Reason}");
         Context.System.EventStream.Publish(new Refused(refused.Reason));
     }
 

@@ -57,6 +57,26 @@ public sealed class IngestActorTests : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
+    public async Task Past_max_nodes_a_new_name_is_refused_and_known_names_may_still_join_again()
+    {
+        var ingest = Sys.ActorOf(IngestActor.Props(_merge.Ref, TestSettings.Aggregator("chorus.aggregator.max-nodes = 3")));
+        foreach (var node in new[] { "a", "b", "c" })
+        {
+            ingest.Tell(new JoinRequest(node, 1, FirstSeq: 1));
+            await ExpectMsgAsync<JoinAccepted>();
+        }
+
+        ingest.Tell(new JoinRequest("made-up", 1, FirstSeq: 1));
+        Assert.Contains("chorus.aggregator.max-nodes", (await ExpectMsgAsync<JoinRefused>()).Reason);
+
+        // A known name joining again, even as a new run of that node, takes no new room.
+        ingest.Tell(new JoinRequest("b", 2, FirstSeq: 1));
+        await ExpectMsgAsync<JoinAccepted>();
+        ingest.Tell(new JoinRequest("a", 1, FirstSeq: 1));
+        await ExpectMsgAsync<JoinAccepted>();
+    }
+
+    [Fact]
     public async Task Batches_are_passed_on_in_sequence_and_acknowledged()
     {
         await Join("a");

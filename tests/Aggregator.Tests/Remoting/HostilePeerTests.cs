@@ -98,6 +98,21 @@ public sealed class HostilePeerTests : Akka.TestKit.Xunit2.TestKit
         await _merge.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(200));
     }
 
+    [Fact]
+    public async Task A_flood_of_joins_under_made_up_names_is_refused_and_a_real_node_is_still_served()
+    {
+        const int Joins = 5_000;
+        var flooder = new TestNode(_peer);
+        for (var i = 0; i < Joins; i++) _remoteIngest.Tell(new JoinRequest($"made-up-{i}", i, 1, "guess"), flooder.Probe.Ref);
+
+        // Every join is answered (none is left hanging in a queue), and none reaches the merge as a node.
+        for (var i = 0; i < Joins; i++) await flooder.Probe.ExpectMsgAsync<JoinRefused>(TimeSpan.FromSeconds(30));
+        var node = new TestNode(_peer);
+        _remoteIngest.Tell(new JoinRequest("good", 1, 1, Token), node.Probe.Ref);
+        await node.Probe.ExpectMsgAsync<JoinAccepted>(TimeSpan.FromSeconds(10));
+        Assert.Equal("good", (await _merge.ExpectMsgAsync<MergeActor.NodeConnected>()).Node);
+    }
+
     protected override void AfterAll()
     {
         _peer.Terminate().Wait(TimeSpan.FromSeconds(10));

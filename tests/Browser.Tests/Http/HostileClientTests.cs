@@ -55,11 +55,9 @@ public sealed partial class HostileClientTests(WatchedAggregator watched)
     [Fact]
     public async Task Bytes_that_are_not_websocket_frames_end_the_connection()
     {
-        using var client = await ConnectTcp();
+        var (client, handshake) = await RawConnection.UpgradeAsync(Aggregator, "ws?proc=none");
+        using var _ = client;
         var stream = client.GetStream();
-        await Write(stream, "GET /ws?proc=none HTTP/1.1\r\nHost: localhost\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n" +
-                            "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n");
-        var handshake = await ReadUntil(stream, "\r\n\r\n");
         Assert.StartsWith("HTTP/1.1 101", handshake);
 
         // 0xFF: all three reserved bits set and an opcode that does not exist; then noise.
@@ -68,7 +66,7 @@ public sealed partial class HostileClientTests(WatchedAggregator watched)
         garbage[0] = 0xFF;
         await Ignore(stream.WriteAsync(garbage).AsTask());
 
-        Assert.True(await ReadsToEnd(stream, WatcherSocket.ReadTimeout), "The server kept a connection open after frames it cannot parse.");
+        Assert.True(await RawConnection.ReadsToEndAsync(stream, WatcherSocket.ReadTimeout), "The server kept a connection open after frames it cannot parse.");
         Assert.Equal("ok\n", await watched.Http.GetStringAsync("healthz"));
     }
 
@@ -76,22 +74,22 @@ public sealed partial class HostileClientTests(WatchedAggregator watched)
     public async Task Idle_connections_and_a_slow_loris_do_not_keep_health_from_answering_and_the_loris_is_cut_off()
     {
         var idle = new List<TcpClient>(IdleConnections);
-        using var loris = await ConnectTcp();
+        using var loris = await RawConnection.ConnectAsync(Aggregator);
         try
         {
-            for (var i = 0; i < IdleConnections; i++) idle.Add(await ConnectTcp());
+            for (var i = 0; i < IdleConnections; i++) idle.Add(await RawConnection.ConnectAsync(Aggregator));
 
             // A request that never ends: one header byte at a time, each well inside any idle timeout.
             var stream = loris.GetStream();
             var started = Stopwatch.StartNew();
-            await Write(stream, "GET /healthz HTTP/1.1\r\nHost: localhost\r\n");
+            await RawConnection.WriteAsync(stream, "GET /healthz HTTP/1.1\r\nHost: localhost\r\n");
             var buffer = new byte[1024];
             var reading = stream.ReadAsync(buffer).AsTask();
             var healthAnswered = TimeSpan.Zero;
             var dribbled = 0;
             while (!reading.IsCompleted && started.Elapsed < HeadersTimeout + HeadersTimeoutMargin)
             {
-                if (!await TryWrite(stream, "X"u8.ToArray())) break;
+                if (!await RawConnection.TryWriteAsync(stream, "X"u8.ToArray())) break;
                 dribbled++;
                 if (healthAnswered == TimeSpan.Zero)
                 {
@@ -104,7 +102,7 @@ public sealed partial class HostileClientTests(WatchedAggregator watched)
             var cutOffAfter = started.Elapsed;
 
             Assert.True(healthAnswered < Promptly, $"GET /healthz took {healthAnswered.TotalMilliseconds:F0} ms beside {IdleConnections} idle connections and a slow-loris.");
-            Assert.True(await ReadsToEnd(stream, HeadersTimeoutMargin, reading),
+            Assert.True(await RawConnection.ReadsToEndAsync(stream, HeadersTimeoutMargin, reading),
                 $"The slow-loris was still connected {cutOffAfter.TotalSeconds:F1} s after its first byte ({dribbled} bytes dribbled).");
             Assert.True(cutOffAfter < HeadersTimeout + HeadersTimeoutMargin,
                 $"The slow-loris was cut off after {cutOffAfter.TotalSeconds:F1} s; the headers timeout is {HeadersTimeout.TotalSeconds} s.");
@@ -138,77 +136,6 @@ public sealed partial class HostileClientTests(WatchedAggregator watched)
 
     [GeneratedRegex(@"\| web line (\d+)$")]
     private static partial Regex WebLine();
-
-    private async Task<TcpClient> ConnectTcp()
-    {
-        var client = new TcpClient();
-        using var timeout = new CancellationTokenSource(WatcherSocket.ReadTimeout);
-        await client.ConnectAsync(IPAddress.Loopback, Aggregator.Url.Port, timeout.Token);
-        return client;
-    }
-
-    private static async Task Write(NetworkStream stream, string ascii)
-    {
-        using var timeout = new CancellationTokenSource(WatcherSocket.ReadTimeout);
-        await stream.WriteAsync(Encoding.ASCII.GetBytes(ascii), timeout.Token);
-    }
-
-    /// <summary>False when the server has closed the connection.</summary>
-    private static async Task<bool> TryWrite(NetworkStream stream, byte[] bytes)
-    {
-        try
-        {
-            using var timeout = new CancellationTokenSource(WatcherSocket.ReadTimeout);
-            await stream.WriteAsync(bytes, timeout.Token);
-            return true;
-        }
-        catch (IOException)
-        {
-            return false;
-        }
-    }
-
-    private static async Task<string> ReadUntil(NetworkStream stream, string end)
-    {
-        using var timeout = new CancellationTokenSource(WatcherSocket.ReadTimeout);
-        var text = new StringBuilder();
-        var one = new byte[1];
-        while (!text.ToString().EndsWith(end, StringComparison.Ordinal) && text.Length < 16 * 1024)
-        {
-            if (await stream.ReadAsync(one, timeout.Token) == 0) break;
-            text.Append((char)one[0]);
-        }
-        return text.ToString();
-    }
-
-    /// <summary>
-    /// True when the server ends the connection (end of stream or reset) within <paramref name="within"/>;
-    /// whatever it says before that (a close frame, a 408) is read and dropped, up to a bound.
-    /// </summary>
-    private static async Task<bool> ReadsToEnd(NetworkStream stream, TimeSpan within, Task<int>? pending = null)
-    {
-        using var timeout = new CancellationTokenSource(within);
-        var buffer = new byte[64 * 1024];
-        try
-        {
-            if (pending is not null && await pending.WaitAsync(timeout.Token) == 0) return true;
-            for (var read = 0; read < 1024 * 1024;)
-            {
-                var n = await stream.ReadAsync(buffer, timeout.Token);
-                if (n == 0) return true;
-                read += n;
-            }
-            return false;
-        }
-        catch (IOException)
-        {
-            return true;
-        }
-        catch (OperationCanceledException)
-        {
-            return false;
-        }
-    }
 
     /// <summary>Waits for a send that the server may legitimately cut short.</summary>
     private static async Task Ignore(Task sending)
