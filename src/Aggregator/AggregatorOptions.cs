@@ -54,7 +54,7 @@ public sealed record AggregatorOptions(string HoconOverrides, bool Color, IReadO
 
     public static readonly Option<int?> NodeTimeoutOption = new("--node-timeout")
     {
-        Description = "A node not heard from for this long is reported node-down, in milliseconds. Default 10000.",
+        Description = "A node not heard from for this long is reported node-down, in milliseconds. Default 8000.",
     };
 
     public static RootCommand CreateCommand() => new("chorus-aggregator: merges the output of every Chorus node into one ordered stream.")
@@ -84,7 +84,7 @@ public sealed record AggregatorOptions(string HoconOverrides, bool Color, IReadO
         if (parsed.GetValue(NodeTimeoutOption) is { } timeout)
         {
             if (timeout <= 0)
-                throw new UsageException($"--node-timeout {timeout} is not positive. Give milliseconds, e.g. --node-timeout 10000.");
+                throw new UsageException($"--node-timeout {timeout} is not positive. Give milliseconds, e.g. --node-timeout 8000.");
             overrides.Add($"chorus.aggregator.node-timeout = {timeout}ms");
         }
 

@@ -18,9 +18,7 @@ public sealed class StderrLogger : ReceiveActor, IRequiresMessageQueue<ILoggerMe
 
     private static void Write(LogEvent e)
     {
-        // Remoting warns on every failed connection attempt; the uplink already says so once, in plain words.
-        if (e.LogLevel() == LogLevel.WarningLevel && e.LogSource.StartsWith("remoting", StringComparison.Ordinal))
-            return;
+        if (IsLinkChurn(e)) return;
         var level = e.LogLevel() switch
         {
             LogLevel.ErrorLevel => "error",
@@ -31,4 +29,19 @@ public sealed class StderrLogger : ReceiveActor, IRequiresMessageQueue<ILoggerMe
         var cause = e is Error { Cause: { } exception } ? $" ({exception.GetType().Name}: {exception.Message})" : "";
         Console.Error.WriteLine($"chorus [{level}] {e.Message}{cause}");
     }
+
+    /// <summary>
+    /// Remoting reports every failed connection attempt (a warning) and every connection it gives up on (two
+    /// errors). Links come and go in normal operation (an aggregator restarts, a network cut heals), and the
+    /// uplink and ingest already say so once, in plain words; repeating Akka's lines would only alarm.
+    /// </summary>
+    private static bool IsLinkChurn(LogEvent e) =>
+        (e.LogLevel() == LogLevel.WarningLevel
+            && (e.LogSource.StartsWith("remoting", StringComparison.Ordinal) || StartsWith(e, "Association with remote system")))
+        || (e.LogLevel() == LogLevel.ErrorLevel
+            // Akka.Remote's exception type is internal, so it is known by name.
+            && ((e is Error { Cause: { } cause } && cause.GetType().Name == "EndpointDisassociatedException")
+                || StartsWith(e, "No response from remote.")));
+
+    private static bool StartsWith(LogEvent e, string text) => e.Message?.ToString()?.StartsWith(text, StringComparison.Ordinal) == true;
 }
