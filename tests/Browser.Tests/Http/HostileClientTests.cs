@@ -16,7 +16,7 @@ namespace Chorus.Browser.Tests.Http;
 [Collection(WatchedAggregator.Collection)]
 public sealed partial class HostileClientTests(WatchedAggregator watched)
 {
-    private const int IdleConnections = 500;
+    private const int IdleConnections = 2_000;
 
     // hocon/aggregator.conf: chorus.aggregator.http-limits.request-headers-timeout. Kestrel checks its timeouts
     // once a second, and the answer then has to reach us: allow a few seconds more, never unbounded.
