@@ -44,7 +44,16 @@ public sealed class SpoolFullTests(ITestOutputHelper output) : IDisposable
         // The first segment deleted while nothing could be sent: the spool reached its cap and dropped its oldest lines.
         await Eventually.True(() => SpoolSegments(spool) is { Length: > 0 } segments && !segments.Contains("000000000000.spool"),
             TimeSpan.FromSeconds(60));
-        var spooledBytes = Directory.GetFiles(spool).Sum(f => new FileInfo(f).Length);
+        // The node is done spooling once the spool stops changing (the writers have finished); measure it then,
+        // not while segments are being dropped and written.
+        var (spooledBytes, unchanged) = (-1L, 0);
+        await Eventually.True(() =>
+        {
+            var now = SpoolBytes(spool);
+            unchanged = now == spooledBytes ? unchanged + 1 : 0;
+            spooledBytes = now;
+            return unchanged >= 10;
+        }, TimeSpan.FromSeconds(60));
         aggregator.Signal(18); // SIGCONT
 
         var nodeExit = await node.WaitForExitAsync(TimeSpan.FromSeconds(120));
@@ -100,6 +109,9 @@ public sealed class SpoolFullTests(ITestOutputHelper output) : IDisposable
     }
 
     private sealed record Kept(long Dropped, DateTimeOffset? NewestDropped, List<DateTimeOffset> AfterGap);
+
+    private static long SpoolBytes(string spool) =>
+        Directory.GetFiles(spool, "*.spool").Select(f => new FileInfo(f)).Sum(f => f.Exists ? f.Length : 0);
 
     private static string[] SpoolSegments(string spool) =>
         Directory.Exists(spool) ? Directory.GetFiles(spool, "*.spool").Select(f => Path.GetFileName(f)).ToArray() : [];
