@@ -32,7 +32,7 @@ public sealed class AggregatorFrozenTests(ITestOutputHelper output) : IDisposabl
 
         aggregator.Signal(19); // SIGSTOP
         await Task.Delay(Freeze); // the fault lasts this long; there is no condition to wait for
-        var spooledDuringFreeze = SpoolBytes(spool);
+        var spooledDuringFreeze = SpoolFiles.Bytes(spool);
         aggregator.Signal(18); // SIGCONT
 
         Assert.Equal(0, await node.WaitForExitAsync(TimeSpan.FromSeconds(120)));
@@ -43,16 +43,13 @@ public sealed class AggregatorFrozenTests(ITestOutputHelper output) : IDisposabl
         var texts = aggregator.Stdout.Select(l => JsonDocument.Parse(l).RootElement)
             .Where(r => r.GetProperty("type").GetString() == "line")
             .Select(r => r.GetProperty("text").GetString()).ToList();
-        output.WriteLine($"{texts.Count} lines received; {spooledDuringFreeze} bytes spooled at the end of the freeze, {SpoolBytes(spool)} after; " +
+        output.WriteLine($"{texts.Count} lines received; {spooledDuringFreeze} bytes spooled at the end of the freeze, {SpoolFiles.Bytes(spool)} after; " +
                          $"node peak RSS {nodeMemory.PeakBytes / 1048576} MiB; node said:\n{string.Join('\n', node.Stderr)}");
         Assert.Equal(Enumerable.Range(1, Lines).Select(i => $"{i} {Padding}"), texts);
         Assert.True(spooledDuringFreeze > 512 * 1024, $"only {spooledDuringFreeze} bytes were spooled during the freeze");
-        Assert.Equal(0, SpoolBytes(spool));
+        Assert.Equal(0, SpoolFiles.Bytes(spool));
         Assert.InRange(nodeMemory.PeakBytes, 1, 200L * 1024 * 1024);
     }
-
-    private static long SpoolBytes(string spool) =>
-        Directory.Exists(spool) ? Directory.GetFiles(spool, "*.spool").Sum(f => new FileInfo(f).Length) : 0;
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 }

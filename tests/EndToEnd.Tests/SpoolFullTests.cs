@@ -42,14 +42,14 @@ public sealed class SpoolFullTests(ITestOutputHelper output) : IDisposable
         File.WriteAllText(go, "");
         await Eventually.True(() => Procs.All(p => File.Exists(Path.Combine(_dir, $"{p}.written"))), TimeSpan.FromSeconds(60));
         // The first segment deleted while nothing could be sent: the spool reached its cap and dropped its oldest lines.
-        await Eventually.True(() => SpoolSegments(spool) is { Length: > 0 } segments && !segments.Contains("000000000000.spool"),
+        await Eventually.True(() => SpoolFiles.Segments(spool) is { Length: > 0 } segments && !segments.Contains("000000000000.spool"),
             TimeSpan.FromSeconds(60));
         // The node is done spooling once the spool stops changing (the writers have finished); measure it then,
         // not while segments are being dropped and written.
         var (spooledBytes, unchanged) = (-1L, 0);
         await Eventually.True(() =>
         {
-            var now = SpoolBytes(spool);
+            var now = SpoolFiles.Bytes(spool);
             unchanged = now == spooledBytes ? unchanged + 1 : 0;
             spooledBytes = now;
             return unchanged >= 10;
@@ -64,7 +64,7 @@ public sealed class SpoolFullTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(0, await aggregator.WaitForExitAsync(TimeSpan.FromSeconds(20)));
 
         Assert.InRange(spooledBytes, 1, SpoolCap);
-        Assert.Empty(SpoolSegments(spool));
+        Assert.Empty(SpoolFiles.Segments(spool));
         var records = aggregator.Stdout.Select(l => JsonDocument.Parse(l).RootElement).ToList();
         var kept = Procs.Select(p => EveryLineArrivedOnceOrWasCountedInAGap(records, p)).ToList();
         Assert.True(kept.Sum(k => k.Dropped) > 0, "the spool was meant to overflow");
@@ -109,12 +109,6 @@ public sealed class SpoolFullTests(ITestOutputHelper output) : IDisposable
     }
 
     private sealed record Kept(long Dropped, DateTimeOffset? NewestDropped, List<DateTimeOffset> AfterGap);
-
-    private static long SpoolBytes(string spool) =>
-        Directory.GetFiles(spool, "*.spool").Select(f => new FileInfo(f)).Sum(f => f.Exists ? f.Length : 0);
-
-    private static string[] SpoolSegments(string spool) =>
-        Directory.Exists(spool) ? Directory.GetFiles(spool, "*.spool").Select(f => Path.GetFileName(f)).ToArray() : [];
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 }
