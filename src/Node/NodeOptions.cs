@@ -42,7 +42,7 @@ public sealed record NodeOptions(HostPort Aggregator, string Name, HostPort List
 
     public static readonly Option<string?> MaxBufferedBytesOption = new("--max-buffered-bytes")
     {
-        Description = "Line text held in memory while the aggregator is slow or away; beyond it lines go to the spool. " +
+        Description = "Lines held in memory (their text plus 80 bytes each) while the aggregator is slow or away; beyond it lines go to the spool. " +
                       "A size such as 64MiB, 512KiB or plain bytes. Default 64MiB.",
     };
 
