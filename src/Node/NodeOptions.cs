@@ -42,13 +42,15 @@ public sealed record NodeOptions(HostPort Aggregator, string Name, HostPort List
 
     public static readonly Option<string?> MaxBufferedBytesOption = new("--max-buffered-bytes")
     {
+        HelpName = "SIZE",
         Description = "Lines held in memory (their text plus 80 bytes each) while the aggregator is slow or away; beyond it lines go to the spool. " +
                       "A size such as 64MiB, 512KiB or plain bytes. Default 64MiB.",
     };
 
     public static readonly Option<string?> SpoolMaxBytesOption = new("--spool-max-bytes")
     {
-        Description = "Largest the spool grows; past it the oldest lines are dropped and a gap event says how many. " +
+        HelpName = "SIZE",
+        Description = "Largest the spool grows; past it the oldest spooled lines are dropped and a gap event says how many. " +
                       "A size such as 1GiB or 512KiB; 0 means no spool. Default 1GiB.",
     };
 
