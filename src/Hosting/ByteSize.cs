@@ -10,7 +10,7 @@ public static class ByteSize
 {
     /// <summary>
     /// The number of bytes <paramref name="text"/> means. Zero is refused unless <paramref name="zeroMeans"/>
-    /// says what it does (e.g. "turns the spool off").
+    /// says what it does (e.g. "means no spool").
     /// </summary>
     public static long Parse(string text, string flag, string? zeroMeans = null)
     {
