@@ -40,6 +40,20 @@ public sealed record NodeOptions(HostPort Aggregator, string Name, HostPort List
                       "Default: $XDG_STATE_HOME/chorus/spool/NAME, or /tmp/chorus-spool-NAME.",
     };
 
+    public static readonly Option<string?> MaxBufferedBytesOption = new("--max-buffered-bytes")
+    {
+        HelpName = "SIZE",
+        Description = "Lines held in memory (their text plus 80 bytes each) while the aggregator is slow or away; beyond it lines go to the spool. " +
+                      "A size such as 64MiB, 512KiB or plain bytes. Default 64MiB.",
+    };
+
+    public static readonly Option<string?> SpoolMaxBytesOption = new("--spool-max-bytes")
+    {
+        HelpName = "SIZE",
+        Description = "Largest the spool grows; past it the oldest spooled lines are dropped and a gap event says how many. " +
+                      "A size such as 1GiB or 512KiB; 0 means no spool. Default 1GiB.",
+    };
+
     public static readonly Argument<string[]> CommandArgument = new("command")
     {
         Description = "Or run one command, given after --, e.g. -- python3 app.py",
@@ -48,7 +62,8 @@ public sealed record NodeOptions(HostPort Aggregator, string Name, HostPort List
 
     public static RootCommand CreateCommand() => new("chorus-node: runs processes and streams their output to a Chorus aggregator.")
     {
-        AggregatorOption, NameOption, ListenOption, ProcfileOption, SpoolOption, SecurityOptions.TokenFileOption, SecurityOptions.InsecureOption, ConfigFile.Option, CommandArgument,
+        AggregatorOption, NameOption, ListenOption, ProcfileOption, SpoolOption, MaxBufferedBytesOption, SpoolMaxBytesOption,
+        SecurityOptions.TokenFileOption, SecurityOptions.InsecureOption, ConfigFile.Option, CommandArgument,
     };
 
     public static NodeOptions From(ParseResult parsed)
@@ -64,14 +79,18 @@ public sealed record NodeOptions(HostPort Aggregator, string Name, HostPort List
         // Without "--" an unknown flag would be taken for the command and run.
         if (command.Length > 0 && !parsed.Tokens.Any(t => t.Value == "--"))
             throw new UsageException($"\"{command[0]}\" is not a flag of chorus-node. To run a command, put it after --, e.g. chorus-node --aggregator 127.0.0.1:4053 -- {string.Join(' ', command)}");
-        var overrides = parsed.GetValue(SpoolOption) is { } spool
-            ? $"chorus.node.spool-dir = {HoconFiles.Quote(Path.GetFullPath(spool))}"
-            : "";
+        var overrides = new List<string>();
+        if (parsed.GetValue(SpoolOption) is { } spool)
+            overrides.Add($"chorus.node.spool-dir = {HoconFiles.Quote(Path.GetFullPath(spool))}");
+        if (parsed.GetValue(MaxBufferedBytesOption) is { } maxBuffered)
+            overrides.Add($"chorus.node.max-buffered-bytes = {ByteSize.Parse(maxBuffered, "--max-buffered-bytes")}");
+        if (parsed.GetValue(SpoolMaxBytesOption) is { } spoolMax)
+            overrides.Add($"chorus.node.spool-max-bytes = {ByteSize.Parse(spoolMax, "--spool-max-bytes", zeroMeans: "means no spool")}");
         var security = SecurityOptions.From(parsed);
         ListenPolicy.Check(listen, "--listen", security);
         return new NodeOptions(aggregator, name, listen, ReadEntries(parsed.GetValue(ProcfileOption), command), security)
         {
-            HoconOverrides = overrides,
+            HoconOverrides = string.Join('\n', overrides),
         };
     }
 

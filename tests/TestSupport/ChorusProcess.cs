@@ -84,6 +84,17 @@ public sealed partial class ChorusProcess : IDisposable
 
     public void Signal(int signal) => _ = Kill(_process.Id, signal);
 
+    /// <summary>Whether the process is stopped (SIGSTOP has taken effect), from the state in /proc/PID/stat.</summary>
+    public bool IsStopped
+    {
+        get
+        {
+            var stat = File.ReadAllText($"/proc/{_process.Id}/stat");
+            // The state follows the command, which is in parentheses and may itself contain spaces.
+            return stat[stat.LastIndexOf(')') + 2] == 'T';
+        }
+    }
+
     public void Dispose()
     {
         if (!_process.HasExited)

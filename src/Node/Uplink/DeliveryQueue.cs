@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Chorus.Messages;
 
 namespace Chorus.Node.Uplink;
@@ -18,7 +19,11 @@ public sealed class DeliveryQueue(int maxInFlight)
     public int Waiting => _waiting.Count;
     public int Count => _inFlight.Count + _waiting.Count;
 
-    /// <summary>Bytes of line text held, in flight or waiting: what the node's memory bound counts.</summary>
+    /// <summary>
+    /// Bytes held, in flight or waiting: what the node's memory bound counts. Each record costs its text and
+    /// itself: counting the text alone, empty lines would never fill the bound and memory would grow for as
+    /// long as the aggregator stays away.
+    /// </summary>
     public long Bytes { get; private set; }
 
     /// <summary>Sequence number of the oldest batch not yet acknowledged, or null when all are.</summary>
@@ -30,7 +35,7 @@ public sealed class DeliveryQueue(int maxInFlight)
     public void Enqueue(LineBatch batch)
     {
         _waiting.Enqueue(batch);
-        Bytes += TextBytes(batch);
+        Bytes += HeldBytes(batch);
     }
 
     /// <summary>Moves as many waiting batches into flight as the window allows and returns them, to be sent.</summary>
@@ -51,13 +56,13 @@ public sealed class DeliveryQueue(int maxInFlight)
         var dropped = 0;
         while (_inFlight.TryPeek(out var batch) && batch.Seq <= upToSeq)
         {
-            Bytes -= TextBytes(_inFlight.Dequeue());
+            Bytes -= HeldBytes(_inFlight.Dequeue());
             dropped++;
         }
         // After a re-join the aggregator may acknowledge batches we had not (re)sent yet.
         while (_inFlight.Count == 0 && _waiting.TryPeek(out var waiting) && waiting.Seq <= upToSeq)
         {
-            Bytes -= TextBytes(_waiting.Dequeue());
+            Bytes -= HeldBytes(_waiting.Dequeue());
             dropped++;
         }
         return dropped;
@@ -72,9 +77,9 @@ public sealed class DeliveryQueue(int maxInFlight)
         _inFlight = new Queue<LineBatch>();
     }
 
-    private static long TextBytes(LineBatch batch)
+    private static long HeldBytes(LineBatch batch)
     {
-        long bytes = 0;
+        long bytes = (long)batch.Records.Count * Unsafe.SizeOf<NodeRecord>();
         foreach (var record in batch.Records) bytes += record.Text.Length;
         return bytes;
     }

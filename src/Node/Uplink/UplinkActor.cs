@@ -206,7 +206,7 @@ public sealed class UplinkActor : ReceiveActor, IWithTimers
         var now = _clock.UtcNow;
         if (now - _lastHeard > _settings.LinkTimeout)
         {
-            Notice.Write($"nothing heard from the aggregator for {_settings.LinkTimeout.TotalSeconds:0.#} s; re-joining. Lines wait in memory meanwhile.");
+            Notice.Write($"nothing heard from the aggregator for {_settings.LinkTimeout.TotalSeconds:0.#} s; re-joining. Lines wait in memory, then in the spool, meanwhile.");
             _aggregator = null;
             _queue.ReturnInFlight();
             TryJoin();

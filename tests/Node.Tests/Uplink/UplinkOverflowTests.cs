@@ -29,6 +29,21 @@ public sealed class UplinkOverflowTests() : Akka.TestKit.Xunit2.TestKit(HoconFil
     }
 
     [Fact]
+    public async Task Empty_lines_count_against_the_memory_bound_too()
+    {
+        // Text alone would never fill the bound with empty lines, and memory would grow for as long as the outage lasts.
+        var (aggregator, uplink) = await Start("max-buffered-bytes = 64KiB, spool-max-bytes = 0");
+        for (var i = 0; i < 100; i++) uplink.Tell(Read("blank", 1 + i * 100, 100, lineBytes: 0));
+
+        var batches = await AcknowledgeEverything(aggregator, expectedLines: 10_000);
+
+        var records = batches.SelectMany(b => b.Records).ToList();
+        var gap = Assert.Single(records, r => r.Kind == RecordKind.Gap);
+        Assert.Equal(("blank", "buffer-full"), (gap.Process, gap.Reason));
+        Assert.Equal(10_000, records.Count(r => r.Kind == RecordKind.Line) + gap.Count);
+    }
+
+    [Fact]
     public async Task With_a_spool_nothing_is_lost_and_order_holds()
     {
         var (aggregator, uplink) = await Start("max-buffered-bytes = 64KiB, spool-max-bytes = 100MiB");
@@ -63,9 +78,9 @@ public sealed class UplinkOverflowTests() : Akka.TestKit.Xunit2.TestKit(HoconFil
         return batches.Values.ToList();
     }
 
-    private static UplinkActor.LinesRead Read(string process, long firstSeq, int count) =>
+    private static UplinkActor.LinesRead Read(string process, long firstSeq, int count, int lineBytes = 100) =>
         new(process, OutputStream.Stdout, firstSeq,
-            Enumerable.Range(0, count).Select(_ => new FramedLine(Encoding.UTF8.GetBytes(new string('x', 100)), false)).ToArray());
+            Enumerable.Range(0, count).Select(_ => new FramedLine(Encoding.UTF8.GetBytes(new string('x', lineBytes)), false)).ToArray());
 
     public new void Dispose()
     {
