@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Akka.Dispatch;
 using Akka.Event;
+using Chorus.Hosting.Security;
 
 namespace Chorus.Hosting;
 
@@ -21,6 +22,7 @@ public sealed class StderrLogger : ReceiveActor, IRequiresMessageQueue<ILoggerMe
         // Remoting warns on every failed connection attempt; the uplink already says so once, in plain words.
         if (e.LogLevel() == LogLevel.WarningLevel && e.LogSource.StartsWith("remoting", StringComparison.Ordinal))
             return;
+        if (TlsHandshakeLog.Handle(e)) return;
         var level = e.LogLevel() switch
         {
             LogLevel.ErrorLevel => "error",

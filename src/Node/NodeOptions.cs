@@ -49,6 +49,7 @@ public sealed record NodeOptions(HostPort Aggregator, string Name, HostPort List
     public static RootCommand CreateCommand() => new("chorus-node: runs processes and streams their output to a Chorus aggregator.")
     {
         AggregatorOption, NameOption, ListenOption, ProcfileOption, SpoolOption, SecurityOptions.TokenFileOption, SecurityOptions.InsecureOption, CommandArgument,
+        SecurityOptions.TlsCertOption, SecurityOptions.TlsKeyOption, SecurityOptions.TlsCaOption,
     };
 
     public static NodeOptions From(ParseResult parsed)

@@ -1,0 +1,86 @@
+using Chorus.Tests.Support;
+
+namespace Chorus.EndToEnd.Tests;
+
+/// <summary>
+/// Mutual TLS on Akka.Remote with the real executables and certificates of a CA made for the test: who gets
+/// through, and what each side says when a certificate is wrong.
+/// </summary>
+public sealed class TlsTests : IDisposable
+{
+    private readonly TestCertificateAuthority _ca = new("chorus-test");
+    private readonly TestCertificateAuthority _strangerCa = new("stranger");
+
+    [Fact]
+    public async Task A_node_with_a_certificate_of_the_CA_delivers_its_lines_over_TLS()
+    {
+        var (aggregator, join, http) = await StartAggregatorAsync();
+        using var _ = aggregator;
+        var (cert, key) = _ca.Issue("node");
+
+        using var node = ChorusProcess.Start("chorus-node", "--aggregator", join, "--name", "friend", "--listen", "127.0.0.1:0",
+            "--tls-cert", cert, "--tls-key", key, "--tls-ca", _ca.CaFile, "--", "echo", "hello over tls");
+
+        Assert.Equal(0, await node.WaitForExitAsync(TimeSpan.FromSeconds(60)));
+        await aggregator.WaitForStdoutAsync(l => l.Contains("hello over tls"));
+        Assert.Equal("https", http.Scheme);
+    }
+
+    [Fact]
+    public async Task A_node_with_a_certificate_of_another_CA_cannot_join_and_both_sides_say_why()
+    {
+        var (aggregator, join, _) = await StartAggregatorAsync();
+        using var _ = aggregator;
+        var (cert, key) = _strangerCa.Issue("intruder");
+
+        // The intruder trusts the right CA, so only the aggregator's check of the node's certificate stands in the way.
+        using var node = ChorusProcess.Start("chorus-node", "--aggregator", join, "--name", "intruder", "--listen", "127.0.0.1:0",
+            "--tls-cert", cert, "--tls-key", key, "--tls-ca", _ca.CaFile, "--", "sh", "-c", "while true; do echo injected; sleep 0.05; done");
+
+        await aggregator.WaitForStderrAsync(l => l.Contains("refused a TLS connection") && l.Contains("CN=intruder") && l.Contains(_ca.CaFile));
+        await node.WaitForStderrAsync(l => l.Contains("not answering"), TimeSpan.FromSeconds(60));
+        Assert.DoesNotContain(aggregator.Stdout, l => l.Contains("injected") || l.Contains("intruder"));
+    }
+
+    [Fact]
+    public async Task A_node_refuses_an_aggregator_whose_certificate_is_not_of_its_CA()
+    {
+        var (aggregator, join, _) = await StartAggregatorAsync();
+        using var _ = aggregator;
+        var (cert, key) = _strangerCa.Issue("node");
+
+        // The node's certificate and trust are both the stranger CA's: each side refuses the other's certificate.
+        using var node = ChorusProcess.Start("chorus-node", "--aggregator", join, "--name", "lost", "--listen", "127.0.0.1:0",
+            "--tls-cert", cert, "--tls-key", key, "--tls-ca", _strangerCa.CaFile, "--", "sh", "-c", "while true; do echo lost; sleep 0.05; done");
+
+        await node.WaitForStderrAsync(l => l.Contains("refused a TLS connection") && l.Contains("CN=chorus-aggregator") && l.Contains(_strangerCa.CaFile));
+        await node.WaitForStderrAsync(l => l.Contains("not answering"), TimeSpan.FromSeconds(60));
+        Assert.DoesNotContain(aggregator.Stdout, l => l.Contains("lost"));
+    }
+
+    [Fact]
+    public async Task A_node_without_TLS_cannot_join_a_TLS_aggregator()
+    {
+        var (aggregator, join, _) = await StartAggregatorAsync();
+        using var _ = aggregator;
+
+        using var node = ChorusProcess.Start("chorus-node", "--aggregator", join, "--name", "plain", "--listen", "127.0.0.1:0",
+            "--", "sh", "-c", "while true; do echo in clear; sleep 0.05; done");
+
+        await node.WaitForStderrAsync(l => l.Contains("not answering"), TimeSpan.FromSeconds(60));
+        Assert.Contains(aggregator.Stderr, l => l.Contains("TLS"));
+        Assert.DoesNotContain(aggregator.Stdout, l => l.Contains("in clear"));
+    }
+
+    private async Task<(ChorusProcess Process, string Join, Uri Http)> StartAggregatorAsync()
+    {
+        var (cert, key) = _ca.Issue("chorus-aggregator");
+        return await ChorusProcess.StartAggregatorAsync("--format", "json", "--tls-cert", cert, "--tls-key", key, "--tls-ca", _ca.CaFile);
+    }
+
+    public void Dispose()
+    {
+        _ca.Dispose();
+        _strangerCa.Dispose();
+    }
+}
