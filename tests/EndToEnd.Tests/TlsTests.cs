@@ -38,7 +38,7 @@ public sealed class TlsTests : IDisposable
             "--tls-cert", cert, "--tls-key", key, "--tls-ca", _ca.CaFile, "--", "sh", "-c", "while true; do echo injected; sleep 0.05; done");
 
         await aggregator.WaitForStderrAsync(l => l.Contains("refused a TLS connection") && l.Contains("CN=intruder") && l.Contains(_ca.CaFile));
-        await node.WaitForStderrAsync(l => l.Contains("not answering"), TimeSpan.FromSeconds(60));
+        await node.WaitForStderrAsync(l => l.Contains("not answering") && l.Contains("refuses this node's certificate"), TimeSpan.FromSeconds(60));
         Assert.DoesNotContain(aggregator.Stdout, l => l.Contains("injected") || l.Contains("intruder"));
     }
 
@@ -67,9 +67,53 @@ public sealed class TlsTests : IDisposable
         using var node = ChorusProcess.Start("chorus-node", "--aggregator", join, "--name", "plain", "--listen", "127.0.0.1:0",
             "--", "sh", "-c", "while true; do echo in clear; sleep 0.05; done");
 
+        await aggregator.WaitForStderrAsync(l => l.Contains("refused a connection") && l.Contains("does not use TLS") && l.Contains("--tls-cert"));
         await node.WaitForStderrAsync(l => l.Contains("not answering"), TimeSpan.FromSeconds(60));
-        Assert.Contains(aggregator.Stderr, l => l.Contains("TLS"));
         Assert.DoesNotContain(aggregator.Stdout, l => l.Contains("in clear"));
+    }
+
+    [Fact]
+    public async Task A_node_refuses_an_aggregator_certificate_that_names_another_host()
+    {
+        var (aggregatorCert, aggregatorKey) = _ca.Issue("chorus-aggregator", dnsNames: ["elsewhere.example"]);
+        var (aggregator, join, _) = await ChorusProcess.StartAggregatorAsync("--format", "json",
+            "--tls-cert", aggregatorCert, "--tls-key", aggregatorKey, "--tls-ca", _ca.CaFile);
+        using var _ = aggregator;
+        var (cert, key) = _ca.Issue("node");
+
+        // Same CA on both sides: only the name check tells this aggregator from any other holder of a CA certificate.
+        using var node = ChorusProcess.Start("chorus-node", "--aggregator", join, "--name", "careful", "--listen", "127.0.0.1:0",
+            "--tls-cert", cert, "--tls-key", key, "--tls-ca", _ca.CaFile, "--", "sh", "-c", "while true; do echo careful; sleep 0.05; done");
+
+        await node.WaitForStderrAsync(l => l.Contains("refused a TLS connection") && l.Contains("does not name the host"));
+        Assert.DoesNotContain(aggregator.Stdout, l => l.Contains("careful"));
+    }
+
+    [Fact]
+    public async Task A_certificate_without_its_key_is_a_usage_error()
+    {
+        var (cert, _) = _ca.Issue("chorus-aggregator");
+
+        using var aggregator = ChorusProcess.Start("chorus-aggregator", "--listen", "127.0.0.1:0", "--http", "127.0.0.1:0", "--tls-cert", cert, "--tls-ca", _ca.CaFile);
+
+        Assert.Equal(2, await aggregator.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Contains(aggregator.Stderr, l => l.Contains("--tls-key is missing"));
+    }
+
+    [Fact]
+    public async Task A_token_on_a_network_listener_without_TLS_gets_a_clear_text_warning_and_with_TLS_none()
+    {
+        var token = Path.Combine(Path.GetDirectoryName(_ca.CaFile)!, "token");
+        File.WriteAllText(token, "secret");
+        var (cert, key) = _ca.Issue("chorus-aggregator");
+
+        var (plain, _, _) = await ChorusProcess.StartAggregatorOnAsync("0.0.0.0:0", "--token-file", token);
+        using var _ = plain;
+        var (encrypted, _, _) = await ChorusProcess.StartAggregatorOnAsync("0.0.0.0:0", "--token-file", token, "--tls-cert", cert, "--tls-key", key, "--tls-ca", _ca.CaFile);
+        using var __ = encrypted;
+
+        Assert.Contains(plain.Stderr, l => l.Contains("warning: --listen 0.0.0.0:0") && l.Contains("clear text") && l.Contains("--tls-cert"));
+        Assert.DoesNotContain(encrypted.Stderr, l => l.Contains("warning"));
     }
 
     private async Task<(ChorusProcess Process, string Join, Uri Http)> StartAggregatorAsync()

@@ -12,8 +12,8 @@ namespace Chorus.Tests.Support;
 /// </summary>
 public sealed class TestCertificateAuthority : IDisposable
 {
-    private static readonly Oid ServerAuth = new("1.3.6.1.5.5.7.3.1");
-    private static readonly Oid ClientAuth = new("1.3.6.1.5.5.7.3.2");
+    public static readonly Oid ServerAuth = new("1.3.6.1.5.5.7.3.1");
+    public static readonly Oid ClientAuth = new("1.3.6.1.5.5.7.3.2");
 
     private readonly ECDsa _key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
     private readonly string _directory = Directory.CreateTempSubdirectory("chorus-tls-").FullName;
@@ -34,10 +34,11 @@ public sealed class TestCertificateAuthority : IDisposable
     public string CaFile { get; }
 
     /// <summary>
-    /// A peer certificate signed by this authority for 127.0.0.1 and localhost, with both key usages a Chorus peer
-    /// needs unless <paramref name="usages"/> says otherwise; returns the --tls-cert and --tls-key files.
+    /// A peer certificate signed by this authority, for 127.0.0.1 and localhost unless <paramref name="dnsNames"/> names
+    /// other hosts, with both key usages a Chorus peer needs unless <paramref name="usages"/> says otherwise; returns
+    /// the --tls-cert and --tls-key files.
     /// </summary>
-    public (string Cert, string Key) Issue(string name, Oid[]? usages = null, DateTimeOffset? notAfter = null)
+    public (string Cert, string Key) Issue(string name, Oid[]? usages = null, DateTimeOffset? notAfter = null, string[]? dnsNames = null)
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var request = new CertificateRequest($"CN={name}", key, HashAlgorithmName.SHA256);
@@ -47,8 +48,8 @@ public sealed class TestCertificateAuthority : IDisposable
         foreach (var usage in usages ?? [ServerAuth, ClientAuth]) keyUsages.Add(usage);
         request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension(keyUsages, false));
         var names = new SubjectAlternativeNameBuilder();
-        names.AddIpAddress(IPAddress.Loopback);
-        names.AddDnsName("localhost");
+        if (dnsNames is null) names.AddIpAddress(IPAddress.Loopback);
+        foreach (var dnsName in dnsNames ?? ["localhost"]) names.AddDnsName(dnsName);
         request.CertificateExtensions.Add(names.Build());
         request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(Certificate, true, false));
         var serial = RandomNumberGenerator.GetBytes(16);

@@ -1,3 +1,4 @@
+using System.Net.Security;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 
@@ -46,8 +47,11 @@ public sealed class TlsIdentity
                 "README, Security, shows how to make them with openssl.");
 
         var certificate = LoadCertificate(certificateFile!, keyFile!);
-        var authorities = LoadAuthorities(authorityFile!);
-        return new TlsIdentity(certificate, authorities, authorityFile!);
+        var identity = new TlsIdentity(certificate, LoadAuthorities(authorityFile!), authorityFile!);
+        // Not an error: the two ends may trust different CAs. But usually it is the wrong --tls-ca file.
+        if (new PeerCertificatePolicy(identity, checkServerName: false).Refusal(certificate, null, SslPolicyErrors.None) is { } refusal)
+            Notice.Write($"warning: a peer with the same --tls-ca would refuse this process's --tls-cert \"{certificateFile}\": {refusal}.");
+        return identity;
     }
 
     private static X509Certificate2 LoadCertificate(string certificateFile, string keyFile)
@@ -71,7 +75,8 @@ public sealed class TlsIdentity
         {
             certificate = X509Certificate2.CreateFromPem(certificatePem, keyPem);
         }
-        catch (CryptographicException e)
+        // A malformed key is a CryptographicException; a well-formed key of another certificate an ArgumentException.
+        catch (Exception e) when (e is CryptographicException or ArgumentException)
         {
             throw new UsageException($"--tls-key \"{keyFile}\" is not the private key of --tls-cert \"{certificateFile}\" ({e.Message}). " +
                                      "Give the key the certificate was made for, in PEM.");

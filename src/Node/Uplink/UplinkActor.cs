@@ -139,8 +139,8 @@ public sealed class UplinkActor : ReceiveActor, IWithTimers
         }
     }
 
-    // A certificate the aggregator refuses looks like silence from here: with TLS 1.3 the node's side of the
-    // handshake completes before the aggregator checks the node's certificate, so only its log can say why.
+    // A certificate the aggregator refuses reaches the node at best as a closed connection (with TLS 1.3 the
+    // aggregator checks the node's certificate after the node's side of the handshake is done): only its log says why.
     private string TlsHint => _aggregatorPath.StartsWith("akka.ssl.tcp:", StringComparison.Ordinal)
         ? " With TLS, silence can also mean the aggregator refuses this node's certificate (its log then says why) or does not use TLS."
         : "";
