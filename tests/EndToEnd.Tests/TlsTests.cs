@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Chorus.Tests.Support;
 
 namespace Chorus.EndToEnd.Tests;
@@ -24,6 +25,28 @@ public sealed class TlsTests : IDisposable
         Assert.Equal(0, await node.WaitForExitAsync(TimeSpan.FromSeconds(60)));
         await aggregator.WaitForStdoutAsync(l => l.Contains("hello over tls"));
         Assert.Equal("https", http.Scheme);
+    }
+
+    [Fact]
+    public async Task Certificates_made_with_the_READMEs_openssl_script_carry_a_line()
+    {
+        var directory = Path.Combine(Path.GetDirectoryName(_ca.CaFile)!, "made-by-script");
+        var script = Path.Combine(Executables.RepositoryRoot, "examples", "make-test-certs.sh");
+        using (var make = Process.Start(new ProcessStartInfo(script, [directory, "127.0.0.1", "web-1"]) { RedirectStandardError = true })!)
+        {
+            await make.WaitForExitAsync();
+            Assert.True(make.ExitCode == 0, $"{script} failed (is openssl 3 installed?): {await make.StandardError.ReadToEndAsync()}");
+        }
+        string In(string file) => Path.Combine(directory, file);
+
+        var (aggregator, join, _) = await ChorusProcess.StartAggregatorAsync("--format", "json",
+            "--tls-cert", In("aggregator.pem"), "--tls-key", In("aggregator-key.pem"), "--tls-ca", In("ca.pem"));
+        using var _ = aggregator;
+        using var node = ChorusProcess.Start("chorus-node", "--aggregator", join, "--name", "web-1", "--listen", "127.0.0.1:0",
+            "--tls-cert", In("web-1.pem"), "--tls-key", In("web-1-key.pem"), "--tls-ca", In("ca.pem"), "--", "echo", "made with openssl");
+
+        Assert.Equal(0, await node.WaitForExitAsync(TimeSpan.FromSeconds(60)));
+        await aggregator.WaitForStdoutAsync(l => l.Contains("made with openssl"));
     }
 
     [Fact]
