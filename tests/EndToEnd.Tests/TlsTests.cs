@@ -19,8 +19,8 @@ public sealed class TlsTests : IDisposable
         using var _ = aggregator;
         var (cert, key) = _ca.Issue("node");
 
-        using var node = ChorusProcess.Start("chorus-node", "--aggregator", join, "--name", "friend", "--listen", "127.0.0.1:0",
-            "--tls-cert", cert, "--tls-key", key, "--tls-ca", _ca.CaFile, "--", "echo", "hello over tls");
+        using var node = ChorusProcess.Start("chorus-node", ["--aggregator", join, "--name", "friend", "--listen", "127.0.0.1:0",
+            .. Tls(cert, key, _ca.CaFile), "--", "echo", "hello over tls"]);
 
         Assert.Equal(0, await node.WaitForExitAsync(TimeSpan.FromSeconds(60)));
         await aggregator.WaitForStdoutAsync(l => l.Contains("hello over tls"));
@@ -39,11 +39,11 @@ public sealed class TlsTests : IDisposable
         }
         string In(string file) => Path.Combine(directory, file);
 
-        var (aggregator, join, _) = await ChorusProcess.StartAggregatorAsync("--format", "json",
-            "--tls-cert", In("aggregator.pem"), "--tls-key", In("aggregator-key.pem"), "--tls-ca", In("ca.pem"));
+        var (aggregator, join, _) = await ChorusProcess.StartAggregatorAsync(["--format", "json",
+            .. Tls(In("aggregator.pem"), In("aggregator-key.pem"), In("ca.pem"))]);
         using var _ = aggregator;
-        using var node = ChorusProcess.Start("chorus-node", "--aggregator", join, "--name", "web-1", "--listen", "127.0.0.1:0",
-            "--tls-cert", In("web-1.pem"), "--tls-key", In("web-1-key.pem"), "--tls-ca", In("ca.pem"), "--", "echo", "made with openssl");
+        using var node = ChorusProcess.Start("chorus-node", ["--aggregator", join, "--name", "web-1", "--listen", "127.0.0.1:0",
+            .. Tls(In("web-1.pem"), In("web-1-key.pem"), In("ca.pem")), "--", "echo", "made with openssl"]);
 
         Assert.Equal(0, await node.WaitForExitAsync(TimeSpan.FromSeconds(60)));
         await aggregator.WaitForStdoutAsync(l => l.Contains("made with openssl"));
@@ -57,12 +57,11 @@ public sealed class TlsTests : IDisposable
         var (cert, key) = _strangerCa.Issue("intruder");
 
         // The intruder trusts the right CA, so only the aggregator's check of the node's certificate stands in the way.
-        using var node = ChorusProcess.Start("chorus-node", "--aggregator", join, "--name", "intruder", "--listen", "127.0.0.1:0",
-            "--tls-cert", cert, "--tls-key", key, "--tls-ca", _ca.CaFile, "--", "sh", "-c", "while true; do echo injected; sleep 0.05; done");
+        using var node = StartChattyNode(join, "intruder", Tls(cert, key, _ca.CaFile));
 
         await aggregator.WaitForStderrAsync(l => l.Contains("refused a TLS connection") && l.Contains("CN=intruder") && l.Contains(_ca.CaFile));
         await node.WaitForStderrAsync(l => l.Contains("not answering") && l.Contains("refuses this node's certificate"), TimeSpan.FromSeconds(60));
-        Assert.DoesNotContain(aggregator.Stdout, l => l.Contains("injected") || l.Contains("intruder"));
+        Assert.DoesNotContain(aggregator.Stdout, l => l.Contains("intruder"));
     }
 
     [Fact]
@@ -73,8 +72,7 @@ public sealed class TlsTests : IDisposable
         var (cert, key) = _strangerCa.Issue("node");
 
         // The node's certificate and trust are both the stranger CA's: each side refuses the other's certificate.
-        using var node = ChorusProcess.Start("chorus-node", "--aggregator", join, "--name", "lost", "--listen", "127.0.0.1:0",
-            "--tls-cert", cert, "--tls-key", key, "--tls-ca", _strangerCa.CaFile, "--", "sh", "-c", "while true; do echo lost; sleep 0.05; done");
+        using var node = StartChattyNode(join, "lost", Tls(cert, key, _strangerCa.CaFile));
 
         await node.WaitForStderrAsync(l => l.Contains("refused a TLS connection") && l.Contains("CN=chorus-aggregator") && l.Contains(_strangerCa.CaFile));
         await node.WaitForStderrAsync(l => l.Contains("not answering"), TimeSpan.FromSeconds(60));
@@ -87,26 +85,23 @@ public sealed class TlsTests : IDisposable
         var (aggregator, join, _) = await StartAggregatorAsync();
         using var _ = aggregator;
 
-        using var node = ChorusProcess.Start("chorus-node", "--aggregator", join, "--name", "plain", "--listen", "127.0.0.1:0",
-            "--", "sh", "-c", "while true; do echo in clear; sleep 0.05; done");
+        using var node = StartChattyNode(join, "plain");
 
         await aggregator.WaitForStderrAsync(l => l.Contains("refused a connection") && l.Contains("does not use TLS") && l.Contains("--tls-cert"));
         await node.WaitForStderrAsync(l => l.Contains("not answering"), TimeSpan.FromSeconds(60));
-        Assert.DoesNotContain(aggregator.Stdout, l => l.Contains("in clear"));
+        Assert.DoesNotContain(aggregator.Stdout, l => l.Contains("plain"));
     }
 
     [Fact]
     public async Task A_node_refuses_an_aggregator_certificate_that_names_another_host()
     {
         var (aggregatorCert, aggregatorKey) = _ca.Issue("chorus-aggregator", dnsNames: ["elsewhere.example"]);
-        var (aggregator, join, _) = await ChorusProcess.StartAggregatorAsync("--format", "json",
-            "--tls-cert", aggregatorCert, "--tls-key", aggregatorKey, "--tls-ca", _ca.CaFile);
+        var (aggregator, join, _) = await ChorusProcess.StartAggregatorAsync(["--format", "json", .. Tls(aggregatorCert, aggregatorKey, _ca.CaFile)]);
         using var _ = aggregator;
         var (cert, key) = _ca.Issue("node");
 
         // Same CA on both sides: only the name check tells this aggregator from any other holder of a CA certificate.
-        using var node = ChorusProcess.Start("chorus-node", "--aggregator", join, "--name", "careful", "--listen", "127.0.0.1:0",
-            "--tls-cert", cert, "--tls-key", key, "--tls-ca", _ca.CaFile, "--", "sh", "-c", "while true; do echo careful; sleep 0.05; done");
+        using var node = StartChattyNode(join, "careful", Tls(cert, key, _ca.CaFile));
 
         await node.WaitForStderrAsync(l => l.Contains("refused a TLS connection") && l.Contains("does not name the host"));
         Assert.DoesNotContain(aggregator.Stdout, l => l.Contains("careful"));
@@ -132,7 +127,7 @@ public sealed class TlsTests : IDisposable
 
         var (plain, _, _) = await ChorusProcess.StartAggregatorOnAsync("0.0.0.0:0", "--token-file", token);
         using var _ = plain;
-        var (encrypted, _, _) = await ChorusProcess.StartAggregatorOnAsync("0.0.0.0:0", "--token-file", token, "--tls-cert", cert, "--tls-key", key, "--tls-ca", _ca.CaFile);
+        var (encrypted, _, _) = await ChorusProcess.StartAggregatorOnAsync("0.0.0.0:0", ["--token-file", token, .. Tls(cert, key, _ca.CaFile)]);
         using var __ = encrypted;
 
         Assert.Contains(plain.Stderr, l => l.Contains("warning: --listen 0.0.0.0:0") && l.Contains("clear text") && l.Contains("--tls-cert"));
@@ -142,8 +137,15 @@ public sealed class TlsTests : IDisposable
     private async Task<(ChorusProcess Process, string Join, Uri Http)> StartAggregatorAsync()
     {
         var (cert, key) = _ca.Issue("chorus-aggregator");
-        return await ChorusProcess.StartAggregatorAsync("--format", "json", "--tls-cert", cert, "--tls-key", key, "--tls-ca", _ca.CaFile);
+        return await ChorusProcess.StartAggregatorAsync(["--format", "json", .. Tls(cert, key, _ca.CaFile)]);
     }
+
+    private static string[] Tls(string cert, string key, string ca) => ["--tls-cert", cert, "--tls-key", key, "--tls-ca", ca];
+
+    /// <summary>A node writing its own name every 50 ms until stopped: any of it on the aggregator's stdout got through.</summary>
+    private static ChorusProcess StartChattyNode(string join, string name, params string[] tls) =>
+        ChorusProcess.Start("chorus-node", ["--aggregator", join, "--name", name, "--listen", "127.0.0.1:0", .. tls,
+            "--", "sh", "-c", $"while true; do echo {name}; sleep 0.05; done"]);
 
     public void Dispose()
     {
