@@ -20,11 +20,11 @@ public static class RemoteSystem
         var bound = ConfigurationFactory.ParseString(
                 $"akka.remote.dot-netty.tcp {{ hostname = {HoconFiles.Quote(listen.Host)}, port = {listen.Port} }}")
             .WithFallback(config);
-        var setup = BootstrapSetup.Create().WithConfig(tls is null ? bound : RemotingTls.Hocon.WithFallback(bound));
-        var withTls = tls is null ? ActorSystemSetup.Create(setup) : ActorSystemSetup.Create(setup, RemotingTls.Setup(tls, checkServerName));
+        var bootstrap = BootstrapSetup.Create().WithConfig(tls is null ? bound : RemotingTls.Hocon.WithFallback(bound));
+        var setup = tls is null ? ActorSystemSetup.Create(bootstrap) : ActorSystemSetup.Create(bootstrap, RemotingTls.Setup(tls, checkServerName));
         try
         {
-            return ActorSystem.Create(Name, withTls);
+            return ActorSystem.Create(Name, setup);
         }
         catch (Exception e)
         {

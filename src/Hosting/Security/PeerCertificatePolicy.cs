@@ -36,7 +36,7 @@ public sealed class PeerCertificatePolicy(TlsIdentity identity, bool checkServer
                    $"({string.Join("; ", statuses)})";
         }
         if (checkServerName && errors.HasFlag(SslPolicyErrors.RemoteCertificateNameMismatch))
-            return $"its certificate \"{certificate.Subject}\" does not name the host it was reached at (its subjectAltName must list the aggregator's --listen host)";
+            return $"its certificate \"{certificate.Subject}\" does not name the host it was reached at (its subjectAltName must list the host nodes give to --aggregator)";
         return null;
     }
 }

@@ -43,7 +43,7 @@ public sealed class TlsIdentity
         if (missing.Count > 0)
             throw new UsageException(
                 $"TLS needs all three of --tls-cert FILE (this process's certificate), --tls-key FILE (its private key) and " +
-                $"--tls-ca FILE (the CA that peers' certificates must be signed by); {string.Join(" and ", missing)} is missing. " +
+                $"--tls-ca FILE (the CA that peers' certificates must be signed by); {string.Join(" and ", missing)} {(missing.Count == 1 ? "is" : "are")} missing. " +
                 "README, Security, shows how to make them with openssl.");
 
         var certificate = LoadCertificate(certificateFile!, keyFile!);
@@ -58,10 +58,10 @@ public sealed class TlsIdentity
     {
         var certificatePem = ReadPem(certificateFile, "--tls-cert", "the certificate");
         var keyPem = ReadPem(keyFile, "--tls-key", "the private key");
-        X509Certificate2 certificate;
         try
         {
-            certificate = X509Certificate2.CreateFromPem(certificatePem);
+            // Read alone first, so that a bad certificate file is not blamed on the key.
+            using var withoutKey = X509Certificate2.CreateFromPem(certificatePem);
         }
         catch (CryptographicException e)
         {
@@ -71,6 +71,7 @@ public sealed class TlsIdentity
             throw new UsageException($"--tls-key \"{keyFile}\" is encrypted. Give an unencrypted key (openssl pkey -in {keyFile} -out KEY), readable only by the user that runs Chorus.");
         if (!keyPem.Contains("PRIVATE KEY-----", StringComparison.Ordinal))
             throw new UsageException($"--tls-key \"{keyFile}\" holds no PEM private key. Give the \"-----BEGIN PRIVATE KEY-----\" file the certificate was made with.");
+        X509Certificate2 certificate;
         try
         {
             certificate = X509Certificate2.CreateFromPem(certificatePem, keyPem);

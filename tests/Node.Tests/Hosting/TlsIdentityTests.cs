@@ -33,7 +33,7 @@ public sealed class TlsIdentityTests : IDisposable
 
         var error = Assert.Throws<UsageException>(() => TlsIdentity.Load(cert, null, null)).Message;
 
-        Assert.Contains("--tls-key and --tls-ca is missing", error);
+        Assert.Contains("--tls-key and --tls-ca are missing", error);
         Assert.Contains("openssl", error);
     }
 
