@@ -119,6 +119,17 @@ public sealed class TlsTests : IDisposable
     }
 
     [Fact]
+    public async Task A_certificate_that_its_own_CA_file_would_refuse_gets_a_warning()
+    {
+        var (cert, key) = _strangerCa.Issue("chorus-aggregator");
+
+        var (aggregator, _, _) = await ChorusProcess.StartAggregatorAsync(Tls(cert, key, _ca.CaFile));
+        using var _ = aggregator;
+
+        Assert.Contains(aggregator.Stderr, l => l.Contains("warning: a peer with the same --tls-ca would refuse") && l.Contains("CN=stranger"));
+    }
+
+    [Fact]
     public async Task A_token_on_a_network_listener_without_TLS_gets_a_clear_text_warning_and_with_TLS_none()
     {
         var token = Path.Combine(Path.GetDirectoryName(_ca.CaFile)!, "token");
