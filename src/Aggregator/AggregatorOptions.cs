@@ -60,7 +60,8 @@ public sealed record AggregatorOptions(string HoconOverrides, bool Color, IReadO
     public static RootCommand CreateCommand() => new("chorus-aggregator: merges the output of every Chorus node into one ordered stream.")
     {
         ListenOption, HttpOption, ProcfileOption, NameOption, FormatOption, NoColorOption, ReorderWindowOption, ArchiveOption, NodeTimeoutOption,
-        SecurityOptions.TokenFileOption, SecurityOptions.InsecureOption, ConfigFile.Option,
+        SecurityOptions.TokenFileOption, SecurityOptions.InsecureOption, SecurityOptions.TlsCertOption, SecurityOptions.TlsKeyOption, SecurityOptions.TlsCaOption,
+        ConfigFile.Option,
     };
 
     public static AggregatorOptions From(ParseResult parsed)

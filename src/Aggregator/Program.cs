@@ -31,7 +31,8 @@ static async Task<int> Run(ParseResult parsed)
     var token = options.Security.Token;
     var settings = AggregatorSettings.From(config);
 
-    using var system = RemoteSystem.Start(config, "--listen", listen);
+    var tls = options.Security.Tls;
+    using var system = RemoteSystem.Start(config, "--listen", listen, tls);
     IRecordFormatter formatter = config.GetString("chorus.aggregator.format") == "json" ? new JsonFormatter() : new TextFormatter(options.Color);
     var stdout = system.ActorOf(StdoutSink.Props(Console.OpenStandardOutput(), formatter), "stdout");
     var feed = new LiveFeed(settings.BacklogCapacity, DateTime.UtcNow);
@@ -44,9 +45,9 @@ static async Task<int> Run(ParseResult parsed)
     var archive = archived is null ? null : new ArchiveLink(system.ActorOf(ArchiveActor.Props(settings.ArchivePath!), "archive"), archived);
     system.ActorOf(IngestActor.Props(merge, settings, token, archive), "ingest");
 
-    var (web, http) = await HttpServer.StartAsync(httpListen, feed, board, settings, token);
+    var (web, http) = await HttpServer.StartAsync(httpListen, feed, board, settings, token, tls?.Certificate);
     Notice.Write($"nodes join at {RemoteSystem.BoundAddress(system)}");
-    Notice.Write($"watch at http://{http}/");
+    Notice.Write($"watch at {(tls is null ? "http" : "https")}://{http}/");
 
     var stopRequested = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
     var embedded = options.Entries is { } entries

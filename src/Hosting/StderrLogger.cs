@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Akka.Dispatch;
 using Akka.Event;
+using Chorus.Hosting.Security;
 
 namespace Chorus.Hosting;
 
@@ -18,7 +19,8 @@ public sealed class StderrLogger : ReceiveActor, IRequiresMessageQueue<ILoggerMe
 
     private static void Write(LogEvent e)
     {
-        if (IsLinkChurn(e)) return;
+        // A failed TLS handshake becomes one plain line of its own; other link churn is said by the uplink and ingest.
+        if (TlsHandshakeLog.Handle(e) || IsLinkChurn(e)) return;
         var level = e.LogLevel() switch
         {
             LogLevel.ErrorLevel => "error",

@@ -7,7 +7,8 @@ namespace Chorus.Node;
 /// <summary>Where the aggregator's ingest actor lives, and which local address faces it.</summary>
 public static class AggregatorAddress
 {
-    public static string IngestPath(HostPort aggregator) => $"akka.tcp://chorus@{aggregator}/user/ingest";
+    /// <param name="protocol">The node's own scheme (<see cref="RemoteSystem.Protocol"/>): "akka.ssl.tcp" when it uses TLS.</param>
+    public static string IngestPath(HostPort aggregator, string protocol) => $"{protocol}://chorus@{aggregator}/user/ingest";
 
     /// <summary>
     /// The local address on the route to the aggregator: the address it can reach this node at, which

@@ -63,7 +63,8 @@ public sealed record NodeOptions(HostPort Aggregator, string Name, HostPort List
     public static RootCommand CreateCommand() => new("chorus-node: runs processes and streams their output to a Chorus aggregator.")
     {
         AggregatorOption, NameOption, ListenOption, ProcfileOption, SpoolOption, MaxBufferedBytesOption, SpoolMaxBytesOption,
-        SecurityOptions.TokenFileOption, SecurityOptions.InsecureOption, ConfigFile.Option, CommandArgument,
+        SecurityOptions.TokenFileOption, SecurityOptions.InsecureOption, SecurityOptions.TlsCertOption, SecurityOptions.TlsKeyOption, SecurityOptions.TlsCaOption,
+        ConfigFile.Option, CommandArgument,
     };
 
     public static NodeOptions From(ParseResult parsed)

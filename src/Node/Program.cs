@@ -16,8 +16,9 @@ static async Task<int> Run(ParseResult parsed)
         .WithFallback(ConfigFile.From(parsed))
         .WithFallback(HoconFiles.Load("node.conf", "wire.conf"));
 
-    using var system = RemoteSystem.Start(config, "--listen", options.Listen);
-    var host = NodeHost.Start(system, options.Name, options.Entries, AggregatorAddress.IngestPath(options.Aggregator),
+    // A node dials only the aggregator, so with TLS it checks that the certificate names the aggregator's host.
+    using var system = RemoteSystem.Start(config, "--listen", options.Listen, options.Security.Tls, checkServerName: true);
+    var host = NodeHost.Start(system, options.Name, options.Entries, AggregatorAddress.IngestPath(options.Aggregator, RemoteSystem.Protocol(system)),
         NodeSettings.From(config), new MonotonicClock(), options.Security.Token?.Value ?? "");
     using var signals = new ShutdownSignals(host.Stop, host.Kill);
 

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Net.Security;
 using System.Net.WebSockets;
 using System.Text;
 
@@ -13,10 +14,13 @@ public sealed class WebSocketRecorder : IAsyncDisposable
 
     public ConcurrentQueue<string> Frames { get; } = new();
 
-    public static async Task<WebSocketRecorder> ConnectAsync(Uri http, string pathAndQuery = "/ws")
+    /// <param name="http">The aggregator's "watch at" address: http:// connects with ws://, https:// with wss://.</param>
+    /// <param name="trust">For wss://: which server certificates to accept (a test CA's), instead of the system's trust store.</param>
+    public static async Task<WebSocketRecorder> ConnectAsync(Uri http, string pathAndQuery = "/ws", RemoteCertificateValidationCallback? trust = null)
     {
         var recorder = new WebSocketRecorder();
-        var ws = new UriBuilder(http) { Scheme = "ws", Path = pathAndQuery.Split('?')[0], Query = pathAndQuery.Contains('?') ? pathAndQuery.Split('?')[1] : "" }.Uri;
+        recorder._socket.Options.RemoteCertificateValidationCallback = trust;
+        var ws = new UriBuilder(http) { Scheme = http.Scheme == Uri.UriSchemeHttps ? "wss" : "ws", Path = pathAndQuery.Split('?')[0], Query = pathAndQuery.Contains('?') ? pathAndQuery.Split('?')[1] : "" }.Uri;
         await recorder._socket.ConnectAsync(ws, CancellationToken.None);
         recorder._receiving = recorder.ReceiveAsync();
         return recorder;

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Security.Cryptography.X509Certificates;
 using Chorus.Aggregator.Sinks;
 using Chorus.Hosting;
 using Chorus.Hosting.Security;
@@ -20,7 +21,9 @@ namespace Chorus.Aggregator.Http;
 /// </summary>
 public static class HttpServer
 {
-    public static async Task<(WebApplication App, HostPort Bound)> StartAsync(HostPort listen, LiveFeed feed, StatusBoard board, AggregatorSettings settings, AccessToken? token)
+    /// <param name="certificate">With one, the port speaks only HTTPS (and WSS); watchers need no certificate of their own, they present the token.</param>
+    public static async Task<(WebApplication App, HostPort Bound)> StartAsync(HostPort listen, LiveFeed feed, StatusBoard board, AggregatorSettings settings,
+        AccessToken? token, X509Certificate2? certificate = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -29,7 +32,10 @@ public static class HttpServer
         builder.WebHost.UseKestrel(kestrel =>
         {
             Limit(kestrel.Limits, settings);
-            kestrel.Listen(Resolve(listen), listen.Port);
+            kestrel.Listen(Resolve(listen), listen.Port, endpoint =>
+            {
+                if (certificate is not null) endpoint.UseHttps(certificate);
+            });
         });
         builder.Services.AddSingleton(feed);
         builder.Services.AddSingleton(board);

@@ -139,6 +139,12 @@ public sealed class UplinkActor : ReceiveActor, IWithTimers
         }
     }
 
+    // A certificate the aggregator refuses reaches the node at best as a closed connection (with TLS 1.3 the
+    // aggregator checks the node's certificate after the node's side of the handshake is done): only its log says why.
+    private string TlsHint => _aggregatorPath.StartsWith("akka.ssl.tcp:", StringComparison.Ordinal)
+        ? " With TLS, silence can also mean the aggregator refuses this node's certificate (its log then says why) or does not use TLS."
+        : "";
+
     private void TryJoin()
     {
         _joinAttempts++;
@@ -148,7 +154,7 @@ public sealed class UplinkActor : ReceiveActor, IWithTimers
         Timers.StartSingleTimer("join", new JoinDue(), jittered);
         if (_joinAttempts == 3 || _joinAttempts % 10 == 0)
             Notice.Write($"aggregator at {_aggregatorPath} is not answering; still trying (attempt {_joinAttempts}, " +
-                         $"{_queue.RecordCount + _builder.Count} lines waiting in memory, {_overflow.SpooledBytes} bytes spooled).");
+                         $"{_queue.RecordCount + _builder.Count} lines waiting in memory, {_overflow.SpooledBytes} bytes spooled).{TlsHint}");
         _joinBackoff = TimeSpan.FromTicks(Math.Min(_joinBackoff.Ticks * 2, _settings.JoinBackoffMax.Ticks));
     }
 

@@ -25,7 +25,7 @@ public sealed class NodeToAggregatorRemotingTests() : Akka.TestKit.Xunit2.TestKi
         var nodeConfig = HoconFiles.Load("node.conf", "wire.conf");
         using var nodeSystem = ActorSystem.Create(RemoteSystem.Name, nodeConfig);
         var host = NodeHost.Start(nodeSystem, "remote-node", [new ProcfileEntry("p", "printf 'one\\ntwo\\n'; printf 'three\\n' >&2", 1)],
-            AggregatorAddress.IngestPath(aggregator), NodeSettings.From(nodeConfig), new MonotonicClock());
+            AggregatorAddress.IngestPath(aggregator, RemoteSystem.Protocol(Sys)), NodeSettings.From(nodeConfig), new MonotonicClock());
 
         var seen = new List<OutputItem>();
         await AwaitAssertAsync(() =>
@@ -52,7 +52,7 @@ public sealed class NodeToAggregatorRemotingTests() : Akka.TestKit.Xunit2.TestKi
         var settings = Support.TestSettings.Aggregator("chorus.aggregator.clock-probe-interval = 200ms");
         var merge = Sys.ActorOf(MergeActor.Props([sink.Ref], settings), "merge");
         Sys.ActorOf(IngestActor.Props(merge, settings), "ingest");
-        var ingest = AggregatorAddress.IngestPath(RemoteSystem.BoundAddress(Sys));
+        var ingest = AggregatorAddress.IngestPath(RemoteSystem.BoundAddress(Sys), RemoteSystem.Protocol(Sys));
 
         // Lines alternate between the two nodes every half second, in real time.
         var nodeConfig = HoconFiles.Load("node.conf", "wire.conf");
