@@ -17,7 +17,9 @@ public sealed record AggregatorSettings(
     int HttpMaxConnections,
     TimeSpan HttpRequestHeadersTimeout,
     TimeSpan HttpKeepAliveTimeout,
-    string? ArchivePath)
+    string? ArchivePath,
+    long MaxPendingRecords,
+    long MaxPendingBytes)
 {
     public static AggregatorSettings From(Config config)
     {
@@ -36,7 +38,9 @@ public sealed record AggregatorSettings(
             HttpMaxConnections: Positive(c, "http-limits.max-connections", key => c.GetInt(key)),
             HttpRequestHeadersTimeout: Positive(c, "http-limits.request-headers-timeout", key => c.GetTimeSpan(key)),
             HttpKeepAliveTimeout: Positive(c, "http-limits.keep-alive-timeout", key => c.GetTimeSpan(key)),
-            ArchivePath: c.GetString("archive") is { Length: > 0 } archive ? archive : null);
+            ArchivePath: c.GetString("archive") is { Length: > 0 } archive ? archive : null,
+            MaxPendingRecords: Positive(c, "max-pending-records", key => c.GetLong(key)),
+            MaxPendingBytes: Positive(c, "max-pending-bytes", key => c.GetByteSize(key) ?? 0));
     }
 
     // Kestrel refuses zero and negative limits with a stack trace; say which key and what to do instead.

@@ -16,7 +16,7 @@ public sealed class IngestActorTests : Akka.TestKit.Xunit2.TestKit
     public IngestActorTests()
     {
         _merge = CreateTestProbe();
-        _ingest = Sys.ActorOf(IngestActor.Props(_merge.Ref, TestSettings.Aggregator()));
+        _ingest = Sys.ActorOf(IngestActor.Props(_merge.Ref, TestSettings.NoBacklog(), TestSettings.Aggregator()));
         // The test actor plays the node; the clock probes it gets are answered by hand where a test needs it.
         IgnoreMessages<ClockProbe>();
         // Joins without a send time tell the merge "no correction"; only measured clocks matter here.
@@ -138,7 +138,7 @@ public sealed class IngestActorTests : Akka.TestKit.Xunit2.TestKit
     public async Task A_silent_node_is_reported_down_after_the_node_timeout()
     {
         // A short timeout for this test only: elsewhere a slow test run must not look like a silent node.
-        _ingest = Sys.ActorOf(IngestActor.Props(_merge.Ref, TestSettings.Aggregator("chorus.aggregator.node-timeout = 400ms")));
+        _ingest = Sys.ActorOf(IngestActor.Props(_merge.Ref, TestSettings.NoBacklog(), TestSettings.Aggregator("chorus.aggregator.node-timeout = 400ms")));
         await Join("a");
 
         var down = await _merge.ExpectMsgAsync<MergeActor.NodeDisconnected>(TimeSpan.FromSeconds(3));
