@@ -1,8 +1,10 @@
 using Akka.Actor;
+using Chorus.Aggregator.Archive;
 using Chorus.Aggregator.Ingest;
 using Chorus.Aggregator.Ordering;
 using Chorus.Aggregator.Sinks;
 using Chorus.Aggregator.Tests.Support;
+using Chorus.Hosting;
 using Chorus.Messages;
 using static Chorus.Aggregator.Tests.Support.Records;
 
@@ -13,16 +15,17 @@ namespace Chorus.Aggregator.Tests.Ingest;
 /// one sink (it reports chunks to the backlog by hand), so every step of the saturation is explicit.
 /// Bound: 100 records; batches of 10, so acks wait from batch 6 and batch 11 is turned away.
 /// </summary>
-public sealed class IngestBackpressureTests : Akka.TestKit.Xunit2.TestKit
+public sealed class IngestBackpressureTests : Akka.TestKit.Xunit2.TestKit, IDisposable
 {
     private const int PerBatch = 10;
     private readonly Akka.TestKit.TestProbe _merge;
     private readonly OutputBacklog _backlog = new(maxRecords: 100, maxBytes: 1_000_000);
     private readonly OutputBacklog.Sink _sink;
+    private readonly string _archivePath = Path.GetTempFileName();
     private IActorRef _ingest = ActorRefs.Nobody;
     private string _key = "";
 
-    public IngestBackpressureTests()
+    public IngestBackpressureTests() : base(HoconFiles.Load("aggregator.conf"))
     {
         _merge = CreateTestProbe();
         _sink = _backlog.AddSink("stdout");
@@ -96,9 +99,24 @@ public sealed class IngestBackpressureTests : Akka.TestKit.Xunit2.TestKit
         }
     }
 
-    private async Task Join(string nodeTimeout = "10s")
+    [Fact]
+    public async Task With_an_archive_the_call_to_resend_comes_only_after_every_accepted_batch_is_written()
     {
-        _ingest = Sys.ActorOf(IngestActor.Props(_merge.Ref, _backlog, TestSettings.Aggregator($"chorus.aggregator.node-timeout = {nodeTimeout}")));
+        await Join(archive: new ArchiveLink(Sys.ActorOf(ArchiveActor.Props(_archivePath)), new Dictionary<string, ArchivedNode>()));
+        await SendAsync(1, 12);
+        await PassedOnAsync(10);
+
+        Finish(1, 6);
+
+        Assert.Equal(11, (await ExpectMsgAsync<JoinAccepted>()).NextSeq);
+        Assert.Equal(_ingest, LastSender);
+        Assert.Equal(new ArchivedNode(1, 10), ArchiveFile.Repair(_archivePath)["a"]);
+    }
+
+    private async Task Join(string nodeTimeout = "10s", ArchiveLink? archive = null)
+    {
+        var settings = TestSettings.Aggregator($"chorus.aggregator.node-timeout = {nodeTimeout}");
+        _ingest = Sys.ActorOf(IngestActor.Props(_merge.Ref, _backlog, settings, archive: archive));
         _ingest.Tell(new JoinRequest("a", 1, FirstSeq: 1));
         _key = (await ExpectMsgAsync<JoinAccepted>()).SessionKey;
         await _merge.ExpectMsgAsync<MergeActor.NodeConnected>();
@@ -124,6 +142,12 @@ public sealed class IngestBackpressureTests : Akka.TestKit.Xunit2.TestKit
         var seqs = new List<long>();
         for (var i = 0; i < count; i++) seqs.Add((await _merge.ExpectMsgAsync<LineBatch>()).Seq);
         return seqs;
+    }
+
+    public new void Dispose()
+    {
+        base.Dispose();
+        File.Delete(_archivePath);
     }
 
     /// <summary>The sink reports batches <paramref name="first"/> to <paramref name="last"/> written.</summary>
