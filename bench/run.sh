@@ -183,10 +183,13 @@ run_chorus() {
     : > "$OUT/$name.gen"
     for tag in "${TAGS[@]}"; do echo "$tag: $GEN $tag $LINES 0 $OUT/$name.gen"; done > "$OUT/Procfile.$name"
 
+    # A spool of its own: the default (/tmp/chorus-spool-bench) is shared with any other bench running on
+    # the machine, and with what an earlier, interrupted run left there.
+    rm -rf "$OUT/$name.spool"
     a0=$(cpu_ticks "$AGG_PID"); m0=$(machine_ticks)
     t0=$(now_ns)
     /usr/bin/time -f '%M %U %S %e' -o "$OUT/$name.node.time" \
-        "$NODE" --aggregator "$JOIN" --name bench --procfile "$OUT/Procfile.$name" \
+        "$NODE" --aggregator "$JOIN" --name bench --spool "$OUT/$name.spool" --procfile "$OUT/Procfile.$name" \
         > "$OUT/$name.node.out" 2> "$OUT/$name.node.err" &
     node_wrap=$!
     PIDS+=("$node_wrap")
@@ -287,7 +290,8 @@ run_latency() {
     wait_for_line "$OUT/latency.probe.err" connected 30 > /dev/null ||
         die "latency: the probe did not connect; see $OUT/latency.probe.err"
     echo "lat: $GEN lat $count $RATE" > "$OUT/Procfile.latency"
-    "$NODE" --aggregator "$JOIN" --name bench --procfile "$OUT/Procfile.latency" \
+    rm -rf "$OUT/latency.spool"
+    "$NODE" --aggregator "$JOIN" --name bench --spool "$OUT/latency.spool" --procfile "$OUT/Procfile.latency" \
         > "$OUT/latency.node.out" 2> "$OUT/latency.node.err" &
     node_wrap=$!
     PIDS+=("$node_wrap")

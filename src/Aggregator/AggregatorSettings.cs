@@ -19,7 +19,9 @@ public sealed record AggregatorSettings(
     int MaxNodes,
     TimeSpan HttpRequestHeadersTimeout,
     TimeSpan HttpKeepAliveTimeout,
-    string? ArchivePath)
+    string? ArchivePath,
+    long MaxPendingRecords,
+    long MaxPendingBytes)
 {
     public static AggregatorSettings From(Config config)
     {
@@ -40,7 +42,9 @@ public sealed record AggregatorSettings(
             MaxNodes: Positive(c, "max-nodes", key => c.GetInt(key)),
             HttpRequestHeadersTimeout: Positive(c, "http-limits.request-headers-timeout", key => c.GetTimeSpan(key)),
             HttpKeepAliveTimeout: Positive(c, "http-limits.keep-alive-timeout", key => c.GetTimeSpan(key)),
-            ArchivePath: c.GetString("archive") is { Length: > 0 } archive ? archive : null);
+            ArchivePath: c.GetString("archive") is { Length: > 0 } archive ? archive : null,
+            MaxPendingRecords: Positive(c, "max-pending-records", key => c.GetLong(key)),
+            MaxPendingBytes: Positive(c, "max-pending-bytes", key => c.GetByteSize(key) ?? 0));
     }
 
     // Zero or negative limits make no sense (Kestrel refuses them with a stack trace); say which key and what to do instead.

@@ -34,16 +34,18 @@ static async Task<int> Run(ParseResult parsed)
     var tls = options.Security.Tls;
     using var system = RemoteSystem.Start(config, "--listen", listen, tls);
     IRecordFormatter formatter = config.GetString("chorus.aggregator.format") == "json" ? new JsonFormatter() : new TextFormatter(options.Color);
-    var stdout = system.ActorOf(StdoutSink.Props(Console.OpenStandardOutput(), formatter), "stdout");
+    // What ingest accepted and a sink has not finished with: its bound is where backpressure starts.
+    var backlog = new OutputBacklog(settings.MaxPendingRecords, settings.MaxPendingBytes);
+    var stdout = system.ActorOf(StdoutSink.Props(Console.OpenStandardOutput(), formatter, backlog.AddSink("stdout")), "stdout");
     var feed = new LiveFeed(settings.BacklogCapacity, DateTime.UtcNow);
-    var feedSink = system.ActorOf(LiveFeedSink.Props(feed), "live-feed");
+    var feedSink = system.ActorOf(LiveFeedSink.Props(feed, backlog.AddSink("live feed")), "live-feed");
     var board = new StatusBoard();
-    var boardSink = system.ActorOf(StatusBoardSink.Props(board), "status-board");
+    var boardSink = system.ActorOf(StatusBoardSink.Props(board, backlog.AddSink("status board")), "status-board");
     var merge = system.ActorOf(MergeActor.Props([stdout, feedSink, boardSink], settings), "merge");
     // Repaired before the writer opens it for appending; what it holds tells ingest which batches are repeats.
     var archived = settings.ArchivePath is { } path ? ArchiveFile.Repair(path) : null;
     var archive = archived is null ? null : new ArchiveLink(system.ActorOf(ArchiveActor.Props(settings.ArchivePath!), "archive"), archived);
-    system.ActorOf(IngestActor.Props(merge, settings, token, archive), "ingest");
+    system.ActorOf(IngestActor.Props(merge, backlog, settings, token, archive), "ingest");
 
     var (web, http) = await HttpServer.StartAsync(httpListen, feed, board, settings, token, tls?.Certificate);
     Notice.Write($"nodes join at {RemoteSystem.BoundAddress(system)}");

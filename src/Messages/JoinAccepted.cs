@@ -6,5 +6,7 @@ namespace Chorus.Messages;
 /// node resends from there. <paramref name="AggregatorIncarnation"/> changes when the aggregator restarts.
 /// <paramref name="SessionKey"/> is random per node incarnation; the node puts it on every batch, heartbeat
 /// and goodbye, and the aggregator drops whatever lacks it, so a peer that never joined cannot inject lines.
+/// Also sent unasked, by an aggregator that turned batches away while its output was full and has room
+/// again: the node resends from <paramref name="NextSeq"/> at once, as after a join.
 /// </summary>
 public sealed record JoinAccepted(long AggregatorIncarnation, long NextSeq, string SessionKey = "") : IChorusMessage;

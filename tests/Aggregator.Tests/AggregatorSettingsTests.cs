@@ -27,4 +27,23 @@ public sealed class AggregatorSettingsTests
         Assert.Contains(named, e.Message);
         Assert.Contains("must be more than zero", e.Message);
     }
+
+    [Fact]
+    public void The_output_backlog_bounds_are_read()
+    {
+        var settings = TestSettings.Aggregator();
+
+        Assert.Equal(100_000, settings.MaxPendingRecords);
+        Assert.Equal(32L * 1024 * 1024, settings.MaxPendingBytes);
+    }
+
+    [Theory]
+    [InlineData("max-pending-records = 0")]
+    [InlineData("max-pending-bytes = 0")]
+    public void An_output_backlog_bound_that_is_not_positive_names_its_key(string setting)
+    {
+        var e = Assert.Throws<UsageException>(() => TestSettings.Aggregator($"chorus.aggregator.{setting}"));
+
+        Assert.Contains(setting, e.Message);
+    }
 }

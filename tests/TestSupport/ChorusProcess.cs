@@ -8,7 +8,8 @@ namespace Chorus.Tests.Support;
 /// <summary>
 /// A built Chorus executable (chorus-aggregator or chorus-node, run from its own project's output folder,
 /// built in the same configuration as the tests) running as a real OS process. Collects its stdout and stderr lines as they come, so tests
-/// wait for what they expect instead of sleeping. Killed on dispose if still running.
+/// wait for what they expect instead of sleeping (stdout only from <see cref="ReadStdout"/> on, when started with it held). Killed on
+/// dispose if still running.
 /// </summary>
 public sealed partial class ChorusProcess : IDisposable
 {
@@ -16,12 +17,12 @@ public sealed partial class ChorusProcess : IDisposable
     private readonly ConcurrentQueue<string> _stdout = new();
     private readonly ConcurrentQueue<string> _stderr = new();
 
-    private ChorusProcess(Process process)
+    private ChorusProcess(Process process, bool readStdout)
     {
         _process = process;
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) _stdout.Enqueue(e.Data); };
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) _stderr.Enqueue(e.Data); };
-        process.BeginOutputReadLine();
+        if (readStdout) process.BeginOutputReadLine();
         process.BeginErrorReadLine();
     }
 
@@ -30,13 +31,13 @@ public sealed partial class ChorusProcess : IDisposable
     public int Pid => _process.Id;
     public bool HasExited => _process.HasExited;
 
-    public static ChorusProcess Start(string executable, params string[] args) => Launch(Executables.PathOf(executable), args);
+    public static ChorusProcess Start(string executable, params string[] args) => Launch(Executables.PathOf(executable), args, readStdout: true);
 
     /// <summary>Starts the executable inside a network namespace (see <see cref="NetworkNamespace"/>).</summary>
     public static ChorusProcess StartIn(NetworkNamespace space, string executable, params string[] args) =>
-        Launch("ip", ["netns", "exec", space.Name, Executables.PathOf(executable), .. args]);
+        Launch("ip", ["netns", "exec", space.Name, Executables.PathOf(executable), .. args], readStdout: true);
 
-    private static ChorusProcess Launch(string program, string[] args)
+    private static ChorusProcess Launch(string program, string[] args, bool readStdout)
     {
         var start = new ProcessStartInfo(program)
         {
@@ -47,7 +48,7 @@ public sealed partial class ChorusProcess : IDisposable
         };
         foreach (var arg in args) start.ArgumentList.Add(arg);
         start.Environment["NO_COLOR"] = "1";
-        return new ChorusProcess(Process.Start(start)!);
+        return new ChorusProcess(Process.Start(start)!, readStdout);
     }
 
     /// <summary>Starts an aggregator on free ports and waits for it to say where nodes join and where to watch.</summary>
@@ -55,13 +56,26 @@ public sealed partial class ChorusProcess : IDisposable
         StartAggregatorOnAsync("127.0.0.1:0", extraArgs);
 
     /// <summary>Starts an aggregator where nodes join at <paramref name="listen"/> (say, the address of one that was killed).</summary>
-    public static async Task<(ChorusProcess Process, string Join, Uri Http)> StartAggregatorOnAsync(string listen, params string[] extraArgs)
+    public static Task<(ChorusProcess Process, string Join, Uri Http)> StartAggregatorOnAsync(string listen, params string[] extraArgs) =>
+        StartAggregatorAsync(listen, readStdout: true, extraArgs);
+
+    /// <summary>
+    /// Starts an aggregator whose stdout nobody reads until <see cref="ReadStdout"/>: the pipe fills and its writes
+    /// block, as behind a paused terminal or a reader that stopped.
+    /// </summary>
+    public static Task<(ChorusProcess Process, string Join, Uri Http)> StartAggregatorWithStdoutHeldAsync(params string[] extraArgs) =>
+        StartAggregatorAsync("127.0.0.1:0", readStdout: false, extraArgs);
+
+    private static async Task<(ChorusProcess Process, string Join, Uri Http)> StartAggregatorAsync(string listen, bool readStdout, string[] extraArgs)
     {
-        var aggregator = Start("chorus-aggregator", ["--listen", listen, "--http", "127.0.0.1:0", .. extraArgs]);
+        var aggregator = Launch(Executables.PathOf("chorus-aggregator"), ["--listen", listen, "--http", "127.0.0.1:0", .. extraArgs], readStdout);
         var join = JoinLine().Match(await aggregator.WaitForStderrAsync(l => JoinLine().IsMatch(l)));
         var watch = WatchLine().Match(await aggregator.WaitForStderrAsync(l => WatchLine().IsMatch(l)));
         return (aggregator, join.Groups[1].Value, new Uri(watch.Groups[1].Value));
     }
+
+    /// <summary>Starts collecting stdout, for a process started with it held.</summary>
+    public void ReadStdout() => _process.BeginOutputReadLine();
 
     public Task<string> WaitForStderrAsync(Func<string, bool> match, TimeSpan? timeout = null) => WaitForAsync(_stderr, match, timeout);
 

@@ -2,6 +2,7 @@ using Akka.Actor;
 using Akka.Event;
 using Chorus.Aggregator.Archive;
 using Chorus.Aggregator.Ordering;
+using Chorus.Aggregator.Sinks;
 using Chorus.Hosting.Security;
 using Chorus.Messages;
 
@@ -19,10 +20,26 @@ namespace Chorus.Aggregator.Ingest;
 /// a new name once max-nodes names are known (so joins under made-up names cannot grow memory). Every join is
 /// given a session key; batches, heartbeats and goodbyes without the current key are dropped, counted, and
 /// reported at most once per node per minute.
+/// <para>
+/// Backpressure: what was accepted and not yet written by the slowest sink is the <see cref="OutputBacklog"/>,
+/// bounded by max-pending-records and max-pending-bytes. From half of a bound, batches are still taken but
+/// acknowledgements are withheld, so each node's window fills and it stops sending: its lines wait at the
+/// node, in memory and then in its spool, where a child is never stalled. At the bound, a batch is turned
+/// away (dropped, not kept), so nothing a node sends or resends can grow what is held past the bound plus
+/// one batch. Acks withheld still leave nodes hearing from us: every batch, resend and heartbeat is answered
+/// with what is acknowledged so far (no progress, but proof of life, so no node re-joins), and every message
+/// a node sends counts as hearing from it (so no node-down). Once the backlog is below half again, the
+/// withheld acks go out, and a node that had a batch turned away gets <see cref="JoinAccepted"/> again: as
+/// after a join, it resends from the batch we expect at once instead of waiting out its resend timer.
+/// Withholding first, turning away only at the bound, chosen over turning away alone: in a steady flood the
+/// nodes' windows stop at the acks and few batches cross the wire for nothing. Dropping rather than parking
+/// what does not fit keeps the bound the aggregator's own, whatever the nodes' windows and however many nodes.
+/// </para>
 /// </summary>
 public sealed class IngestActor : ReceiveActor, IWithTimers
 {
     private readonly IActorRef _merge;
+    private readonly OutputBacklog _backlog;
     private readonly AggregatorSettings _settings;
     private readonly long _incarnation = Random.Shared.NextInt64(1, long.MaxValue);
     private readonly Dictionary<string, NodeLink> _links = new();
@@ -31,10 +48,13 @@ public sealed class IngestActor : ReceiveActor, IWithTimers
     private readonly AccessToken? _token;
     private readonly DropCounter _forged = new(TimeSpan.FromMinutes(1));
     private readonly DropCounter _refused = new(TimeSpan.FromMinutes(1));
+    private readonly DropCounter _turnedAway = new(TimeSpan.FromMinutes(1));
+    private bool _withholdingAcks;
 
-    public IngestActor(IActorRef merge, AggregatorSettings settings, AccessToken? token, ArchiveLink? archive = null)
+    public IngestActor(IActorRef merge, OutputBacklog backlog, AggregatorSettings settings, AccessToken? token, ArchiveLink? archive = null)
     {
         _merge = merge;
+        _backlog = backlog;
         _settings = settings;
         _token = token;
         _archive = archive?.Writer;
@@ -49,6 +69,7 @@ public sealed class IngestActor : ReceiveActor, IWithTimers
         Receive<CheckLiveness>(_ => OnCheckLiveness());
         Receive<ProbeClocks>(_ => OnProbeClocks());
         Receive<ClockReply>(OnClockReply);
+        Receive<OutputLow>(_ => OnOutputLow());
         Receive<CountDropped>(_ => Sender.Tell(new DroppedCount(_forged.Total)));
 
         // Checking eight times per timeout: node-down comes at most an eighth of the timeout late.
@@ -58,8 +79,8 @@ public sealed class IngestActor : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(IActorRef merge, AggregatorSettings settings, AccessToken? token = null, ArchiveLink? archive = null) =>
-        Akka.Actor.Props.Create(() => new IngestActor(merge, settings, token, archive));
+    public static Props Props(IActorRef merge, OutputBacklog backlog, AggregatorSettings settings, AccessToken? token = null, ArchiveLink? archive = null) =>
+        Akka.Actor.Props.Create(() => new IngestActor(merge, backlog, settings, token, archive));
 
     /// <summary>Messages dropped so far for lacking the current session key.</summary>
     public sealed record CountDropped;
@@ -68,6 +89,7 @@ public sealed class IngestActor : ReceiveActor, IWithTimers
 
     private sealed record CheckLiveness;
     private sealed record ProbeClocks;
+    private sealed record OutputLow;
 
     private void OnJoin(JoinRequest join)
     {
@@ -101,6 +123,9 @@ public sealed class IngestActor : ReceiveActor, IWithTimers
             link.Up = true;
             Announce(new MergeActor.NodeConnected(join.Node));
         }
+        // The answer says where to resend from, which acknowledges everything before it.
+        link.Acknowledged = link.NextSeq - 1;
+        link.TurnedAway = false;
         Reply(null, new JoinAccepted(_incarnation, link.NextSeq, link.SessionKey));
         Sender.Tell(new ClockProbe(DateTime.UtcNow));
     }
@@ -108,13 +133,65 @@ public sealed class IngestActor : ReceiveActor, IWithTimers
     private void OnBatch(LineBatch batch)
     {
         if (!TryLink(batch.Node, batch.Incarnation, batch.SessionKey, out var link)) return;
-        var accepted = batch.Seq == link.NextSeq;
+        var accepted = batch.Seq == link.NextSeq && HasRoomFor(batch, link);
         if (accepted)
         {
             link.NextSeq++;
+            _backlog.Accept(batch.Records);
             _merge.Tell(batch);
         }
-        Reply(accepted ? batch : null, new BatchAck(link.Incarnation, link.NextSeq - 1));
+        Reply(accepted ? batch : null, new BatchAck(link.Incarnation, Acknowledge(link)));
+    }
+
+    /// <summary>
+    /// Whether the output backlog can take the node's next batch. From half its bound on, acknowledgements
+    /// are withheld until it is low again; at the bound the batch is turned away and the node remembered.
+    /// </summary>
+    private bool HasRoomFor(LineBatch batch, NodeLink link)
+    {
+        var fill = _backlog.Level;
+        if (fill == OutputBacklog.Fill.Low) return true;
+        if (!_withholdingAcks)
+        {
+            _withholdingAcks = true;
+            _backlog.WhenLow().PipeTo(Self, success: () => new OutputLow());
+        }
+        if (fill == OutputBacklog.Fill.High) return true;
+        link.TurnedAway = true;
+        if (_turnedAway.Count(batch.Node, DateTime.UtcNow) is var count and > 0)
+        {
+            var (records, bytes, slowest) = _backlog.Held;
+            _log.Warning("Output is behind: {0} records ({1:0.#} MiB) wait for the {2} sink. Turned away {3} batch(es) of node {4}; " +
+                         "the node keeps its lines (spooling to disk if need be) and resends when there is room.",
+                records, bytes / 1048576.0, slowest, count, batch.Node);
+        }
+        return false;
+    }
+
+    /// <summary>What the node may be told we hold: everything accepted, unless acknowledgements are being withheld.</summary>
+    private long Acknowledge(NodeLink link)
+    {
+        if (!_withholdingAcks) link.Acknowledged = link.NextSeq - 1;
+        return link.Acknowledged;
+    }
+
+    /// <summary>
+    /// The sinks have caught up: withheld acknowledgements go out, and a node whose batch was turned away is
+    /// told where to resend from (<see cref="JoinAccepted"/>, which every node answers by resending from there).
+    /// </summary>
+    private void OnOutputLow()
+    {
+        _withholdingAcks = false;
+        foreach (var link in _links.Values)
+        {
+            var owed = link.Acknowledged < link.NextSeq - 1;
+            var turnedAway = link.TurnedAway;
+            link.TurnedAway = false;
+            link.Acknowledged = link.NextSeq - 1;
+            if (!link.Up || link.Uplink is not { } uplink) continue;
+            if (turnedAway) Answer(uplink, null, new JoinAccepted(_incarnation, link.NextSeq, link.SessionKey));
+            else if (owed) Answer(uplink, null, new BatchAck(link.Incarnation, link.Acknowledged));
+        }
     }
 
     private void OnHeartbeat(Heartbeat heartbeat)
@@ -123,7 +200,7 @@ public sealed class IngestActor : ReceiveActor, IWithTimers
         // The watermark holds only once every batch sent before the heartbeat is here.
         if (heartbeat.LastBatchSeq < link.NextSeq)
             _merge.Tell(new MergeActor.NodeProgress(heartbeat.Node, heartbeat.Watermark));
-        Reply(null, new BatchAck(link.Incarnation, link.NextSeq - 1));
+        Reply(null, new BatchAck(link.Incarnation, Acknowledge(link)));
     }
 
     private void OnLeaving(NodeLeaving leaving)
@@ -168,10 +245,12 @@ public sealed class IngestActor : ReceiveActor, IWithTimers
     /// that carry no batch go the same way: the archive answers in order, so a sequence number it reports
     /// is never ahead of what it holds.
     /// </summary>
-    private void Reply(LineBatch? accepted, object answer)
+    private void Reply(LineBatch? accepted, object answer) => Answer(Sender, accepted, answer);
+
+    private void Answer(IActorRef node, LineBatch? accepted, object answer)
     {
-        if (_archive is null) Sender.Tell(answer);
-        else _archive.Tell(new ArchiveActor.WriteThenReply(accepted, answer, Sender));
+        if (_archive is null) node.Tell(answer);
+        else _archive.Tell(new ArchiveActor.WriteThenReply(accepted, answer, node));
     }
 
     private void Announce(object nodeEvent)

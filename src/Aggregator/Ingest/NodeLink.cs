@@ -14,6 +14,15 @@ public sealed class NodeLink(long incarnation, long nextSeq, string sessionKey)
     /// <summary>The next batch sequence number to accept; anything lower is a repeat, anything higher arrived after a loss.</summary>
     public long NextSeq { get; set; } = nextSeq;
 
+    /// <summary>
+    /// The last batch this node was told the aggregator holds. Below <see cref="NextSeq"/> - 1 while the
+    /// output backlog is high and acknowledgements wait for it to come down.
+    /// </summary>
+    public long Acknowledged { get; set; } = nextSeq - 1;
+
+    /// <summary>A batch of this node was turned away while the output backlog was full: it is told to resend once there is room.</summary>
+    public bool TurnedAway { get; set; }
+
     public bool Up { get; set; }
     public DateTime LastHeard { get; set; }
 

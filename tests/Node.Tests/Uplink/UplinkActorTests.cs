@@ -60,6 +60,28 @@ public sealed class UplinkActorTests : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
+    public async Task A_join_acceptance_sent_unasked_makes_the_node_resend_from_where_it_says_at_once()
+    {
+        // An aggregator sends one once it has room again after turning batches away. The resend timer is long
+        // here, so only the acceptance can explain the resend.
+        var aggregator = CreateTestProbe();
+        var uplink = Sys.ActorOf(UplinkActor.Props("node-b", 8, aggregator.Ref.Path.ToString(), new MonotonicClock(),
+            TestNodeSettings.With("chorus.node.resend-after = 60s")));
+        await aggregator.ExpectMsgAsync<JoinRequest>();
+        aggregator.Reply(new JoinAccepted(1, 1));
+        uplink.Tell(new UplinkActor.LinesRead("web", OutputStream.Stdout, 1, Lines("a")));
+        await aggregator.FishForMessageAsync(m => m is LineBatch { Seq: 1 });
+        uplink.Tell(new UplinkActor.LinesRead("web", OutputStream.Stdout, 2, Lines("b")));
+        await aggregator.FishForMessageAsync(m => m is LineBatch { Seq: 2 });
+
+        uplink.Tell(new JoinAccepted(AggregatorIncarnation: 1, NextSeq: 2), aggregator.Ref);
+
+        var resent = (LineBatch)await aggregator.FishForMessageAsync(m => m is LineBatch, TimeSpan.FromSeconds(3));
+        Assert.Equal(2, resent.Seq);
+        Assert.Equal("b", Encoding.UTF8.GetString(resent.Records[0].Text.Span));
+    }
+
+    [Fact]
     public async Task An_acknowledged_batch_is_never_sent_again()
     {
         await Join();

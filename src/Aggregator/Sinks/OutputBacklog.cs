@@ -1,0 +1,135 @@
+using Chorus.Aggregator.Ordering;
+using Chorus.Messages;
+
+namespace Chorus.Aggregator.Sinks;
+
+/// <summary>
+/// What the aggregator holds between its ingest and its slowest sink: records the ingest accepted from
+/// nodes that some sink has not finished with yet (in the merge's mailbox, the reorder buffer, or a sink's
+/// mailbox), and their text bytes. The ingest adds each batch it accepts; every sink actor reports each
+/// chunk it is done with (stdout: written, or skipped once stdout is closed). The backlog is measured to
+/// the sink that is furthest behind, so whichever is slowest (stdout behind a paused terminal, usually)
+/// bounds what is held. The watchers' own buffers are not counted: the live feed sink hands records to them
+/// without waiting, and they stay lossy with a gap event, so a slow watcher never holds up ingest.
+/// </summary>
+/// <remarks>
+/// Thread-safe: the ingest and the sink actors (stdout on a thread of its own) update it concurrently.
+/// A counter under a lock rather than a message per chunk: the ingest must know the figure at the moment it
+/// decides on a batch, and the lock is taken once per batch or chunk (thousands of lines), never per line.
+/// Only records that came from nodes are counted: node-up and node-down are the merge's own observations (a
+/// node never sends them; the serializer refuses them), so the counts in and out match exactly.
+/// </remarks>
+public sealed class OutputBacklog(long maxRecords, long maxBytes)
+{
+    private readonly Lock _lock = new();
+    private readonly List<Sink> _sinks = [];
+    private long _acceptedRecords, _acceptedBytes;
+    private TaskCompletionSource? _roomWaiter;
+
+    /// <summary>How full the backlog is: below half its bounds, from half on, or at a bound.</summary>
+    public enum Fill { Low, High, Full }
+
+    /// <summary>Starts counting for one sink. Call before the sink receives its first chunk.</summary>
+    public Sink AddSink(string name)
+    {
+        var sink = new Sink(this, name);
+        lock (_lock) _sinks.Add(sink);
+        return sink;
+    }
+
+    /// <summary>The ingest accepted these records: they are held until every sink has finished with them.</summary>
+    public void Accept(IReadOnlyList<NodeRecord> records)
+    {
+        var bytes = 0L;
+        foreach (var record in records) bytes += record.Text.Length;
+        lock (_lock)
+        {
+            _acceptedRecords += records.Count;
+            _acceptedBytes += bytes;
+        }
+    }
+
+    public Fill Level
+    {
+        get
+        {
+            lock (_lock)
+            {
+                var (records, bytes, _) = HeldLocked();
+                if (records >= maxRecords || bytes >= maxBytes) return Fill.Full;
+                return records * 2 >= maxRecords || bytes * 2 >= maxBytes ? Fill.High : Fill.Low;
+            }
+        }
+    }
+
+    /// <summary>Records and text bytes held, and the name of the sink furthest behind (null without sinks).</summary>
+    public (long Records, long Bytes, string? Slowest) Held
+    {
+        get { lock (_lock) return HeldLocked(); }
+    }
+
+    /// <summary>Completes once the backlog is below half its bounds again (at once when it already is).</summary>
+    public Task WhenLow()
+    {
+        lock (_lock)
+        {
+            if (IsLowLocked()) return Task.CompletedTask;
+            // Continuations run elsewhere: never on a sink's thread, under this lock.
+            _roomWaiter ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            return _roomWaiter.Task;
+        }
+    }
+
+    private void Finished(Sink sink, IReadOnlyList<OutputItem> items)
+    {
+        long records = 0, bytes = 0;
+        foreach (var item in items)
+        {
+            if (item.Record.Kind is RecordKind.NodeUp or RecordKind.NodeDown) continue;
+            records++;
+            bytes += item.Record.Text.Length;
+        }
+        lock (_lock)
+        {
+            sink.Records += records;
+            sink.Bytes += bytes;
+            if (_roomWaiter is null || !IsLowLocked()) return;
+            _roomWaiter.SetResult();
+            _roomWaiter = null;
+        }
+    }
+
+    private bool IsLowLocked()
+    {
+        var (records, bytes, _) = HeldLocked();
+        return records * 2 < maxRecords && bytes * 2 < maxBytes;
+    }
+
+    private (long Records, long Bytes, string? Slowest) HeldLocked()
+    {
+        Sink? slowest = null;
+        foreach (var sink in _sinks)
+            if (slowest is null || sink.Records < slowest.Records || (sink.Records == slowest.Records && sink.Bytes < slowest.Bytes))
+                slowest = sink;
+        return slowest is null ? (0, 0, null) : (_acceptedRecords - slowest.Records, _acceptedBytes - slowest.Bytes, slowest.Name);
+    }
+
+    /// <summary>One sink's share of the count: what it has finished with so far.</summary>
+    public sealed class Sink
+    {
+        private readonly OutputBacklog _backlog;
+
+        internal Sink(OutputBacklog backlog, string name)
+        {
+            _backlog = backlog;
+            Name = name;
+        }
+
+        public string Name { get; }
+        internal long Records { get; set; }
+        internal long Bytes { get; set; }
+
+        /// <summary>This sink is done with a chunk: written, or deliberately skipped (stdout closed).</summary>
+        public void Finished(IReadOnlyList<OutputItem> items) => _backlog.Finished(this, items);
+    }
+}
