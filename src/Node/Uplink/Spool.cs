@@ -11,7 +11,7 @@ namespace Chorus.Node.Uplink;
 /// reported to the caller, line counts per process, so the loss can be announced as a gap. Events
 /// (started, exited, gap) in a dropped segment are kept: they are few and say what happened to a process.
 /// A spool left behind by an earlier run (a node killed with kill -9) is read first: those lines were never
-/// acknowledged either.
+/// acknowledged either. A directory serves one node at a time (see <see cref="Claim"/>).
 /// </summary>
 public sealed class Spool : IDisposable
 {
@@ -22,6 +22,7 @@ public sealed class Spool : IDisposable
     private readonly long _segmentBytes;
     private readonly BatchCodec _codec;
     private readonly LinkedList<Segment> _segments = new();
+    private readonly FileStream _lock;
     private FileStream? _writer;
     private FileStream? _reader;
     private long _nextSegment;
@@ -34,6 +35,7 @@ public sealed class Spool : IDisposable
         _segmentBytes = Math.Clamp(maxBytes / 8, 64 * 1024, 8 * 1024 * 1024);
         _codec = codec;
         Directory.CreateDirectory(directory);
+        _lock = Claim(directory);
         foreach (var path in Directory.GetFiles(directory, "*" + Extension).Order(StringComparer.Ordinal))
         {
             var length = new FileInfo(path).Length;
@@ -175,10 +177,28 @@ public sealed class Spool : IDisposable
     private static long SegmentNumber(string path) =>
         long.TryParse(Path.GetFileNameWithoutExtension(path), out var n) ? n : 0;
 
+    /// <summary>
+    /// One node per spool: two nodes sharing a directory would each take the other's segments for leftovers of
+    /// an earlier run and send or delete them. An exclusive lock on a file there (flock on Linux) is released by
+    /// the kernel however the node ends, kill -9 included, so a later run is never locked out.
+    /// </summary>
+    private static FileStream Claim(string directory)
+    {
+        try
+        {
+            return new FileStream(Path.Combine(directory, "lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (IOException)
+        {
+            throw new IOException("another chorus-node is using it; give each node its own --spool DIR (or its own --name)");
+        }
+    }
+
     public void Dispose()
     {
         _writer?.Dispose();
         _reader?.Dispose();
+        _lock.Dispose();
         // What is still unread stays for the next run; read-out segments go.
         if (IsEmpty)
             foreach (var segment in _segments) File.Delete(segment.Path);

@@ -22,7 +22,23 @@ public sealed class SpoolTests : Akka.TestKit.Xunit2.TestKit, IDisposable
 
         Assert.Equal(Enumerable.Range(1, 1000).Select(i => (long)i), lines);
         Assert.True(spool.IsEmpty);
-        Assert.Empty(Directory.GetFiles(_directory));
+        Assert.Empty(Directory.GetFiles(_directory, "*.spool"));
+    }
+
+    [Fact]
+    public void A_directory_serves_one_spool_at_a_time()
+    {
+        using (var first = new Spool(_directory, 1 << 30, _codec))
+        {
+            first.Append(Batch("web", 1, 10));
+
+            var error = Assert.Throws<IOException>(() => new Spool(_directory, 1 << 30, _codec));
+
+            Assert.Contains("another chorus-node is using it", error.Message);
+        }
+        // Released with the first: the next run takes it over, leftovers included.
+        using var next = new Spool(_directory, 1 << 30, _codec);
+        Assert.False(next.IsEmpty);
     }
 
     [Fact]
@@ -53,7 +69,7 @@ public sealed class SpoolTests : Akka.TestKit.Xunit2.TestKit, IDisposable
     {
         using (var earlier = new Spool(_directory, 1 << 30, _codec))
             for (var i = 1; i <= 3; i++) earlier.Append(Batch("web", i, 5));
-        var file = Directory.GetFiles(_directory).Single();
+        var file = Directory.GetFiles(_directory, "*.spool").Single();
         File.AppendAllText(file, "\u0010\0\0\0torn"); // a kill -9 in the middle of a write
 
         using var spool = new Spool(_directory, 1 << 30, _codec);
