@@ -44,7 +44,7 @@ static async Task<int> Run(ParseResult parsed)
     var merge = system.ActorOf(MergeActor.Props([stdout, feedSink, boardSink], settings), "merge");
     // Repaired before the writer opens it for appending; what it holds tells ingest which batches are repeats.
     var archived = settings.ArchivePath is { } path ? ArchiveFile.Repair(path) : null;
-    var archive = archived is null ? null : new ArchiveLink(system.ActorOf(ArchiveActor.Props(settings.ArchivePath!), "archive"), archived);
+    var archive = archived is null ? null : new ArchiveLink(system.ActorOf(ArchiveActor.Props(settings.ArchivePath!, merge), "archive"), archived);
     system.ActorOf(IngestActor.Props(merge, backlog, settings, token, archive), "ingest");
 
     var (web, http) = await HttpServer.StartAsync(httpListen, feed, board, settings, token, tls?.Certificate);
@@ -62,7 +62,8 @@ static async Task<int> Run(ParseResult parsed)
     var exitCode = embedded is null ? await stopRequested.Task.ContinueWith(_ => ExitCodes.Success) : await embedded.ExitCode;
 
     // Whatever the reorder window still holds goes out before the process ends.
-    await merge.Ask<MergeActor.Flushed>(new MergeActor.FlushAll(), TimeSpan.FromSeconds(10));
+    // With an archive, through it: batches it is still writing go out first.
+    await (archive?.Writer ?? merge).Ask<MergeActor.Flushed>(new MergeActor.FlushAll(), TimeSpan.FromSeconds(10));
     feed.CompleteAll();
     using var stopping = new CancellationTokenSource(TimeSpan.FromSeconds(2));
     await web.StopAsync(stopping.Token);

@@ -14,33 +14,50 @@ namespace Chorus.Aggregator.Archive;
 /// never hold up remoting or the merge. The IngestActor sends every answer a node is owed (acknowledgement,
 /// join accepted) through here, with the batch to write first when there is one. Messages are handled in
 /// order, so by the time an answer goes out, every batch accepted before it is written and flushed: a node
-/// is never told a batch is safe before it is. Flushed to the OS, not fsynced: the archive survives the
+/// is never told a batch is safe before it is. Everything else bound for the merge comes through here too
+/// and is passed on in the same order, a batch only once it is written: stdout and watchers never show a
+/// line the archive does not hold, so after a crash the lines nodes resend are repeats there as well. Flushed to the OS, not fsynced: the archive survives the
 /// aggregator being killed, not the machine losing power. A write that fails stops the aggregator: going
 /// on would acknowledge lines that are not archived.
 /// </summary>
 public sealed class ArchiveActor : ReceiveActor
 {
     private readonly string _path;
+    private readonly IActorRef _merge;
     private readonly JsonFormatter _formatter = new();
     private readonly ArrayBufferWriter<byte> _buffer = new(256 * 1024);
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private FileStream? _file;
     private long _batches, _records, _writeTicks;
 
-    public ArchiveActor(string path)
+    public ArchiveActor(string path, IActorRef merge)
     {
         _path = path;
+        _merge = merge;
         Receive<WriteThenReply>(OnWrite);
-        Receive<MergeActor.NodeConnected>(c => WriteEvent(c.Node, RecordKind.NodeUp));
-        Receive<MergeActor.NodeDisconnected>(d => WriteEvent(d.Node, RecordKind.NodeDown));
+        Receive<MergeActor.NodeConnected>(c =>
+        {
+            WriteEvent(c.Node, RecordKind.NodeUp);
+            _merge.Forward(c);
+        });
+        Receive<MergeActor.NodeDisconnected>(d =>
+        {
+            WriteEvent(d.Node, RecordKind.NodeDown);
+            _merge.Forward(d);
+        });
+        // Nothing to keep, but they must not overtake the batches written before them.
+        Receive<MergeActor.NodeProgress>(_merge.Forward);
+        Receive<MergeActor.NodeClock>(_merge.Forward);
+        Receive<MergeActor.FlushAll>(_merge.Forward);
     }
 
-    public static Props Props(string path) =>
-        Akka.Actor.Props.Create(() => new ArchiveActor(path)).WithDispatcher("chorus.archive-dispatcher");
+    public static Props Props(string path, IActorRef merge) =>
+        Akka.Actor.Props.Create(() => new ArchiveActor(path, merge)).WithDispatcher("chorus.archive-dispatcher");
 
     /// <summary>
     /// Write <paramref name="Batch"/> (if any) and flush, then send <paramref name="Reply"/> to <paramref name="To"/>
-    /// in the name of this message's sender: a node talks to the ingest, never to the archive.
+    /// in the name of this message's sender (a node talks to the ingest, never to the archive) and the batch on
+    /// to the merge.
     /// </summary>
     public sealed record WriteThenReply(LineBatch? Batch, object Reply, IActorRef To);
 
@@ -59,6 +76,7 @@ public sealed class ArchiveActor : ReceiveActor
             _records += batch.Records.Count;
         }
         write.To.Tell(write.Reply, Sender);
+        if (write.Batch is not null) _merge.Tell(write.Batch);
     }
 
     private void WriteEvent(string node, RecordKind kind)

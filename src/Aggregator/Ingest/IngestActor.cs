@@ -14,8 +14,9 @@ namespace Chorus.Aggregator.Ingest;
 /// acknowledged again and dropped, one that skips ahead (an earlier one was lost in transit) is dropped
 /// until the node resends. Reports node-up when a node joins and node-down when it leaves or falls silent
 /// for the node timeout. Batches from a node that has not joined are dropped. With an archive, accepted
-/// batches and every answer go through the <see cref="ArchiveActor"/>, which writes first and answers after,
-/// and the runs the archive already holds are known from the start, so their resent batches are repeats.
+/// batches, every answer and everything for the merge go through the <see cref="ArchiveActor"/>, which writes
+/// first and answers and passes on after, and the runs the archive already holds are known from the start, so
+/// their resent batches are repeats.
 /// With a token configured, a join without it is answered with <see cref="JoinRefused"/>, as is a join under
 /// a new name once max-nodes names are known (so joins under made-up names cannot grow memory). Every join is
 /// given a session key; batches, heartbeats and goodbyes without the current key are dropped, counted, and
@@ -117,7 +118,7 @@ public sealed class IngestActor : ReceiveActor, IWithTimers
         link.Uplink = Sender;
         // The node's lines must be placed on our clock from the first one: a first guess now, probes refine it.
         if (join.SentAt != default) link.Clock.Seed(join.SentAt - DateTime.UtcNow);
-        _merge.Tell(new MergeActor.NodeClock(join.Node, -link.Clock.Offset));
+        ToMerge(new MergeActor.NodeClock(join.Node, -link.Clock.Offset));
         if (!link.Up)
         {
             link.Up = true;
@@ -138,7 +139,8 @@ public sealed class IngestActor : ReceiveActor, IWithTimers
         {
             link.NextSeq++;
             _backlog.Accept(batch.Records);
-            _merge.Tell(batch);
+            // With an archive, the batch goes to the merge once it is written (see Reply).
+            if (_archive is null) _merge.Tell(batch);
         }
         Reply(accepted ? batch : null, new BatchAck(link.Incarnation, Acknowledge(link)));
     }
@@ -199,7 +201,7 @@ public sealed class IngestActor : ReceiveActor, IWithTimers
         if (!TryLink(heartbeat.Node, heartbeat.Incarnation, heartbeat.SessionKey, out var link)) return;
         // The watermark holds only once every batch sent before the heartbeat is here.
         if (heartbeat.LastBatchSeq < link.NextSeq)
-            _merge.Tell(new MergeActor.NodeProgress(heartbeat.Node, heartbeat.Watermark));
+            ToMerge(new MergeActor.NodeProgress(heartbeat.Node, heartbeat.Watermark));
         Reply(null, new BatchAck(link.Incarnation, Acknowledge(link)));
     }
 
@@ -225,7 +227,7 @@ public sealed class IngestActor : ReceiveActor, IWithTimers
         var receivedAt = DateTime.UtcNow;
         if (!TryLink(reply.Node, reply.Incarnation, reply.SessionKey, out var link)) return;
         link.Clock.Add(reply.EchoSentAt, reply.ReceivedAt, reply.RepliedAt, receivedAt);
-        _merge.Tell(new MergeActor.NodeClock(reply.Node, -link.Clock.Offset));
+        ToMerge(new MergeActor.NodeClock(reply.Node, -link.Clock.Offset));
     }
 
     private void OnCheckLiveness()
@@ -253,10 +255,14 @@ public sealed class IngestActor : ReceiveActor, IWithTimers
         else _archive.Tell(new ArchiveActor.WriteThenReply(accepted, answer, node));
     }
 
-    private void Announce(object nodeEvent)
+    /// <summary>The archive writes node events down before passing them on.</summary>
+    private void Announce(object nodeEvent) => ToMerge(nodeEvent);
+
+    /// <summary>With an archive, through it: nothing may overtake a batch that is still being written.</summary>
+    private void ToMerge(object message)
     {
-        _merge.Tell(nodeEvent);
-        _archive?.Tell(nodeEvent);
+        if (_archive is null) _merge.Tell(message);
+        else _archive.Tell(message);
     }
 
     /// <summary>Answers a join with the reason; warns at most once a minute per <paramref name="countAs"/>, with the count.</summary>

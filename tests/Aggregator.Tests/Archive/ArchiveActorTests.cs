@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Chorus.Aggregator.Archive;
+using Chorus.Aggregator.Ordering;
 using Chorus.Hosting;
 using Chorus.Messages;
 using static Chorus.Aggregator.Tests.Support.Records;
@@ -13,7 +14,7 @@ public sealed class ArchiveActorTests() : Akka.TestKit.Xunit2.TestKit(HoconFiles
     [Fact]
     public async Task A_batch_is_in_the_file_with_its_closing_record_before_the_answer_goes_out()
     {
-        var archive = Sys.ActorOf(ArchiveActor.Props(_path));
+        var archive = Sys.ActorOf(ArchiveActor.Props(_path, CreateTestProbe().Ref));
         var batch = new LineBatch("n1", 77, 3, At(5), [Line("web", 1, 1, "a"), Line("web", 2, 2, "b")]);
 
         archive.Tell(new ArchiveActor.WriteThenReply(batch, new BatchAck(77, 3), TestActor));
@@ -29,13 +30,30 @@ public sealed class ArchiveActorTests() : Akka.TestKit.Xunit2.TestKit(HoconFiles
     [Fact]
     public async Task An_answer_goes_out_in_the_name_of_the_ingest_so_the_node_keeps_talking_to_the_ingest()
     {
-        var archive = Sys.ActorOf(ArchiveActor.Props(_path));
+        var archive = Sys.ActorOf(ArchiveActor.Props(_path, CreateTestProbe().Ref));
         var ingest = CreateTestProbe();
 
         archive.Tell(new ArchiveActor.WriteThenReply(null, new JoinAccepted(1, 1), TestActor), ingest.Ref);
 
         await ExpectMsgAsync<JoinAccepted>();
         Assert.Equal(ingest.Ref, LastSender);
+    }
+
+    [Fact]
+    public async Task The_merge_gets_a_batch_only_once_it_is_in_the_file_and_nothing_overtakes_it()
+    {
+        var merge = CreateTestProbe();
+        var archive = Sys.ActorOf(ArchiveActor.Props(_path, merge.Ref));
+        var batch = new LineBatch("n1", 77, 1, At(5), [Line("web", 1, 1, "kept")]);
+
+        archive.Tell(new MergeActor.NodeConnected("n1"));
+        archive.Tell(new ArchiveActor.WriteThenReply(batch, new BatchAck(77, 1), TestActor));
+        archive.Tell(new MergeActor.NodeProgress("n1", At(6)));
+
+        await merge.ExpectMsgAsync<MergeActor.NodeConnected>();
+        Assert.Equal(batch, await merge.ExpectMsgAsync<LineBatch>());
+        Assert.Contains("\"text\":\"kept\"", File.ReadAllText(_path));
+        await merge.ExpectMsgAsync<MergeActor.NodeProgress>();
     }
 
     public new void Dispose()

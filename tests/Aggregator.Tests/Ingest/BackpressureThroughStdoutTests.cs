@@ -23,7 +23,9 @@ public sealed class BackpressureThroughStdoutTests : Akka.TestKit.Xunit2.TestKit
     private const int MaxRecords = 100;
     private const int PerBatch = 10;
     private const int Batches = 40;
-    private static readonly string Text = new('x', 1000);
+    // Longer than a pipe holds (64 KiB on Linux): the sink's first write blocks before it has finished a
+    // single line, however the merge cuts its chunks, so nothing is counted as written while stdout is unread.
+    private static readonly string Text = new('x', 70_000);
     private readonly AnonymousPipeServerStream _stdout = new(PipeDirection.Out);
     private readonly AnonymousPipeClientStream _reader;
     private readonly OutputBacklog _backlog = new(MaxRecords, maxBytes: 100_000_000);
@@ -119,8 +121,9 @@ public sealed class BackpressureThroughStdoutTests : Akka.TestKit.Xunit2.TestKit
 
     public new void Dispose()
     {
-        _stdout.Dispose();
+        // The read end first: a sink still blocked writing then fails with a broken pipe instead of waiting forever.
         _reader.Dispose();
+        _stdout.Dispose();
         base.Dispose();
     }
 }

@@ -102,7 +102,7 @@ public sealed class IngestBackpressureTests : Akka.TestKit.Xunit2.TestKit, IDisp
     [Fact]
     public async Task With_an_archive_the_call_to_resend_comes_only_after_every_accepted_batch_is_written()
     {
-        await Join(archive: new ArchiveLink(Sys.ActorOf(ArchiveActor.Props(_archivePath)), new Dictionary<string, ArchivedNode>()));
+        await Join(archive: new ArchiveLink(Sys.ActorOf(ArchiveActor.Props(_archivePath, _merge.Ref)), new Dictionary<string, ArchivedNode>()));
         await SendAsync(1, 12);
         await PassedOnAsync(10);
 
