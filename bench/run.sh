@@ -185,8 +185,11 @@ run_chorus() {
 
     a0=$(cpu_ticks "$AGG_PID"); m0=$(machine_ticks)
     t0=$(now_ns)
+    # A spool of its own: the default one is named after the node, and another run of this script on the
+    # same machine (another checkout) would share it and take this run's lines.
+    rm -rf "$OUT/$name.spool"
     /usr/bin/time -f '%M %U %S %e' -o "$OUT/$name.node.time" \
-        "$NODE" --aggregator "$JOIN" --name bench --procfile "$OUT/Procfile.$name" \
+        "$NODE" --aggregator "$JOIN" --name bench --procfile "$OUT/Procfile.$name" --spool "$OUT/$name.spool" \
         > "$OUT/$name.node.out" 2> "$OUT/$name.node.err" &
     node_wrap=$!
     PIDS+=("$node_wrap")
@@ -287,7 +290,8 @@ run_latency() {
     wait_for_line "$OUT/latency.probe.err" connected 30 > /dev/null ||
         die "latency: the probe did not connect; see $OUT/latency.probe.err"
     echo "lat: $GEN lat $count $RATE" > "$OUT/Procfile.latency"
-    "$NODE" --aggregator "$JOIN" --name bench --procfile "$OUT/Procfile.latency" \
+    rm -rf "$OUT/latency.spool"
+    "$NODE" --aggregator "$JOIN" --name bench --procfile "$OUT/Procfile.latency" --spool "$OUT/latency.spool" \
         > "$OUT/latency.node.out" 2> "$OUT/latency.node.err" &
     node_wrap=$!
     PIDS+=("$node_wrap")
