@@ -23,7 +23,7 @@ public sealed class TextFormatter(bool color) : IRecordFormatter
     {
         var record = item.Record;
         var time = output.GetSpan(TimestampText.ClockLength + 1);
-        TimestampText.WriteClock(_clock.ToLocal(item.CorrectedTimestamp), time);
+        _clock.Write(item.CorrectedTimestamp, time);
         time[TimestampText.ClockLength] = (byte)' ';
         output.Advance(TimestampText.ClockLength + 1);
 
@@ -84,13 +84,37 @@ public sealed class TextFormatter(bool color) : IRecordFormatter
         output.Advance(Encoding.UTF8.GetBytes(ascii, span));
     }
 
-    /// <summary>UTC to local time, with the zone offset looked up once per hour rather than per line.</summary>
+    /// <summary>
+    /// UTC as local HH:mm:ss.fff, with the zone offset looked up once per hour and the text up to the second
+    /// made once per second rather than per line.
+    /// </summary>
     private sealed class LocalClock
     {
+        private const int SecondLength = 9; // 10:00:00.
         private DateTime _hourStart = DateTime.MaxValue;
         private TimeSpan _offset;
+        private readonly byte[] _second = new byte[SecondLength];
+        private long _secondTicks = -1;
 
-        public DateTime ToLocal(DateTime utc)
+        public void Write(DateTime utc, Span<byte> into)
+        {
+            var local = ToLocal(utc);
+            var ticksOfSecond = local.Ticks - local.Ticks % TimeSpan.TicksPerSecond;
+            if (ticksOfSecond != _secondTicks)
+            {
+                TimestampText.WriteClock(local, into);
+                into[..SecondLength].CopyTo(_second);
+                _secondTicks = ticksOfSecond;
+                return;
+            }
+            _second.CopyTo(into);
+            var milliseconds = (int)((local.Ticks - ticksOfSecond) / TimeSpan.TicksPerMillisecond);
+            into[SecondLength] = (byte)('0' + milliseconds / 100);
+            into[SecondLength + 1] = (byte)('0' + milliseconds / 10 % 10);
+            into[SecondLength + 2] = (byte)('0' + milliseconds % 10);
+        }
+
+        private DateTime ToLocal(DateTime utc)
         {
             if (utc < _hourStart || utc >= _hourStart.AddHours(1))
             {
