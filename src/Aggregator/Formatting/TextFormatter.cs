@@ -13,11 +13,13 @@ namespace Chorus.Aggregator.Formatting;
 public sealed class TextFormatter(bool color) : IRecordFormatter
 {
     private const string Reset = "\e[0m";
-    private const string StderrMark = "\e[1;31m";
 
     private readonly Dictionary<(string Node, string? Process), byte[]> _labels = new();
     private readonly LocalClock _clock = new();
     private int _width;
+    // The label of the previous item: lines come in runs from one process, and the same string instances.
+    private (string Node, string? Process) _lastSource;
+    private byte[] _lastLabel = [];
 
     public void Write(in OutputItem item, IBufferWriter<byte> output)
     {
@@ -33,8 +35,8 @@ public sealed class TextFormatter(bool color) : IRecordFormatter
 
         if (record.Kind == RecordKind.Line)
         {
-            if (record.Stream == OutputStream.Stderr) Write(output, color ? $" {StderrMark}!{Reset} " : " ! ");
-            else Write(output, " | ");
+            if (record.Stream == OutputStream.Stderr) output.Write(color ? " \e[1;31m!\e[0m "u8 : " ! "u8);
+            else output.Write(" | "u8);
             output.Write(record.Text.Span);
         }
         else
@@ -59,6 +61,13 @@ public sealed class TextFormatter(bool color) : IRecordFormatter
     };
 
     private byte[] Label(string node, string? process)
+    {
+        if (ReferenceEquals(node, _lastSource.Node) && ReferenceEquals(process, _lastSource.Process)) return _lastLabel;
+        _lastSource = (node, process);
+        return _lastLabel = NewOrKnownLabel(node, process);
+    }
+
+    private byte[] NewOrKnownLabel(string node, string? process)
     {
         if (_labels.TryGetValue((node, process), out var label)) return label;
         var text = process is null ? node : $"{node}/{process}";

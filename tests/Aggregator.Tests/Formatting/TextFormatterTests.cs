@@ -25,6 +25,7 @@ public sealed class TextFormatterTests
         var text = Format(_plain, new OutputItem("a", Line("web", 1, 0, "oops", OutputStream.Stderr)));
 
         Assert.EndsWith(" a/web ! oops\n", text);
+        Assert.EndsWith("a/web\e[0m \e[1;31m!\e[0m oops\n", Format(new TextFormatter(color: true), new OutputItem("a", Line("web", 1, 0, "oops", OutputStream.Stderr))));
     }
 
     [Fact]
