@@ -100,27 +100,20 @@ public sealed class TextFormatter(bool color) : IRecordFormatter
     private sealed class LocalClock
     {
         private const int SecondLength = 9; // 10:00:00.
+        private readonly SecondText _second = new(SecondLength);
         private DateTime _hourStart = DateTime.MaxValue;
         private TimeSpan _offset;
-        private readonly byte[] _second = new byte[SecondLength];
-        private long _secondTicks = -1;
 
         public void Write(DateTime utc, Span<byte> into)
         {
             var local = ToLocal(utc);
-            var ticksOfSecond = local.Ticks - local.Ticks % TimeSpan.TicksPerSecond;
-            if (ticksOfSecond != _secondTicks)
+            if (!_second.TryWrite(local, into, out var ticks))
             {
                 TimestampText.WriteClock(local, into);
-                into[..SecondLength].CopyTo(_second);
-                _secondTicks = ticksOfSecond;
+                _second.Remember(local, into);
                 return;
             }
-            _second.CopyTo(into);
-            var milliseconds = (int)((local.Ticks - ticksOfSecond) / TimeSpan.TicksPerMillisecond);
-            into[SecondLength] = (byte)('0' + milliseconds / 100);
-            into[SecondLength + 1] = (byte)('0' + milliseconds / 10 % 10);
-            into[SecondLength + 2] = (byte)('0' + milliseconds % 10);
+            TimestampText.Digits((int)(ticks / TimeSpan.TicksPerMillisecond), 3, into[SecondLength..]);
         }
 
         private DateTime ToLocal(DateTime utc)
