@@ -188,6 +188,9 @@ run_chorus() {
     rm -rf "$OUT/$name.spool"
     a0=$(cpu_ticks "$AGG_PID"); m0=$(machine_ticks)
     t0=$(now_ns)
+    # A spool of its own: the default one is named after the node, and another run of this script on the
+    # same machine (another checkout) would share it and take this run's lines.
+    rm -rf "$OUT/$name.spool"
     /usr/bin/time -f '%M %U %S %e' -o "$OUT/$name.node.time" \
         "$NODE" --aggregator "$JOIN" --name bench --spool "$OUT/$name.spool" --procfile "$OUT/Procfile.$name" \
         > "$OUT/$name.node.out" 2> "$OUT/$name.node.err" &

@@ -13,17 +13,19 @@ namespace Chorus.Aggregator.Formatting;
 public sealed class TextFormatter(bool color) : IRecordFormatter
 {
     private const string Reset = "\e[0m";
-    private const string StderrMark = "\e[1;31m";
 
     private readonly Dictionary<(string Node, string? Process), byte[]> _labels = new();
     private readonly LocalClock _clock = new();
     private int _width;
+    // The label of the previous item: lines come in runs from one process, and the same string instances.
+    private (string Node, string? Process) _lastSource;
+    private byte[] _lastLabel = [];
 
     public void Write(in OutputItem item, IBufferWriter<byte> output)
     {
         var record = item.Record;
         var time = output.GetSpan(TimestampText.ClockLength + 1);
-        TimestampText.WriteClock(_clock.ToLocal(item.CorrectedTimestamp), time);
+        _clock.Write(item.CorrectedTimestamp, time);
         time[TimestampText.ClockLength] = (byte)' ';
         output.Advance(TimestampText.ClockLength + 1);
 
@@ -33,8 +35,8 @@ public sealed class TextFormatter(bool color) : IRecordFormatter
 
         if (record.Kind == RecordKind.Line)
         {
-            if (record.Stream == OutputStream.Stderr) Write(output, color ? $" {StderrMark}!{Reset} " : " ! ");
-            else Write(output, " | ");
+            if (record.Stream == OutputStream.Stderr) output.Write(color ? " \e[1;31m!\e[0m "u8 : " ! "u8);
+            else output.Write(" | "u8);
             output.Write(record.Text.Span);
         }
         else
@@ -60,6 +62,13 @@ public sealed class TextFormatter(bool color) : IRecordFormatter
 
     private byte[] Label(string node, string? process)
     {
+        if (ReferenceEquals(node, _lastSource.Node) && ReferenceEquals(process, _lastSource.Process)) return _lastLabel;
+        _lastSource = (node, process);
+        return _lastLabel = NewOrKnownLabel(node, process);
+    }
+
+    private byte[] NewOrKnownLabel(string node, string? process)
+    {
         if (_labels.TryGetValue((node, process), out var label)) return label;
         var text = process is null ? node : $"{node}/{process}";
         var visible = Encoding.UTF8.GetByteCount(text);
@@ -84,13 +93,30 @@ public sealed class TextFormatter(bool color) : IRecordFormatter
         output.Advance(Encoding.UTF8.GetBytes(ascii, span));
     }
 
-    /// <summary>UTC to local time, with the zone offset looked up once per hour rather than per line.</summary>
+    /// <summary>
+    /// UTC as local HH:mm:ss.fff, with the zone offset looked up once per hour and the text up to the second
+    /// made once per second rather than per line.
+    /// </summary>
     private sealed class LocalClock
     {
+        private const int SecondLength = 9; // 10:00:00.
+        private readonly SecondText _second = new(SecondLength);
         private DateTime _hourStart = DateTime.MaxValue;
         private TimeSpan _offset;
 
-        public DateTime ToLocal(DateTime utc)
+        public void Write(DateTime utc, Span<byte> into)
+        {
+            var local = ToLocal(utc);
+            if (!_second.TryWrite(local, into, out var ticks))
+            {
+                TimestampText.WriteClock(local, into);
+                _second.Remember(local, into);
+                return;
+            }
+            TimestampText.Digits((int)(ticks / TimeSpan.TicksPerMillisecond), 3, into[SecondLength..]);
+        }
+
+        private DateTime ToLocal(DateTime utc)
         {
             if (utc < _hourStart || utc >= _hourStart.AddHours(1))
             {

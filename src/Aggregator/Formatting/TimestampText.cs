@@ -37,7 +37,8 @@ public static class TimestampText
         Digits(time.Millisecond, 3, into[9..]);
     }
 
-    private static void Digits(int value, int width, Span<byte> into)
+    /// <summary>The last <paramref name="width"/> decimal digits of <paramref name="value"/>, zero-padded.</summary>
+    internal static void Digits(int value, int width, Span<byte> into)
     {
         for (var i = width - 1; i >= 0; i--)
         {

@@ -63,21 +63,48 @@ public sealed class ReorderBuffer(TimeSpan window)
         return cutoff;
     }
 
+    /// <summary>
+    /// A k-way merge: the node whose head is oldest goes next, the first one met on a tie. Once chosen, a
+    /// node keeps going for as long as it would be chosen again, since the other heads do not move: one
+    /// scan of the nodes per run of records instead of per record (a node sends hundreds in a row).
+    /// </summary>
     private void ReleaseUpTo(DateTime cutoff, List<OutputItem> output)
     {
         while (true)
         {
-            KeyValuePair<string, NodeQueue>? next = null;
-            foreach (var entry in _nodes)
-                if (entry.Value.Count > 0 && (next is null || entry.Value.HeadTime < next.Value.Value.HeadTime))
-                    next = entry;
-            if (next is not { } chosen || chosen.Value.HeadTime > cutoff) return;
+            // The oldest head and the next oldest, each with its position in the scan to settle ties.
+            (string Name, NodeQueue Queue, int Index)? chosen = null;
+            var nextTime = DateTime.MaxValue;
+            var nextIndex = int.MaxValue;
+            var index = 0;
+            foreach (var (name, queue) in _nodes)
+            {
+                index++;
+                if (queue.Count == 0) continue;
+                if (chosen is not { } best || queue.HeadTime < best.Queue.HeadTime)
+                {
+                    if (chosen is { } previous) (nextTime, nextIndex) = (previous.Queue.HeadTime, previous.Index);
+                    chosen = (name, queue, index);
+                }
+                else if (queue.HeadTime < nextTime)
+                {
+                    (nextTime, nextIndex) = (queue.HeadTime, index);
+                }
+            }
+            if (chosen is not { } run) return;
 
-            var (record, correction) = chosen.Value.Dequeue();
-            var time = record.Timestamp + correction;
-            var late = time < _released;
-            if (!late) _released = time;
-            output.Add(new OutputItem(chosen.Key, record, late, correction.Ticks));
+            do
+            {
+                var head = run.Queue.HeadTime;
+                if (head > nextTime || (head == nextTime && run.Index > nextIndex)) break;
+                // No other head is older, so nothing else may go either.
+                if (head > cutoff) return;
+                var (record, correction) = run.Queue.Dequeue();
+                var time = record.Timestamp + correction;
+                var late = time < _released;
+                if (!late) _released = time;
+                output.Add(new OutputItem(run.Name, record, late, correction.Ticks));
+            } while (run.Queue.Count > 0);
         }
     }
 

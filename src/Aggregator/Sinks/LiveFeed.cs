@@ -32,11 +32,13 @@ public sealed class LiveFeed(int capacity, DateTime startedAt)
 
     public void Publish(IReadOnlyList<OutputItem> items)
     {
-        var compact = Compact(items);
+        var text = CopyText(items);
         lock (_lock)
         {
-            foreach (var item in compact)
+            var offset = 0;
+            for (var i = 0; i < items.Count; i++)
             {
+                var item = PointedInto(items[i], text, ref offset);
                 var entry = new FeedEntry(_nextId, item);
                 _ring[_nextId % capacity] = entry;
                 _nextId++;
@@ -112,26 +114,29 @@ public sealed class LiveFeed(int capacity, DateTime startedAt)
 
     /// <summary>
     /// Copies the text of a chunk's lines into one fresh buffer: the ring then keeps only what it shows,
-    /// not every received batch that one of its lines happened to point into.
+    /// not every received batch that one of its lines happened to point into. Done before taking the lock.
     /// </summary>
-    private static OutputItem[] Compact(IReadOnlyList<OutputItem> items)
+    private static byte[] CopyText(IReadOnlyList<OutputItem> items)
     {
         var size = 0;
-        foreach (var item in items) size += item.Record.Text.Length;
-        var buffer = new byte[size];
+        for (var i = 0; i < items.Count; i++) size += items[i].Record.Text.Length;
+        var buffer = GC.AllocateUninitializedArray<byte>(size);
         var offset = 0;
-        var compact = new OutputItem[items.Count];
         for (var i = 0; i < items.Count; i++)
         {
-            var record = items[i].Record;
-            if (record.Text.Length > 0)
-            {
-                record.Text.Span.CopyTo(buffer.AsSpan(offset));
-                record = record with { Text = new ReadOnlyMemory<byte>(buffer, offset, record.Text.Length) };
-                offset += record.Text.Length;
-            }
-            compact[i] = items[i] with { Record = record };
+            items[i].Record.Text.Span.CopyTo(buffer.AsSpan(offset));
+            offset += items[i].Record.Text.Length;
         }
-        return compact;
+        return buffer;
+    }
+
+    /// <summary>The item with its text in <paramref name="text"/> at <paramref name="offset"/>, which moves past it.</summary>
+    private static OutputItem PointedInto(in OutputItem item, byte[] text, ref int offset)
+    {
+        var length = item.Record.Text.Length;
+        if (length == 0) return item;
+        var moved = item with { Record = item.Record with { Text = new ReadOnlyMemory<byte>(text, offset, length) } };
+        offset += length;
+        return moved;
     }
 }

@@ -12,6 +12,9 @@ public sealed class StatusBoard
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<string, NodeEntry> _nodes = new();
+    // Items come in runs from one node, with the same name instance: skip the lookup for those.
+    private string? _lastNodeName;
+    private NodeEntry? _lastNode;
 
     public void Apply(IReadOnlyList<OutputItem> items)
     {
@@ -31,7 +34,7 @@ public sealed class StatusBoard
 
     private void Apply(in OutputItem item)
     {
-        if (!_nodes.TryGetValue(item.Node, out var node)) _nodes[item.Node] = node = new NodeEntry();
+        var node = Node(item.Node);
         var record = item.Record;
         // node-down is stamped with the node's last reported progress, so it is a "last seen" too.
         if (record.Timestamp > node.LastSeen) node.LastSeen = record.Timestamp;
@@ -47,16 +50,29 @@ public sealed class StatusBoard
         }
     }
 
+    private NodeEntry Node(string name)
+    {
+        if (ReferenceEquals(name, _lastNodeName)) return _lastNode!;
+        if (!_nodes.TryGetValue(name, out var node)) _nodes[name] = node = new NodeEntry();
+        (_lastNodeName, _lastNode) = (name, node);
+        return node;
+    }
+
     private sealed class NodeEntry
     {
         private readonly Dictionary<string, ProcessEntry> _processes = new();
+        // As for nodes: lines come in runs from one process.
+        private string? _lastProcessName;
+        private ProcessEntry? _lastProcess;
 
         public bool Up { get; set; } = true;
         public DateTime LastSeen { get; set; }
 
         public ProcessEntry Process(string name)
         {
+            if (ReferenceEquals(name, _lastProcessName)) return _lastProcess!;
             if (!_processes.TryGetValue(name, out var process)) _processes[name] = process = new ProcessEntry();
+            (_lastProcessName, _lastProcess) = (name, process);
             return process;
         }
 

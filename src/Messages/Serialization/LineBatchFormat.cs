@@ -13,8 +13,9 @@ internal static class LineBatchFormat
 
     public static byte[] Serialize(LineBatch batch)
     {
+        var records = AsSpan(batch.Records);
         var size = 64 + batch.Node.Length;
-        foreach (var record in batch.Records) size += record.Text.Length + 16;
+        foreach (ref readonly var record in records) size += record.Text.Length + 16;
         var writer = new WireWriter(size);
 
         writer.WriteString(batch.Node);
@@ -22,11 +23,11 @@ internal static class LineBatchFormat
         writer.WriteVarint((ulong)batch.Seq);
         writer.WriteInt64(batch.Watermark.Ticks);
         writer.WriteString(batch.SessionKey);
-        writer.WriteVarint((ulong)batch.Records.Count);
+        writer.WriteVarint((ulong)records.Length);
 
         var processes = new List<string>();
         var previousTicks = batch.Watermark.Ticks;
-        foreach (var record in batch.Records)
+        foreach (ref readonly var record in records)
         {
             writer.WriteByte((byte)record.Kind);
             WriteProcess(writer, record.Process, processes);
@@ -91,6 +92,11 @@ internal static class LineBatchFormat
         if (!reader.AtEnd) throw new FormatException($"{reader.Remaining} bytes follow the last record");
         return new LineBatch(node, incarnation, seq, watermark, records, sessionKey);
     }
+
+    // Batches are built on arrays (the node's batch builder, Deserialize): read those in place, without an
+    // enumerator and without copying each record (a large struct) twice per batch.
+    private static ReadOnlySpan<NodeRecord> AsSpan(IReadOnlyList<NodeRecord> records) =>
+        records as NodeRecord[] ?? records.ToArray();
 
     private static NodeRecord ReadLine(ref WireReader reader, string process, DateTime timestamp)
     {

@@ -7,7 +7,7 @@ namespace Chorus.Node.Processes;
 /// Turns the bytes a child writes into lines: LF ends a line and a CR just before it is dropped (also when
 /// the two arrive in different chunks). A line longer than the limit is cut into pieces at character
 /// boundaries, so a line of any length costs at most the limit in memory here. Every line comes out as valid
-/// UTF-8. Kept free of Akka so these rules are tested byte by byte; <see cref="LineFramingStage"/> runs it.
+/// UTF-8. Kept free of Akka so these rules are tested byte by byte; <see cref="PipeSource"/> runs it.
 /// </summary>
 /// <remarks>
 /// Built for millions of short lines a second: each chunk is scanned once with a vectorized search, the lines

@@ -87,8 +87,7 @@ public sealed class ProcessActor : ReceiveActor, IWithTimers
     private void ReadOutput(ChildProcess child)
     {
         Source<Output, Akka.NotUsed> Pipe(Stream pipe, OutputStream stream) =>
-            PipeSource.Create(pipe, _settings.ReadChunkBytes)
-                .Via(LineFraming.Create(_settings.MaxLineBytes))
+            PipeSource.Create(pipe, _settings.ReadChunkBytes, _settings.MaxLineBytes)
                 .Select(lines => new Output(stream, lines));
 
         Pipe(child.Stdout, OutputStream.Stdout)

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using Chorus.Aggregator.Formatting;
 using Chorus.Aggregator.Ordering;
@@ -60,6 +61,48 @@ public sealed class JsonFormatterTests
         using var json = JsonDocument.Parse(formatted);
         Assert.Equal(text, json.RootElement.GetProperty("text").GetString());
     }
+
+    public static TheoryData<string> Texts()
+    {
+        var texts = new TheoryData<string> { "", "plain text", "mixed \" and ünïcode ✓ and \u2028 and \u007f", "\ud83d\ude00 <&'+`>" };
+        for (var c = 0; c < 128; c++) texts.Add($"a{(char)c}b");
+        return texts;
+    }
+
+    [Theory]
+    [MemberData(nameof(Texts))]
+    public void A_line_is_written_byte_for_byte_as_utf8_json_writer_writes_it(string text)
+    {
+        var line = NodeRecord.Line("web", OutputStream.Stdout, 12345, Ts, Encoding.UTF8.GetBytes(text), continued: false);
+        var expected = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(expected, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+            writer.WriteStringValue(Encoding.UTF8.GetBytes(text));
+
+        Assert.Equal("""{"type":"line","node":"a","proc":"web","stream":"stdout","seq":12345,"ts":"2026-11-23T10:00:00.123456Z","text":""" +
+            Encoding.UTF8.GetString(expected.WrittenSpan) + "}\n", Format(new OutputItem("a", line)));
+    }
+
+    [Fact]
+    public void Timestamps_in_the_same_second_and_across_seconds_are_written_in_full()
+    {
+        var formatter = new JsonFormatter();
+        var buffer = new ArrayBufferWriter<byte>();
+        DateTime[] times = [Ts, Ts.AddTicks(1), Ts.AddSeconds(1), Ts.AddDays(40).AddTicks(-Ts.Ticks % TimeSpan.TicksPerSecond), Ts.AddTicks(9)];
+        var seq = 0;
+        foreach (var time in times)
+            formatter.Write(new OutputItem("a", NodeRecord.Line("web", OutputStream.Stdout, ++seq, time, "x"u8.ToArray(), continued: false),
+                CorrectionTicks: 7), buffer);
+
+        var lines = Encoding.UTF8.GetString(buffer.WrittenSpan).TrimEnd('\n').Split('\n');
+        for (var i = 0; i < times.Length; i++)
+        {
+            using var json = JsonDocument.Parse(lines[i]);
+            Assert.Equal(Iso(times[i]), json.RootElement.GetProperty("ts").GetString());
+            Assert.Equal(Iso(times[i].AddTicks(7)), json.RootElement.GetProperty("corrected_ts").GetString());
+        }
+    }
+
+    private static string Iso(DateTime time) => time.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'");
 
     private static string Format(OutputItem item)
     {

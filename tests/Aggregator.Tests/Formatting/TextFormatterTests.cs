@@ -25,6 +25,7 @@ public sealed class TextFormatterTests
         var text = Format(_plain, new OutputItem("a", Line("web", 1, 0, "oops", OutputStream.Stderr)));
 
         Assert.EndsWith(" a/web ! oops\n", text);
+        Assert.EndsWith("a/web\e[0m \e[1;31m!\e[0m oops\n", Format(new TextFormatter(color: true), new OutputItem("a", Line("web", 1, 0, "oops", OutputStream.Stderr))));
     }
 
     [Fact]
@@ -51,6 +52,17 @@ public sealed class TextFormatterTests
         Assert.Contains(SourceColors.For("a/web") + "a/web\e[0m", first);
         Assert.Equal(first[12..], again[12..]);
         Assert.DoesNotContain("\e[", Format(_plain, new OutputItem("a", Line("web", 1, 0, "x"))));
+    }
+
+    [Fact]
+    public void Times_in_the_same_second_and_across_seconds_read_in_full_local_time()
+    {
+        var start = new DateTime(2026, 11, 23, 10, 0, 0, 7, DateTimeKind.Utc);
+        DateTime[] times = [start, start.AddMilliseconds(993), start.AddSeconds(1), start.AddHours(5).AddMilliseconds(-7), start.AddMilliseconds(40)];
+
+        foreach (var time in times)
+            Assert.StartsWith(time.ToLocalTime().ToString("HH:mm:ss.fff") + " ",
+                Format(_plain, new OutputItem("a", NodeRecord.Line("web", OutputStream.Stdout, 1, time, "x"u8.ToArray(), continued: false))));
     }
 
     private static string Format(TextFormatter formatter, OutputItem item)

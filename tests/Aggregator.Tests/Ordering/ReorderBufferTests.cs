@@ -138,6 +138,18 @@ public sealed class ReorderBufferTests
         Assert.Equal(0, _buffer.Held);
     }
 
+    [Fact]
+    public void Runs_from_one_node_stop_where_another_nodes_line_is_older_and_equal_times_go_in_the_order_nodes_arrived()
+    {
+        _buffer.Add("a", [Line("web", 1, 10), Line("web", 2, 20), Line("web", 3, 20), Line("web", 4, 30)], At(30), arrivedAt: At(30));
+        _buffer.Add("b", [Line("db", 1, 20), Line("db", 2, 20), Line("db", 3, 25)], At(30), arrivedAt: At(30));
+        _buffer.Add("c", [Line("job", 1, 5), Line("job", 2, 20)], At(30), arrivedAt: At(30));
+
+        _buffer.ReleaseAll(_out);
+
+        Assert.Equal(["c:1", "a:1", "a:2", "a:3", "b:1", "b:2", "c:2", "b:3", "a:4"], _out.Select(Describe));
+    }
+
     private static string Describe(OutputItem item) =>
         item.Record.Kind == RecordKind.Line ? $"{item.Node}:{item.Record.Seq}" : $"{item.Node}:{Chorus.Aggregator.Formatting.JsonFormatter.EventName(item.Record.Kind)}";
 }
