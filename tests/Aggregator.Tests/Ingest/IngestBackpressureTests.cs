@@ -87,12 +87,14 @@ public sealed class IngestBackpressureTests : Akka.TestKit.Xunit2.TestKit, IDisp
     [Fact]
     public async Task A_node_held_back_longer_than_the_node_timeout_is_not_reported_down()
     {
-        await Join(nodeTimeout: "400ms");
+        // Long enough that a loaded test machine's pauses between two resends stay well inside it.
+        await Join(nodeTimeout: "1s");
         await SendAsync(1, 11);
         await PassedOnAsync(10);
 
         // The node resends its window every so often, as its resend timer would; each one is proof of life.
-        for (var i = 0; i < 12; i++)
+        // Twenty rounds of 100 ms or more: held back for over twice the node timeout.
+        for (var i = 0; i < 20; i++)
         {
             await SendAsync(11, 11);
             await _merge.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(100));
