@@ -38,9 +38,9 @@ static async Task<int> Run(ParseResult parsed)
     var backlog = new OutputBacklog(settings.MaxPendingRecords, settings.MaxPendingBytes);
     var stdout = system.ActorOf(StdoutSink.Props(Console.OpenStandardOutput(), formatter, backlog.AddSink("stdout")), "stdout");
     var feed = new LiveFeed(settings.BacklogCapacity, DateTime.UtcNow);
-    var feedSink = system.ActorOf(LiveFeedSink.Props(feed, backlog.AddSink("live feed")), "live-feed");
+    var feedSink = system.ActorOf(HandOffSink.Props(feed.Publish, backlog.AddSink("live feed")), "live-feed");
     var board = new StatusBoard();
-    var boardSink = system.ActorOf(StatusBoardSink.Props(board, backlog.AddSink("status board")), "status-board");
+    var boardSink = system.ActorOf(HandOffSink.Props(board.Apply, backlog.AddSink("status board")), "status-board");
     var merge = system.ActorOf(MergeActor.Props([stdout, feedSink, boardSink], settings), "merge");
     // Repaired before the writer opens it for appending; what it holds tells ingest which batches are repeats.
     var archived = settings.ArchivePath is { } path ? ArchiveFile.Repair(path) : null;

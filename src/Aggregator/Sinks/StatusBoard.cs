@@ -6,7 +6,7 @@ namespace Chorus.Aggregator.Sinks;
 /// <summary>
 /// What the merged stream says about each node and its processes: up or down, when last heard of, running
 /// or exited (and how), how many lines. Built only from the stream, so it tells what watchers saw, from the
-/// aggregator's start. Thread-safe: fed by <see cref="StatusBoardSink"/>, read by /api/nodes.
+/// aggregator's start. Thread-safe: fed by a <see cref="HandOffSink"/>, read by /api/nodes.
 /// </summary>
 public sealed class StatusBoard
 {
