@@ -1,6 +1,5 @@
 using System.CommandLine;
 using Akka.Actor;
-using Akka.Configuration;
 using Chorus.Aggregator;
 using Chorus.Aggregator.Archive;
 using Chorus.Aggregator.Formatting;
@@ -21,9 +20,7 @@ return await CommandLine.InvokeAsync(command, args);
 static async Task<int> Run(ParseResult parsed)
 {
     var options = AggregatorOptions.From(parsed);
-    var config = ConfigurationFactory.ParseString(options.HoconOverrides)
-        .WithFallback(ConfigFile.From(parsed))
-        .WithFallback(HoconFiles.Load("aggregator.conf", "node.conf", "wire.conf"));
+    var config = ConfigFile.Compose(options.HoconOverrides, parsed, "aggregator.conf", "node.conf", "wire.conf");
     var listen = HostPort.Parse(config.GetString("chorus.aggregator.listen"), "--listen");
     var httpListen = HostPort.Parse(config.GetString("chorus.aggregator.http"), "--http");
     ListenPolicy.Check(listen, "--listen", options.Security);

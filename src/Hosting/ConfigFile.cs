@@ -14,6 +14,15 @@ public static class ConfigFile
         Description = "A HOCON file whose keys override the shipped defaults (hocon/*.conf); flags override it in turn.",
     };
 
+    /// <summary>
+    /// A program's whole configuration, in the order that wins: <paramref name="flagOverrides"/> (HOCON the flags
+    /// made), then --config FILE, then the shipped <paramref name="shippedFiles"/>.
+    /// </summary>
+    public static Config Compose(string flagOverrides, ParseResult parsed, params string[] shippedFiles) =>
+        ConfigurationFactory.ParseString(flagOverrides)
+            .WithFallback(From(parsed))
+            .WithFallback(HoconFiles.Load(shippedFiles));
+
     /// <summary>The file's configuration, or empty when --config was not given.</summary>
     public static Config From(ParseResult parsed)
     {

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using Akka.Actor;
-using Akka.Configuration;
 using Chorus.Hosting;
 using Chorus.Node;
 
@@ -12,9 +11,7 @@ return await CommandLine.InvokeAsync(command, args);
 static async Task<int> Run(ParseResult parsed)
 {
     var options = NodeOptions.From(parsed);
-    var config = ConfigurationFactory.ParseString(options.HoconOverrides)
-        .WithFallback(ConfigFile.From(parsed))
-        .WithFallback(HoconFiles.Load("node.conf", "wire.conf"));
+    var config = ConfigFile.Compose(options.HoconOverrides, parsed, "node.conf", "wire.conf");
 
     // A node dials only the aggregator, so with TLS it checks that the certificate names the aggregator's host.
     using var system = RemoteSystem.Start(config, "--listen", options.Listen, options.Security.Tls, checkServerName: true);

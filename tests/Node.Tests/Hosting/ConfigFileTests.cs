@@ -16,6 +16,18 @@ public sealed class ConfigFileTests : IDisposable
     }
 
     [Fact]
+    public void Flags_win_over_the_file_and_the_file_over_the_shipped_defaults()
+    {
+        File.WriteAllText(_path, "chorus.node { resend-after = 7s, link-timeout = 9s }\n");
+
+        var config = ConfigFile.Compose("chorus.node.link-timeout = 11s", Parse("--config", _path), "node.conf");
+
+        Assert.Equal(TimeSpan.FromSeconds(11), config.GetTimeSpan("chorus.node.link-timeout"));
+        Assert.Equal(TimeSpan.FromSeconds(7), config.GetTimeSpan("chorus.node.resend-after"));
+        Assert.Equal(TimeSpan.FromSeconds(5), config.GetTimeSpan("chorus.node.stop-grace")); // hocon/node.conf
+    }
+
+    [Fact]
     public void Without_the_flag_nothing_is_overridden() => Assert.True(Load().IsEmpty);
 
     [Fact]
@@ -40,8 +52,9 @@ public sealed class ConfigFileTests : IDisposable
         Assert.Contains("is not valid HOCON", error.Message);
     }
 
-    private static Akka.Configuration.Config Load(params string[] args) =>
-        ConfigFile.From(new RootCommand { ConfigFile.Option }.Parse(args));
+    private static Akka.Configuration.Config Load(params string[] args) => ConfigFile.From(Parse(args));
+
+    private static ParseResult Parse(params string[] args) => new RootCommand { ConfigFile.Option }.Parse(args);
 
     public void Dispose() => File.Delete(_path);
 }
