@@ -14,6 +14,7 @@ public sealed partial class ChildProcess : IDisposable
 {
     public const int SigKill = 9;
     public const int SigTerm = 15;
+    private const int NoSuchProcess = 3; // ESRCH
 
     private readonly Process _process;
 
@@ -62,7 +63,13 @@ public sealed partial class ChildProcess : IDisposable
     }
 
     /// <summary>Signals the whole process group; harmless if it is already gone.</summary>
-    public void SignalGroup(int signal) => _ = Kill(-_process.Id, signal);
+    public void SignalGroup(int signal)
+    {
+        if (Kill(-_process.Id, signal) == 0 || Marshal.GetLastPInvokeError() != NoSuchProcess || _process.HasExited) return;
+        // No group yet: the child has not reached setsid() since it started. It is still alone (the shell that
+        // would start anything else has not been exec'd), so the signal sent to it reaches the whole command.
+        _ = Kill(_process.Id, signal);
+    }
 
     public void Dispose()
     {

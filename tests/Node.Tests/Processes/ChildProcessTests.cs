@@ -1,0 +1,23 @@
+using Chorus.Node.Processes;
+using Chorus.Node.Procfile;
+
+namespace Chorus.Node.Tests.Processes;
+
+public sealed class ChildProcessTests
+{
+    [Fact]
+    public async Task A_signal_sent_the_moment_the_child_starts_is_not_lost()
+    {
+        // Right after start, setsid may not yet have made the child's process group; a stop sent then
+        // must still end the command rather than leave it running.
+        for (var i = 0; i < 20; i++)
+        {
+            using var child = ChildProcess.Start(new ProcfileEntry("p", "sleep 60", 1), new Dictionary<string, string>());
+
+            child.SignalGroup(ChildProcess.SigTerm);
+
+            var exit = await child.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10));
+            Assert.Equal((null, ChildProcess.SigTerm), exit);
+        }
+    }
+}
