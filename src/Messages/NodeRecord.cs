@@ -18,6 +18,8 @@ namespace Chorus.Messages;
 /// <param name="Signal">Signal number, for <see cref="RecordKind.Exited"/> when a signal ended the process.</param>
 /// <param name="Count">How many lines are missing, for <see cref="RecordKind.Gap"/>.</param>
 /// <param name="Reason">Why lines are missing, for <see cref="RecordKind.Gap"/>.</param>
+/// <param name="AfterExit">A line read after its process's leader exited ("exited" was already sent): written by
+/// something the command left running in its process group.</param>
 public readonly record struct NodeRecord(
     RecordKind Kind,
     string? Process,
@@ -30,11 +32,12 @@ public readonly record struct NodeRecord(
     int? ExitCode = null,
     int? Signal = null,
     long Count = 0,
-    string? Reason = null)
+    string? Reason = null,
+    bool AfterExit = false)
 {
     public static NodeRecord Line(string process, OutputStream stream, long seq, DateTime timestamp,
-        ReadOnlyMemory<byte> text, bool continued) =>
-        new(RecordKind.Line, process, stream, seq, timestamp, text, continued);
+        ReadOnlyMemory<byte> text, bool continued, bool afterExit = false) =>
+        new(RecordKind.Line, process, stream, seq, timestamp, text, continued, AfterExit: afterExit);
 
     public static NodeRecord Started(string process, int pid, DateTime timestamp) =>
         new(RecordKind.Started, process, OutputStream.Stdout, 0, timestamp, default, Pid: pid);

@@ -10,15 +10,18 @@ namespace Chorus.Node;
 /// The node agent's root, at /user/node: parent of one <see cref="ProcessActor"/> per Procfile entry, and
 /// owner of the stop order. A child that exits on its own does not stop the others (see README, "Exit
 /// policy"). On <see cref="StopProcesses"/>: SIGTERM to every process group, SIGKILL after the grace
-/// period. Once every child has finished it drains the uplink and completes <c>exitCode</c>. When the
-/// aggregator refuses the node's token it stops the children and exits with <see cref="ExitCodes.Refused"/>.
+/// period. Once every child has finished (its leader exited, its pipes closed) it ends what is left of each
+/// group (a daemon that closed its output: SIGTERM, grace, SIGKILL), then drains the uplink and completes
+/// <c>exitCode</c>. When the aggregator refuses the node's token it stops the children and exits with
+/// <see cref="ExitCodes.Refused"/>.
 /// </summary>
 public sealed class NodeActor : ReceiveActor, IWithTimers
 {
     private readonly IActorRef _uplink;
     private readonly NodeSettings _settings;
     private readonly TaskCompletionSource<int> _exitCode;
-    private readonly Dictionary<string, IActorRef> _running = new();
+    private readonly Dictionary<string, IActorRef> _processes = new();
+    private readonly HashSet<string> _running = new();
     private int? _firstFailure;
     private bool _stopping;
     private bool _refused;
@@ -31,9 +34,13 @@ public sealed class NodeActor : ReceiveActor, IWithTimers
         _exitCode = exitCode;
 
         for (var i = 0; i < entries.Count; i++)
-            _running[entries[i].Name] = Context.ActorOf(ProcessActor.Props(entries[i], i, node, uplink, settings), ActorName(entries[i].Name));
+        {
+            _processes[entries[i].Name] = Context.ActorOf(ProcessActor.Props(entries[i], i, node, uplink, settings), ActorName(entries[i].Name));
+            _running.Add(entries[i].Name);
+        }
 
         Receive<ProcessActor.Finished>(OnFinished);
+        Receive<ProcessActor.GroupEnded>(OnGroupEnded);
         Receive<StopProcesses>(_ => Stop(ChildProcess.SigTerm));
         Receive<KillProcesses>(_ => Stop(ChildProcess.SigKill));
         Receive<UplinkActor.Drained>(OnDrained);
@@ -57,7 +64,7 @@ public sealed class NodeActor : ReceiveActor, IWithTimers
     private void OnRefused()
     {
         _refused = true;
-        if (_running.Count == 0) Finish(ExitCodes.Refused);
+        if (_processes.Count == 0) Finish(ExitCodes.Refused);
         else Stop(ChildProcess.SigTerm);
     }
 
@@ -76,7 +83,8 @@ public sealed class NodeActor : ReceiveActor, IWithTimers
                 Notice.Write($"stopping {_running.Count} process(es): SIGTERM, SIGKILL after {_settings.StopGrace.TotalSeconds:0.#} s.");
             Timers.StartSingleTimer("kill", new KillProcesses(), _settings.StopGrace);
         }
-        foreach (var process in _running.Values) process.Tell(new ProcessActor.SendSignal(signal));
+        // Finished processes too: something of their group may still run.
+        foreach (var process in _processes.Values) process.Tell(new ProcessActor.SendSignal(signal));
     }
 
     private void OnFinished(ProcessActor.Finished finished)
@@ -88,6 +96,13 @@ public sealed class NodeActor : ReceiveActor, IWithTimers
             _firstFailure = finished.ExitCode ?? 128 + finished.Signal ?? ExitCodes.ChildFailed;
         if (_running.Count > 0) return;
         Timers.Cancel("kill");
+        foreach (var process in _processes.Values) process.Tell(new ProcessActor.EndGroup());
+    }
+
+    private void OnGroupEnded(ProcessActor.GroupEnded ended)
+    {
+        _processes.Remove(ended.Process);
+        if (_processes.Count > 0) return;
         if (_refused) Finish(ExitCodes.Refused);
         else _uplink.Tell(new UplinkActor.Drain());
     }

@@ -106,6 +106,7 @@ public sealed class JsonFormatter(bool newline = true) : IRecordFormatter
         WriteText(record.Text.Span, output);
         if (record.Continued) output.Write(",\"continued\":true"u8);
         if (item.Late) output.Write(",\"late\":true"u8);
+        if (record.AfterExit) output.Write(",\"after_exit\":true"u8);
         output.Write("}"u8);
     }
 

@@ -45,6 +45,7 @@ public sealed class TextFormatter(bool color) : IRecordFormatter
             Write(output, Describe(record));
         }
         if (item.Late) Write(output, " (late)");
+        if (record.AfterExit) Write(output, " (after exit)");
         output.Write("\n"u8);
     }
 

@@ -10,6 +10,8 @@ internal static class LineBatchFormat
 {
     private const int NoProcess = 0;
     private const byte ContinuedFlag = 0x80;
+    // Added later in the same byte: a batch without after-exit lines is byte for byte what it was before.
+    private const byte AfterExitFlag = 0x40;
 
     public static byte[] Serialize(LineBatch batch)
     {
@@ -36,7 +38,7 @@ internal static class LineBatchFormat
             switch (record.Kind)
             {
                 case RecordKind.Line:
-                    writer.WriteByte((byte)((byte)record.Stream | (record.Continued ? ContinuedFlag : 0)));
+                    writer.WriteByte((byte)((byte)record.Stream | (record.Continued ? ContinuedFlag : 0) | (record.AfterExit ? AfterExitFlag : 0)));
                     writer.WriteVarint((ulong)record.Seq);
                     writer.WriteBytes(record.Text.Span);
                     break;
@@ -101,14 +103,14 @@ internal static class LineBatchFormat
     private static NodeRecord ReadLine(ref WireReader reader, string process, DateTime timestamp)
     {
         var flags = reader.ReadByte();
-        var stream = (OutputStream)(flags & ~ContinuedFlag);
+        var stream = (OutputStream)(flags & ~(ContinuedFlag | AfterExitFlag));
         if (stream is not (OutputStream.Stdout or OutputStream.Stderr))
             throw new FormatException($"stream {(byte)stream} is neither stdout nor stderr");
         var seq = (long)reader.ReadVarint();
         var text = reader.ReadBytes();
         if (!System.Text.Unicode.Utf8.IsValid(text.Span))
             throw new FormatException("line text is not valid UTF-8");
-        return NodeRecord.Line(process, stream, seq, timestamp, text, (flags & ContinuedFlag) != 0);
+        return NodeRecord.Line(process, stream, seq, timestamp, text, (flags & ContinuedFlag) != 0, (flags & AfterExitFlag) != 0);
     }
 
     private static void WriteProcess(WireWriter writer, string? process, List<string> table)

@@ -30,6 +30,9 @@ public sealed class LineFramer
     // Reused across calls so that planning allocates nothing.
     private readonly List<Piece> _pieces = [];
 
+    /// <summary>Bytes of an unfinished line held back, waiting for its line ending.</summary>
+    public int PendingBytes => _pendingLength;
+
     public LineFramer(int maxLineBytes)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxLineBytes, SmallestLimit);

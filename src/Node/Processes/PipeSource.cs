@@ -6,8 +6,9 @@ using Akka.Util;
 namespace Chorus.Node.Processes;
 
 /// <summary>
-/// A child's pipe as a stream of lines: each list holds the lines one read completed, emitted as soon as the
-/// child writes, however little.
+/// A child's pipe as a stream of lines: each element holds the lines one read completed (none, when it ended
+/// in the middle of a line), emitted as soon as the child writes, however little, with how far into the pipe
+/// the lines so far reach (compared with <see cref="ChildPipe.BytesWritten"/>).
 /// Reads from a pipe block (.NET has no truly asynchronous pipe reads on Unix: ReadAsync parks a thread-pool
 /// thread), so each pipe gets a thread of its own from a pinned dispatcher. On the shared pool, a node with
 /// many quiet children would starve it and delay every other stream and actor.
@@ -20,7 +21,7 @@ public static class PipeSource
     /// <summary>Configured in hocon/node.conf.</summary>
     public const string Dispatcher = "chorus.pipe-reader-dispatcher";
 
-    public static Source<IReadOnlyList<FramedLine>, NotUsed> Create(Stream pipe, int chunkBytes, int maxLineBytes)
+    public static Source<PipeRead, NotUsed> Create(ChildPipe pipe, int chunkBytes, int maxLineBytes)
     {
         // Fail where the blueprint is built, not later when it runs.
         ArgumentOutOfRangeException.ThrowIfLessThan(maxLineBytes, LineFramer.SmallestLimit);
@@ -35,26 +36,34 @@ public static class PipeSource
     }
 
     /// <summary>One pipe with its framer and the buffer it reads into, reused for every read.</summary>
-    private sealed class FramedPipe(Stream pipe, int chunkBytes, int maxLineBytes) : IDisposable
+    private sealed class FramedPipe(ChildPipe pipe, int chunkBytes, int maxLineBytes) : IDisposable
     {
         // The framer copies out the lines it hands on, so the next read may overwrite this.
         private readonly byte[] _chunk = new byte[chunkBytes];
         private readonly LineFramer _framer = new(maxLineBytes);
         private bool _ended;
 
-        /// <summary>Reads until some line is complete; at the end of the pipe, the last unterminated line, then none.</summary>
-        public Option<IReadOnlyList<FramedLine>> ReadLines()
+        /// <summary>One read's lines; at the end of the pipe, the last unterminated line, then none.</summary>
+        public Option<PipeRead> ReadLines()
         {
             while (!_ended)
             {
                 var read = pipe.Read(_chunk);
                 var lines = read > 0 ? _framer.Feed(_chunk.AsSpan(0, read)) : _framer.Finish();
                 _ended = read == 0;
-                if (lines.Count > 0) return Option<IReadOnlyList<FramedLine>>.Create(lines);
+                // A read without a whole line still moves the position on, so the actor learns how far it got.
+                if (lines.Count > 0 || read > 0)
+                    return Option<PipeRead>.Create(new PipeRead(lines, pipe.BytesRead - _framer.PendingBytes));
             }
-            return Option<IReadOnlyList<FramedLine>>.None;
+            return Option<PipeRead>.None;
         }
 
         public void Dispose() => pipe.Dispose();
     }
 }
+
+/// <summary>
+/// The lines of one read from a pipe, and how many of the pipe's bytes the lines handed out so far cover (an
+/// unfinished line held back by the framer is not covered yet).
+/// </summary>
+public sealed record PipeRead(IReadOnlyList<FramedLine> Lines, long BytesFramed);

@@ -11,12 +11,22 @@ namespace Chorus.Node.Processes;
 /// <summary>
 /// Runs one Procfile entry. Child of <see cref="NodeActor"/>. Starts the command, reads its stdout and
 /// stderr with one Akka.Streams graph (framing each pipe into lines, merging the two), numbers the lines and
-/// hands them to the uplink. Reports started and exited to the uplink, and <see cref="Finished"/> to its
-/// parent once the child has exited and its pipes are drained, so "exited" always follows the last line.
-/// The stream never waits for the uplink: a child must not stall because the network is slow.
+/// hands them to the uplink, one read at a time: the next is taken from the stream only once the uplink has
+/// answered the last (it always does, having put the lines in memory, the spool or a counted gap), so what
+/// waits between the pipes and the uplink is bounded and a flood only makes the child wait on its pipe.
+/// Reports "started", and "exited" as soon as the group's leader has exited and the lines the pipes held at
+/// that moment are handed on. Whatever the group still writes after that is read until the pipes close and
+/// marked after-exit. Then <see cref="Finished"/> goes to the parent; the actor stays, keeping the group id,
+/// until <see cref="EndGroup"/> has stopped what is left of the group (SIGTERM, grace, SIGKILL).
+/// A pipe held open by a process that left the group (setsid) is abandoned once the group is empty.
 /// </summary>
 public sealed class ProcessActor : ReceiveActor, IWithTimers
 {
+    // How often a group whose leader has exited is looked at: is anything of it left to hold the pipes?
+    private static readonly TimeSpan GroupCheckInterval = TimeSpan.FromMilliseconds(100);
+    // After SIGKILL the kernel needs a moment; a member it cannot remove (a zombie nobody reaps) must not hold the node.
+    private static readonly TimeSpan AfterKill = TimeSpan.FromSeconds(1);
+
     private readonly ProcfileEntry _entry;
     private readonly int _index;
     private readonly string _node;
@@ -25,11 +35,24 @@ public sealed class ProcessActor : ReceiveActor, IWithTimers
     private readonly ILoggingAdapter _log = Context.GetLogger();
 
     private ChildProcess? _child;
+    private ChildPipe? _stdout;
+    private ChildPipe? _stderr;
     // One counter for both streams: a gap in seq then always means a lost line, whichever pipe it was on.
     private long _nextSeq = 1;
+    // The stream waits for this acknowledgement before it hands over the next read.
+    private IActorRef? _waitingStream;
+    // Bytes of each pipe whose lines were handed on.
+    private long _stdoutDone;
+    private long _stderrDone;
     private bool _outputEnded;
     private ChildExited? _exit;
+    // How far the writers had got when the leader exited: lines up to there come before "exited".
+    private (long Stdout, long Stderr)? _exitMark;
+    // How far they had got once the group was found empty: the rest is not the group's to wait for.
+    private (long Stdout, long Stderr)? _abandonMark;
+    private bool _exitReported;
     private bool _finished;
+    private IActorRef? _endRequester;
 
     public ProcessActor(ProcfileEntry entry, int index, string node, IActorRef uplink, NodeSettings settings)
     {
@@ -39,11 +62,15 @@ public sealed class ProcessActor : ReceiveActor, IWithTimers
         _uplink = uplink;
         _settings = settings;
 
+        Receive<StreamStarted>(_ => Sender.Tell(StreamAck.Instance));
         Receive<Output>(OnOutput);
+        Receive<UplinkActor.LinesAppended>(_ => AckStream());
         Receive<OutputEnded>(OnOutputEnded);
         Receive<ChildExited>(OnChildExited);
-        Receive<ExitDrainExpired>(_ => Finish());
+        Receive<ExitDrainExpired>(_ => ReportExit());
+        Receive<GroupCheck>(_ => OnGroupCheck());
         Receive<SendSignal>(OnSendSignal);
+        Receive<EndGroup>(OnEndGroup);
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
@@ -54,13 +81,30 @@ public sealed class ProcessActor : ReceiveActor, IWithTimers
     /// <summary>Deliver a signal to the child's whole process group.</summary>
     public sealed record SendSignal(int Signal);
 
-    /// <summary>Sent to the parent when the child has exited and everything it wrote has been handed on.</summary>
+    /// <summary>Sent to the parent once the leader has exited and the pipes have closed (or were abandoned).</summary>
     public sealed record Finished(string Process, int? ExitCode, int? Signal);
 
-    private sealed record Output(OutputStream Stream, IReadOnlyList<FramedLine> Lines);
+    /// <summary>After <see cref="Finished"/>: stop what is left of the group (SIGTERM, grace, SIGKILL), answer <see cref="GroupEnded"/>, stop.</summary>
+    public sealed record EndGroup;
+
+    /// <summary>Nothing of the process group is left (or what is left could not be removed even by SIGKILL).</summary>
+    public sealed record GroupEnded(string Process);
+
+    private sealed record Output(OutputStream Stream, PipeRead Read);
     private sealed record OutputEnded(Exception? Failure);
     private sealed record ChildExited(int? Code, int? Signal);
     private sealed record ExitDrainExpired;
+    private sealed record GroupCheck;
+    private sealed record EndGroupKill;
+    private sealed record EndGroupGiveUp;
+    private sealed record StreamStarted
+    {
+        public static readonly StreamStarted Instance = new();
+    }
+    private sealed record StreamAck
+    {
+        public static readonly StreamAck Instance = new();
+    }
 
     protected override void PreStart()
     {
@@ -78,65 +122,161 @@ public sealed class ProcessActor : ReceiveActor, IWithTimers
         }
 
         _uplink.Tell(new UplinkActor.ProcessStarted(_entry.Name, _child.Pid));
-        ReadOutput(_child);
+        _stdout = new ChildPipe(_child.Stdout);
+        _stderr = new ChildPipe(_child.Stderr);
+        ReadOutput(_stdout, _stderr);
         var self = Self;
         _child.WaitForExitAsync().ContinueWith(t => self.Tell(new ChildExited(t.Result.Code, t.Result.Signal)),
             TaskContinuationOptions.ExecuteSynchronously);
     }
 
-    private void ReadOutput(ChildProcess child)
+    private void ReadOutput(ChildPipe stdout, ChildPipe stderr)
     {
-        Source<Output, Akka.NotUsed> Pipe(Stream pipe, OutputStream stream) =>
+        Source<Output, Akka.NotUsed> Pipe(ChildPipe pipe, OutputStream stream) =>
             PipeSource.Create(pipe, _settings.ReadChunkBytes, _settings.MaxLineBytes)
-                .Select(lines => new Output(stream, lines));
+                .Select(read => new Output(stream, read));
 
-        Pipe(child.Stdout, OutputStream.Stdout)
-            .Merge(Pipe(child.Stderr, OutputStream.Stderr))
-            .RunWith(Sink.ActorRef<Output>(Self, new OutputEnded(null), e => new OutputEnded(e)), Context.Materializer());
+        Pipe(stdout, OutputStream.Stdout)
+            .Merge(Pipe(stderr, OutputStream.Stderr))
+            .RunWith(Sink.ActorRefWithAck<Output>(Self, StreamStarted.Instance, StreamAck.Instance, new OutputEnded(null), e => new OutputEnded(e)),
+                Context.Materializer());
     }
 
     private void OnSendSignal(SendSignal send)
     {
-        // Once the leader is reaped and the pipes are closed the group may be gone and its id reused.
-        if (_child is not null && (_exit is null || !_outputEnded)) _child.SignalGroup(send.Signal);
+        // Until the group has been ended, members may be left even after the leader and the pipes are gone.
+        if (_child is not null && _endRequester is null) _child.SignalGroup(send.Signal);
     }
 
     private void OnOutput(Output output)
     {
-        _uplink.Tell(new UplinkActor.LinesRead(_entry.Name, output.Stream, _nextSeq, output.Lines));
-        _nextSeq += output.Lines.Count;
+        _waitingStream = Sender;
+        if (output.Stream == OutputStream.Stdout) _stdoutDone = output.Read.BytesFramed;
+        else _stderrDone = output.Read.BytesFramed;
+
+        if (output.Read.Lines.Count > 0)
+        {
+            _uplink.Tell(new UplinkActor.LinesRead(_entry.Name, output.Stream, _nextSeq, output.Read.Lines, AfterExit: _exitReported));
+            _nextSeq += output.Read.Lines.Count;
+        }
+        else AckStream();
+
+        if (!_exitReported && Reached(_exitMark)) ReportExit();
+        if (Reached(_abandonMark)) Abandon();
     }
+
+    private void AckStream()
+    {
+        _waitingStream?.Tell(StreamAck.Instance);
+        _waitingStream = null;
+    }
+
+    private bool Reached((long Stdout, long Stderr)? mark) =>
+        mark is { } m && _stdoutDone >= m.Stdout && _stderrDone >= m.Stderr;
 
     private void OnOutputEnded(OutputEnded ended)
     {
         if (ended.Failure is { } failure)
             _log.Warning("Reading the output of \"{0}\" failed: {1}", _entry.Name, failure.Message);
         _outputEnded = true;
-        if (_exit is not null) Finish();
+        Timers.Cancel("group-check");
+        if (_exit is not null)
+        {
+            ReportExit();
+            Finish();
+        }
     }
 
     private void OnChildExited(ChildExited exit)
     {
         _exit = exit;
-        if (_outputEnded) Finish();
-        // Something the command started in the background may still hold the pipes open; keep reading a
-        // little, then report the exit anyway rather than never.
+        if (_outputEnded)
+        {
+            ReportExit();
+            Finish();
+            return;
+        }
+        _exitMark = (_stdout!.BytesWritten(), _stderr!.BytesWritten());
+        if (Reached(_exitMark)) ReportExit();
+        // A reader far behind (or a last line without its newline) may never reach the mark in time: report anyway.
         else Timers.StartSingleTimer("exit-drain", new ExitDrainExpired(), _settings.ExitDrainTimeout);
+        Timers.StartPeriodicTimer("group-check", new GroupCheck(), GroupCheckInterval);
+    }
+
+    private void ReportExit()
+    {
+        if (_exitReported || _exit is null) return;
+        _exitReported = true;
+        Timers.Cancel("exit-drain");
+        _uplink.Tell(new UplinkActor.ProcessExited(_entry.Name, _exit.Code, _exit.Signal));
+    }
+
+    // The leader is gone and the pipes are still open. Once nothing of the group is left, what holds them is a
+    // process that left it (setsid): read what the pipes hold now, then stop reading.
+    private void OnGroupCheck()
+    {
+        if (_outputEnded || _abandonMark is not null || _child!.GroupAlive()) return;
+        Timers.Cancel("group-check");
+        _abandonMark = (_stdout!.BytesWritten(), _stderr!.BytesWritten());
+        if (Reached(_abandonMark)) Abandon();
+    }
+
+    private void Abandon()
+    {
+        _stdout?.Abandon();
+        _stderr?.Abandon();
     }
 
     private void Finish()
     {
-        if (_exit is null || _finished) return;
+        if (_finished) return;
         _finished = true;
-        _uplink.Tell(new UplinkActor.ProcessExited(_entry.Name, _exit.Code, _exit.Signal));
-        Context.Parent.Tell(new Finished(_entry.Name, _exit.Code, _exit.Signal));
+        Context.Parent.Tell(new Finished(_entry.Name, _exit!.Code, _exit.Signal));
+    }
+
+    private void OnEndGroup(EndGroup _)
+    {
+        _endRequester = Sender;
+        if (_child is null || !_child.GroupAlive())
+        {
+            ReportGroupEnded();
+            return;
+        }
+        _child.SignalGroup(ChildProcess.SigTerm);
+        Timers.StartPeriodicTimer("group-check", new GroupCheck(), GroupCheckInterval);
+        Timers.StartSingleTimer("end-kill", new EndGroupKill(), _settings.StopGrace);
+        Become(EndingGroup);
+    }
+
+    private void EndingGroup()
+    {
+        Receive<GroupCheck>(_ =>
+        {
+            if (!_child!.GroupAlive()) ReportGroupEnded();
+        });
+        Receive<EndGroupKill>(_ => OnEndGroupKill());
+        Receive<EndGroupGiveUp>(_ => ReportGroupEnded());
+        Receive<SendSignal>(send => _child!.SignalGroup(send.Signal));
+        ReceiveAny(_ => { });
+    }
+
+    private void OnEndGroupKill()
+    {
+        _child!.SignalGroup(ChildProcess.SigKill);
+        Timers.StartSingleTimer("end-give-up", new EndGroupGiveUp(), AfterKill);
+    }
+
+    private void ReportGroupEnded()
+    {
+        _endRequester?.Tell(new GroupEnded(_entry.Name));
         Context.Stop(Self);
     }
 
     protected override void PostStop()
     {
-        // Stopped while the child still runs (the node is going down hard): leave nothing running.
-        if (_exit is null) _child?.SignalGroup(ChildProcess.SigKill);
+        // Stopped before the group was ended (the node is going down hard): leave nothing running, and no reader.
+        if (_endRequester is null) _child?.SignalGroup(ChildProcess.SigKill);
+        Abandon();
         _child?.Dispose();
     }
 }

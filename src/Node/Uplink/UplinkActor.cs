@@ -72,8 +72,14 @@ public sealed class UplinkActor : ReceiveActor, IWithTimers
     public static Props Props(string node, long incarnation, string aggregatorPath, MonotonicClock clock, NodeSettings settings, string token = "") =>
         Akka.Actor.Props.Create(() => new UplinkActor(node, incarnation, aggregatorPath, clock, settings, token));
 
-    /// <summary>Lines a process read, numbered from <paramref name="FirstSeq"/>.</summary>
-    public sealed record LinesRead(string Process, OutputStream Stream, long FirstSeq, IReadOnlyList<FramedLine> Lines);
+    /// <summary>Lines a process read, numbered from <paramref name="FirstSeq"/>; answered with <see cref="LinesAppended"/>.</summary>
+    public sealed record LinesRead(string Process, OutputStream Stream, long FirstSeq, IReadOnlyList<FramedLine> Lines, bool AfterExit = false);
+
+    /// <summary>The lines are taken (in memory, in the spool or counted in a gap): the reader may send the next.</summary>
+    public sealed record LinesAppended
+    {
+        public static readonly LinesAppended Instance = new();
+    }
 
     public sealed record ProcessStarted(string Process, int Pid);
 
@@ -106,7 +112,9 @@ public sealed class UplinkActor : ReceiveActor, IWithTimers
         var now = _clock.UtcNow;
         var seq = read.FirstSeq;
         foreach (var line in read.Lines)
-            Append(NodeRecord.Line(read.Process, read.Stream, seq++, now, line.Text, line.Continued));
+            Append(NodeRecord.Line(read.Process, read.Stream, seq++, now, line.Text, line.Continued, read.AfterExit));
+        // Each reader waits for this before it reads on, so lines never pile up in this mailbox.
+        Sender.Tell(LinesAppended.Instance);
     }
 
     private void Append(in NodeRecord record)

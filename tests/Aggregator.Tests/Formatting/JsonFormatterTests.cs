@@ -49,6 +49,17 @@ public sealed class JsonFormatterTests
         Assert.Equal("stderr", json.RootElement.GetProperty("stream").GetString());
     }
 
+    [Fact]
+    public void A_line_read_after_its_process_exited_says_so_and_others_do_not()
+    {
+        var after = NodeRecord.Line("web", OutputStream.Stdout, 2, Ts, "late"u8.ToArray(), continued: false, afterExit: true);
+        var before = NodeRecord.Line("web", OutputStream.Stdout, 1, Ts, "first"u8.ToArray(), continued: false);
+
+        Assert.Equal("""{"type":"line","node":"a","proc":"web","stream":"stdout","seq":2,"ts":"2026-11-23T10:00:00.123456Z","text":"late","after_exit":true}""" + "\n",
+            Format(new OutputItem("a", after)));
+        Assert.DoesNotContain("after_exit", Format(new OutputItem("a", before)));
+    }
+
     [Theory]
     [InlineData("quote \" backslash \\ slash /")]
     [InlineData("nul \0 escape \e[31m tab \t cr \r")]

@@ -44,6 +44,15 @@ public sealed class TextFormatterTests
     }
 
     [Fact]
+    public void A_line_read_after_its_process_exited_is_marked()
+    {
+        var after = NodeRecord.Line("web", OutputStream.Stdout, 2, At(0), "late"u8.ToArray(), continued: false, afterExit: true);
+
+        Assert.EndsWith(" a/web | late (after exit)\n", Format(_plain, new OutputItem("a", after)));
+        Assert.DoesNotContain("after exit", Format(_plain, new OutputItem("a", Line("web", 1, 0, "first"))));
+    }
+
+    [Fact]
     public void Colour_is_stable_per_source_and_absent_without_colour()
     {
         var first = Format(new TextFormatter(color: true), new OutputItem("a", Line("web", 1, 0, "x")));

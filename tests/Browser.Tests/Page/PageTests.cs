@@ -66,6 +66,16 @@ public sealed class PageTests(BrowserPage browser, ITestOutputHelper output) : I
     }
 
     [Fact]
+    public async Task A_line_written_after_its_process_exited_carries_a_mark()
+    {
+        var page = await browser.OpenAsync();
+        var behind = page.Locator($"{Rows}[data-kind=line][data-proc=behind]");
+
+        await Expect(behind.Filter(new() { HasText = "left running" }).Locator(".badge.after-exit")).ToHaveTextAsync("after exit");
+        await Expect(behind.Filter(new() { HasText = "leader" }).Locator(".badge.after-exit")).ToHaveCountAsync(0);
+    }
+
+    [Fact]
     public async Task A_line_of_markup_shows_as_text_and_never_runs()
     {
         var page = await browser.OpenAsync();

@@ -2,7 +2,7 @@ namespace Chorus.Browser.Tests.Support;
 
 /// <summary>
 /// One aggregator for a whole test class or collection, running a Procfile with a bit of everything:
-/// steady stdout lines, stdout and stderr, a line of markup, and a process that has exited with code 3.
+/// steady stdout lines, stdout and stderr, a line of markup, a process that has exited with code 3, and one that left a writer behind.
 /// Tests only read from it, so they can share it.
 /// </summary>
 public sealed class WatchedAggregator : IAsyncLifetime
@@ -17,6 +17,7 @@ public sealed class WatchedAggregator : IAsyncLifetime
         worker: i=0; while true; do i=$((i+1)); echo "worker out $i"; echo "worker err $i" >&2; sleep 0.25; done
         markup: while true; do echo '<script>alert(1)</script>'; sleep 1; done
         once: echo 'once ran'; exit 3
+        behind: (sleep 1; echo 'left running') & echo 'leader'
         """;
 
     private readonly string[] _extraArgs;

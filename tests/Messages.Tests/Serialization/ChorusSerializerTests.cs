@@ -62,6 +62,24 @@ public sealed class ChorusSerializerTests() : Akka.TestKit.Xunit2.TestKit(HoconF
     }
 
     [Fact]
+    public void A_line_read_after_its_process_exited_keeps_its_mark_through_the_wire()
+    {
+        NodeRecord[] records =
+        [
+            NodeRecord.Line("svc", OutputStream.Stdout, 1, T0, Utf8("first"), continued: false),
+            NodeRecord.Exited("svc", 0, null, T0.AddTicks(1)),
+            NodeRecord.Line("svc", OutputStream.Stdout, 2, T0.AddSeconds(3), Utf8("late"), continued: false, afterExit: true),
+            NodeRecord.Line("svc", OutputStream.Stderr, 3, T0.AddSeconds(3), Utf8("piece"), continued: true, afterExit: true),
+        ];
+
+        var back = Assert.IsType<LineBatch>(RoundTrip(new LineBatch("node-a", 1, 1, T0, records)));
+
+        Assert.Equal([false, false, true, true], back.Records.Select(r => r.AfterExit));
+        Assert.Equal([false, false, false, true], back.Records.Select(r => r.Continued));
+        Assert.Equal([OutputStream.Stdout, OutputStream.Stdout, OutputStream.Stdout, OutputStream.Stderr], back.Records.Select(r => r.Stream));
+    }
+
+    [Fact]
     public void A_full_batch_fits_in_one_remoting_frame()
     {
         // 32 KiB of text is the batch cut; one 64 KiB line piece is the largest single record.

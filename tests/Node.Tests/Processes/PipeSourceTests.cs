@@ -69,9 +69,26 @@ public class PipeSourceTests : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
+    public async Task An_abandoned_pipe_ends_its_stream_though_its_writer_still_holds_it_open()
+    {
+        using var writer = new AnonymousPipeServerStream(PipeDirection.Out);
+        var pipe = new ChildPipe(new AnonymousPipeClientStream(PipeDirection.In, writer.ClientSafePipeHandle));
+        var read = PipeSource.Create(pipe, Limit, Limit).RunWith(Sink.Seq<PipeRead>(), Sys.Materializer());
+        writer.Write("held\n"u8);
+        writer.Flush();
+        await AwaitConditionAsync(() => Task.FromResult(pipe.BytesWritten() == 5 && pipe.BytesRead == 5));
+
+        pipe.Abandon();
+
+        var reads = await read.WaitAsync(TimeSpan.FromSeconds(5));
+        Assert.Equal(["held"], reads.SelectMany(r => r.Lines).Texts());
+        Assert.Equal(5, reads[^1].BytesFramed);
+    }
+
+    [Fact]
     public void Limit_too_small_for_a_character_fails_when_the_source_is_built()
     {
-        using var pipe = new MemoryStream();
+        using var pipe = new ChildPipe(new MemoryStream());
         Assert.Throws<ArgumentOutOfRangeException>(() => PipeSource.Create(pipe, Limit, 2));
     }
 
@@ -82,7 +99,9 @@ public class PipeSourceTests : Akka.TestKit.Xunit2.TestKit
     {
         using var writer = new AnonymousPipeServerStream(PipeDirection.Out);
         var reader = new AnonymousPipeClientStream(PipeDirection.In, writer.ClientSafePipeHandle);
-        var read = PipeSource.Create(reader, chunkBytes, limit)
+        var read = PipeSource.Create(new ChildPipe(reader), chunkBytes, limit)
+            .Select(r => r.Lines)
+            .Where(lines => lines.Count > 0)
             .RunWith(Sink.Seq<IReadOnlyList<FramedLine>>(), Sys.Materializer());
         await Task.Run(() =>
         {

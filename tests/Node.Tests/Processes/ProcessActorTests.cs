@@ -59,6 +59,88 @@ public sealed class ProcessActorTests : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
+    public async Task A_line_written_after_the_leader_exited_follows_exited_marked_then_the_group_is_ended()
+    {
+        var process = Start("(sleep 1; echo late) & echo first");
+        await _uplink.ExpectMsgAsync<UplinkActor.ProcessStarted>(TimeSpan.FromSeconds(15));
+
+        var first = await NextRead();
+        var exited = await _uplink.ExpectMsgAsync<UplinkActor.ProcessExited>(TimeSpan.FromSeconds(15));
+        var late = await NextRead();
+
+        Assert.Equal(["first"], first.Lines.Texts());
+        Assert.False(first.AfterExit);
+        Assert.Equal(0, exited.ExitCode);
+        Assert.Equal(["late"], late.Lines.Texts());
+        Assert.Equal((true, 2L), (late.AfterExit, late.FirstSeq));
+        await _parent.ExpectMsgAsync<ProcessActor.Finished>(TimeSpan.FromSeconds(15));
+        process.Tell(new ProcessActor.EndGroup(), _parent.Ref);
+        await _parent.ExpectMsgAsync<ProcessActor.GroupEnded>(TimeSpan.FromSeconds(15));
+    }
+
+    [Fact]
+    public async Task Exited_follows_every_line_the_leader_wrote_though_the_group_holds_the_pipes_open()
+    {
+        // seq fills the pipe faster than it is read, so when it exits the last of its lines still wait in the pipe.
+        var process = Start("sleep 60 & seq 1 100000");
+        await _uplink.ExpectMsgAsync<UplinkActor.ProcessStarted>(TimeSpan.FromSeconds(15));
+        var lines = new List<string>();
+        while (true)
+        {
+            var message = await _uplink.ReceiveOneAsync(TimeSpan.FromSeconds(15));
+            if (message is UplinkActor.ProcessExited) break;
+            var read = Assert.IsType<UplinkActor.LinesRead>(message);
+            Assert.False(read.AfterExit);
+            lines.AddRange(read.Lines.Texts());
+            _uplink.Reply(UplinkActor.LinesAppended.Instance);
+        }
+
+        Assert.Equal(Enumerable.Range(1, 100000).Select(i => i.ToString()), lines);
+        // The leader is gone, the group is not: a signal still reaches it, and then the pipes close.
+        process.Tell(new ProcessActor.SendSignal(ChildProcess.SigKill), TestActor);
+        await _parent.ExpectMsgAsync<ProcessActor.Finished>(TimeSpan.FromSeconds(15));
+    }
+
+    [Fact]
+    public async Task A_pipe_held_by_a_process_that_left_the_group_does_not_hold_the_process()
+    {
+        // setsid gives sleep a session of its own: outside the group, holding the pipes.
+        var process = Start("setsid sleep 60 & echo $!");
+        await _uplink.ExpectMsgAsync<UplinkActor.ProcessStarted>(TimeSpan.FromSeconds(15));
+        var escaped = int.Parse((await NextRead()).Lines.Texts().Single());
+        try
+        {
+            await _uplink.ExpectMsgAsync<UplinkActor.ProcessExited>(TimeSpan.FromSeconds(15));
+            await _parent.ExpectMsgAsync<ProcessActor.Finished>(TimeSpan.FromSeconds(5));
+            process.Tell(new ProcessActor.EndGroup(), _parent.Ref);
+            await _parent.ExpectMsgAsync<ProcessActor.GroupEnded>(TimeSpan.FromSeconds(5));
+        }
+        finally
+        {
+            System.Diagnostics.Process.GetProcessById(escaped).Kill();
+        }
+    }
+
+    [Fact]
+    public async Task A_reader_takes_no_more_until_the_uplink_answers_so_a_flood_waits_in_its_pipe()
+    {
+        var process = Start("exec yes flood");
+        var pid = (await _uplink.ExpectMsgAsync<UplinkActor.ProcessStarted>(TimeSpan.FromSeconds(15))).Pid;
+        await _uplink.ExpectMsgAsync<UplinkActor.LinesRead>(TimeSpan.FromSeconds(15));
+        var reader = _uplink.LastSender;
+
+        // Unanswered: nothing more comes, and the child stops writing (blocked on its full pipe).
+        await _uplink.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(500));
+        var written = BytesWritten(pid);
+        await _uplink.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(300));
+        Assert.Equal(written, BytesWritten(pid));
+
+        reader.Tell(UplinkActor.LinesAppended.Instance, _uplink.Ref);
+        await _uplink.ExpectMsgAsync<UplinkActor.LinesRead>(TimeSpan.FromSeconds(5));
+        process.Tell(new ProcessActor.SendSignal(ChildProcess.SigKill), TestActor);
+    }
+
+    [Fact]
     public async Task The_environment_has_what_foreman_users_expect()
     {
         Start("echo \"$PORT $PYTHONUNBUFFERED $CHORUS_NODE $CHORUS_PROCESS\"");
@@ -67,6 +149,17 @@ public sealed class ProcessActorTests : Akka.TestKit.Xunit2.TestKit
 
         Assert.Equal("5000 1 node-a p", lines.Single().Text);
     }
+
+    private async Task<UplinkActor.LinesRead> NextRead()
+    {
+        var read = await _uplink.ExpectMsgAsync<UplinkActor.LinesRead>(TimeSpan.FromSeconds(15));
+        _uplink.Reply(UplinkActor.LinesAppended.Instance);
+        return read;
+    }
+
+    // What the process has written so far, from the kernel's own count.
+    private static long BytesWritten(int pid) =>
+        long.Parse(File.ReadLines($"/proc/{pid}/io").First(l => l.StartsWith("wchar:"))["wchar:".Length..]);
 
     private Akka.Actor.IActorRef Start(string command) =>
         _parent.ChildActorOf(ProcessActor.Props(new ProcfileEntry("p", command, 1), 0, "node-a", _uplink.Ref, TestNodeSettings.With()));
@@ -82,6 +175,7 @@ public sealed class ProcessActorTests : Akka.TestKit.Xunit2.TestKit
             {
                 case UplinkActor.LinesRead read:
                     lines.AddRange(read.Lines.Select((l, i) => (read.FirstSeq + i, read.Stream, l.Text())));
+                    _uplink.Reply(UplinkActor.LinesAppended.Instance);
                     break;
                 case UplinkActor.ProcessExited exited:
                     return (started, lines, exited);

@@ -37,6 +37,23 @@ public sealed class UplinkActorTests : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
+    public async Task Lines_read_are_answered_once_taken_even_while_the_aggregator_is_away_and_keep_their_after_exit_mark()
+    {
+        var reader = CreateTestProbe();
+        await _aggregator.ExpectMsgAsync<JoinRequest>();
+
+        _uplink.Tell(new UplinkActor.LinesRead("web", OutputStream.Stdout, 1, Lines("first")), reader.Ref);
+        _uplink.Tell(new UplinkActor.LinesRead("web", OutputStream.Stdout, 2, Lines("late"), AfterExit: true), reader.Ref);
+
+        await reader.ExpectMsgAsync<UplinkActor.LinesAppended>();
+        await reader.ExpectMsgAsync<UplinkActor.LinesAppended>();
+        _aggregator.Reply(new JoinAccepted(1, 1));
+        var records = new List<NodeRecord>();
+        while (records.Count < 2) records.AddRange((await NextBatch()).Records);
+        Assert.Equal([false, true], records.Select(r => r.AfterExit));
+    }
+
+    [Fact]
     public async Task An_idle_node_sends_heartbeats_with_a_growing_watermark()
     {
         await Join();
@@ -124,7 +141,7 @@ public sealed class UplinkActorTests : Akka.TestKit.Xunit2.TestKit
     public async Task Draining_waits_for_the_last_acknowledgement_then_says_goodbye()
     {
         await Join();
-        _uplink.Tell(new UplinkActor.LinesRead("web", OutputStream.Stdout, 1, Lines("last")));
+        _uplink.Tell(new UplinkActor.LinesRead("web", OutputStream.Stdout, 1, Lines("last")), ActorRefs.NoSender);
 
         _uplink.Tell(new UplinkActor.Drain());
         var batch = await NextBatch();

@@ -198,6 +198,7 @@ function makeRow(r) {
   text.className = 'text';
   if (r.stream === 'stderr') text.append(badge('err', 'err', 'stderr'));
   if (r.late) text.append(badge('late', 'late', 'Arrived after the reorder window, so it may be out of order'));
+  if (r.after_exit) text.append(badge('after exit', 'after-exit', 'Written after the process itself exited, by something it left running'));
   if (isLine) appendAnsi(text, r.text ?? '');
   else text.append(r.plain);
   if (r.continued) text.append(badge('…', 'cont', 'Long line: continues on the next row from this process'));
