@@ -23,39 +23,16 @@ public sealed class NodeKilledTests(ITestOutputHelper output) : IDisposable
             .Where(r => r.TryGetProperty("event", out var e) && e.GetString() == "started")
             .Select(r => r.GetProperty("pid").GetInt32()).ToList();
         Assert.Equal(2, groups.Count);
-        Assert.All(groups, g => Assert.NotEmpty(ProcessesIn(g)));
+        Assert.All(groups, g => Assert.NotEmpty(ProcessGroups.Members(g)));
 
         var clock = Stopwatch.StartNew();
         node.Signal(9);
         await aggregator.WaitForStdoutAsync(l => l.Contains("\"node-down\"") && l.Contains("\"doomed\""), TimeSpan.FromSeconds(10));
         var detected = clock.Elapsed;
-        await Eventually.True(() => groups.All(g => ProcessesIn(g).Count == 0), TimeSpan.FromSeconds(10));
+        await Eventually.True(() => groups.All(g => ProcessGroups.Members(g).Count == 0), TimeSpan.FromSeconds(10));
         output.WriteLine($"node-down {detected.TotalSeconds:0.00} s after kill -9 (node timeout 2 s); children gone after {clock.Elapsed.TotalSeconds:0.00} s");
         Assert.True(detected < TimeSpan.FromSeconds(4), $"node-down after {detected}");
     }
-
-    /// <summary>Live (not zombie) processes whose process group is <paramref name="group"/>.</summary>
-    private static List<int> ProcessesIn(int group)
-    {
-        var members = new List<int>();
-        foreach (var dir in Directory.GetDirectories("/proc"))
-        {
-            if (!int.TryParse(Path.GetFileName(dir), out var pid)) continue;
-            try
-            {
-                var stat = File.ReadAllText(Path.Combine(dir, "stat"));
-                // Fields after the command (which is in parentheses and may contain spaces): state ppid pgrp ...
-                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-                if (fields[0] != "Z" && int.Parse(fields[2]) == group) members.Add(pid);
-            }
-            catch (IOException)
-            {
-                // gone while we looked
-            }
-        }
-        return members;
-    }
-
 
     public void Dispose() => File.Delete(_procfile);
 }

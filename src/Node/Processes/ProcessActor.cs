@@ -2,6 +2,7 @@ using Akka.Actor;
 using Akka.Event;
 using Akka.Streams;
 using Akka.Streams.Dsl;
+using Chorus.Hosting;
 using Chorus.Messages;
 using Chorus.Node.Procfile;
 using Chorus.Node.Uplink;
@@ -242,6 +243,7 @@ public sealed class ProcessActor : ReceiveActor, IWithTimers
             ReportGroupEnded();
             return;
         }
+        Notice.Write($"\"{_entry.Name}\" exited but left processes in its group; stopping them: SIGTERM, SIGKILL after {_settings.StopGrace.TotalSeconds:0.#} s.");
         _child.SignalGroup(ChildProcess.SigTerm);
         Timers.StartPeriodicTimer("group-check", new GroupCheck(), GroupCheckInterval);
         Timers.StartSingleTimer("end-kill", new EndGroupKill(), _settings.StopGrace);
