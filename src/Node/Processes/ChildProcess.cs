@@ -71,8 +71,8 @@ public sealed partial class ChildProcess : IDisposable
         _ = Kill(_process.Id, signal);
     }
 
-    /// <summary>Whether anything of the process group is still there (its leader may be long gone).</summary>
-    public bool GroupAlive() => Kill(-_process.Id, 0) == 0 || Marshal.GetLastPInvokeError() != NoSuchProcess;
+    /// <summary>Whether anything of the process group still runs (its leader may be long gone).</summary>
+    public bool GroupAlive() => ProcessGroupMembers.AnyAlive(_process.Id);
 
     public void Dispose()
     {

@@ -140,7 +140,8 @@ public sealed class ProcessActor : ReceiveActor, IWithTimers
         Pipe(stdout, OutputStream.Stdout)
             .Merge(Pipe(stderr, OutputStream.Stderr))
             .RunWith(Sink.ActorRefWithAck<Output>(Self, StreamStarted.Instance, StreamAck.Instance, new OutputEnded(null), e => new OutputEnded(e)),
-                Context.Materializer());
+                // One read waiting per stage and boundary, not the default 16: the rest waits in the child's pipe.
+                Context.Materializer(ActorMaterializerSettings.Create(Context.System).WithInputBuffer(1, 1)));
     }
 
     private void OnSendSignal(SendSignal send)

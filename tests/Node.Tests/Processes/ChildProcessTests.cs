@@ -1,3 +1,4 @@
+using Chorus.Tests.Support;
 using Chorus.Node.Processes;
 using Chorus.Node.Procfile;
 
@@ -19,5 +20,18 @@ public sealed class ChildProcessTests
             var exit = await child.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10));
             Assert.Equal((null, ChildProcess.SigTerm), exit);
         }
+    }
+
+    [Fact]
+    public async Task A_group_counts_as_gone_once_its_members_are_dead_though_unreaped()
+    {
+        // The background sleep, orphaned by the kill, is a zombie until PID 1 reaps it, which some never do.
+        using var child = ChildProcess.Start(new ProcfileEntry("p", "sleep 60 & exec sleep 60", 1), new Dictionary<string, string>());
+        await Eventually.True(child.GroupAlive, TimeSpan.FromSeconds(10));
+
+        child.SignalGroup(ChildProcess.SigKill);
+        await child.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10));
+
+        await Eventually.True(() => !child.GroupAlive(), TimeSpan.FromSeconds(5));
     }
 }

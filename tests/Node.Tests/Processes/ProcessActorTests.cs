@@ -1,3 +1,4 @@
+using Chorus.Tests.Support;
 using Chorus.Hosting;
 using Chorus.Messages;
 using Chorus.Node.Processes;
@@ -129,11 +130,17 @@ public sealed class ProcessActorTests : Akka.TestKit.Xunit2.TestKit
         await _uplink.ExpectMsgAsync<UplinkActor.LinesRead>(TimeSpan.FromSeconds(15));
         var reader = _uplink.LastSender;
 
-        // Unanswered: nothing more comes, and the child stops writing (blocked on its full pipe).
-        await _uplink.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(500));
-        var written = BytesWritten(pid);
-        await _uplink.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(300));
-        Assert.Equal(written, BytesWritten(pid));
+        // Unanswered: nothing more comes, and the child stops writing (blocked on its full pipe) once the pipe and
+        // the few reads the stream holds are full: 320 KiB measured (the 64 KiB pipe and four reads), where the
+        // stream's default buffers of 16 took 2 MiB and the unbounded sink before them took everything.
+        await Eventually.True(() =>
+        {
+            var before = BytesWritten(pid);
+            Thread.Sleep(300); // a write every few microseconds would show within this
+            return BytesWritten(pid) == before;
+        }, TimeSpan.FromSeconds(10));
+        Assert.InRange(BytesWritten(pid), 1, 512 * 1024);
+        _uplink.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
 
         reader.Tell(UplinkActor.LinesAppended.Instance, _uplink.Ref);
         await _uplink.ExpectMsgAsync<UplinkActor.LinesRead>(TimeSpan.FromSeconds(5));
