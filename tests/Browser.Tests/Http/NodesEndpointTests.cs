@@ -31,7 +31,7 @@ public sealed class NodesEndpointTests(WatchedAggregator watched)
         Assert.Equal("running", (string?)web["state"]);
         Assert.True((int?)web["pid"] > 0);
         Assert.Null(web["code"]);
-        Assert.Equal(["markup", "once", "web", "worker"], node["processes"]!.AsArray().Select(p => (string?)p!["proc"]));
+        Assert.Equal(["behind", "markup", "once", "web", "worker"], node["processes"]!.AsArray().Select(p => (string?)p!["proc"]));
     }
 
     [Fact]

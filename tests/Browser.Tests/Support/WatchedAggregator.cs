@@ -17,7 +17,7 @@ public sealed class WatchedAggregator : IAsyncLifetime
         worker: i=0; while true; do i=$((i+1)); echo "worker out $i"; echo "worker err $i" >&2; sleep 0.25; done
         markup: while true; do echo '<script>alert(1)</script>'; sleep 1; done
         once: echo 'once ran'; exit 3
-        behind: (sleep 3; echo 'left running') & echo 'leader'
+        behind: (while true; do sleep 1; echo 'left running'; done) & echo 'leader'
         """;
 
     private readonly string[] _extraArgs;
