@@ -78,7 +78,8 @@ public sealed class Spool : IDisposable
             if (_resume.Count > 0) ResumeIncarnation = saved.Incarnation;
         }
         if (_segments.Count > 0)
-            Notice.Write($"found {Bytes} bytes spooled in {directory} by an earlier run; sending them first.");
+            Notice.Write($"found {Bytes} bytes spooled in {directory} by an earlier run; sending them first" +
+                         (_resume.Count > 0 ? $" (that run sent {_resume.Count} batch(es) of them without an answer: asking the aggregator which it holds)." : "."));
     }
 
     /// <summary>Bytes of the segment files on disk: what the cap bounds.</summary>
