@@ -43,3 +43,12 @@ public sealed class SmallDisk : IDisposable
         return (process.ExitCode, error);
     }
 }
+
+/// <summary>A fact that needs root (a tmpfs to fill, a directory to hand to another user); skipped, with the reason, elsewhere.</summary>
+public sealed class SmallDiskFactAttribute : Xunit.FactAttribute
+{
+    public SmallDiskFactAttribute()
+    {
+        if (SmallDisk.Unavailable() is { } reason) Skip = reason;
+    }
+}

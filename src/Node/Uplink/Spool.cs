@@ -249,7 +249,7 @@ public sealed class Spool : IDisposable
             if (!TryWriteWhole(hole, [new LineBatch("", 0, 0, gaps[^1].Timestamp, gaps)], out _)) hole.Path = null;
         }
         Persist(_incarnation, _highestSent);
-        _writer?.Dispose();
+        CloseWriter();
         _reader?.Dispose();
         _lock.Dispose();
     }

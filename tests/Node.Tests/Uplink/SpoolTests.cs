@@ -245,12 +245,3 @@ public sealed class SpoolTests : Akka.TestKit.Xunit2.TestKit, IDisposable
         if (Directory.Exists(_directory)) Directory.Delete(_directory, recursive: true);
     }
 }
-
-/// <summary>A fact that needs root (a tmpfs to fill, a directory to give away); skipped, with the reason, elsewhere.</summary>
-public sealed class SmallDiskFactAttribute : FactAttribute
-{
-    public SmallDiskFactAttribute()
-    {
-        if (SmallDisk.Unavailable() is { } reason) Skip = reason;
-    }
-}
