@@ -111,8 +111,10 @@ public sealed class NodeActor : ReceiveActor, IWithTimers
     {
         if (drained.UndeliveredRecords > 0)
         {
+            var lost = drained.UndeliveredRecords - drained.SpooledRecords;
             Notice.Write($"{drained.UndeliveredRecords} lines and events were not acknowledged by the aggregator before the " +
-                         $"{_settings.DrainTimeout.TotalSeconds:0.#} s drain timeout; they are lost.");
+                         $"{_settings.DrainTimeout.TotalSeconds:0.#} s drain timeout; " +
+                         (lost == 0 ? "they wait in the spool, and the next run with the same spool sends them." : $"{lost} of them are lost."));
             Finish(ExitCodes.Undelivered);
         }
         else Finish(_firstFailure ?? ExitCodes.Success);

@@ -26,7 +26,10 @@ public sealed class NodeHost
     public static NodeHost Start(ActorSystem system, string name, IReadOnlyList<ProcfileEntry> entries,
         string aggregatorPath, NodeSettings settings, MonotonicClock clock, string token = "")
     {
-        // Random per start, so a restarted node's batch numbers are never taken for repeats of the last run's.
+        // Refused before anything starts: a spool directory of another user would hand it every line.
+        if (settings.SpoolMaxBytes > 0) SpoolLocation.Prepare(SpoolLocation.For(name, settings.SpoolDirectory));
+        // Random per start, so a restarted node's batch numbers are never taken for repeats of the last run's
+        // (unless its spool resumes the last run: see UplinkActor).
         var incarnation = Random.Shared.NextInt64(1, long.MaxValue);
         var uplink = system.ActorOf(UplinkActor.Props(name, incarnation, aggregatorPath, clock, settings, token), "uplink");
         var exitCode = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -8,6 +8,7 @@ namespace Chorus.EndToEnd.Tests;
 /// The spool fills past its cap while the aggregator is frozen (SIGSTOP): the node drops the oldest spooled
 /// lines and, once the aggregator is back, a <c>gap</c> event per process takes their place with the exact
 /// number dropped. What is kept (the lines held in memory, then the newest spooled ones) arrives once, in order.
+/// The same on a disk that fills before the cap is reached: the lines that did not fit are the gap, after those kept.
 /// </summary>
 public sealed class SpoolFullTests(ITestOutputHelper output) : IDisposable
 {
@@ -21,6 +22,38 @@ public sealed class SpoolFullTests(ITestOutputHelper output) : IDisposable
     public async Task Past_the_spool_cap_a_gap_event_counts_exactly_the_lines_dropped()
     {
         var spool = Path.Combine(_dir, "spool");
+        var (records, spooledBytes) = await RunThroughAFreeze(spool, ["--spool-max-bytes", SpoolCap.ToString()],
+            // The first segment deleted while nothing could be sent: the spool reached its cap and dropped its oldest lines.
+            reachedTheLimit: () => SpoolFiles.Segments(spool) is { Length: > 0 } segments && !segments.Contains("001000000000.spool"));
+
+        Assert.InRange(spooledBytes, 1, SpoolCap);
+        var kept = Procs.Select(p => EveryLineArrivedOnceOrWasCountedInAGap(records, p)).ToList();
+        Assert.True(kept.Sum(k => k.Dropped) > 0, "the spool was meant to overflow");
+        // Oldest first: no line kept in the spool (one after its process's gap) is older than a dropped line of any process.
+        var newestDropped = kept.Where(k => k.NewestDropped is not null).Max(k => k.NewestDropped!.Value);
+        Assert.All(kept.SelectMany(k => k.AfterGap), ts => Assert.True(ts >= newestDropped, $"kept line at {ts:O} is older than a dropped one at {newestDropped:O}"));
+    }
+
+    [SmallDiskFact]
+    public async Task A_spool_on_a_disk_that_fills_ends_in_a_gap_event_that_counts_exactly_the_lines_not_kept()
+    {
+        // 1 MiB of tmpfs, far below the spool's own cap: the disk, not the cap, runs out (ENOSPC).
+        using var disk = SmallDisk.Mount("1m");
+        var spool = Path.Combine(disk.Path, "spool");
+        var (records, spooledBytes) = await RunThroughAFreeze(spool, [], reachedTheLimit: () => true);
+
+        Assert.InRange(spooledBytes, 1, 1024 * 1024);
+        var kept = Procs.Select(p => EveryLineArrivedOnceOrWasCountedInAGap(records, p)).ToList();
+        Assert.True(kept.Sum(k => k.Dropped) > 0, "the disk was meant to fill");
+    }
+
+    /// <summary>
+    /// Runs the processes while the aggregator is frozen, until they are done and the spool has stopped
+    /// changing, then thaws it and lets the node deliver and exit (it must exit 0: it said what it dropped).
+    /// Returns the aggregator's stdout, parsed, and the bytes the spool held when thawed.
+    /// </summary>
+    private async Task<(List<JsonElement> Records, long SpooledBytes)> RunThroughAFreeze(string spool, string[] nodeFlags, Func<bool> reachedTheLimit)
+    {
         var go = Path.Combine(_dir, "go");
         var procfile = Path.Combine(_dir, "Procfile");
         // Each process waits for the signal to write, writes its lines (8-digit number, a space, padding) as
@@ -32,8 +65,8 @@ public sealed class SpoolFullTests(ITestOutputHelper output) : IDisposable
 
         var (aggregator, join, _) = await ChorusProcess.StartAggregatorAsync("--format", "json");
         using var _ = aggregator;
-        using var node = ChorusProcess.Start("chorus-node", "--aggregator", join, "--name", "n1", "--listen", "127.0.0.1:0",
-            "--spool", spool, "--max-buffered-bytes", "64KiB", "--spool-max-bytes", SpoolCap.ToString(), "--procfile", procfile);
+        using var node = ChorusProcess.Start("chorus-node", ["--aggregator", join, "--name", "n1", "--listen", "127.0.0.1:0",
+            "--spool", spool, "--max-buffered-bytes", "64KiB", .. nodeFlags, "--procfile", procfile]);
         await aggregator.WaitForStdoutAsync(l => l.Contains("\"started\"") && aggregator.Stdout.Count(s => s.Contains("\"started\"")) == Procs.Length,
             TimeSpan.FromSeconds(60));
 
@@ -41,9 +74,7 @@ public sealed class SpoolFullTests(ITestOutputHelper output) : IDisposable
         await Eventually.True(() => aggregator.IsStopped, TimeSpan.FromSeconds(10));
         File.WriteAllText(go, "");
         await Eventually.True(() => Procs.All(p => File.Exists(Path.Combine(_dir, $"{p}.written"))), TimeSpan.FromSeconds(60));
-        // The first segment deleted while nothing could be sent: the spool reached its cap and dropped its oldest lines.
-        await Eventually.True(() => SpoolFiles.Segments(spool) is { Length: > 0 } segments && !segments.Contains("000000000000.spool"),
-            TimeSpan.FromSeconds(60));
+        await Eventually.True(reachedTheLimit, TimeSpan.FromSeconds(60));
         // The node is done spooling once the spool stops changing (the writers have finished); measure it then,
         // not while segments are being dropped and written.
         var (spooledBytes, unchanged) = (-1L, 0);
@@ -62,15 +93,8 @@ public sealed class SpoolFullTests(ITestOutputHelper output) : IDisposable
         await aggregator.WaitForStdoutAsync(l => l.Contains("\"node-down\""), TimeSpan.FromSeconds(30));
         aggregator.Signal(15);
         Assert.Equal(0, await aggregator.WaitForExitAsync(TimeSpan.FromSeconds(20)));
-
-        Assert.InRange(spooledBytes, 1, SpoolCap);
         Assert.Empty(SpoolFiles.Segments(spool));
-        var records = aggregator.Stdout.Select(l => JsonDocument.Parse(l).RootElement).ToList();
-        var kept = Procs.Select(p => EveryLineArrivedOnceOrWasCountedInAGap(records, p)).ToList();
-        Assert.True(kept.Sum(k => k.Dropped) > 0, "the spool was meant to overflow");
-        // Oldest first: no line kept in the spool (one after its process's gap) is older than a dropped line of any process.
-        var newestDropped = kept.Where(k => k.NewestDropped is not null).Max(k => k.NewestDropped!.Value);
-        Assert.All(kept.SelectMany(k => k.AfterGap), ts => Assert.True(ts >= newestDropped, $"kept line at {ts:O} is older than a dropped one at {newestDropped:O}"));
+        return (aggregator.Stdout.Select(l => JsonDocument.Parse(l).RootElement).ToList(), spooledBytes);
     }
 
     /// <summary>

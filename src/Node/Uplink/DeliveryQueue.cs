@@ -30,6 +30,9 @@ public sealed class DeliveryQueue(int maxInFlight)
     public long? FirstUnacknowledged =>
         _inFlight.TryPeek(out var sent) ? sent.Seq : _waiting.TryPeek(out var next) ? next.Seq : null;
 
+    /// <summary>Every batch not yet acknowledged, in sequence order.</summary>
+    public IReadOnlyList<LineBatch> Unacknowledged => [.. _inFlight, .. _waiting];
+
     public long RecordCount => _inFlight.Sum(b => (long)b.Records.Count) + _waiting.Sum(b => (long)b.Records.Count);
 
     public void Enqueue(LineBatch batch)

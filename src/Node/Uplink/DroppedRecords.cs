@@ -19,6 +19,17 @@ public sealed class DroppedRecords
         foreach (var record in batch.Records) Add(record);
     }
 
+    /// <summary>Takes in what another one counted (dropped right next to what this one holds).</summary>
+    public void Add(DroppedRecords other)
+    {
+        foreach (var (process, (count, last)) in other._lines)
+        {
+            var (mine, myLast) = _lines.GetValueOrDefault(process);
+            _lines[process] = (mine + count, myLast > last ? myLast : last);
+        }
+        _events.AddRange(other._events);
+    }
+
     public void Add(in NodeRecord record)
     {
         if (record.Kind == RecordKind.Line)

@@ -6,133 +6,421 @@ namespace Chorus.Node.Uplink;
 
 /// <summary>
 /// Batches that did not fit in memory, on disk, oldest first. Segment files of length-prefixed batches
-/// (4-byte little-endian length, then the wire bytes) are appended to and read back in order; a fully read
-/// segment is deleted. Past <c>maxBytes</c> the oldest segment is dropped whole and what it held is
-/// reported to the caller, line counts per process, so the loss can be announced as a gap. Events
-/// (started, exited, gap) in a dropped segment are kept: they are few and say what happened to a process.
-/// A spool left behind by an earlier run (a node killed with kill -9) is read first: those lines were never
-/// acknowledged either. A directory serves one node at a time (see <see cref="Claim"/>).
+/// (4-byte little-endian length, then the wire bytes) are appended to and read back in order of their names.
+/// Reading a batch does not remove it: it is <i>taken</i> under the sequence number the uplink gives it, and
+/// only once the aggregator has acknowledged every batch of a segment is the segment deleted. The position
+/// acknowledged so far, and the numbers of taken batches already sent, are kept in a small state file
+/// (replaced whole, by rename), so a node killed at any moment neither loses nor resends what the aggregator
+/// holds: the next run resumes that run's numbering and asks the aggregator which of those batches it has
+/// (see <see cref="ResumeIncarnation"/>).
+/// <para>
+/// Past <c>maxBytes</c> (every byte on disk counts, taken batches too) the oldest unread batches are
+/// dropped, and a batch the disk cannot take (full, or any I/O error) is dropped too; either way a hole takes
+/// their place, read back in their position as one batch of <c>spool-full</c> gap records with the exact
+/// count per process (and the events among them, which are kept). A directory serves one node at a time
+/// (see <see cref="Claim"/>); it and its files are private to the user running the node.
+/// </para>
 /// </summary>
 public sealed class Spool : IDisposable
 {
     private const string Extension = ".spool";
+    private const string Reason = "spool-full";
+    // New segments are numbered from here up; what a drain timeout writes back goes in front, numbered down.
+    private const long FirstSegmentNumber = 1_000_000_000;
 
     private readonly string _directory;
     private readonly long _maxBytes;
     private readonly long _segmentBytes;
     private readonly BatchCodec _codec;
     private readonly LinkedList<Segment> _segments = new();
+    private readonly List<Taken> _taken = [];
+    private readonly SpoolState _state;
     private readonly FileStream _lock;
+    private List<SpoolState.Sent> _resume = [];
+    private Segment? _writing;
     private FileStream? _writer;
     private FileStream? _reader;
-    private long _nextSegment;
+    private long _nextSegment = FirstSegmentNumber;
+    private long _incarnation;
+    private long _highestSent;
+    private bool _warnedIo;
 
     public Spool(string directory, long maxBytes, BatchCodec codec)
     {
-        _directory = directory;
+        _directory = Path.GetFullPath(directory);
         _maxBytes = maxBytes;
         // Dropping works a segment at a time: small segments keep the loss close to the cap's excess.
         _segmentBytes = Math.Clamp(maxBytes / 8, 64 * 1024, 8 * 1024 * 1024);
         _codec = codec;
-        Directory.CreateDirectory(directory);
-        _lock = Claim(directory);
-        foreach (var path in Directory.GetFiles(directory, "*" + Extension).Order(StringComparer.Ordinal))
+        SpoolLocation.Prepare(_directory);
+        _lock = Claim(_directory);
+        _state = new SpoolState(_directory);
+        var saved = _state.Load();
+        foreach (var path in Directory.GetFiles(_directory, "*" + Extension).Order(StringComparer.Ordinal))
         {
+            var name = Path.GetFileNameWithoutExtension(path);
             var length = new FileInfo(path).Length;
-            if (length == 0)
+            var start = saved is not null && name == saved.AckedSegment ? saved.AckedOffset : 0;
+            if (saved is not null && string.CompareOrdinal(name, saved.AckedSegment) < 0 || start >= length)
             {
+                // Acknowledged before the earlier run ended, but not yet deleted.
                 File.Delete(path);
                 continue;
             }
-            _segments.AddLast(new Segment(path, length, 0, Leftover: true));
+            _segments.AddLast(new Segment(name, path) { Length = length, ReadOffset = start, AckedOffset = start, Leftover = true });
             Bytes += length;
-            _nextSegment = Math.Max(_nextSegment, SegmentNumber(path) + 1);
+            _nextSegment = Math.Max(_nextSegment, LeadingNumber(name) + 1);
+        }
+        if (saved is not null)
+        {
+            _incarnation = saved.Incarnation;
+            _resume = saved.Sent.Where(s => _segments.Any(g => g.Name == s.Segment && g.AckedOffset < s.End)).ToList();
+            if (_resume.Count > 0) ResumeIncarnation = saved.Incarnation;
         }
         if (_segments.Count > 0)
-            Notice.Write($"found {Bytes} bytes spooled in {directory} by an earlier run; sending them first.");
+            Notice.Write($"found {Bytes} bytes spooled in {directory} by an earlier run; sending them first" +
+                         (_resume.Count > 0 ? $" (that run sent {_resume.Count} batch(es) of them without an answer: asking the aggregator which it holds)." : "."));
     }
 
-    /// <summary>Bytes on disk not yet read back.</summary>
+    /// <summary>Bytes of the segment files on disk: what the cap bounds.</summary>
     public long Bytes { get; private set; }
 
-    public bool IsEmpty => Bytes == 0;
+    /// <summary>Whether a batch (or a hole) is still to be taken.</summary>
+    public bool HasUnread => _segments.Any(s => s.Unread);
 
-    /// <summary>Appends a batch; returns what had to be dropped to stay under the cap (null when nothing was).</summary>
-    public DroppedRecords? Append(LineBatch batch)
+    /// <summary>Whether a taken batch still waits for its acknowledgement.</summary>
+    public bool HasUnacknowledged => _taken.Count > 0;
+
+    /// <summary>
+    /// The incarnation of an earlier run that sent some of the spooled batches without learning whether the
+    /// aggregator took them (null when there is none). The uplink goes on under it, takes nothing until the
+    /// aggregator has said where it stands (<see cref="Resume"/>), and numbers on from there.
+    /// </summary>
+    public long? ResumeIncarnation { get; private set; }
+
+    /// <summary>The first of those batches' numbers: where an aggregator that does not know the run starts.</summary>
+    public long ResumeFirstSeq => _resume.Count > 0 ? _resume.Min(s => s.Seq) : 1;
+
+    /// <summary>Appends a batch. What does not fit under the cap, or on the disk, becomes a hole with its exact count.</summary>
+    public void Append(LineBatch batch)
     {
         var payload = _codec.Write(batch);
-        DroppedRecords? dropped = null;
-        // Never drop the segment being written: with one segment left the cap is exceeded by at most one segment.
-        while (Bytes + payload.Length + 4 > _maxBytes && _segments.Count > 1)
-            DropOldest(dropped ??= new DroppedRecords());
-
-        if (_writer is null || _segments.Last!.Value.Length + payload.Length > _segmentBytes) StartSegment();
-        Span<byte> prefix = stackalloc byte[4];
-        BinaryPrimitives.WriteInt32LittleEndian(prefix, payload.Length);
-        _writer!.Write(prefix);
-        _writer.Write(payload);
-        // To the OS, not to the disk: the spool bounds memory; a node killed with kill -9 still leaves it behind.
-        _writer.Flush();
-        var last = _segments.Last!;
-        last.Value = last.Value with { Length = last.Value.Length + 4 + payload.Length };
-        Bytes += 4 + payload.Length;
-        return dropped;
+        while (Bytes + 4 + payload.Length > _maxBytes && DropOldestUnread()) { }
+        if (Bytes + 4 + payload.Length > _maxBytes || !TryWrite(payload)) DropAtEnd(batch);
     }
 
-    /// <summary>The oldest spooled batch, or null when the spool is empty.</summary>
-    public LineBatch? TakeOldest()
+    /// <summary>The oldest unread batch (a hole reads as its gap records), taken under <paramref name="seq"/>; null when none is left.</summary>
+    public LineBatch? TakeOldest(long seq)
     {
-        while (_segments.First is { } first)
+        foreach (var segment in _segments)
         {
-            var segment = first.Value;
-            if (segment.ReadOffset < segment.Length && ReadRecord(segment) is { } record)
+            if (segment.IsHole)
             {
-                first.Value = segment with { ReadOffset = segment.ReadOffset + 4 + record.Length };
-                Bytes -= 4 + record.Length;
-                if (TryDecode(record, segment) is { } batch) return batch;
+                if (segment.HoleTaken) continue;
+                var records = segment.Dropped!.TakeRecords(Reason);
+                segment.HoleTaken = true;
+                var gaps = new LineBatch("", 0, 0, records[^1].Timestamp, records);
+                _taken.Add(new Taken(seq, segment, 0, gaps));
+                return gaps;
+            }
+            while (segment.ReadOffset < segment.Length)
+            {
+                if (ReadRecord(segment) is not { } record)
+                {
+                    // Torn at the end by an earlier crash, or unreadable: done with this segment.
+                    segment.ReadOffset = segment.Length;
+                    break;
+                }
+                segment.ReadOffset += 4 + record.Length;
+                if (TryDecode(record, segment) is not { } batch) continue;
+                segment.Taken++;
+                _taken.Add(new Taken(seq, segment, segment.ReadOffset, null));
+                return batch;
+            }
+        }
+        return null;
+    }
+
+    /// <summary>Every taken batch up to <paramref name="upToSeq"/> is with the aggregator: segments done with go.</summary>
+    public void Acknowledge(long upToSeq)
+    {
+        var done = 0;
+        while (done < _taken.Count && _taken[done].Seq <= upToSeq)
+        {
+            var taken = _taken[done++];
+            if (taken.Segment.IsHole) taken.Segment.HoleAcknowledged = true;
+            else if (taken.Gaps is null)
+            {
+                taken.Segment.Taken--;
+                taken.Segment.AckedOffset = Math.Max(taken.Segment.AckedOffset, taken.End);
+            }
+        }
+        _taken.RemoveRange(0, done);
+        RemoveFinished();
+    }
+
+    /// <summary>
+    /// The aggregator holds the resumed run's batches before <paramref name="nextSeq"/>: those spooled are
+    /// acknowledged, the rest will be taken (and numbered) again.
+    /// </summary>
+    public void Resume(long nextSeq)
+    {
+        foreach (var sent in _resume.Where(s => s.Seq < nextSeq))
+        {
+            foreach (var segment in _segments)
+            {
+                if (segment.Name == sent.Segment)
+                {
+                    segment.AckedOffset = segment.ReadOffset = Math.Max(segment.AckedOffset, sent.End);
+                    break;
+                }
+                // Wholly before an acknowledged batch: acknowledged too.
+                if (!segment.IsHole && segment.Taken == 0) segment.AckedOffset = segment.ReadOffset = segment.Length;
+            }
+        }
+        _resume = [];
+        ResumeIncarnation = null;
+        RemoveFinished();
+    }
+
+    /// <summary>
+    /// Writes down, by rename, what a run killed now would need: the acknowledged position, and the numbers
+    /// of taken batches sent under <paramref name="incarnation"/> (up to <paramref name="highestSent"/>).
+    /// Cheap when nothing changed.
+    /// </summary>
+    public void Persist(long incarnation, long highestSent)
+    {
+        (_incarnation, _highestSent) = (incarnation, highestSent);
+        var first = _segments.FirstOrDefault(s => !s.IsHole);
+        var sent = _taken.TakeWhile(t => t.Seq <= highestSent).Where(t => !t.Segment.IsHole && t.Gaps is null)
+            .Select(t => new SpoolState.Sent(t.Seq, t.Segment.Name, t.End))
+            .Concat(_resume)
+            .ToList();
+        if (!_state.TrySave(incarnation, first?.Name, first?.AckedOffset ?? 0, sent, out var error)) WarnOnce(error);
+    }
+
+    /// <summary>
+    /// Puts batches the aggregator did not acknowledge back on disk, in their place (a drain timed out):
+    /// those that were never spooled go in front of everything spooled, taken holes where they were read.
+    /// Returns how many records could not be written (the disk is full): those are lost.
+    /// </summary>
+    public long Spill(IReadOnlyList<LineBatch> unacknowledged)
+    {
+        var lost = 0L;
+        var spooled = _taken.Select(t => t.Seq).ToHashSet();
+        var front = unacknowledged.Where(b => !spooled.Contains(b.Seq)).ToList();
+        if (front.Count > 0)
+        {
+            var number = _segments.Count > 0 ? LeadingNumber(_segments.First!.Value.Name) - 1 : _nextSegment++;
+            var segment = new Segment($"{number:D12}", Path.Combine(_directory, $"{number:D12}{Extension}"));
+            if (!TryWriteWhole(segment, front, out var ends)) lost += front.Sum(b => (long)b.Records.Count);
+            else
+            {
+                // Read already: the run may still hear acknowledgements for them before it ends.
+                (segment.ReadOffset, segment.Taken) = (segment.Length, front.Count);
+                _segments.AddFirst(segment);
+                // Taken already, under the numbers they were sent with: the next run asks the aggregator about them.
+                _taken.InsertRange(0, front.Select((b, i) => new Taken(b.Seq, segment, ends[i], null)));
+            }
+        }
+        foreach (var taken in _taken.Where(t => t.Segment.IsHole && t.Gaps is not null).ToList())
+        {
+            var hole = taken.Segment;
+            hole.Path = Path.Combine(_directory, hole.Name + Extension);
+            if (!TryWriteWhole(hole, [taken.Gaps!], out var ends))
+            {
+                lost += taken.Gaps!.Records.Count;
+                hole.Path = null;
                 continue;
             }
-            // Read to the end (or torn at the end by an earlier crash): done with this segment.
-            Bytes -= segment.Length - segment.ReadOffset;
-            RemoveFirst();
+            (hole.ReadOffset, hole.Taken) = (hole.Length, 1);
+            _taken[_taken.IndexOf(taken)] = taken with { End = ends[0], Gaps = null };
         }
-        return null;
+        return lost;
     }
 
-    private void DropOldest(DroppedRecords dropped)
+    public void Dispose()
     {
-        while (TakeFromFirstSegmentOnly() is { } batch) dropped.Add(batch);
-    }
-
-    private LineBatch? TakeFromFirstSegmentOnly()
-    {
-        var first = _segments.First!;
-        var segment = first.Value;
-        if (segment.ReadOffset < segment.Length && ReadRecord(segment) is { } record)
+        // Holes not yet read are written out, so the gap they stand for is reported by the next run.
+        foreach (var hole in _segments.Where(s => s.IsHole && !s.HoleTaken).ToList())
         {
-            first.Value = segment with { ReadOffset = segment.ReadOffset + 4 + record.Length };
-            Bytes -= 4 + record.Length;
-            return TryDecode(record, segment) ?? new LineBatch("", 0, 0, default, []);
+            hole.Path = Path.Combine(_directory, hole.Name + Extension);
+            var gaps = hole.Dropped!.TakeRecords(Reason);
+            if (!TryWriteWhole(hole, [new LineBatch("", 0, 0, gaps[^1].Timestamp, gaps)], out _)) hole.Path = null;
         }
-        Bytes -= segment.Length - segment.ReadOffset;
-        RemoveFirst();
-        return null;
+        Persist(_incarnation, _highestSent);
+        CloseWriter();
+        _reader?.Dispose();
+        _lock.Dispose();
     }
+
+    // ---- writing
+
+    private bool TryWrite(byte[] payload)
+    {
+        try
+        {
+            if (_writer is null || _writing!.Length + 4 + payload.Length > _segmentBytes) StartSegment();
+            Span<byte> prefix = stackalloc byte[4];
+            BinaryPrimitives.WriteInt32LittleEndian(prefix, payload.Length);
+            _writer!.Write(prefix);
+            _writer.Write(payload);
+            // To the OS, not to the disk: the spool bounds memory; a node killed with kill -9 still leaves it behind.
+            _writer.Flush();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // What was written of this batch lies past the segment's recorded length and is never read.
+            WarnOnce($"cannot write to the spool in {_directory} ({e.Message}); lines that do not fit are counted in a spool-full gap.");
+            var empty = _writing is { Length: 0 } ? _writing : null;
+            CloseWriter();
+            if (empty is not null)
+            {
+                // A segment that took nothing goes, so the gap joins the one before it.
+                DeleteFile(empty);
+                _segments.Remove(empty);
+            }
+            return false;
+        }
+        _writing!.Length += 4 + payload.Length;
+        Bytes += 4 + payload.Length;
+        return true;
+    }
+
+    private void StartSegment()
+    {
+        CloseWriter();
+        var name = $"{_nextSegment++:D12}";
+        var segment = new Segment(name, Path.Combine(_directory, name + Extension));
+        _writer = OpenPrivate(segment.Path!, FileMode.CreateNew);
+        _writing = segment;
+        _segments.AddLast(segment);
+    }
+
+    private bool TryWriteWhole(Segment segment, IReadOnlyList<LineBatch> batches, out long[] ends)
+    {
+        ends = new long[batches.Count];
+        try
+        {
+            using var file = OpenPrivate(segment.Path!, FileMode.CreateNew);
+            var prefix = new byte[4];
+            for (var i = 0; i < batches.Count; i++)
+            {
+                var payload = _codec.Write(batches[i]);
+                BinaryPrimitives.WriteInt32LittleEndian(prefix, payload.Length);
+                file.Write(prefix);
+                file.Write(payload);
+                ends[i] = file.Position;
+            }
+            file.Flush();
+            segment.Length = file.Position;
+            Bytes += segment.Length;
+            return true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            WarnOnce($"cannot write to the spool in {_directory} ({e.Message}).");
+            TryDelete(segment.Path!);
+            return false;
+        }
+    }
+
+    private static FileStream OpenPrivate(string path, FileMode mode) =>
+        new(path, SpoolLocation.PrivateFile(mode, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete));
+
+    private void CloseWriter()
+    {
+        try
+        {
+            _writer?.Dispose();
+        }
+        catch (IOException)
+        {
+            // Flushing nothing more: what failed to write is already out of the segment's length.
+        }
+        _writer = null;
+        _writing = null;
+    }
+
+    // ---- dropping
+
+    /// <summary>
+    /// Drops the oldest unread batches (up to the end of their segment) into a hole in their place; returns
+    /// false when nothing is left unread. A segment nothing was taken from goes from the disk at once; one
+    /// partly taken stays until those batches are acknowledged.
+    /// </summary>
+    private bool DropOldestUnread()
+    {
+        for (var node = _segments.First; node is not null; node = node.Next)
+        {
+            var segment = node.Value;
+            if (segment.IsHole || segment.ReadOffset >= segment.Length) continue;
+            // The aggregator may hold some of a resumed run's batches: those are never counted as dropped.
+            if (_resume.Any(s => s.Segment == segment.Name)) continue;
+            if (segment == _writing) CloseWriter();
+            var dropped = new DroppedRecords();
+            while (segment.ReadOffset < segment.Length && ReadRecord(segment) is { } record)
+            {
+                segment.ReadOffset += 4 + record.Length;
+                if (TryDecode(record, segment) is { } batch) dropped.Add(batch);
+            }
+            segment.ReadOffset = segment.Length;
+            if (segment.Taken == 0)
+            {
+                // Nothing of it is in flight: it goes, and the hole takes its name (and so its place).
+                DeleteFile(segment);
+                if (node.Previous?.Value is { IsHole: true, HoleTaken: false } before)
+                {
+                    before.Dropped!.Add(dropped);
+                    _segments.Remove(node);
+                }
+                else node.Value = Segment.Hole(segment.Name, dropped);
+            }
+            else if (node.Next?.Value is { IsHole: true, HoleTaken: false } after) after.Dropped!.Add(dropped);
+            else _segments.AddAfter(node, Segment.Hole(segment.Name + "h", dropped));
+            return true;
+        }
+        return false;
+    }
+
+    /// <summary>A batch that cannot be stored: it joins the hole at the end, or starts one there.</summary>
+    private void DropAtEnd(LineBatch batch)
+    {
+        if (_segments.Last?.Value is { IsHole: true, HoleTaken: false } last)
+        {
+            last.Dropped!.Add(batch);
+            return;
+        }
+        CloseWriter(); // later batches go after the hole
+        var dropped = new DroppedRecords();
+        dropped.Add(batch);
+        _segments.AddLast(Segment.Hole($"{_nextSegment++:D12}", dropped));
+    }
+
+    // ---- reading
 
     private byte[]? ReadRecord(Segment segment)
     {
-        if (_reader is null || _reader.Name != segment.Path)
+        try
         {
-            _reader?.Dispose();
-            _reader = new FileStream(segment.Path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            if (_reader is null || _reader.Name != segment.Path)
+            {
+                _reader?.Dispose();
+                _reader = new FileStream(segment.Path!, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            }
+            _reader.Position = segment.ReadOffset;
+            Span<byte> prefix = stackalloc byte[4];
+            if (_reader.ReadAtLeast(prefix, 4, throwOnEndOfStream: false) < 4) return null;
+            var length = BinaryPrimitives.ReadInt32LittleEndian(prefix);
+            if (length <= 0 || length > segment.Length - segment.ReadOffset - 4) return null;
+            var payload = new byte[length];
+            return _reader.ReadAtLeast(payload, length, throwOnEndOfStream: false) == length ? payload : null;
         }
-        _reader.Position = segment.ReadOffset;
-        Span<byte> prefix = stackalloc byte[4];
-        if (_reader.ReadAtLeast(prefix, 4, throwOnEndOfStream: false) < 4) return null;
-        var length = BinaryPrimitives.ReadInt32LittleEndian(prefix);
-        if (length <= 0 || length > segment.Length - segment.ReadOffset - 4) return null;
-        var payload = new byte[length];
-        return _reader.ReadAtLeast(payload, length, throwOnEndOfStream: false) == length ? payload : null;
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            WarnOnce($"cannot read {segment.Path} ({e.Message}); skipping the rest of it.");
+            return null;
+        }
     }
 
     private LineBatch? TryDecode(byte[] record, Segment segment)
@@ -149,33 +437,54 @@ public sealed class Spool : IDisposable
         }
     }
 
-    private void StartSegment()
+    // ---- removing
+
+    /// <summary>Segments at the front that are read and acknowledged go, with their files.</summary>
+    private void RemoveFinished()
     {
-        _writer?.Dispose();
-        var path = Path.Combine(_directory, $"{_nextSegment++:D12}{Extension}");
-        _writer = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete);
-        _segments.AddLast(new Segment(path, 0, 0, Leftover: false));
+        while (_segments.First?.Value is { } first && first.Finished)
+        {
+            if (first == _writing) CloseWriter();
+            DeleteFile(first);
+            _segments.RemoveFirst();
+        }
     }
 
-    private void RemoveFirst()
+    private void DeleteFile(Segment segment)
     {
-        var segment = _segments.First!.Value;
-        _segments.RemoveFirst();
+        if (segment.Path is null) return;
         if (_reader?.Name == segment.Path)
         {
             _reader.Dispose();
             _reader = null;
         }
-        if (_writer?.Name == segment.Path)
-        {
-            _writer.Dispose();
-            _writer = null;
-        }
-        File.Delete(segment.Path);
+        TryDelete(segment.Path);
+        Bytes -= segment.Length;
+        segment.Length = 0;
+        segment.Path = null;
     }
 
-    private static long SegmentNumber(string path) =>
-        long.TryParse(Path.GetFileNameWithoutExtension(path), out var n) ? n : 0;
+    private void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            WarnOnce($"cannot delete {path} ({e.Message}).");
+        }
+    }
+
+    private void WarnOnce(string message)
+    {
+        if (_warnedIo) return;
+        _warnedIo = true;
+        Notice.Write(message);
+    }
+
+    private static long LeadingNumber(string name) =>
+        long.TryParse(name.AsSpan(0, name.TakeWhile(char.IsAsciiDigit).Count()), out var n) ? n : FirstSegmentNumber;
 
     /// <summary>
     /// One node per spool: two nodes sharing a directory would each take the other's segments for leftovers of
@@ -186,7 +495,7 @@ public sealed class Spool : IDisposable
     {
         try
         {
-            return new FileStream(Path.Combine(directory, "lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            return new FileStream(Path.Combine(directory, "lock"), SpoolLocation.PrivateFile(FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None));
         }
         catch (IOException)
         {
@@ -194,15 +503,29 @@ public sealed class Spool : IDisposable
         }
     }
 
-    public void Dispose()
+    /// <summary>A segment file, or a hole: batches dropped from that place, read back as their gap records.</summary>
+    private sealed class Segment(string name, string? path)
     {
-        _writer?.Dispose();
-        _reader?.Dispose();
-        _lock.Dispose();
-        // What is still unread stays for the next run; read-out segments go.
-        if (IsEmpty)
-            foreach (var segment in _segments) File.Delete(segment.Path);
+        public string Name { get; } = name;
+        public string? Path { get; set; } = path;
+        public long Length { get; set; }
+        public long ReadOffset { get; set; }
+        public long AckedOffset { get; set; }
+        /// <summary>Batches taken from it and not yet acknowledged.</summary>
+        public int Taken { get; set; }
+        public bool Leftover { get; init; }
+        public DroppedRecords? Dropped { get; private init; }
+        public bool HoleTaken { get; set; }
+        public bool HoleAcknowledged { get; set; }
+
+        /// <summary>A hole until written out (at a drain timeout or at the end), then a segment like any other.</summary>
+        public bool IsHole => Dropped is not null && Path is null;
+        public bool Unread => IsHole ? !HoleTaken : ReadOffset < Length;
+        public bool Finished => IsHole ? HoleAcknowledged : ReadOffset >= Length && Taken == 0;
+
+        public static Segment Hole(string name, DroppedRecords dropped) => new(name, null) { Dropped = dropped };
     }
 
-    private sealed record Segment(string Path, long Length, long ReadOffset, bool Leftover);
+    /// <summary>A batch taken under <see cref="Seq"/>, ending at <see cref="End"/> in its segment; a hole's gap records until written.</summary>
+    private sealed record Taken(long Seq, Segment Segment, long End, LineBatch? Gaps);
 }

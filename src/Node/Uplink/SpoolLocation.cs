@@ -1,8 +1,18 @@
+using System.Runtime.InteropServices;
+using Chorus.Hosting;
+
 namespace Chorus.Node.Uplink;
 
-/// <summary>Where a node spools when --spool is not given: per node name, so two nodes on one host never share files.</summary>
-public static class SpoolLocation
+/// <summary>
+/// Where a node spools, and that the place is the node's own: the spool holds every line its processes
+/// wrote, so its directory is private (0700, files 0600), and a directory that another user owns (say, one
+/// made in /tmp in advance under the name a node will use) is refused rather than written into.
+/// </summary>
+public static partial class SpoolLocation
 {
+    private const UnixFileMode Private = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+
+    /// <summary>The directory given, or by default one per node name, so two nodes on one host never share files.</summary>
     public static string For(string node, string? configured)
     {
         if (!string.IsNullOrEmpty(configured)) return configured;
@@ -11,4 +21,49 @@ public static class SpoolLocation
             ? Path.Combine(Path.GetTempPath(), $"chorus-spool-{node}")
             : Path.Combine(state, "chorus", "spool", node);
     }
+
+    /// <summary>
+    /// Creates the directory private, or checks that an existing one belongs to this user and makes it private.
+    /// A directory of another user is a <see cref="UsageException"/> that names it and says what to do.
+    /// </summary>
+    public static void Prepare(string directory)
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            Directory.CreateDirectory(directory);
+            return;
+        }
+        if (!Directory.Exists(directory))
+        {
+            Directory.CreateDirectory(directory, Private);
+            return;
+        }
+        if (OwnerOf(directory) is { } owner && owner != GetEffectiveUserId())
+            throw new UsageException($"the spool directory {directory} belongs to another user (uid {owner}), who could read or change " +
+                                     "the lines spooled there. Remove it, or give a directory of your own with --spool DIR.");
+        if ((File.GetUnixFileMode(directory) & ~Private) != 0) File.SetUnixFileMode(directory, Private);
+    }
+
+    /// <summary>How the spool opens its files: created readable and writable by this user only (0600).</summary>
+    public static FileStreamOptions PrivateFile(FileMode mode, FileAccess access, FileShare share)
+    {
+        var options = new FileStreamOptions { Mode = mode, Access = access, Share = share };
+        if (OperatingSystem.IsLinux()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        return options;
+    }
+
+    /// <summary>The owner's uid (of the directory itself, following a symlink to it), or null when it cannot be read.</summary>
+    private static uint? OwnerOf(string path)
+    {
+        // statx's buffer has the same layout on every architecture, unlike stat's: stx_uid is at byte 20.
+        const int AtFdCwd = -100, StatxUid = 0x8;
+        var buffer = new byte[256];
+        return Statx(AtFdCwd, path, 0, StatxUid, buffer) == 0 ? BitConverter.ToUInt32(buffer, 20) : null;
+    }
+
+    [LibraryImport("libc", EntryPoint = "statx", StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int Statx(int dirfd, string path, int flags, uint mask, byte[] buffer);
+
+    [LibraryImport("libc", EntryPoint = "geteuid")]
+    private static partial uint GetEffectiveUserId();
 }

@@ -12,7 +12,11 @@ namespace Chorus.Node.Uplink;
 /// window of unacknowledged batches. Joins the aggregator and re-joins with backoff whenever it goes
 /// quiet; unacknowledged batches are sent again after a re-join or a timeout. Never makes a process wait:
 /// what cannot be sent yet waits in memory up to max-buffered-bytes, then in the <see cref="Overflow"/>
-/// (the spool on disk), which numbers nothing until it moves into the window.
+/// (the spool on disk), which numbers nothing until it moves into the window and deletes nothing until it is
+/// acknowledged. Batches are numbered per incarnation: a fresh one for every start of this actor (a restart
+/// too, since what it had numbered is gone with it), except that a spool left by a run that had sent
+/// spooled batches without hearing back resumes that run (see <see cref="Spool.ResumeIncarnation"/>): the
+/// aggregator's answer to its join then says which of them it holds, and numbering goes on from there.
 /// The join carries the shared token; the session key the aggregator answers with goes on everything
 /// sent after it. A refused join is published on the event stream as <see cref="Refused"/> (the node then
 /// stops: the same token will never be accepted).
@@ -20,7 +24,7 @@ namespace Chorus.Node.Uplink;
 public sealed class UplinkActor : ReceiveActor, IWithTimers
 {
     private readonly string _node;
-    private readonly long _incarnation;
+    private long _incarnation;
     private readonly string _aggregatorPath;
     private readonly MonotonicClock _clock;
     private readonly NodeSettings _settings;
@@ -31,6 +35,9 @@ public sealed class UplinkActor : ReceiveActor, IWithTimers
     private string _sessionKey = "";
 
     private long _nextBatchSeq = 1;
+    private long _highestSent;
+    // Numbering waits for the aggregator's answer while a killed run's spooled batches may be with it.
+    private bool _resuming;
     private IActorRef? _aggregator;
     private long _aggregatorIncarnation;
     private DateTime _lastHeard;
@@ -44,13 +51,14 @@ public sealed class UplinkActor : ReceiveActor, IWithTimers
     {
         _token = token;
         _node = node;
-        _incarnation = incarnation;
         _aggregatorPath = aggregatorPath;
         _clock = clock;
         _settings = settings;
         _builder = new BatchBuilder(settings.BatchMaxRecords, settings.BatchMaxBytes);
         _queue = new DeliveryQueue(settings.MaxUnackedBatches);
-        _overflow = Overflow.Open(node, incarnation, settings, Context.System);
+        _overflow = Overflow.Open(node, settings, Context.System);
+        _incarnation = _overflow.ResumeIncarnation ?? incarnation;
+        _resuming = _overflow.ResumeIncarnation is not null;
         _joinBackoff = settings.JoinBackoffMin;
 
         Receive<LinesRead>(OnLinesRead);
@@ -88,8 +96,11 @@ public sealed class UplinkActor : ReceiveActor, IWithTimers
     /// <summary>Send everything still held, then tell the aggregator we leave. Answered with <see cref="Drained"/>.</summary>
     public sealed record Drain;
 
-    /// <summary>How many records the aggregator never acknowledged (0 when everything arrived).</summary>
-    public sealed record Drained(long UndeliveredRecords);
+    /// <summary>
+    /// How many records the aggregator never acknowledged (0 when everything arrived): of those, how many are
+    /// lost, and how many wait in the spool for the next run.
+    /// </summary>
+    public sealed record Drained(long UndeliveredRecords, long SpooledRecords = 0);
 
     /// <summary>Published on the event stream when the aggregator refused this node (its token, or one node too many).</summary>
     public sealed record Refused(string Reason);
@@ -103,6 +114,15 @@ public sealed class UplinkActor : ReceiveActor, IWithTimers
     {
         Timers.StartPeriodicTimer("tick", new Tick(), _settings.HeartbeatInterval);
         TryJoin();
+    }
+
+    protected override void PostRestart(Exception reason)
+    {
+        // Whatever this actor had numbered is gone with the failed instance: numbering again from 1 under the
+        // same incarnation would have the aggregator take new batches for repeats and drop them unreported.
+        if (!_resuming) _incarnation = Random.Shared.NextInt64(1, long.MaxValue);
+        Notice.Write($"the uplink failed ({reason.Message}) and starts again as a new run; lines it held in memory are lost.");
+        base.PostRestart(reason);
     }
 
     protected override void PostStop() => _overflow.Dispose();
@@ -129,22 +149,45 @@ public sealed class UplinkActor : ReceiveActor, IWithTimers
         Timers.Cancel("flush");
         if (_builder.IsEmpty) return;
         var batch = new LineBatch(_node, _incarnation, 0, _clock.UtcNow, _builder.Take());
-        // Once anything overflowed, later batches follow it there, so the order holds.
-        if (_overflow.IsEmpty && _queue.Bytes < _settings.MaxBufferedBytes) _queue.Enqueue(batch with { Seq = _nextBatchSeq++ });
+        // Once anything overflowed, later batches follow it there until every spooled batch is acknowledged, so
+        // the order holds, and what a drain timeout writes back from memory goes in front of the spool.
+        if (!_resuming && _overflow.IsEmpty && !_overflow.HasUnacknowledged && _queue.Bytes < _settings.MaxBufferedBytes) Number(batch);
         else _overflow.Add(batch);
         SendWhatFits();
     }
 
     private void SendWhatFits()
     {
-        while (_queue.Bytes < _settings.MaxBufferedBytes && _overflow.TryTake(out var spooled))
-            _queue.Enqueue(spooled with { Seq = _nextBatchSeq++ });
-        if (_aggregator is null) return;
-        foreach (var batch in _queue.TakeSendable())
+        while (!_resuming && _queue.Bytes < _settings.MaxBufferedBytes && _overflow.TryTake(_nextBatchSeq, out var spooled)) Number(spooled);
+        List<LineBatch> sendable = _aggregator is null ? [] : _queue.TakeSendable();
+        if (sendable.Count > 0) _highestSent = Math.Max(_highestSent, sendable[^1].Seq);
+        // Written down before they leave: a node killed after this asks the aggregator about them instead of sending them twice.
+        _overflow.Persist(_incarnation, _highestSent);
+        foreach (var batch in sendable)
         {
-            _aggregator.Tell(batch with { SessionKey = _sessionKey });
+            _aggregator!.Tell(batch with { SessionKey = _sessionKey });
             _sentSinceTick = true;
         }
+    }
+
+    private void Number(LineBatch batch) => _queue.Enqueue(batch with { Incarnation = _incarnation, Seq = _nextBatchSeq++ });
+
+    /// <summary>Where the aggregator should start if it does not know this run: the oldest batch not acknowledged.</summary>
+    private long FirstUnacknowledgedSeq => _resuming ? _overflow.ResumeFirstSeq : _queue.FirstUnacknowledged ?? _nextBatchSeq;
+
+    private void AcknowledgeUpTo(long upToSeq)
+    {
+        _queue.Acknowledge(upToSeq);
+        _overflow.Acknowledge(upToSeq);
+    }
+
+    /// <summary>The aggregator's answer to a resumed run's join: what it holds is acknowledged, numbering goes on after it.</summary>
+    private void EndResume(long nextSeq)
+    {
+        if (!_resuming) return;
+        _overflow.Resume(nextSeq);
+        _nextBatchSeq = nextSeq;
+        _resuming = false;
     }
 
     // A certificate the aggregator refuses reaches the node at best as a closed connection (with TLS 1.3 the
@@ -156,7 +199,7 @@ public sealed class UplinkActor : ReceiveActor, IWithTimers
     private void TryJoin()
     {
         _joinAttempts++;
-        Context.ActorSelection(_aggregatorPath).Tell(new JoinRequest(_node, _incarnation, _queue.FirstUnacknowledged ?? _nextBatchSeq, _token, _clock.UtcNow));
+        Context.ActorSelection(_aggregatorPath).Tell(new JoinRequest(_node, _incarnation, FirstUnacknowledgedSeq, _token, _clock.UtcNow));
         // Jitter keeps many nodes that lost the same aggregator from knocking all at once.
         var jittered = _joinBackoff * (0.8 + 0.4 * Random.Shared.NextDouble());
         Timers.StartSingleTimer("join", new JoinDue(), jittered);
@@ -177,7 +220,8 @@ public sealed class UplinkActor : ReceiveActor, IWithTimers
         _lastHeard = _lastAckProgress = _clock.UtcNow;
         _joinBackoff = _settings.JoinBackoffMin;
 
-        _queue.Acknowledge(accepted.NextSeq - 1);
+        EndResume(accepted.NextSeq);
+        AcknowledgeUpTo(accepted.NextSeq - 1);
         _queue.ReturnInFlight();
         if (restarted) Notice.Write($"the aggregator restarted; resending {_queue.Count} unacknowledged batches.");
         else if (!wasJoined) Notice.Write(_joinAttempts > 1 ? $"joined the aggregator after {_joinAttempts} attempts." : "joined the aggregator.");
@@ -210,6 +254,7 @@ public sealed class UplinkActor : ReceiveActor, IWithTimers
         if (ack.Incarnation != _incarnation) return;
         _lastHeard = _clock.UtcNow;
         if (_queue.Acknowledge(ack.UpToSeq) > 0) _lastAckProgress = _lastHeard;
+        _overflow.Acknowledge(ack.UpToSeq);
         SendWhatFits();
         if (_drainRequester is not null && _builder.IsEmpty && _queue.IsEmpty && _overflow.IsEmpty) FinishDrain();
     }
@@ -259,10 +304,12 @@ public sealed class UplinkActor : ReceiveActor, IWithTimers
     {
         if (_drainRequester is null) return;
         var undelivered = _queue.RecordCount;
-        if (!_overflow.IsEmpty)
+        // What memory held goes back to the spool, in front of what is spooled, under the numbers it was sent with.
+        var lost = _overflow.Spill(_queue.Unacknowledged, _incarnation, _highestSent);
+        if (!_overflow.IsEmpty || undelivered > lost)
             Notice.Write($"{_overflow.SpooledBytes} bytes of lines are still spooled; the next run with the same spool sends them.");
         if (undelivered == 0) _aggregator?.Tell(new NodeLeaving(_node, _incarnation, _sessionKey));
-        _drainRequester.Tell(new Drained(undelivered));
+        _drainRequester.Tell(new Drained(undelivered, undelivered - lost));
         _drainRequester = null;
     }
 }

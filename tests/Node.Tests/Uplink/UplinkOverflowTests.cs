@@ -54,14 +54,53 @@ public sealed class UplinkOverflowTests() : Akka.TestKit.Xunit2.TestKit(HoconFil
         Assert.Equal(Enumerable.Range(1, 10_000).Select(i => (long)i), batches.SelectMany(b => b.Records).Select(r => r.Seq));
     }
 
+    [Fact]
+    public async Task Lines_not_acknowledged_when_the_drain_times_out_go_back_to_the_spool_and_the_next_run_sends_them()
+    {
+        var (aggregator, uplink) = await Start("max-buffered-bytes = 64KiB, spool-max-bytes = 100MiB, drain-timeout = 500ms");
+        aggregator.Reply(new JoinAccepted(1, 1));
+        for (var i = 0; i < 100; i++) uplink.Tell(Read("web", 1 + i * 100, 100));
+        await aggregator.FishForMessageAsync(m => m is LineBatch, TimeSpan.FromSeconds(5)); // sent, never acknowledged
+
+        var drained = await uplink.Ask<UplinkActor.Drained>(new UplinkActor.Drain(), TimeSpan.FromSeconds(5));
+        Assert.True(drained.UndeliveredRecords > 0);
+        Assert.Equal(drained.UndeliveredRecords, drained.SpooledRecords);
+        await uplink.GracefulStop(TimeSpan.FromSeconds(5)); // releases the spool
+
+        // The next run (given incarnation 8) resumes run 7, which sent some of them, from its first batch; the
+        // aggregator, which kept none, then gets every line once.
+        var next = CreateTestProbe();
+        Sys.ActorOf(UplinkActor.Props("node-a", 8, next.Ref.Path.ToString(), new MonotonicClock(), Settings("max-buffered-bytes = 64KiB, spool-max-bytes = 100MiB")));
+        var join = await next.ExpectMsgAsync<JoinRequest>();
+        Assert.Equal((7L, 1L), (join.Incarnation, join.FirstSeq));
+        var batches = await AcknowledgeEverything(next, expectedLines: 10_000);
+        Assert.Equal(Enumerable.Range(1, 10_000).Select(i => (long)i), batches.SelectMany(b => b.Records).Select(r => r.Seq));
+    }
+
+    [Fact]
+    public async Task A_restarted_uplink_numbers_its_batches_under_a_new_incarnation()
+    {
+        // The aggregator holds batches 1-3 of incarnation 7; were the restarted uplink to number from 1 under 7
+        // again, its new batches would be taken for repeats, acknowledged and dropped, with no gap.
+        var (aggregator, uplink) = await Start("spool-max-bytes = 0");
+
+        uplink.Tell(new UplinkActor.LinesRead("web", OutputStream.Stdout, 1, null!)); // a fault in the uplink: it restarts
+
+        var join = (JoinRequest)await aggregator.FishForMessageAsync(m => m is JoinRequest, TimeSpan.FromSeconds(5));
+        Assert.NotEqual(7, join.Incarnation);
+        Assert.Equal(1, join.FirstSeq);
+    }
+
     private async Task<(Akka.TestKit.TestProbe, IActorRef)> Start(string overrides)
     {
         var aggregator = CreateTestProbe();
-        var settings = TestNodeSettings.With($"chorus.node {{ {overrides}, spool-dir = \"{_spool}\", link-timeout = 30s }}");
-        var uplink = Sys.ActorOf(UplinkActor.Props("node-a", 7, aggregator.Ref.Path.ToString(), new MonotonicClock(), settings));
+        var uplink = Sys.ActorOf(UplinkActor.Props("node-a", 7, aggregator.Ref.Path.ToString(), new MonotonicClock(), Settings(overrides)));
         await aggregator.ExpectMsgAsync<JoinRequest>();
         return (aggregator, uplink);
     }
+
+    private NodeSettings Settings(string overrides) =>
+        TestNodeSettings.With($"chorus.node {{ {overrides}, spool-dir = \"{_spool}\", link-timeout = 30s }}");
 
     /// <summary>Lets the lines pile up unacknowledged, then joins and acknowledges every batch until all are accounted for.</summary>
     private static async Task<List<LineBatch>> AcknowledgeEverything(Akka.TestKit.TestProbe aggregator, long expectedLines)
