@@ -203,6 +203,7 @@ public sealed class UplinkActor : ReceiveActor, IWithTimers
         // Only an answer to our own join counts: a stray refusal must not stop the node.
         if (!AnswersOurJoin(refused.Nonce)) return;
         Timers.Cancel("join");
+        _joinNonces.Clear(); // the node stops: refusals of its other attempts say nothing new
         // The reason says how to fix it: the aggregator knows why it refused.
         Notice.Write($"error: the aggregator at {_aggregatorPath} refused this node: {refused.Reason}");
         Context.System.EventStream.Publish(new Refused(refused.Reason));
