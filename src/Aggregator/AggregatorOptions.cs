@@ -28,7 +28,7 @@ public sealed record AggregatorOptions(string HoconOverrides, bool Color, IReadO
 
     public static readonly Option<string?> NameOption = new("--name")
     {
-        Description = "Node name of the processes run with --procfile. Default: the host name.",
+        Description = "Node name of the processes run with --procfile: 1 to 64 of A-Z a-z 0-9 . _ -. Default: the host name.",
     };
 
     public static readonly Option<string?> FormatOption = new Option<string?>("--format")
@@ -93,7 +93,10 @@ public sealed record AggregatorOptions(string HoconOverrides, bool Color, IReadO
                       || !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("NO_COLOR"))
                       || Console.IsOutputRedirected;
         var entries = parsed.GetValue(ProcfileOption) is { } procfile ? ProcfileParser.Load(procfile) : null;
-        var name = parsed.GetValue(NameOption) ?? Environment.MachineName;
+        // The name is --procfile's node's: without one, a host name outside the rule stops nothing.
+        var name = entries is not null || parsed.GetValue(NameOption) is not null
+            ? Chorus.Hosting.NodeName.FromFlagOrHostName(parsed.GetValue(NameOption), "--name")
+            : Environment.MachineName;
         return new AggregatorOptions(string.Join('\n', overrides), !noColor, entries, name, SecurityOptions.From(parsed));
     }
 }

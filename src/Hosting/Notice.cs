@@ -6,5 +6,6 @@ namespace Chorus.Hosting;
 /// </summary>
 public static class Notice
 {
-    public static void Write(string message) => Console.Error.WriteLine($"chorus: {message}");
+    /// <summary>Escaped (<see cref="PrintableText"/>): a notice may quote what a peer sent, such as an aggregator's reason.</summary>
+    public static void Write(string message) => Console.Error.WriteLine($"chorus: {PrintableText.Escape(message)}");
 }

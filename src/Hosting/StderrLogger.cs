@@ -29,7 +29,8 @@ public sealed class StderrLogger : ReceiveActor, IRequiresMessageQueue<ILoggerMe
             _ => "debug",
         };
         var cause = e is Error { Cause: { } exception } ? $" ({exception.GetType().Name}: {exception.Message})" : "";
-        Console.Error.WriteLine($"chorus [{level}] {e.Message}{cause}");
+        // Escaped: log lines carry what peers sent (node names, addresses), which must not drive the terminal.
+        Console.Error.WriteLine($"chorus [{level}] {PrintableText.Escape($"{e.Message}{cause}")}");
     }
 
     /// <summary>

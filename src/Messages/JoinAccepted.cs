@@ -8,5 +8,7 @@ namespace Chorus.Messages;
 /// and goodbye, and the aggregator drops whatever lacks it, so a peer that never joined cannot inject lines.
 /// Also sent unasked, by an aggregator that turned batches away while its output was full and has room
 /// again: the node resends from <paramref name="NextSeq"/> at once, as after a join.
+/// <paramref name="Nonce"/> echoes the one of the join it answers (unasked: of the node's last join); the node
+/// takes no acceptance without its own.
 /// </summary>
-public sealed record JoinAccepted(long AggregatorIncarnation, long NextSeq, string SessionKey = "") : IChorusMessage;
+public sealed record JoinAccepted(long AggregatorIncarnation, long NextSeq, string SessionKey = "", string Nonce = "") : IChorusMessage;

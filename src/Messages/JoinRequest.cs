@@ -9,5 +9,9 @@ namespace Chorus.Messages;
 /// with <see cref="JoinRefused"/>.
 /// <paramref name="SentAt"/> is the node's clock when it asked: the aggregator's first guess at how far the
 /// node's clock is off, until <see cref="ClockProbe"/> exchanges measure it.
+/// <paramref name="Nonce"/> is random per join attempt; the answer (<see cref="JoinAccepted"/> or
+/// <see cref="JoinRefused"/>) must echo it, so a peer that can reach the node but never saw the join cannot
+/// answer in the aggregator's place.
 /// </summary>
-public sealed record JoinRequest(string Node, long Incarnation, long FirstSeq, string Token = "", DateTime SentAt = default) : IChorusMessage;
+public sealed record JoinRequest(string Node, long Incarnation, long FirstSeq, string Token = "", DateTime SentAt = default, string Nonce = "")
+    : IChorusMessage;

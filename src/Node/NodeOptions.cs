@@ -19,7 +19,7 @@ public sealed record NodeOptions(HostPort Aggregator, string Name, HostPort List
 
     public static readonly Option<string?> NameOption = new("--name")
     {
-        Description = "This node's name in the stream. Default: the host name.",
+        Description = "This node's name in the stream: 1 to 64 of A-Z a-z 0-9 . _ -. Default: the host name.",
     };
 
     public static readonly Option<string?> ListenOption = new("--listen")
@@ -70,9 +70,7 @@ public sealed record NodeOptions(HostPort Aggregator, string Name, HostPort List
     public static NodeOptions From(ParseResult parsed)
     {
         var aggregator = HostPort.Parse(parsed.GetRequiredValue(AggregatorOption), "--aggregator");
-        var name = parsed.GetValue(NameOption) ?? Environment.MachineName;
-        if (string.IsNullOrWhiteSpace(name) || name.Contains('/'))
-            throw new UsageException($"--name \"{name}\" is not usable: a node name must be non-empty and contain no '/'.");
+        var name = NodeName.FromFlagOrHostName(parsed.GetValue(NameOption), "--name");
         var listen = parsed.GetValue(ListenOption) is { } l
             ? HostPort.Parse(l, "--listen")
             : new HostPort(AggregatorAddress.LocalAddressTowards(aggregator), 0);

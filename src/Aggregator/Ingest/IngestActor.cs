@@ -3,6 +3,7 @@ using Akka.Event;
 using Chorus.Aggregator.Archive;
 using Chorus.Aggregator.Ordering;
 using Chorus.Aggregator.Sinks;
+using Chorus.Hosting;
 using Chorus.Hosting.Security;
 using Chorus.Messages;
 
@@ -20,7 +21,9 @@ namespace Chorus.Aggregator.Ingest;
 /// With a token configured, a join without it is answered with <see cref="JoinRefused"/>, as is a join under
 /// a new name once max-nodes names are known (so joins under made-up names cannot grow memory). Every join is
 /// given a session key; batches, heartbeats and goodbyes without the current key are dropped, counted, and
-/// reported at most once per node per minute.
+/// reported at most once per node per minute. A join under a name outside <see cref="NodeName"/>'s rule is
+/// refused. The node obeys only answers that echo its join's nonce, and acknowledgements and clock probes
+/// that carry its session key, so every answer here carries them.
 /// <para>
 /// Backpressure: what was accepted and not yet written by the slowest sink is the <see cref="OutputBacklog"/>,
 /// bounded by max-pending-records and max-pending-bytes. From half of a bound, batches are still taken but
@@ -94,6 +97,13 @@ public sealed class IngestActor : ReceiveActor, IWithTimers
 
     private void OnJoin(JoinRequest join)
     {
+        // First: whatever is logged or tracked after this names a node by a name that is safe to print.
+        if (!NodeName.IsValid(join.Node))
+        {
+            Refuse(join, $"its name \"{PrintableText.Escape(join.Node)}\" breaks the rule: {NodeName.Rule}. Give the node another with --name NAME.",
+                countAs: "(a name outside the rule)");
+            return;
+        }
         if (_token is not null && !_token.Matches(join.Token))
         {
             Refuse(join, (join.Token.Length == 0 ? "it gave no token, and this aggregator requires one." : "its token does not match the aggregator's.") +
@@ -116,6 +126,7 @@ public sealed class IngestActor : ReceiveActor, IWithTimers
         link.NextSeq = Math.Max(link.NextSeq, join.FirstSeq);
         link.LastHeard = DateTime.UtcNow;
         link.Uplink = Sender;
+        link.JoinNonce = join.Nonce;
         // The node's lines must be placed on our clock from the first one: a first guess now, probes refine it.
         if (join.SentAt != default) link.Clock.Seed(join.SentAt - DateTime.UtcNow);
         ToMerge(new MergeActor.NodeClock(join.Node, -link.Clock.Offset));
@@ -127,8 +138,8 @@ public sealed class IngestActor : ReceiveActor, IWithTimers
         // The answer says where to resend from, which acknowledges everything before it.
         link.Acknowledged = link.NextSeq - 1;
         link.TurnedAway = false;
-        Reply(null, new JoinAccepted(_incarnation, link.NextSeq, link.SessionKey));
-        Sender.Tell(new ClockProbe(DateTime.UtcNow));
+        Reply(null, new JoinAccepted(_incarnation, link.NextSeq, link.SessionKey, join.Nonce));
+        Sender.Tell(new ClockProbe(DateTime.UtcNow, link.SessionKey));
     }
 
     private void OnBatch(LineBatch batch)
@@ -142,7 +153,7 @@ public sealed class IngestActor : ReceiveActor, IWithTimers
             // With an archive, the batch goes to the merge once it is written (see Reply).
             if (_archive is null) _merge.Tell(batch);
         }
-        Reply(accepted ? batch : null, new BatchAck(link.Incarnation, Acknowledge(link)));
+        Reply(accepted ? batch : null, new BatchAck(link.Incarnation, Acknowledge(link), link.SessionKey));
     }
 
     /// <summary>
@@ -191,8 +202,8 @@ public sealed class IngestActor : ReceiveActor, IWithTimers
             link.TurnedAway = false;
             link.Acknowledged = link.NextSeq - 1;
             if (!link.Up || link.Uplink is not { } uplink) continue;
-            if (turnedAway) Answer(uplink, null, new JoinAccepted(_incarnation, link.NextSeq, link.SessionKey));
-            else if (owed) Answer(uplink, null, new BatchAck(link.Incarnation, link.Acknowledged));
+            if (turnedAway) Answer(uplink, null, new JoinAccepted(_incarnation, link.NextSeq, link.SessionKey, link.JoinNonce));
+            else if (owed) Answer(uplink, null, new BatchAck(link.Incarnation, link.Acknowledged, link.SessionKey));
         }
     }
 
@@ -202,7 +213,7 @@ public sealed class IngestActor : ReceiveActor, IWithTimers
         // The watermark holds only once every batch sent before the heartbeat is here.
         if (heartbeat.LastBatchSeq < link.NextSeq)
             ToMerge(new MergeActor.NodeProgress(heartbeat.Node, heartbeat.Watermark));
-        Reply(null, new BatchAck(link.Incarnation, Acknowledge(link)));
+        Reply(null, new BatchAck(link.Incarnation, Acknowledge(link), link.SessionKey));
     }
 
     private void OnLeaving(NodeLeaving leaving)
@@ -215,7 +226,7 @@ public sealed class IngestActor : ReceiveActor, IWithTimers
     private void OnProbeClocks()
     {
         foreach (var link in _links.Values)
-            if (link.Up) link.Uplink?.Tell(new ClockProbe(DateTime.UtcNow));
+            if (link.Up) link.Uplink?.Tell(new ClockProbe(DateTime.UtcNow, link.SessionKey));
     }
 
     /// <summary>
@@ -268,7 +279,7 @@ public sealed class IngestActor : ReceiveActor, IWithTimers
     /// <summary>Answers a join with the reason; warns at most once a minute per <paramref name="countAs"/>, with the count.</summary>
     private void Refuse(JoinRequest join, string reason, string? countAs = null)
     {
-        Sender.Tell(new JoinRefused(reason));
+        Sender.Tell(new JoinRefused(reason, join.Nonce));
         if (_refused.Count(countAs ?? join.Node, DateTime.UtcNow) is var count and > 0)
             _log.Warning("Refused {0} join(s) as node {1} from {2}: {3}", count, countAs ?? join.Node, Sender.Path.Address, reason);
     }

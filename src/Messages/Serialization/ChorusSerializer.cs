@@ -50,6 +50,7 @@ public sealed class ChorusSerializer(ExtendedActorSystem system) : SerializerWit
             case BatchAck a:
                 writer.WriteInt64(a.Incarnation);
                 writer.WriteVarint((ulong)a.UpToSeq);
+                writer.WriteString(a.SessionKey);
                 break;
             case Heartbeat h:
                 writer.WriteString(h.Node);
@@ -64,14 +65,17 @@ public sealed class ChorusSerializer(ExtendedActorSystem system) : SerializerWit
                 writer.WriteVarint((ulong)j.FirstSeq);
                 writer.WriteString(j.Token);
                 writer.WriteInt64(j.SentAt.Ticks);
+                writer.WriteString(j.Nonce);
                 break;
             case JoinAccepted a:
                 writer.WriteInt64(a.AggregatorIncarnation);
                 writer.WriteVarint((ulong)a.NextSeq);
                 writer.WriteString(a.SessionKey);
+                writer.WriteString(a.Nonce);
                 break;
             case JoinRefused r:
                 writer.WriteString(r.Reason);
+                writer.WriteString(r.Nonce);
                 break;
             case NodeLeaving l:
                 writer.WriteString(l.Node);
@@ -80,6 +84,7 @@ public sealed class ChorusSerializer(ExtendedActorSystem system) : SerializerWit
                 break;
             case ClockProbe p:
                 writer.WriteInt64(p.SentAt.Ticks);
+                writer.WriteString(p.SessionKey);
                 break;
             case ClockReply c:
                 writer.WriteString(c.Node);
@@ -103,13 +108,13 @@ public sealed class ChorusSerializer(ExtendedActorSystem system) : SerializerWit
             var reader = new WireReader(bytes);
             object message = manifest switch
             {
-                BatchAckManifest => new BatchAck(reader.ReadInt64(), (long)reader.ReadVarint()),
+                BatchAckManifest => new BatchAck(reader.ReadInt64(), (long)reader.ReadVarint(), reader.ReadString()),
                 HeartbeatManifest => new Heartbeat(reader.ReadString(), reader.ReadInt64(), (long)reader.ReadVarint(), WireTime.FromTicks(reader.ReadInt64()), reader.ReadString()),
-                JoinRequestManifest => new JoinRequest(reader.ReadString(), reader.ReadInt64(), (long)reader.ReadVarint(), reader.ReadString(), WireTime.FromTicks(reader.ReadInt64())),
-                JoinAcceptedManifest => new JoinAccepted(reader.ReadInt64(), (long)reader.ReadVarint(), reader.ReadString()),
-                JoinRefusedManifest => new JoinRefused(reader.ReadString()),
+                JoinRequestManifest => new JoinRequest(reader.ReadString(), reader.ReadInt64(), (long)reader.ReadVarint(), reader.ReadString(), WireTime.FromTicks(reader.ReadInt64()), reader.ReadString()),
+                JoinAcceptedManifest => new JoinAccepted(reader.ReadInt64(), (long)reader.ReadVarint(), reader.ReadString(), reader.ReadString()),
+                JoinRefusedManifest => new JoinRefused(reader.ReadString(), reader.ReadString()),
                 NodeLeavingManifest => new NodeLeaving(reader.ReadString(), reader.ReadInt64(), reader.ReadString()),
-                ClockProbeManifest => new ClockProbe(WireTime.FromTicks(reader.ReadInt64())),
+                ClockProbeManifest => new ClockProbe(WireTime.FromTicks(reader.ReadInt64()), reader.ReadString()),
                 ClockReplyManifest => new ClockReply(reader.ReadString(), reader.ReadInt64(), reader.ReadString(),
                     WireTime.FromTicks(reader.ReadInt64()), WireTime.FromTicks(reader.ReadInt64()), WireTime.FromTicks(reader.ReadInt64())),
                 _ => throw new SerializationException($"Unknown Chorus message manifest \"{manifest}\": the peer runs an incompatible Chorus version."),

@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Chorus.Hosting;
+using Chorus.Hosting.Security;
 using Chorus.Messages;
 using Chorus.Node.Processes;
 
@@ -20,6 +21,10 @@ namespace Chorus.Node.Uplink;
 /// The join carries the shared token; the session key the aggregator answers with goes on everything
 /// sent after it. A refused join is published on the event stream as <see cref="Refused"/> (the node then
 /// stops: the same token will never be accepted).
+/// Obeys only the aggregator it dialled: anyone who reaches this node's remoting port can send to
+/// /user/uplink, and can name any sender. So an answer to a join must come from the dialled address and echo
+/// that join's nonce, acknowledgements and clock probes must come from there with the session key, and
+/// probes are answered to the joined aggregator, never to whoever sent them.
 /// </summary>
 public sealed class UplinkActor : ReceiveActor, IWithTimers
 {
@@ -32,7 +37,12 @@ public sealed class UplinkActor : ReceiveActor, IWithTimers
     private readonly DeliveryQueue _queue;
     private readonly Overflow _overflow;
     private readonly string _token;
+    private readonly Address _dialled;
     private string _sessionKey = "";
+    private bool _hasSession;
+    // The nonces of this round of join attempts, oldest first. An answer to any of them counts: a slow answer
+    // (an aggregator writing its archive, a first TLS handshake) can arrive after the next attempt went out.
+    private readonly List<string> _joinNonces = new();
 
     private long _nextBatchSeq = 1;
     private long _highestSent;
@@ -52,6 +62,8 @@ public sealed class UplinkActor : ReceiveActor, IWithTimers
         _token = token;
         _node = node;
         _aggregatorPath = aggregatorPath;
+        // The address joins go to: a remote aggregator's, or this system's own for the aggregator's embedded node.
+        _dialled = Context.ActorSelection(aggregatorPath).Anchor.Path.Address;
         _clock = clock;
         _settings = settings;
         _builder = new BatchBuilder(settings.BatchMaxRecords, settings.BatchMaxBytes);
@@ -104,6 +116,9 @@ public sealed class UplinkActor : ReceiveActor, IWithTimers
 
     /// <summary>Published on the event stream when the aggregator refused this node (its token, or one node too many).</summary>
     public sealed record Refused(string Reason);
+
+    // 16 attempts span over a minute at the longest join backoff: an answer later than that is not waited for.
+    private const int RememberedJoinAttempts = 16;
 
     private sealed record FlushDue;
     private sealed record JoinDue;
@@ -199,7 +214,10 @@ public sealed class UplinkActor : ReceiveActor, IWithTimers
     private void TryJoin()
     {
         _joinAttempts++;
-        Context.ActorSelection(_aggregatorPath).Tell(new JoinRequest(_node, _incarnation, FirstUnacknowledgedSeq, _token, _clock.UtcNow));
+        var nonce = SessionKeys.New();
+        if (_joinNonces.Count == RememberedJoinAttempts) _joinNonces.RemoveAt(0);
+        _joinNonces.Add(nonce);
+        Context.ActorSelection(_aggregatorPath).Tell(new JoinRequest(_node, _incarnation, FirstUnacknowledgedSeq, _token, _clock.UtcNow, nonce));
         // Jitter keeps many nodes that lost the same aggregator from knocking all at once.
         var jittered = _joinBackoff * (0.8 + 0.4 * Random.Shared.NextDouble());
         Timers.StartSingleTimer("join", new JoinDue(), jittered);
@@ -211,12 +229,14 @@ public sealed class UplinkActor : ReceiveActor, IWithTimers
 
     private void OnJoinAccepted(JoinAccepted accepted)
     {
+        if (!AnswersOurJoin(accepted.Nonce)) return;
         Timers.Cancel("join");
         var restarted = _aggregatorIncarnation != 0 && accepted.AggregatorIncarnation != _aggregatorIncarnation;
         var wasJoined = _aggregator is not null;
         _aggregator = Sender;
         _aggregatorIncarnation = accepted.AggregatorIncarnation;
         _sessionKey = accepted.SessionKey;
+        _hasSession = true;
         _lastHeard = _lastAckProgress = _clock.UtcNow;
         _joinBackoff = _settings.JoinBackoffMin;
 
@@ -232,32 +252,41 @@ public sealed class UplinkActor : ReceiveActor, IWithTimers
 
     private void OnJoinRefused(JoinRefused refused)
     {
-        // Only an answer to our own join counts: once joined, a stray refusal must not stop the node.
-        if (_aggregator is not null) return;
+        // Only an answer to our own join counts: a stray refusal must not stop the node.
+        if (!AnswersOurJoin(refused.Nonce)) return;
         Timers.Cancel("join");
+        _joinNonces.Clear(); // the node stops: refusals of its other attempts say nothing new
         // The reason says how to fix it: the aggregator knows why it refused.
         Notice.Write($"error: the aggregator at {_aggregatorPath} refused this node: {refused.Reason}");
         Context.System.EventStream.Publish(new Refused(refused.Reason));
     }
 
     // Answered at once, with this node's clock, so the aggregator can place our lines on its own clock.
-    // Before the join is accepted there is no session key to answer with; the next probe will do.
+    // Before the join is accepted there is no session key to answer with; the next probe will do. The answer
+    // carries the key, so it goes to the joined aggregator whoever is named as the sender.
     private void OnClockProbe(ClockProbe probe)
     {
         var receivedAt = _clock.UtcNow;
-        if (_aggregator is null) return;
-        Sender.Tell(new ClockReply(_node, _incarnation, _sessionKey, probe.SentAt, receivedAt, _clock.UtcNow));
+        if (_aggregator is null || !FromJoinedAggregator(probe.SessionKey)) return;
+        _aggregator.Tell(new ClockReply(_node, _incarnation, _sessionKey, probe.SentAt, receivedAt, _clock.UtcNow));
     }
 
     private void OnBatchAck(BatchAck ack)
     {
-        if (ack.Incarnation != _incarnation) return;
+        if (ack.Incarnation != _incarnation || !FromJoinedAggregator(ack.SessionKey)) return;
         _lastHeard = _clock.UtcNow;
         if (_queue.Acknowledge(ack.UpToSeq) > 0) _lastAckProgress = _lastHeard;
         _overflow.Acknowledge(ack.UpToSeq);
         SendWhatFits();
         if (_drainRequester is not null && _builder.IsEmpty && _queue.IsEmpty && _overflow.IsEmpty) FinishDrain();
     }
+
+    /// <summary>An answer to one of this round's joins: from the address dialled, echoing a nonce only the aggregator saw.</summary>
+    private bool AnswersOurJoin(string nonce) => Sender.Path.Address == _dialled && _joinNonces.Exists(ours => SessionKeys.Same(ours, nonce));
+
+    /// <summary>From the address dialled, with the key of the accepted join. The address alone proves nothing: a peer names its sender.</summary>
+    private bool FromJoinedAggregator(string sessionKey) =>
+        _hasSession && Sender.Path.Address == _dialled && SessionKeys.Same(_sessionKey, sessionKey);
 
     private void OnTick()
     {
@@ -268,6 +297,7 @@ public sealed class UplinkActor : ReceiveActor, IWithTimers
             Notice.Write($"nothing heard from the aggregator for {_settings.LinkTimeout.TotalSeconds:0.#} s; re-joining. Lines wait in memory, then in the spool, meanwhile.");
             _aggregator = null;
             _queue.ReturnInFlight();
+            _joinNonces.Clear(); // a new round: answers to the old one's joins no longer count
             TryJoin();
             return;
         }

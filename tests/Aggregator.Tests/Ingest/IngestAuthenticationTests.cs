@@ -2,6 +2,7 @@ using Akka.Actor;
 using Chorus.Aggregator.Ingest;
 using Chorus.Aggregator.Ordering;
 using Chorus.Aggregator.Tests.Support;
+using Chorus.Hosting;
 using Chorus.Hosting.Security;
 using Chorus.Messages;
 using static Chorus.Aggregator.Tests.Support.Records;
@@ -46,6 +47,49 @@ public sealed class IngestAuthenticationTests : Akka.TestKit.Xunit2.TestKit
 
         Assert.Equal(32, a.Length); // 16 random bytes, hex
         Assert.NotEqual(a, b);
+    }
+
+    [Fact]
+    public async Task Answers_to_a_join_echo_its_nonce()
+    {
+        _ingest.Tell(new JoinRequest("a", 1, 1, "right token", Nonce: "NONCE-OF-A"));
+        _ingest.Tell(new JoinRequest("b", 1, 1, "wrong token", Nonce: "NONCE-OF-B"));
+
+        Assert.Equal("NONCE-OF-A", (await ExpectMsgAsync<JoinAccepted>()).Nonce);
+        Assert.Equal("NONCE-OF-B", (await ExpectMsgAsync<JoinRefused>()).Nonce);
+    }
+
+    [Fact]
+    public async Task Acknowledgements_and_clock_probes_carry_the_node_session_key()
+    {
+        var node = CreateTestProbe();
+        _ingest.Tell(new JoinRequest("a", 1, 1, "right token"), node.Ref);
+        var key = (await node.ExpectMsgAsync<JoinAccepted>()).SessionKey;
+
+        Assert.Equal(key, (await node.ExpectMsgAsync<ClockProbe>()).SessionKey);
+        _ingest.Tell(new LineBatch("a", 1, 1, At(10), [Line("web", 1, 10, "real")], key), node.Ref);
+        var ack = await node.ExpectMsgAsync<BatchAck>();
+        Assert.Equal((1L, key), (ack.UpToSeq, ack.SessionKey));
+        _ingest.Tell(new Heartbeat("a", 1, 1, At(20), key), node.Ref);
+        Assert.Equal(key, (await node.ExpectMsgAsync<BatchAck>()).SessionKey);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("a b")]
+    [InlineData("web@host")]
+    [InlineData("a,b")]
+    [InlineData("\u001b[31m\nFAKE")]
+    [InlineData("01234567890123456789012345678901234567890123456789012345678901234")] // 65 characters
+    public async Task A_join_under_a_name_outside_the_rule_is_refused_with_the_rule(string name)
+    {
+        _ingest.Tell(new JoinRequest(name, 1, 1, "right token", Nonce: "N"));
+
+        var refused = await ExpectMsgAsync<JoinRefused>();
+        Assert.Contains(NodeName.Rule, refused.Reason);
+        Assert.Equal("N", refused.Nonce);
+        Assert.DoesNotContain('\u001b', refused.Reason);
+        await _merge.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(200));
     }
 
     [Fact]

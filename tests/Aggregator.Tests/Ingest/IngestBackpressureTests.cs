@@ -18,6 +18,7 @@ namespace Chorus.Aggregator.Tests.Ingest;
 public sealed class IngestBackpressureTests : Akka.TestKit.Xunit2.TestKit, IDisposable
 {
     private const int PerBatch = 10;
+    private const string JoinNonce = "NONCE-OF-THE-JOIN";
     private readonly Akka.TestKit.TestProbe _merge;
     private readonly OutputBacklog _backlog = new(maxRecords: 100, maxBytes: 1_000_000);
     private readonly OutputBacklog.Sink _sink;
@@ -79,7 +80,9 @@ public sealed class IngestBackpressureTests : Akka.TestKit.Xunit2.TestKit, IDisp
 
         Finish(1, 6);
 
-        Assert.Equal(11, (await ExpectMsgAsync<JoinAccepted>()).NextSeq);
+        // Sent unasked, it echoes the node's last join's nonce, or the node would not take it.
+        var told = await ExpectMsgAsync<JoinAccepted>();
+        Assert.Equal((11L, JoinNonce), (told.NextSeq, told.Nonce));
         Assert.Equal([11L], await SendAsync(11, 11));
         Assert.Equal(11, (await _merge.ExpectMsgAsync<LineBatch>()).Seq);
     }
@@ -119,7 +122,7 @@ public sealed class IngestBackpressureTests : Akka.TestKit.Xunit2.TestKit, IDisp
     {
         var settings = TestSettings.Aggregator($"chorus.aggregator.node-timeout = {nodeTimeout}");
         _ingest = Sys.ActorOf(IngestActor.Props(_merge.Ref, _backlog, settings, archive: archive));
-        _ingest.Tell(new JoinRequest("a", 1, FirstSeq: 1));
+        _ingest.Tell(new JoinRequest("a", 1, FirstSeq: 1, Nonce: JoinNonce));
         _key = (await ExpectMsgAsync<JoinAccepted>()).SessionKey;
         await _merge.ExpectMsgAsync<MergeActor.NodeConnected>();
     }

@@ -26,7 +26,7 @@ public sealed class UplinkActorTests : Akka.TestKit.Xunit2.TestKit
         var join = await _aggregator.ExpectMsgAsync<JoinRequest>();
         Assert.Equal(("node-a", 7L, 1L), (join.Node, join.Incarnation, join.FirstSeq));
         _uplink.Tell(new UplinkActor.LinesRead("web", OutputStream.Stdout, 1, Lines("a", "b")));
-        _aggregator.Reply(new JoinAccepted(1, 1));
+        _aggregator.Reply(new JoinAccepted(1, 1, Nonce: join.Nonce));
 
         var batch = await NextBatch();
 
@@ -71,7 +71,7 @@ public sealed class UplinkActorTests : Akka.TestKit.Xunit2.TestKit
         _uplink.Tell(new UplinkActor.LinesRead("web", OutputStream.Stdout, 1, Lines("a")));
         var sent = await NextBatch();
 
-        _uplink.Tell(new JoinAccepted(AggregatorIncarnation: 2, NextSeq: 1), _aggregator.Ref);
+        _uplink.Tell(new JoinAccepted(AggregatorIncarnation: 2, NextSeq: 1, Nonce: _joinNonce), _aggregator.Ref);
 
         Assert.Equal(sent.Seq, (await NextBatch()).Seq);
     }
@@ -84,14 +84,14 @@ public sealed class UplinkActorTests : Akka.TestKit.Xunit2.TestKit
         var aggregator = CreateTestProbe();
         var uplink = Sys.ActorOf(UplinkActor.Props("node-b", 8, aggregator.Ref.Path.ToString(), new MonotonicClock(),
             TestNodeSettings.With("chorus.node.resend-after = 60s")));
-        await aggregator.ExpectMsgAsync<JoinRequest>();
-        aggregator.Reply(new JoinAccepted(1, 1));
+        var join = await aggregator.ExpectMsgAsync<JoinRequest>();
+        aggregator.Reply(new JoinAccepted(1, 1, Nonce: join.Nonce));
         uplink.Tell(new UplinkActor.LinesRead("web", OutputStream.Stdout, 1, Lines("a")));
         await aggregator.FishForMessageAsync(m => m is LineBatch { Seq: 1 });
         uplink.Tell(new UplinkActor.LinesRead("web", OutputStream.Stdout, 2, Lines("b")));
         await aggregator.FishForMessageAsync(m => m is LineBatch { Seq: 2 });
 
-        uplink.Tell(new JoinAccepted(AggregatorIncarnation: 1, NextSeq: 2), aggregator.Ref);
+        uplink.Tell(new JoinAccepted(AggregatorIncarnation: 1, NextSeq: 2, Nonce: join.Nonce), aggregator.Ref);
 
         var resent = (LineBatch)await aggregator.FishForMessageAsync(m => m is LineBatch, TimeSpan.FromSeconds(3));
         Assert.Equal(2, resent.Seq);
@@ -106,7 +106,7 @@ public sealed class UplinkActorTests : Akka.TestKit.Xunit2.TestKit
         var sent = await NextBatch();
         _uplink.Tell(new BatchAck(7, sent.Seq), _aggregator.Ref);
 
-        _uplink.Tell(new JoinAccepted(AggregatorIncarnation: 2, NextSeq: 2), _aggregator.Ref);
+        _uplink.Tell(new JoinAccepted(AggregatorIncarnation: 2, NextSeq: 2, Nonce: _joinNonce), _aggregator.Ref);
 
         // Absence can only be shown over time: longer than resend-after.
         var seen = new List<object>();
@@ -152,10 +152,13 @@ public sealed class UplinkActorTests : Akka.TestKit.Xunit2.TestKit
         await _aggregator.FishForMessageAsync(m => m is NodeLeaving);
     }
 
+    /// <summary>The nonce of the join accepted last: an aggregator's later acceptances echo it.</summary>
+    private string _joinNonce = "";
+
     private async Task Join()
     {
-        await _aggregator.ExpectMsgAsync<JoinRequest>();
-        _aggregator.Reply(new JoinAccepted(1, 1));
+        _joinNonce = (await _aggregator.ExpectMsgAsync<JoinRequest>()).Nonce;
+        _aggregator.Reply(new JoinAccepted(1, 1, Nonce: _joinNonce));
     }
 
     private async Task<LineBatch> NextBatch() =>

@@ -23,8 +23,9 @@ public sealed class UplinkAuthenticationTests : Akka.TestKit.Xunit2.TestKit
     [Fact]
     public async Task The_join_presents_the_token_and_everything_after_it_carries_the_session_key()
     {
-        Assert.Equal("the token", (await _aggregator.ExpectMsgAsync<JoinRequest>()).Token);
-        _aggregator.Reply(new JoinAccepted(1, 1, "KEY"));
+        var join = await _aggregator.ExpectMsgAsync<JoinRequest>();
+        Assert.Equal("the token", join.Token);
+        _aggregator.Reply(new JoinAccepted(1, 1, "KEY", join.Nonce));
 
         var heartbeat = await _aggregator.FishForMessageAsync<Heartbeat>(_ => true);
         _uplink.Tell(new UplinkActor.LinesRead("web", OutputStream.Stdout, 1, [new FramedLine(Encoding.UTF8.GetBytes("a"), false)]));
@@ -39,9 +40,9 @@ public sealed class UplinkAuthenticationTests : Akka.TestKit.Xunit2.TestKit
     {
         var refusals = CreateTestProbe();
         Sys.EventStream.Subscribe(refusals.Ref, typeof(UplinkActor.Refused));
-        await _aggregator.ExpectMsgAsync<JoinRequest>();
+        var join = await _aggregator.ExpectMsgAsync<JoinRequest>();
 
-        _aggregator.Reply(new JoinRefused("its token does not match the aggregator's."));
+        _aggregator.Reply(new JoinRefused("its token does not match the aggregator's.", join.Nonce));
 
         Assert.Contains("token", (await refusals.ExpectMsgAsync<UplinkActor.Refused>()).Reason);
         // Longer than several join backoffs: no further attempt comes.
@@ -53,8 +54,8 @@ public sealed class UplinkAuthenticationTests : Akka.TestKit.Xunit2.TestKit
     {
         var refusals = CreateTestProbe();
         Sys.EventStream.Subscribe(refusals.Ref, typeof(UplinkActor.Refused));
-        await _aggregator.ExpectMsgAsync<JoinRequest>();
-        _aggregator.Reply(new JoinAccepted(1, 1, "KEY"));
+        var join = await _aggregator.ExpectMsgAsync<JoinRequest>();
+        _aggregator.Reply(new JoinAccepted(1, 1, "KEY", join.Nonce));
 
         _uplink.Tell(new JoinRefused("forged"), _aggregator.Ref);
 

@@ -106,7 +106,8 @@ public sealed class UplinkOverflowTests() : Akka.TestKit.Xunit2.TestKit(HoconFil
     private static async Task<List<LineBatch>> AcknowledgeEverything(Akka.TestKit.TestProbe aggregator, long expectedLines)
     {
         await Task.Delay(300); // nothing to wait for: the uplink is meant to sit on the lines while no aggregator answers
-        aggregator.Reply(new JoinAccepted(1, 1));
+        // The join Start saw, still the last message: nothing else comes before the node is accepted.
+        aggregator.Reply(new JoinAccepted(1, 1, Nonce: ((JoinRequest)aggregator.LastMessage).Nonce));
         var batches = new SortedDictionary<long, LineBatch>();
         while (batches.Values.Sum(b => b.Records.Sum(r => r.Kind == RecordKind.Gap ? r.Count : 1)) < expectedLines)
         {
