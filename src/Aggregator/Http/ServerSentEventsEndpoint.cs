@@ -45,7 +45,7 @@ public static class ServerSentEventsEndpoint
         response.Headers.CacheControl = "no-store";
         response.Headers["X-Accel-Buffering"] = "no"; // nginx and the like: pass each event on at once
         var feed = context.RequestServices.GetRequiredService<LiveFeed>();
-        var subscription = feed.Subscribe(query.Filter.Matches, query.Backlog, lastEventId, settings.ClientBuffer);
+        var subscription = feed.Subscribe(query.Filter.Matches, query.Backlog, lastEventId, settings.ClientBuffer, settings.ClientBufferBytes);
         try
         {
             // Headers now (starting a response does not flush it): the client learns it is connected even

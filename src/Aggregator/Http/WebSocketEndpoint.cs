@@ -43,7 +43,7 @@ public static class WebSocketEndpoint
 
         var feed = context.RequestServices.GetRequiredService<LiveFeed>();
         using var socket = await context.WebSockets.AcceptWebSocketAsync();
-        var subscription = feed.Subscribe(query.Filter.Matches, query.Backlog, afterId: null, settings.ClientBuffer);
+        var subscription = feed.Subscribe(query.Filter.Matches, query.Backlog, afterId: null, settings.ClientBuffer, settings.ClientBufferBytes);
         using var done = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
         try
         {
