@@ -199,9 +199,13 @@ public sealed class FeedSubscription
 
         public override bool TryRead([MaybeNullWhen(false)] out FeedEntry item) => subscription.TryRead(out item);
 
-        // A gap is pending only while items are queued before it (a miss needs a full queue), so waiting for
-        // the queue is waiting for the gap too.
-        public override ValueTask<bool> WaitToReadAsync(CancellationToken cancellationToken = default) =>
-            subscription._queue.Reader.WaitToReadAsync(cancellationToken);
+        // A miss needs a full queue, so once the reader has taken the last item before a pending gap, the gap
+        // is ready; otherwise waiting for the queue is waiting for the gap too.
+        public override ValueTask<bool> WaitToReadAsync(CancellationToken cancellationToken = default)
+        {
+            lock (subscription._lock)
+                if (subscription._missed > 0) return ValueTask.FromResult(true);
+            return subscription._queue.Reader.WaitToReadAsync(cancellationToken);
+        }
     }
 }

@@ -104,6 +104,20 @@ public sealed class LiveFeedTests
     }
 
     [Fact]
+    public async Task A_reader_that_took_the_last_queued_item_and_then_waits_is_woken_for_the_pending_gap()
+    {
+        var feed = new LiveFeed(capacity: 100, Start);
+        var subscription = feed.Subscribe(_ => true, backlog: 0, afterId: null, bufferCapacity: 5, bufferBytes: OneMiB);
+        feed.Publish(Lines("web", 1, 12));
+
+        Assert.Equal(5, Drain(subscription, 5).Count); // a writer loop that stops after a batch, as /events does
+
+        Assert.True(await subscription.Reader.WaitToReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(5)));
+        Assert.True(subscription.Reader.TryRead(out var gap));
+        Assert.Equal(7, gap.Item.Record.Count);
+    }
+
+    [Fact]
     public async Task A_slow_filter_on_the_live_stream_never_holds_the_feed_for_others()
     {
         var feed = new LiveFeed(capacity: 100, Start);
