@@ -23,6 +23,8 @@ public static class WebSocketEndpoint
         try
         {
             query = StreamQuery.Parse(context.Request.Query, settings);
+            if (context.Request.Query.ContainsKey("last-event-id"))
+                throw new BadHttpRequestException("last-event-id is for /events, whose events carry ids; /ws frames do not. Use backlog=N here.");
         }
         catch (BadHttpRequestException e)
         {

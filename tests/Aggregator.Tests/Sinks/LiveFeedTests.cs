@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text;
 using Chorus.Aggregator.Ordering;
@@ -202,6 +203,13 @@ public sealed class LiveFeedTests
         var missed = received.Where(e => e.Item.Record.Kind == RecordKind.Gap).Sum(e => e.Item.Record.Count);
         Assert.Equal(200 * 100, lines + missed);
         Assert.Equal(RecordKind.Gap, received[^1].Item.Record.Kind); // the last misses, told with nothing more to come
+    }
+
+    [Fact]
+    public void A_queued_record_takes_at_most_128_bytes_besides_its_text()
+    {
+        // README and aggregator.conf state a stalled watcher's memory from this.
+        Assert.InRange(Unsafe.SizeOf<FeedEntry>(), 1, 128);
     }
 
     [Fact]
