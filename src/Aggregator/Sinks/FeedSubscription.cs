@@ -44,8 +44,6 @@ public sealed class FeedSubscription
 
     public ChannelReader<FeedEntry> Reader { get; }
 
-    internal bool Matches(in OutputItem item) => _filter(item);
-
     /// <summary>
     /// A run the feed published, from its publishing thread, outside the feed's lock. <paramref name="runText"/>
     /// holds the text of exactly the run's items.
