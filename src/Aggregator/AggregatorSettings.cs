@@ -21,7 +21,8 @@ public sealed record AggregatorSettings(
     TimeSpan HttpKeepAliveTimeout,
     string? ArchivePath,
     long MaxPendingRecords,
-    long MaxPendingBytes)
+    long MaxPendingBytes,
+    long ClientBufferBytes)
 {
     public static AggregatorSettings From(Config config)
     {
@@ -44,7 +45,8 @@ public sealed record AggregatorSettings(
             HttpKeepAliveTimeout: Positive(c, "http-limits.keep-alive-timeout", key => c.GetTimeSpan(key)),
             ArchivePath: c.GetString("archive") is { Length: > 0 } archive ? archive : null,
             MaxPendingRecords: Positive(c, "max-pending-records", key => c.GetLong(key)),
-            MaxPendingBytes: Positive(c, "max-pending-bytes", key => c.GetByteSize(key) ?? 0));
+            MaxPendingBytes: Positive(c, "max-pending-bytes", key => c.GetByteSize(key) ?? 0),
+            ClientBufferBytes: Positive(c, "client-buffer-bytes", key => c.GetByteSize(key) ?? 0));
     }
 
     // Zero or negative limits make no sense (Kestrel refuses them with a stack trace); say which key and what to do instead.

@@ -42,6 +42,7 @@ public static class HttpServer
         builder.Services.AddSingleton(settings);
 
         var app = builder.Build();
+        HostHeaderGuard.Use(app, listen.Host, tokenRequired: token is not null);
         WatcherAuthentication.Use(app, token);
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = settings.WebSocketKeepAlive, KeepAliveTimeout = settings.WebSocketKeepAliveTimeout });
         app.Map("/ws", WebSocketEndpoint.Handle);

@@ -12,7 +12,7 @@ namespace Chorus.Aggregator.Http;
 /// /events: the merged stream as Server-Sent Events, for EventSource in a page and for <c>curl -N</c>. The
 /// same JSON objects and filters as /ws, and the same bounded subscription per client, so a slow client
 /// only slows itself and is told by a gap event what it missed. A client that reconnects with
-/// Last-Event-ID resumes right after that item; the header wins over backlog.
+/// Last-Event-ID (or ?last-event-id=, for EventSource) resumes right after that item; it wins over backlog.
 /// Written out here rather than with TypedResults.ServerSentEvents, which writes and flushes once per
 /// event and cannot send comments: here a burst goes out in a few writes, and an idle stream gets a
 /// keep-alive comment. Each client is an async loop, never a thread.
@@ -45,7 +45,7 @@ public static class ServerSentEventsEndpoint
         response.Headers.CacheControl = "no-store";
         response.Headers["X-Accel-Buffering"] = "no"; // nginx and the like: pass each event on at once
         var feed = context.RequestServices.GetRequiredService<LiveFeed>();
-        var subscription = feed.Subscribe(query.Filter.Matches, query.Backlog, lastEventId, settings.ClientBuffer);
+        var subscription = feed.Subscribe(query.Filter.Matches, query.Backlog, lastEventId, settings.ClientBuffer, settings.ClientBufferBytes);
         try
         {
             // Headers now (starting a response does not flush it): the client learns it is connected even
@@ -64,12 +64,18 @@ public static class ServerSentEventsEndpoint
         }
     }
 
+    /// <summary>
+    /// The header, else ?last-event-id=. The header wins: a browser retrying by itself sends the id it saw
+    /// last, while the URL still holds the one the page reconnected with.
+    /// </summary>
     private static long? LastEventId(HttpRequest request)
     {
-        var text = request.Headers["Last-Event-ID"].ToString();
+        var (text, name) = request.Headers["Last-Event-ID"].ToString() is { Length: > 0 } header
+            ? (header, "Last-Event-ID")
+            : (request.Query["last-event-id"].ToString(), "last-event-id");
         if (text.Length == 0) return null;
         if (long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var id)) return id;
-        throw new BadHttpRequestException($"Last-Event-ID \"{text}\" is not an id of this stream. Send the number from the last \"id:\" line you received, or no header for a fresh start.");
+        throw new BadHttpRequestException($"{name} \"{text}\" is not an id of this stream. Send the number from the last \"id:\" line you received, or none for a fresh start.");
     }
 
     private static async Task Send(ChannelReader<FeedEntry> reader, PipeWriter output, TimeSpan keepAlive, CancellationToken cancel)

@@ -11,8 +11,8 @@ namespace Chorus.Aggregator.Http;
 /// Which items of the merged stream one watcher wants. Node and process are globs (* and ?, case-sensitive);
 /// stream and grep apply to lines only. An event passes every filter that asks about something it does not
 /// have: node-up/down name no process, and a gap may name neither, yet each may explain missing lines. The
-/// page filters the same way. Runs under the live feed's lock, once per item and watcher, so it allocates
-/// nothing per item and grep runs a linear-time regex.
+/// page filters the same way. Runs once per item and watcher (outside the live feed's lock), so it
+/// allocates nothing per item and grep runs a linear-time regex.
 /// </summary>
 public sealed class StreamFilter(string? nodeGlob, string? procGlob, OutputStream? stream, Regex? grep)
 {

@@ -13,8 +13,10 @@ namespace Chorus.Aggregator.Http;
 public sealed record StreamQuery(StreamFilter Filter, int Backlog, bool Text)
 {
     // "token" carries the page's access token; it is not a filter, and this is not where it is checked.
+    // "last-event-id" is where /events resumes for a client that cannot send the header (EventSource, when
+    // the page reconnects by itself); /events reads it.
     private static readonly HashSet<string> Names = new(StringComparer.OrdinalIgnoreCase)
-        { "node", "proc", "stream", "grep", "backlog", "format", "token" };
+        { "node", "proc", "stream", "grep", "backlog", "format", "token", "last-event-id" };
 
     public static StreamQuery Parse(IQueryCollection query, AggregatorSettings settings)
     {
@@ -46,7 +48,7 @@ public sealed record StreamQuery(StreamFilter Filter, int Backlog, bool Text)
         if (Value(query, "grep") is not { } pattern) return null;
         try
         {
-            // Linear time whatever the pattern: a watcher's regex runs on every line, under the feed's lock.
+            // Linear time whatever the pattern: a watcher's regex runs on every line.
             return new Regex(pattern, RegexOptions.NonBacktracking | RegexOptions.CultureInvariant, timeout);
         }
         catch (RegexParseException e)

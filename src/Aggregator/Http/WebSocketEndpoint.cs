@@ -23,6 +23,8 @@ public static class WebSocketEndpoint
         try
         {
             query = StreamQuery.Parse(context.Request.Query, settings);
+            if (context.Request.Query.ContainsKey("last-event-id"))
+                throw new BadHttpRequestException("last-event-id is for /events, whose events carry ids; /ws frames do not. Use backlog=N here.");
         }
         catch (BadHttpRequestException e)
         {
@@ -43,7 +45,7 @@ public static class WebSocketEndpoint
 
         var feed = context.RequestServices.GetRequiredService<LiveFeed>();
         using var socket = await context.WebSockets.AcceptWebSocketAsync();
-        var subscription = feed.Subscribe(query.Filter.Matches, query.Backlog, afterId: null, settings.ClientBuffer);
+        var subscription = feed.Subscribe(query.Filter.Matches, query.Backlog, afterId: null, settings.ClientBuffer, settings.ClientBufferBytes);
         using var done = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
         try
         {

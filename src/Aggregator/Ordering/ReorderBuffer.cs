@@ -8,7 +8,8 @@ namespace Chorus.Aggregator.Ordering;
 /// arrive already in timestamp order (a node stamps them with a clock that never goes back), so this is a
 /// k-way merge of per-node queues. A record is released once every connected node has reported progress
 /// past it (its watermark), or once it has been held for the window, whichever is first. A record older
-/// than what was already released is late: it comes out at once, marked, never dropped.
+/// than what was already released is late: it comes out at once, marked, never dropped. Node events are
+/// never late.
 /// </summary>
 public sealed class ReorderBuffer(TimeSpan window)
 {
@@ -101,8 +102,10 @@ public sealed class ReorderBuffer(TimeSpan window)
                 if (head > cutoff) return;
                 var (record, correction) = run.Queue.Dequeue();
                 var time = record.Timestamp + correction;
-                var late = time < _released;
-                if (!late) _released = time;
+                // Lateness tells a reader that a line lost its place; a node event has no place to lose (node-down
+                // is stamped at the node's last progress, which the others have usually long passed).
+                var late = time < _released && record.Kind is not (RecordKind.NodeUp or RecordKind.NodeDown);
+                if (time > _released) _released = time;
                 output.Add(new OutputItem(run.Name, record, late, correction.Ticks));
             } while (run.Queue.Count > 0);
         }

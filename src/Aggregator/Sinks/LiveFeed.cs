@@ -6,9 +6,11 @@ namespace Chorus.Aggregator.Sinks;
 /// <summary>
 /// The merged stream for people watching over HTTP (WebSocket, Server-Sent Events, the page): numbers
 /// each item, keeps the most recent ones in a ring for backlog and resume, and offers every item to every
-/// subscription without ever waiting for one. Subscribing takes the backlog and joins the live stream under
-/// one lock, so there is no gap and no repeat at the seam. Thread-safe: published from the feed sink actor,
-/// subscribed from request threads.
+/// subscription without ever waiting for one. Subscribing takes its part of the ring and joins the live
+/// stream under one lock, so there is no gap and no repeat at the seam. The lock only numbers, copies and
+/// registers: filters (a grep may be slow) run outside it, on the publishing thread for the live stream and
+/// on the subscribing thread for a backlog. Thread-safe: published from the feed sink actor (one run at a
+/// time), subscribed from request threads.
 /// </summary>
 /// <param name="startedAt">
 /// Ids count on from this time in microseconds since 1970, so a later run of the aggregator issues larger
@@ -19,7 +21,8 @@ namespace Chorus.Aggregator.Sinks;
 public sealed class LiveFeed(int capacity, DateTime startedAt)
 {
     private readonly FeedEntry[] _ring = new FeedEntry[capacity];
-    private readonly List<FeedSubscription> _subscriptions = [];
+    // Replaced, never changed in place: Publish offers to the set it saw under the lock, after leaving it.
+    private FeedSubscription[] _subscriptions = [];
     private readonly Lock _lock = new();
     private readonly long _idBeforeFirst = MicrosecondsSince1970(startedAt);
     private long _nextId = MicrosecondsSince1970(startedAt) + 1;
@@ -33,19 +36,22 @@ public sealed class LiveFeed(int capacity, DateTime startedAt)
     public void Publish(IReadOnlyList<OutputItem> items)
     {
         var text = CopyText(items);
+        var run = new FeedEntry[items.Count];
+        var offset = 0;
+        for (var i = 0; i < items.Count; i++) run[i] = new FeedEntry(0, PointedInto(items[i], text, ref offset));
+        FeedSubscription[] subscriptions;
         lock (_lock)
         {
-            var offset = 0;
-            for (var i = 0; i < items.Count; i++)
+            for (var i = 0; i < run.Length; i++)
             {
-                var item = PointedInto(items[i], text, ref offset);
-                var entry = new FeedEntry(_nextId, item);
-                _ring[_nextId % capacity] = entry;
+                run[i] = run[i] with { Id = _nextId };
+                _ring[_nextId % capacity] = run[i];
                 _nextId++;
-                foreach (var subscription in _subscriptions)
-                    if (subscription.Matches(item)) subscription.Offer(entry);
             }
+            subscriptions = _subscriptions;
         }
+        // A subscription that joins now took these items from the ring; one that left gets them and drops them.
+        foreach (var subscription in subscriptions) subscription.Offer(run, text);
     }
 
     /// <summary>
@@ -53,34 +59,36 @@ public sealed class LiveFeed(int capacity, DateTime startedAt)
     /// last <paramref name="backlog"/> matching ones when no id is given), then the live stream. An id this
     /// run never issued is taken to come from another run: the subscription starts at this run's first item.
     /// When items after the id have already left the ring, a "backlog-overrun" gap with their count comes first.
+    /// The subscription queues at most <paramref name="bufferCapacity"/> records and about
+    /// <paramref name="bufferBytes"/> of their text (see <see cref="FeedSubscription"/>).
     /// </summary>
-    public FeedSubscription Subscribe(Predicate<OutputItem> filter, int backlog, long? afterId, int bufferCapacity)
+    public FeedSubscription Subscribe(Predicate<OutputItem> filter, int backlog, long? afterId, int bufferCapacity, long bufferBytes)
     {
-        var subscription = new FeedSubscription(bufferCapacity, filter);
+        var subscription = new FeedSubscription(bufferCapacity, bufferBytes, filter);
+        FeedEntry? notice = null;
+        FeedEntry[] held;
         lock (_lock)
         {
             var oldest = Math.Max(_idBeforeFirst + 1, _nextId - capacity);
-            long first;
+            var first = backlog > 0 ? oldest : _nextId;
             if (afterId is { } id)
             {
                 first = id > _idBeforeFirst && id < _nextId ? id + 1 : _idBeforeFirst + 1;
-                if (first < oldest) subscription.Offer(Gap(oldest - first, "backlog-overrun"));
+                if (first < oldest) notice = Gap(oldest - first, "backlog-overrun");
                 first = Math.Max(first, oldest);
             }
-            else
-            {
-                first = FirstOfLastMatching(filter, Math.Min(backlog, bufferCapacity), oldest);
-            }
-            for (var i = first; i < _nextId; i++)
-                if (subscription.Matches(_ring[i % capacity].Item)) subscription.Offer(_ring[i % capacity]);
-            _subscriptions.Add(subscription);
+            held = new FeedEntry[_nextId - first];
+            for (var i = first; i < _nextId; i++) held[i - first] = _ring[i % capacity];
+            _subscriptions = [.. _subscriptions, subscription];
         }
+        var picked = afterId is null ? LastMatching(held, filter, Math.Min(backlog, bufferCapacity)) : held.Where(e => filter(e.Item)).ToList();
+        subscription.StartWith(notice, picked);
         return subscription;
     }
 
     public void Unsubscribe(FeedSubscription subscription)
     {
-        lock (_lock) _subscriptions.Remove(subscription);
+        lock (_lock) _subscriptions = Array.FindAll(_subscriptions, s => s != subscription);
         subscription.Complete();
     }
 
@@ -90,7 +98,7 @@ public sealed class LiveFeed(int capacity, DateTime startedAt)
         lock (_lock)
         {
             foreach (var subscription in _subscriptions) subscription.Complete();
-            _subscriptions.Clear();
+            _subscriptions = [];
         }
     }
 
@@ -100,16 +108,13 @@ public sealed class LiveFeed(int capacity, DateTime startedAt)
 
     private static long MicrosecondsSince1970(DateTime utc) => (utc - DateTime.UnixEpoch).Ticks / TimeSpan.TicksPerMicrosecond;
 
-    private long FirstOfLastMatching(Predicate<OutputItem> filter, int count, long oldest)
+    private static List<FeedEntry> LastMatching(FeedEntry[] held, Predicate<OutputItem> filter, int count)
     {
-        var first = _nextId;
-        for (var i = _nextId - 1; i >= oldest && count > 0; i--)
-        {
-            if (!filter(_ring[i % capacity].Item)) continue;
-            first = i;
-            count--;
-        }
-        return first;
+        var picked = new List<FeedEntry>(Math.Min(count, held.Length));
+        for (var i = held.Length - 1; i >= 0 && picked.Count < count; i--)
+            if (filter(held[i].Item)) picked.Add(held[i]);
+        picked.Reverse();
+        return picked;
     }
 
     /// <summary>

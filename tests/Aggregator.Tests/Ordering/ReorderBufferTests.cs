@@ -96,6 +96,21 @@ public sealed class ReorderBufferTests
     }
 
     [Fact]
+    public void Node_down_is_never_late_though_the_other_nodes_have_moved_on_past_its_last_progress()
+    {
+        _buffer.Add("b", [Line("db", 1, 10)], At(10), arrivedAt: At(10));
+        _buffer.Add("a", [Line("web", 1, 500)], At(500), arrivedAt: At(500));
+        _buffer.Release(now: At(500) + Window, _out); // b fell silent at 10 ms; a's lines went on without it
+        _out.Clear();
+
+        _buffer.Disconnect("b", now: At(8000));
+        _buffer.Release(now: At(8000), _out);
+
+        Assert.Equal(["b:node-down"], _out.Select(Describe));
+        Assert.False(_out[0].Late);
+    }
+
+    [Fact]
     public void A_node_whose_clock_is_ahead_is_ordered_by_its_corrected_time()
     {
         // b's clock runs 5 s ahead: its line stamped 5,020 ms happened at 20 ms on the aggregator's clock.

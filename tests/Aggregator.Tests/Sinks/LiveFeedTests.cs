@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Text;
 using Chorus.Aggregator.Ordering;
 using Chorus.Aggregator.Sinks;
@@ -8,6 +10,7 @@ namespace Chorus.Aggregator.Tests.Sinks;
 public sealed class LiveFeedTests
 {
     private static readonly DateTime Start = new(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+    private const long OneMiB = 1 << 20;
 
     [Fact]
     public void Resuming_after_an_id_sends_the_items_after_it_then_the_live_ones()
@@ -15,7 +18,7 @@ public sealed class LiveFeedTests
         var feed = new LiveFeed(capacity: 10, Start);
         feed.Publish(Lines("web", 1, 5));
 
-        var subscription = feed.Subscribe(_ => true, backlog: 0, afterId: feed.LastId - 2, bufferCapacity: 100);
+        var subscription = feed.Subscribe(_ => true, backlog: 0, afterId: feed.LastId - 2, bufferCapacity: 100, bufferBytes: OneMiB);
         feed.Publish(Lines("web", 6, 6));
 
         Assert.Equal([4, 5, 6], Drain(subscription).Select(e => e.Item.Record.Seq));
@@ -29,7 +32,7 @@ public sealed class LiveFeedTests
         var lastSeen = feed.LastId;
         feed.Publish(Lines("web", 4, 25));
 
-        var received = Drain(feed.Subscribe(_ => true, backlog: 0, afterId: lastSeen, bufferCapacity: 100));
+        var received = Drain(feed.Subscribe(_ => true, backlog: 0, afterId: lastSeen, bufferCapacity: 100, bufferBytes: OneMiB));
 
         var gap = received[0];
         Assert.Equal(FeedEntry.NoticeId, gap.Id);
@@ -47,7 +50,7 @@ public sealed class LiveFeedTests
         var later = new LiveFeed(capacity: 10, Start.AddSeconds(5));
         later.Publish(Lines("web", 1, 2));
 
-        var received = Drain(later.Subscribe(_ => true, backlog: 0, afterId: earlier.LastId, bufferCapacity: 100));
+        var received = Drain(later.Subscribe(_ => true, backlog: 0, afterId: earlier.LastId, bufferCapacity: 100, bufferBytes: OneMiB));
 
         Assert.True(later.LastId > earlier.LastId);
         Assert.Equal([1, 2], received.Select(e => e.Item.Record.Seq));
@@ -59,7 +62,7 @@ public sealed class LiveFeedTests
         var feed = new LiveFeed(capacity: 100, Start);
         feed.Publish([.. Lines("web", 1, 5), .. Lines("worker", 1, 5)]);
 
-        var subscription = feed.Subscribe(item => item.Record.Process == "web", backlog: 2, afterId: null, bufferCapacity: 100);
+        var subscription = feed.Subscribe(item => item.Record.Process == "web", backlog: 2, afterId: null, bufferCapacity: 100, bufferBytes: OneMiB);
         feed.Publish([.. Lines("worker", 6, 6), .. Lines("web", 6, 6)]);
 
         Assert.Equal([4, 5, 6], Drain(subscription).Select(e => e.Item.Record.Seq));
@@ -69,40 +72,175 @@ public sealed class LiveFeedTests
     public void A_client_that_falls_a_buffer_behind_is_told_exactly_how_many_it_missed()
     {
         var feed = new LiveFeed(capacity: 100, Start);
-        var subscription = feed.Subscribe(_ => true, backlog: 0, afterId: null, bufferCapacity: 5);
+        var subscription = feed.Subscribe(_ => true, backlog: 0, afterId: null, bufferCapacity: 5, bufferBytes: OneMiB);
 
         feed.Publish(Lines("web", 1, 12)); // 5 fit, 7 are missed
-        var first = Drain(subscription);
-        feed.Publish(Lines("web", 13, 13));
+        var first = Drain(subscription, 3);
+        feed.Publish(Lines("web", 13, 13)); // room for the gap and the line again
         var after = Drain(subscription);
 
-        Assert.Equal([1, 2, 3, 4, 5], first.Select(e => e.Item.Record.Seq));
-        Assert.Equal(RecordKind.Gap, after[0].Item.Record.Kind);
-        Assert.Equal(7, after[0].Item.Record.Count);
-        Assert.Equal("slow-client", after[0].Item.Record.Reason);
-        Assert.Equal(13, after[1].Item.Record.Seq);
+        Assert.Equal([1, 2, 3], first.Select(e => e.Item.Record.Seq));
+        Assert.Equal([4, 5], after.Take(2).Select(e => e.Item.Record.Seq));
+        Assert.Equal(RecordKind.Gap, after[2].Item.Record.Kind);
+        Assert.Equal(7, after[2].Item.Record.Count);
+        Assert.Equal("slow-client", after[2].Item.Record.Reason);
+        Assert.Equal(13, after[3].Item.Record.Seq);
+        Assert.Equal(4, after.Count);
+    }
+
+    [Fact]
+    public void A_client_that_fell_behind_learns_of_its_gap_once_it_has_read_what_was_queued_though_nothing_more_comes()
+    {
+        var feed = new LiveFeed(capacity: 100, Start);
+        var subscription = feed.Subscribe(_ => true, backlog: 0, afterId: null, bufferCapacity: 5, bufferBytes: OneMiB);
+
+        feed.Publish(Lines("web", 1, 12)); // 5 fit, 7 are missed; then the burst is over
+        var received = Drain(subscription);
+
+        Assert.Equal([1, 2, 3, 4, 5], received.Take(5).Select(e => e.Item.Record.Seq));
+        Assert.Equal(6, received.Count);
+        Assert.Equal(RecordKind.Gap, received[5].Item.Record.Kind);
+        Assert.Equal(7, received[5].Item.Record.Count);
+        Assert.False(subscription.Reader.TryRead(out _));
+    }
+
+    [Fact]
+    public async Task A_reader_that_took_the_last_queued_item_and_then_waits_is_woken_for_the_pending_gap()
+    {
+        var feed = new LiveFeed(capacity: 100, Start);
+        var subscription = feed.Subscribe(_ => true, backlog: 0, afterId: null, bufferCapacity: 5, bufferBytes: OneMiB);
+        feed.Publish(Lines("web", 1, 12));
+
+        Assert.Equal(5, Drain(subscription, 5).Count); // a writer loop that stops after a batch, as /events does
+
+        Assert.True(await subscription.Reader.WaitToReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(5)));
+        Assert.True(subscription.Reader.TryRead(out var gap));
+        Assert.Equal(7, gap.Item.Record.Count);
+    }
+
+    [Fact]
+    public async Task A_slow_filter_on_the_live_stream_never_holds_the_feed_for_others()
+    {
+        var feed = new LiveFeed(capacity: 100, Start);
+        using var inFilter = new ManualResetEventSlim();
+        using var release = new ManualResetEventSlim();
+        feed.Subscribe(item => { inFilter.Set(); release.Wait(); return true; }, backlog: 0, afterId: null, bufferCapacity: 100, bufferBytes: OneMiB);
+
+        var publishing = Task.Run(() => feed.Publish(Lines("web", 1, 3)));
+        Assert.True(inFilter.Wait(TimeSpan.FromSeconds(10)));
+        var others = Task.Run(() =>
+        {
+            var other = feed.Subscribe(_ => true, backlog: 10, afterId: null, bufferCapacity: 100, bufferBytes: OneMiB);
+            feed.Unsubscribe(other);
+            return feed.LastId;
+        });
+
+        var finished = await Task.WhenAny(others, Task.Delay(TimeSpan.FromSeconds(5)));
+        release.Set();
+        await publishing;
+        Assert.Same(others, finished);
+    }
+
+    [Fact]
+    public async Task A_slow_filter_over_the_backlog_never_holds_up_publishing_and_the_backlog_still_comes_first()
+    {
+        var feed = new LiveFeed(capacity: 100, Start);
+        feed.Publish(Lines("web", 1, 3));
+        using var inFilter = new ManualResetEventSlim();
+        using var release = new ManualResetEventSlim();
+        // Slow over the backlog's first line only, so the live line is not held up by the same filter.
+        var subscribing = Task.Run(() => feed.Subscribe(item =>
+        {
+            if (item.Record.Seq == 1) { inFilter.Set(); release.Wait(); }
+            return true;
+        }, backlog: 10, afterId: null, bufferCapacity: 100, bufferBytes: OneMiB));
+        Assert.True(inFilter.Wait(TimeSpan.FromSeconds(10)));
+
+        var publishing = Task.Run(() => feed.Publish(Lines("web", 4, 4)));
+        var finished = await Task.WhenAny(publishing, Task.Delay(TimeSpan.FromSeconds(5)));
+        release.Set();
+        var slow = await subscribing;
+        await publishing;
+
+        Assert.Same(publishing, finished);
+        Assert.Equal([1, 2, 3, 4], Drain(slow).Select(e => e.Item.Record.Seq));
+    }
+
+    [Fact]
+    public void A_stalled_watcher_with_a_narrow_filter_pins_only_the_text_it_holds_not_whole_chunks()
+    {
+        var feed = new LiveFeed(capacity: 100, Start);
+        var stalled = feed.Subscribe(item => item.Record.Seq % 1000 == 1, backlog: 0, afterId: null, bufferCapacity: 100_000, bufferBytes: OneMiB);
+
+        for (var chunk = 0; chunk < 50; chunk++)
+            feed.Publish(Lines("web", chunk * 1000 + 1, chunk * 1000 + 1000, bytes: 1000)); // 1 MB a chunk, one line of it wanted
+
+        var held = Drain(stalled);
+        Assert.Equal(50, held.Count);
+        Assert.InRange(PinnedBytes(held), 50 * 1000, 50 * 1000 * 2);
+    }
+
+    [Fact]
+    public void A_stalled_watcher_holds_at_most_twice_its_byte_bound_of_text_and_is_told_of_the_rest()
+    {
+        const int bound = 10_000;
+        var feed = new LiveFeed(capacity: 100, Start);
+        var slow = feed.Subscribe(_ => true, backlog: 0, afterId: null, bufferCapacity: 100_000, bufferBytes: bound);
+        var received = new List<FeedEntry>();
+
+        // A reader that takes one record per run: each run finds room for one more line, and no more.
+        for (var run = 0; run < 200; run++)
+        {
+            feed.Publish(Lines("web", run * 100 + 1, run * 100 + 100, bytes: 1000));
+            Assert.True(slow.Reader.TryRead(out var one));
+            received.Add(one);
+        }
+        var queued = Drain(slow);
+        received.AddRange(queued);
+
+        Assert.InRange(PinnedBytes(queued), 1, 2 * bound);
+        var lines = received.Count(e => e.Item.Record.Kind == RecordKind.Line);
+        var missed = received.Where(e => e.Item.Record.Kind == RecordKind.Gap).Sum(e => e.Item.Record.Count);
+        Assert.Equal(200 * 100, lines + missed);
+        Assert.Equal(RecordKind.Gap, received[^1].Item.Record.Kind); // the last misses, told with nothing more to come
+    }
+
+    [Fact]
+    public void A_queued_record_takes_at_most_128_bytes_besides_its_text()
+    {
+        // README and aggregator.conf state a stalled watcher's memory from this.
+        Assert.InRange(Unsafe.SizeOf<FeedEntry>(), 1, 128);
     }
 
     [Fact]
     public void Completing_the_feed_ends_every_subscription()
     {
         var feed = new LiveFeed(capacity: 10, Start);
-        var subscription = feed.Subscribe(_ => true, backlog: 0, afterId: null, bufferCapacity: 10);
+        var subscription = feed.Subscribe(_ => true, backlog: 0, afterId: null, bufferCapacity: 10, bufferBytes: OneMiB);
 
         feed.CompleteAll();
 
         Assert.True(subscription.Reader.Completion.IsCompleted);
     }
 
-    private static OutputItem[] Lines(string process, int from, int to) =>
+    private static OutputItem[] Lines(string process, int from, int to, int bytes = 0) =>
         Enumerable.Range(from, to - from + 1)
-            .Select(seq => new OutputItem("alpha", NodeRecord.Line(process, OutputStream.Stdout, seq, Start, Encoding.UTF8.GetBytes($"{process} {seq}"), continued: false)))
+            .Select(seq => new OutputItem("alpha", NodeRecord.Line(process, OutputStream.Stdout, seq, Start, Encoding.UTF8.GetBytes($"{process} {seq}".PadRight(bytes, '.')), continued: false)))
             .ToArray();
 
-    private static List<FeedEntry> Drain(FeedSubscription subscription)
+    /// <summary>The bytes of every distinct buffer the entries' text lies in: what holding them keeps from the collector.</summary>
+    private static long PinnedBytes(IEnumerable<FeedEntry> entries)
+    {
+        var buffers = new HashSet<byte[]>(ReferenceEqualityComparer.Instance);
+        foreach (var entry in entries)
+            if (MemoryMarshal.TryGetArray(entry.Item.Record.Text, out var segment) && segment.Array is { } array) buffers.Add(array);
+        return buffers.Sum(b => (long)b.Length);
+    }
+
+    private static List<FeedEntry> Drain(FeedSubscription subscription, int most = int.MaxValue)
     {
         var entries = new List<FeedEntry>();
-        while (subscription.Reader.TryRead(out var entry)) entries.Add(entry);
+        while (entries.Count < most && subscription.Reader.TryRead(out var entry)) entries.Add(entry);
         return entries;
     }
 }

@@ -19,6 +19,8 @@ public sealed class ErrorAnswerTests(WatchedAggregator watched)
     [InlineData("events?format=text", "/events sends JSON only", "format=text is for /ws")]
     [InlineData("ws?format=xml", "format=\"xml\" is not a format", "use format=json (the default) or format=text")]
     [InlineData("ws?grep=%5B", "grep=\"[\" is not a valid regex", "Unterminated [] set")]
+    [InlineData("events?last-event-id=yesterday", "last-event-id \"yesterday\" is not an id", "the last \"id:\" line")]
+    [InlineData("ws?last-event-id=5", "last-event-id is for /events", "Use backlog=N here")]
     public async Task A_bad_query_is_a_400_that_says_what_is_wrong_and_what_to_do(string pathAndQuery, string what, string how)
     {
         using var response = await _http.GetAsync(pathAndQuery);

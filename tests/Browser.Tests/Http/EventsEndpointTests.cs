@@ -42,6 +42,20 @@ public sealed class EventsEndpointTests(WatchedAggregator watched)
     }
 
     [Fact]
+    public async Task The_last_event_id_query_parameter_resumes_like_the_header_and_the_header_wins()
+    {
+        IReadOnlyList<ReceivedEvent> seen;
+        await using (var first = await EventStream.OpenAsync(_http, "events?backlog=10"))
+            seen = await first.NextAsync(10);
+
+        await using var byQuery = await EventStream.OpenAsync(_http, $"events?backlog=0&last-event-id={seen[4].Id}");
+        await using var byBoth = await EventStream.OpenAsync(_http, $"events?last-event-id={seen[0].Id}", lastEventId: seen[6].Id);
+
+        Assert.Equal(seen.Skip(5), await byQuery.NextAsync(5));
+        Assert.Equal(seen.Skip(7), await byBoth.NextAsync(3));
+    }
+
+    [Fact]
     public async Task Backlog_joins_the_live_stream_without_a_gap_or_a_repeat()
     {
         await using var events = await EventStream.OpenAsync(_http, "events?backlog=20");

@@ -31,12 +31,12 @@ public class BrowserPage : IAsyncLifetime
         await Task.WhenAll(_watched.InitializeAsync(), StartBrowser());
     }
 
-    /// <summary>A fresh page (own cookies and storage) showing the aggregator's URL.</summary>
-    public async Task<IPage> OpenAsync()
+    /// <summary>A fresh page (own cookies and storage) showing the aggregator's URL, or <paramref name="url"/> (a proxy's).</summary>
+    public async Task<IPage> OpenAsync(Uri? url = null)
     {
         var context = await _browser!.NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 800 } });
         var page = await context.NewPageAsync();
-        await page.GotoAsync(Aggregator.Url.ToString());
+        await page.GotoAsync((url ?? Aggregator.Url).ToString());
         return page;
     }
 

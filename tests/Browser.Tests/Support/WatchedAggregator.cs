@@ -20,24 +20,28 @@ public sealed class WatchedAggregator : IAsyncLifetime
         behind: (while true; do sleep 1; echo 'left running'; done) & echo 'leader'
         """;
 
+    private readonly string _procfile;
     private readonly string[] _extraArgs;
     private AggregatorProcess? _aggregator;
 
-    public WatchedAggregator() : this([])
+    public WatchedAggregator() : this(Procfile, [])
     {
     }
 
     // Not public: xunit wants a fixture to have exactly one public constructor.
-    private WatchedAggregator(string[] extraArgs) => _extraArgs = extraArgs;
+    private WatchedAggregator(string procfile, string[] extraArgs) => (_procfile, _extraArgs) = (procfile, extraArgs);
 
     /// <summary>With extra flags, e.g. --token-file for the tests of authentication.</summary>
-    public static WatchedAggregator With(params string[] extraArgs) => new(extraArgs);
+    public static WatchedAggregator With(params string[] extraArgs) => new(Procfile, extraArgs);
+
+    /// <summary>Running another Procfile, for a test that needs processes of its own.</summary>
+    public static WatchedAggregator Running(string procfile) => new(procfile, []);
 
     public AggregatorProcess Aggregator => _aggregator ?? throw new InvalidOperationException("The aggregator has not started.");
 
     public HttpClient Http => Aggregator.Http;
 
-    public async Task InitializeAsync() => _aggregator = await AggregatorProcess.StartAsync(Procfile, Node, _extraArgs);
+    public async Task InitializeAsync() => _aggregator = await AggregatorProcess.StartAsync(_procfile, Node, _extraArgs);
 
     public async Task DisposeAsync()
     {

@@ -542,8 +542,7 @@ function refreshNodesSoon() {
 let token = sessionStorage.getItem(TOKEN_KEY) ?? '';
 let source = null;
 let pollTimer = 0;
-let lastId = -1;
-let skipUpTo = null;   // after we reopen the stream ourselves, drop the backlog we already hold
+let lastId = -1;       // the newest event id received: where the stream resumes when the page reopens it
 
 const authHeaders = () => (token ? { Authorization: `Bearer ${token}` } : {});
 
@@ -571,7 +570,9 @@ async function start() {
 }
 
 function connect() {
-  const params = new URLSearchParams({ backlog: String(BACKLOG) });
+  // Reopened by the page (the browser gave up retrying): resume right after the last event seen, as the
+  // browser's own retry does with its Last-Event-ID header, so an outage shows as the missed lines or a gap.
+  const params = new URLSearchParams(lastId >= 0 ? { 'last-event-id': String(lastId) } : { backlog: String(BACKLOG) });
   if (token) params.set('token', token);
   const es = new EventSource(`events?${params}`);
   source = es;
@@ -583,20 +584,12 @@ function connect() {
     if (es.readyState === EventSource.CONNECTING) { setConn('reconnecting'); return; }
     es.close();
     setConn('reconnecting');
-    if (lastId >= 0) skipUpTo = lastId;
     setTimeout(start, RETRY_MS);
   };
 }
 
 function onMessage(e) {
-  if (e.lastEventId !== '') {
-    const id = Number(e.lastEventId);
-    if (skipUpTo !== null) {
-      if (id <= skipUpTo) return;
-      skipUpTo = null;
-    }
-    lastId = id;
-  }
+  if (e.lastEventId !== '') lastId = Number(e.lastEventId);
   let record;
   try { record = JSON.parse(e.data); } catch { console.warn('chorus: skipped a message that is not JSON', e.data); return; }
   if (record && typeof record === 'object') ingest(record);
