@@ -140,7 +140,7 @@ public sealed class IngestActor : ReceiveActor, IWithTimers
             link.NextSeq++;
             _backlog.Accept(batch.Records);
             // With an archive, the batch goes to the merge once it is written (see Reply).
-            if (_archive is null) _merge.Tell(batch);
+            if (_archive is null) _merge.Tell(new MergeActor.AcceptedBatch(batch));
         }
         Reply(accepted ? batch : null, new BatchAck(link.Incarnation, Acknowledge(link)));
     }

@@ -65,7 +65,7 @@ public sealed class IngestAuthenticationTests : Akka.TestKit.Xunit2.TestKit
 
         // The real node is unaffected: its batch 1 is still the next one.
         _ingest.Tell(new LineBatch("a", 1, 1, At(10), [Line("web", 1, 10, "real")], key));
-        Assert.Equal("real", (await _merge.ExpectMsgAsync<LineBatch>()).Records[0].Text());
+        Assert.Equal("real", (await _merge.ExpectMsgAsync<MergeActor.AcceptedBatch>()).Batch.Records[0].Text());
     }
 
     [Fact]
@@ -79,7 +79,7 @@ public sealed class IngestAuthenticationTests : Akka.TestKit.Xunit2.TestKit
         open.Tell(new LineBatch("a", 1, 1, At(10), [Line("web", 1, 10, "forged")]));
         open.Tell(new LineBatch("a", 1, 1, At(10), [Line("web", 1, 10, "real")], key));
 
-        Assert.Equal("real", (await _merge.ExpectMsgAsync<LineBatch>()).Records[0].Text());
+        Assert.Equal("real", (await _merge.ExpectMsgAsync<MergeActor.AcceptedBatch>()).Batch.Records[0].Text());
     }
 
     private async Task<string> Join(string node)

@@ -81,7 +81,7 @@ public sealed class IngestBackpressureTests : Akka.TestKit.Xunit2.TestKit, IDisp
 
         Assert.Equal(11, (await ExpectMsgAsync<JoinAccepted>()).NextSeq);
         Assert.Equal([11L], await SendAsync(11, 11));
-        Assert.Equal(11, (await _merge.ExpectMsgAsync<LineBatch>()).Seq);
+        Assert.Equal(11, (await _merge.ExpectMsgAsync<MergeActor.AcceptedBatch>()).Batch.Seq);
     }
 
     [Fact]
@@ -142,7 +142,7 @@ public sealed class IngestBackpressureTests : Akka.TestKit.Xunit2.TestKit, IDisp
     private async Task<List<long>> PassedOnAsync(int count)
     {
         var seqs = new List<long>();
-        for (var i = 0; i < count; i++) seqs.Add((await _merge.ExpectMsgAsync<LineBatch>()).Seq);
+        for (var i = 0; i < count; i++) seqs.Add((await _merge.ExpectMsgAsync<MergeActor.AcceptedBatch>()).Batch.Seq);
         return seqs;
     }
 
