@@ -21,7 +21,9 @@ public sealed record AggregatorSettings(
     TimeSpan HttpKeepAliveTimeout,
     string? ArchivePath,
     long MaxPendingRecords,
-    long MaxPendingBytes)
+    long MaxPendingBytes,
+    TimeSpan ForgetDownNodeAfter,
+    TimeSpan MaxClockDistance)
 {
     public static AggregatorSettings From(Config config)
     {
@@ -44,7 +46,9 @@ public sealed record AggregatorSettings(
             HttpKeepAliveTimeout: Positive(c, "http-limits.keep-alive-timeout", key => c.GetTimeSpan(key)),
             ArchivePath: c.GetString("archive") is { Length: > 0 } archive ? archive : null,
             MaxPendingRecords: Positive(c, "max-pending-records", key => c.GetLong(key)),
-            MaxPendingBytes: Positive(c, "max-pending-bytes", key => c.GetByteSize(key) ?? 0));
+            MaxPendingBytes: Positive(c, "max-pending-bytes", key => c.GetByteSize(key) ?? 0),
+            ForgetDownNodeAfter: Positive(c, "forget-down-node-after", key => c.GetTimeSpan(key)),
+            MaxClockDistance: Positive(c, "max-clock-distance", key => c.GetTimeSpan(key)));
     }
 
     // Zero or negative limits make no sense (Kestrel refuses them with a stack trace); say which key and what to do instead.

@@ -3,7 +3,7 @@ using Chorus.Aggregator.Ingest;
 using Chorus.Aggregator.Ordering;
 using Chorus.Aggregator.Tests.Support;
 using Chorus.Messages;
-using static Chorus.Aggregator.Tests.Support.Records;
+using static Chorus.Aggregator.Tests.Support.FreshRecords;
 
 namespace Chorus.Aggregator.Tests.Ingest;
 

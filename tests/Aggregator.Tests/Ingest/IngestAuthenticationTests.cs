@@ -4,7 +4,7 @@ using Chorus.Aggregator.Ordering;
 using Chorus.Aggregator.Tests.Support;
 using Chorus.Hosting.Security;
 using Chorus.Messages;
-using static Chorus.Aggregator.Tests.Support.Records;
+using static Chorus.Aggregator.Tests.Support.FreshRecords;
 
 namespace Chorus.Aggregator.Tests.Ingest;
 

@@ -2,10 +2,11 @@ using Akka.Actor;
 using Akka.Configuration;
 using Chorus.Aggregator.Ingest;
 using Chorus.Aggregator.Ordering;
+using Chorus.Aggregator.Tests.Support;
 using Chorus.Hosting;
 using Chorus.Hosting.Security;
 using Chorus.Messages;
-using static Chorus.Aggregator.Tests.Support.Records;
+using static Chorus.Aggregator.Tests.Support.FreshRecords;
 
 namespace Chorus.Aggregator.Tests.Remoting;
 

@@ -18,6 +18,7 @@ public sealed class ChorusSerializerTests() : Akka.TestKit.Xunit2.TestKit(HoconF
         new JoinAccepted(-9, 1),
         new JoinAccepted(-9, 1, SessionKey: "0123456789ABCDEF0123456789ABCDEF"),
         new JoinRefused("the token is wrong"),
+        new TimesRefused(7, "its times lie 30 days from the aggregator's clock"),
         new Heartbeat("ünïcode-node", long.MaxValue, 12, T0),
         new Heartbeat("n", 1, 12, T0, SessionKey: "key"),
         new BatchAck(3, 0),
