@@ -22,7 +22,9 @@ public sealed record AggregatorSettings(
     string? ArchivePath,
     long MaxPendingRecords,
     long MaxPendingBytes,
-    long ClientBufferBytes)
+    long ClientBufferBytes,
+    TimeSpan ForgetDownNodeAfter,
+    TimeSpan MaxClockDistance)
 {
     public static AggregatorSettings From(Config config)
     {
@@ -46,7 +48,9 @@ public sealed record AggregatorSettings(
             ArchivePath: c.GetString("archive") is { Length: > 0 } archive ? archive : null,
             MaxPendingRecords: Positive(c, "max-pending-records", key => c.GetLong(key)),
             MaxPendingBytes: Positive(c, "max-pending-bytes", key => c.GetByteSize(key) ?? 0),
-            ClientBufferBytes: Positive(c, "client-buffer-bytes", key => c.GetByteSize(key) ?? 0));
+            ClientBufferBytes: Positive(c, "client-buffer-bytes", key => c.GetByteSize(key) ?? 0),
+            ForgetDownNodeAfter: Positive(c, "forget-down-node-after", key => c.GetTimeSpan(key)),
+            MaxClockDistance: Positive(c, "max-clock-distance", key => c.GetTimeSpan(key)));
     }
 
     // Zero or negative limits make no sense (Kestrel refuses them with a stack trace); say which key and what to do instead.

@@ -27,6 +27,18 @@ static async Task<int> Run(ParseResult parsed)
     ListenPolicy.Check(httpListen, "--http", options.Security);
     var token = options.Security.Token;
     var settings = AggregatorSettings.From(config);
+    // Repaired before the writer opens it for appending; what it holds tells ingest which batches are repeats.
+    // A path that cannot be used stops the aggregator now: it must not accept lines it cannot keep.
+    IReadOnlyDictionary<string, ArchivedNode>? archived;
+    try
+    {
+        archived = settings.ArchivePath is { } path ? ArchiveFile.Repair(path) : null;
+    }
+    catch (CannotArchiveException e)
+    {
+        Console.Error.WriteLine($"chorus-aggregator: {e.Message}");
+        return ExitCodes.CannotArchive;
+    }
 
     var tls = options.Security.Tls;
     using var system = RemoteSystem.Start(config, "--listen", listen, tls);
@@ -39,8 +51,6 @@ static async Task<int> Run(ParseResult parsed)
     var board = new StatusBoard();
     var boardSink = system.ActorOf(HandOffSink.Props(board.Apply, backlog.AddSink("status board")), "status-board");
     var merge = system.ActorOf(MergeActor.Props([stdout, feedSink, boardSink], settings), "merge");
-    // Repaired before the writer opens it for appending; what it holds tells ingest which batches are repeats.
-    var archived = settings.ArchivePath is { } path ? ArchiveFile.Repair(path) : null;
     var archive = archived is null ? null : new ArchiveLink(system.ActorOf(ArchiveActor.Props(settings.ArchivePath!, merge), "archive"), archived);
     system.ActorOf(IngestActor.Props(merge, backlog, settings, token, archive), "ingest");
 

@@ -76,7 +76,7 @@ public sealed class ArchiveActor : ReceiveActor
             _records += batch.Records.Count;
         }
         write.To.Tell(write.Reply, Sender);
-        if (write.Batch is not null) _merge.Tell(write.Batch);
+        if (write.Batch is not null) _merge.Tell(new MergeActor.AcceptedBatch(write.Batch));
     }
 
     private void WriteEvent(string node, RecordKind kind)

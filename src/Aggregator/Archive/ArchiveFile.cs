@@ -12,12 +12,14 @@ namespace Chorus.Aggregator.Archive;
 /// </summary>
 public static class ArchiveFile
 {
+    /// <summary>
+    /// Creates the file if need be, so that a path that cannot be used is found now, at start: a missing
+    /// directory, a directory, a file without read and write permission throw <see cref="CannotArchiveException"/>.
+    /// </summary>
     public static IReadOnlyDictionary<string, ArchivedNode> Repair(string path)
     {
         var nodes = new Dictionary<string, ArchivedNode>();
-        if (!File.Exists(path)) return nodes;
-
-        using var file = new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.Read);
+        using var file = Open(path);
         var (committedEnd, skipped) = Scan(file, nodes);
         if (committedEnd < file.Length)
         {
@@ -28,6 +30,18 @@ public static class ArchiveFile
         if (skipped > 0)
             Notice.Write($"the archive {path} has {skipped} unreadable line(s) before its end; left in place and skipped.");
         return nodes;
+    }
+
+    private static FileStream Open(string path)
+    {
+        try
+        {
+            return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw CannotArchiveException.From(path, e);
+        }
     }
 
     private static (long CommittedEnd, int Skipped) Scan(FileStream file, Dictionary<string, ArchivedNode> nodes)

@@ -19,11 +19,16 @@ namespace Chorus.Aggregator.Ingest;
 /// first and answers and passes on after, and the runs the archive already holds are known from the start, so
 /// their resent batches are repeats.
 /// With a token configured, a join without it is answered with <see cref="JoinRefused"/>, as is a join under
-/// a new name once max-nodes names are known (so joins under made-up names cannot grow memory). Every join is
+/// a new name once max-nodes nodes are up (so joins under made-up names cannot grow memory). A node that went
+/// down is remembered for forget-down-node-after (at most max-nodes of them, the oldest forgotten first), so
+/// its resent batches are still known as repeats; the runs restored from the archive count as down. Every join is
 /// given a session key; batches, heartbeats and goodbyes without the current key are dropped, counted, and
 /// reported at most once per node per minute. A join under a name outside <see cref="NodeName"/>'s rule is
-/// refused. The node obeys only answers that echo its join's nonce, and acknowledgements and clock probes
-/// that carry its session key, so every answer here carries them.
+/// refused. The node obeys only answers that echo its join's nonce, and acknowledgements, clock probes and
+/// time refusals that carry its session key, so every answer here carries them. A batch or heartbeat whose
+/// times, corrected onto our clock, lie beyond max-clock-distance is refused (not taken, not acknowledged:
+/// the node keeps it) and answered with <see cref="TimesRefused"/> saying why; counted, and logged at most
+/// once a minute.
 /// <para>
 /// Backpressure: what was accepted and not yet written by the slowest sink is the <see cref="OutputBacklog"/>,
 /// bounded by max-pending-records and max-pending-bytes. From half of a bound, batches are still taken but
@@ -53,6 +58,8 @@ public sealed class IngestActor : ReceiveActor, IWithTimers
     private readonly DropCounter _forged = new(TimeSpan.FromMinutes(1));
     private readonly DropCounter _refused = new(TimeSpan.FromMinutes(1));
     private readonly DropCounter _turnedAway = new(TimeSpan.FromMinutes(1));
+    private readonly DropCounter _outOfTime = new(TimeSpan.FromMinutes(1));
+    private readonly ClockDistance _clockDistance;
     private bool _withholdingAcks;
 
     public IngestActor(IActorRef merge, OutputBacklog backlog, AggregatorSettings settings, AccessToken? token, ArchiveLink? archive = null)
@@ -62,6 +69,7 @@ public sealed class IngestActor : ReceiveActor, IWithTimers
         _settings = settings;
         _token = token;
         _archive = archive?.Writer;
+        _clockDistance = new ClockDistance(settings.MaxClockDistance);
         // Runs the archive holds get a fresh key: their nodes re-join (this is a new aggregator) and receive it.
         foreach (var (node, archived) in archive?.Archived ?? new Dictionary<string, ArchivedNode>())
             _links[node] = new NodeLink(archived.Incarnation, archived.LastBatch + 1, SessionKeys.New());
@@ -74,7 +82,7 @@ public sealed class IngestActor : ReceiveActor, IWithTimers
         Receive<ProbeClocks>(_ => OnProbeClocks());
         Receive<ClockReply>(OnClockReply);
         Receive<OutputLow>(_ => OnOutputLow());
-        Receive<CountDropped>(_ => Sender.Tell(new DroppedCount(_forged.Total)));
+        Receive<CountDropped>(_ => Sender.Tell(new DroppedCount(_forged.Total, _outOfTime.Total)));
 
         // Checking eight times per timeout: node-down comes at most an eighth of the timeout late.
         Timers.StartPeriodicTimer("liveness", new CheckLiveness(), settings.NodeTimeout / 8);
@@ -86,10 +94,10 @@ public sealed class IngestActor : ReceiveActor, IWithTimers
     public static Props Props(IActorRef merge, OutputBacklog backlog, AggregatorSettings settings, AccessToken? token = null, ArchiveLink? archive = null) =>
         Akka.Actor.Props.Create(() => new IngestActor(merge, backlog, settings, token, archive));
 
-    /// <summary>Messages dropped so far for lacking the current session key.</summary>
+    /// <summary>Messages dropped so far for lacking the current session key, and batches and heartbeats refused for their times.</summary>
     public sealed record CountDropped;
 
-    public sealed record DroppedCount(long Messages);
+    public sealed record DroppedCount(long Messages, long OutOfTime = 0);
 
     private sealed record CheckLiveness;
     private sealed record ProbeClocks;
@@ -110,7 +118,7 @@ public sealed class IngestActor : ReceiveActor, IWithTimers
                          " Give the aggregator's token with --token-file FILE or the CHORUS_TOKEN environment variable.");
             return;
         }
-        if (!_links.ContainsKey(join.Node) && _links.Count >= _settings.MaxNodes)
+        if (!_links.ContainsKey(join.Node) && _links.Values.Count(l => l.Up) >= _settings.MaxNodes)
         {
             Refuse(join, $"this aggregator already tracks {_settings.MaxNodes} nodes, its limit. Reuse a node name with --name, " +
                          "or raise chorus.aggregator.max-nodes in the aggregator's --config file.", countAs: "(any new name)");
@@ -120,6 +128,7 @@ public sealed class IngestActor : ReceiveActor, IWithTimers
         {
             // A new run of the node: whatever the old run did not deliver is gone with it.
             if (link is { Up: true }) Announce(new MergeActor.NodeDisconnected(join.Node));
+            if (link is null) ForgetOldestDownBeyond(_settings.MaxNodes - 1);
             _links[join.Node] = link = new NodeLink(join.Incarnation, join.FirstSeq, SessionKeys.New());
             _log.Info("Node {0} joined from {1}", join.Node, Sender.Path.Address);
         }
@@ -145,13 +154,14 @@ public sealed class IngestActor : ReceiveActor, IWithTimers
     private void OnBatch(LineBatch batch)
     {
         if (!TryLink(batch.Node, batch.Incarnation, batch.SessionKey, out var link)) return;
+        if (!WithinClockDistance(batch.Node, link, batch.Watermark, batch.Records)) return;
         var accepted = batch.Seq == link.NextSeq && HasRoomFor(batch, link);
         if (accepted)
         {
             link.NextSeq++;
             _backlog.Accept(batch.Records);
             // With an archive, the batch goes to the merge once it is written (see Reply).
-            if (_archive is null) _merge.Tell(batch);
+            if (_archive is null) _merge.Tell(new MergeActor.AcceptedBatch(batch));
         }
         Reply(accepted ? batch : null, new BatchAck(link.Incarnation, Acknowledge(link), link.SessionKey));
     }
@@ -210,16 +220,34 @@ public sealed class IngestActor : ReceiveActor, IWithTimers
     private void OnHeartbeat(Heartbeat heartbeat)
     {
         if (!TryLink(heartbeat.Node, heartbeat.Incarnation, heartbeat.SessionKey, out var link)) return;
+        if (!WithinClockDistance(heartbeat.Node, link, heartbeat.Watermark, [])) return;
         // The watermark holds only once every batch sent before the heartbeat is here.
         if (heartbeat.LastBatchSeq < link.NextSeq)
             ToMerge(new MergeActor.NodeProgress(heartbeat.Node, heartbeat.Watermark));
         Reply(null, new BatchAck(link.Incarnation, Acknowledge(link), link.SessionKey));
     }
 
+    /// <summary>
+    /// Whether the times of a batch or heartbeat, on our clock, are near enough to it to be merged. If not, the
+    /// node is told why (and, as for any message, what is acknowledged, so it does not re-join) and keeps its lines.
+    /// </summary>
+    private bool WithinClockDistance(string node, NodeLink link, DateTime watermark, IReadOnlyList<NodeRecord> records)
+    {
+        var now = DateTime.UtcNow;
+        if (_clockDistance.Beyond(watermark, records, link.Clock.Offset, now) is not { } off) return true;
+        var reason = _clockDistance.Reason(off);
+        Reply(null, new TimesRefused(link.Incarnation, reason, link.SessionKey));
+        Reply(null, new BatchAck(link.Incarnation, Acknowledge(link), link.SessionKey));
+        if (_outOfTime.Count("(all nodes)", now) is var count and > 0)
+            _log.Warning("Refused {0} batch(es) or heartbeat(s) for their times, the last from node {1}: {2}", count, node, reason);
+        return false;
+    }
+
     private void OnLeaving(NodeLeaving leaving)
     {
         if (!TryLink(leaving.Node, leaving.Incarnation, leaving.SessionKey, out var link)) return;
         link.Up = false;
+        link.DownSince = DateTime.UtcNow;
         Announce(new MergeActor.NodeDisconnected(leaving.Node));
     }
 
@@ -243,14 +271,27 @@ public sealed class IngestActor : ReceiveActor, IWithTimers
 
     private void OnCheckLiveness()
     {
+        var downBefore = DateTime.UtcNow - _settings.ForgetDownNodeAfter;
+        foreach (var (node, link) in _links)
+            if (!link.Up && link.DownSince < downBefore) _links.Remove(node);
         var silentSince = DateTime.UtcNow - _settings.NodeTimeout;
         foreach (var (node, link) in _links)
         {
             if (!link.Up || link.LastHeard > silentSince) continue;
             link.Up = false;
+            link.DownSince = DateTime.UtcNow;
             _log.Warning("Node {0} has not been heard from for {1:0.#} s: reporting node-down.", node, _settings.NodeTimeout.TotalSeconds);
             Announce(new MergeActor.NodeDisconnected(node));
         }
+    }
+
+    /// <summary>Makes room for a new name: at most <paramref name="keep"/> down links stay remembered, the oldest go first.</summary>
+    private void ForgetOldestDownBeyond(int keep)
+    {
+        var down = _links.Where(l => !l.Value.Up).ToList();
+        if (down.Count <= keep) return;
+        foreach (var (node, _) in down.OrderBy(l => l.Value.DownSince).Take(down.Count - keep))
+            _links.Remove(node);
     }
 
     /// <summary>

@@ -27,6 +27,9 @@ public sealed class NodeLink(long incarnation, long nextSeq, string sessionKey)
     public bool Up { get; set; }
     public DateTime LastHeard { get; set; }
 
+    /// <summary>When it last went down (or was restored from the archive): down links are forgotten after a while.</summary>
+    public DateTime DownSince { get; set; } = DateTime.UtcNow;
+
     /// <summary>The node's uplink, from its last join: where clock probes go.</summary>
     public IActorRef? Uplink { get; set; }
 

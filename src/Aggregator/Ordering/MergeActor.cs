@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Akka.Event;
 using Chorus.Messages;
 
 namespace Chorus.Aggregator.Ordering;
@@ -8,19 +9,28 @@ namespace Chorus.Aggregator.Ordering;
 /// watermarks, nodes arriving and leaving); holds records in a <see cref="ReorderBuffer"/> and hands each
 /// released run to every sink as one <see cref="OutputChunk"/>. Sinks are actors, so a slow one never
 /// holds up the merge or another sink.
+/// Takes no wire type: a remoting peer can send to /user/merge, so batches arrive only as
+/// <see cref="AcceptedBatch"/>, which no serializer is bound to (only the ingest checks who sent a batch).
+/// An exception here (a time out of range, say) must not lose what the buffer holds: the output backlog counts
+/// those records until a sink is done with them, so a restart that dropped them would leak that count (and,
+/// once the leak reached half its bound, hold every node back for good) and forget which nodes are connected.
+/// So the merge catches it, sends what it held on unordered, and carries on with its state.
 /// </summary>
 public sealed class MergeActor : ReceiveActor, IWithTimers
 {
     private readonly IReadOnlyList<IActorRef> _sinks;
     private readonly ReorderBuffer _buffer;
     private readonly List<OutputItem> _released = [];
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    // The batch being taken in, until the buffer holds it (it takes all of a batch or nothing).
+    private LineBatch? _arriving;
 
     public MergeActor(IReadOnlyList<IActorRef> sinks, AggregatorSettings settings)
     {
         _sinks = sinks;
         _buffer = new ReorderBuffer(settings.ReorderWindow);
 
-        Receive<LineBatch>(b => { _buffer.Add(b.Node, b.Records, b.Watermark, DateTime.UtcNow); Release(); });
+        Receive<AcceptedBatch>(OnBatch);
         Receive<NodeProgress>(p => { _buffer.Advance(p.Node, p.Watermark); Release(); });
         Receive<NodeClock>(c => _buffer.SetCorrection(c.Node, c.Correction));
         Receive<NodeConnected>(OnNodeConnected);
@@ -35,6 +45,12 @@ public sealed class MergeActor : ReceiveActor, IWithTimers
 
     public static Props Props(IReadOnlyList<IActorRef> sinks, AggregatorSettings settings) =>
         Akka.Actor.Props.Create(() => new MergeActor(sinks, settings));
+
+    /// <summary>
+    /// A batch the ingest accepted (right session key, next in sequence, counted in the output backlog).
+    /// Not an IChorusMessage, so it can never arrive from the wire: a peer's own LineBatch sent here is unhandled.
+    /// </summary>
+    public sealed record AcceptedBatch(LineBatch Batch);
 
     /// <summary>A node reported that nothing older than <paramref name="Watermark"/> is still to come.</summary>
     public sealed record NodeProgress(string Node, DateTime Watermark);
@@ -55,6 +71,45 @@ public sealed class MergeActor : ReceiveActor, IWithTimers
     public sealed record SinkFlush;
 
     private sealed record ReleaseDue;
+
+    protected override bool AroundReceive(Receive receive, object message)
+    {
+        try
+        {
+            return base.AroundReceive(receive, message);
+        }
+        catch (Exception e)
+        {
+            SendOnUnordered(message, e);
+            return true;
+        }
+    }
+
+    private void OnBatch(AcceptedBatch accepted)
+    {
+        var batch = accepted.Batch;
+        _arriving = batch;
+        _buffer.Add(batch.Node, batch.Records, batch.Watermark, DateTime.UtcNow);
+        _arriving = null;
+        Release();
+    }
+
+    /// <summary>
+    /// After an exception: whatever a release had taken out, everything the buffer holds and the batch it had
+    /// not taken in go to the sinks now, marked late. Nodes stay connected, with their progress.
+    /// </summary>
+    private void SendOnUnordered(object message, Exception e)
+    {
+        var items = new List<OutputItem>(_released);
+        _released.Clear();
+        _buffer.TakeAll(items);
+        if (_arriving is { } batch)
+            foreach (var record in batch.Records) items.Add(new OutputItem(batch.Node, record, Late: true));
+        _arriving = null;
+        _log.Error("The merge failed on {0} ({1}: {2}); {3} record(s) it held go out now, unordered and marked late. Nothing is lost.",
+            message.GetType().Name, e.GetType().Name, e.Message, items.Count);
+        if (items.Count > 0) Publish(items);
+    }
 
     private void OnNodeConnected(NodeConnected connected)
     {

@@ -50,6 +50,20 @@ public sealed class ReorderBuffer(TimeSpan window)
     /// <summary>Everything held, in order: for shutdown.</summary>
     public void ReleaseAll(List<OutputItem> output) => ReleaseUpTo(DateTime.MaxValue, output);
 
+    /// <summary>
+    /// Everything held, node by node in arrival order, computing no time on the way: for a merge that failed
+    /// (a time out of range), so that what it held still reaches the sinks. Marked late: it skipped the ordering.
+    /// </summary>
+    public void TakeAll(List<OutputItem> output)
+    {
+        foreach (var (name, queue) in _nodes)
+            while (queue.Count > 0)
+            {
+                var (record, correction) = queue.Dequeue();
+                output.Add(new OutputItem(name, record, Late: true, correction.Ticks));
+            }
+    }
+
     private DateTime Cutoff(DateTime now)
     {
         var cutoff = DateTime.MaxValue;
@@ -149,15 +163,18 @@ public sealed class ReorderBuffer(TimeSpan window)
             }
         }
 
+        /// <summary>Adds all or nothing: a time out of range throws before anything changed.</summary>
         public void Add(IReadOnlyList<NodeRecord> records, DateTime watermark, DateTime arrivedAt)
         {
+            _ = watermark + Correction;
             if (records.Count > 0)
             {
                 var correction = Correction;
                 if (Watermark != DateTime.MinValue && records[0].Timestamp + correction < Watermark)
                     correction = Watermark - records[0].Timestamp;
+                var newest = records[^1].Timestamp + correction;
                 _segments.Enqueue((records, arrivedAt, correction));
-                Raise(records[^1].Timestamp + correction);
+                Raise(newest);
                 Count += records.Count;
             }
             Advance(watermark);

@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Akka.Event;
 using Chorus.Aggregator.Ordering;
 
 namespace Chorus.Aggregator.Sinks;
@@ -13,10 +14,23 @@ public sealed class HandOffSink : ReceiveActor
 {
     public HandOffSink(Action<IReadOnlyList<OutputItem>> consume, OutputBacklog.Sink backlog)
     {
+        var log = Context.GetLogger();
         Receive<OutputChunk>(chunk =>
         {
-            consume(chunk.Items);
-            backlog.Finished(chunk.Items);
+            // A consumer that throws must not leak the backlog's count (that would hold the nodes back for good).
+            try
+            {
+                consume(chunk.Items);
+            }
+            catch (Exception e)
+            {
+                log.Error("The {0} sink failed on {1} record(s), which it is missing ({2}: {3}); it carries on with the next.",
+                    backlog.Name, chunk.Items.Count, e.GetType().Name, e.Message);
+            }
+            finally
+            {
+                backlog.Finished(chunk.Items);
+            }
         });
         Receive<MergeActor.SinkFlush>(_ => Sender.Tell(new MergeActor.Flushed()));
     }

@@ -37,8 +37,20 @@ public sealed class StdoutSink : ReceiveActor
 
     private void Write(OutputChunk chunk)
     {
-        WriteToOutput(chunk);
-        _backlog.Finished(chunk.Items);
+        // Whatever goes wrong, the chunk is reported: a count never reported would hold the nodes back for good.
+        try
+        {
+            WriteToOutput(chunk);
+        }
+        catch (Exception e)
+        {
+            _log.Error("stdout failed on {0} record(s), which it is missing ({1}: {2}); it carries on with the next.",
+                chunk.Items.Count, e.GetType().Name, e.Message);
+        }
+        finally
+        {
+            _backlog.Finished(chunk.Items);
+        }
     }
 
     private void WriteToOutput(OutputChunk chunk)

@@ -24,6 +24,7 @@ public sealed class ChorusSerializer(ExtendedActorSystem system) : SerializerWit
     private const string NodeLeavingManifest = "L";
     private const string ClockProbeManifest = "CP";
     private const string ClockReplyManifest = "CR";
+    private const string TimesRefusedManifest = "TR";
 
     public override int Identifier => Id;
 
@@ -38,6 +39,7 @@ public sealed class ChorusSerializer(ExtendedActorSystem system) : SerializerWit
         NodeLeaving => NodeLeavingManifest,
         ClockProbe => ClockProbeManifest,
         ClockReply => ClockReplyManifest,
+        TimesRefused => TimesRefusedManifest,
         _ => throw new SerializationException($"ChorusSerializer cannot serialize {o.GetType()}: it is not a Chorus wire message."),
     };
 
@@ -94,6 +96,11 @@ public sealed class ChorusSerializer(ExtendedActorSystem system) : SerializerWit
                 writer.WriteInt64(c.ReceivedAt.Ticks);
                 writer.WriteInt64(c.RepliedAt.Ticks);
                 break;
+            case TimesRefused t:
+                writer.WriteInt64(t.Incarnation);
+                writer.WriteString(t.Reason);
+                writer.WriteString(t.SessionKey);
+                break;
             default:
                 throw new SerializationException($"ChorusSerializer cannot serialize {obj.GetType()}: it is not a Chorus wire message.");
         }
@@ -117,6 +124,7 @@ public sealed class ChorusSerializer(ExtendedActorSystem system) : SerializerWit
                 ClockProbeManifest => new ClockProbe(WireTime.FromTicks(reader.ReadInt64()), reader.ReadString()),
                 ClockReplyManifest => new ClockReply(reader.ReadString(), reader.ReadInt64(), reader.ReadString(),
                     WireTime.FromTicks(reader.ReadInt64()), WireTime.FromTicks(reader.ReadInt64()), WireTime.FromTicks(reader.ReadInt64())),
+                TimesRefusedManifest => new TimesRefused(reader.ReadInt64(), reader.ReadString(), reader.ReadString()),
                 _ => throw new SerializationException($"Unknown Chorus message manifest \"{manifest}\": the peer runs an incompatible Chorus version."),
             };
             if (!reader.AtEnd)

@@ -20,7 +20,8 @@ namespace Chorus.Node.Uplink;
 /// aggregator's answer to its join then says which of them it holds, and numbering goes on from there.
 /// The join carries the shared token; the session key the aggregator answers with goes on everything
 /// sent after it. A refused join is published on the event stream as <see cref="Refused"/> (the node then
-/// stops: the same token will never be accepted).
+/// stops: the same token will never be accepted). Batches refused for their times (<see cref="TimesRefused"/>:
+/// this host's clock is far off) stay here and are resent; the reason is printed once per run and published.
 /// Obeys only the aggregator it dialled: anyone who reaches this node's remoting port can send to
 /// /user/uplink, and can name any sender. So an answer to a join must come from the dialled address and echo
 /// that join's nonce, acknowledgements and clock probes must come from there with the session key, and
@@ -56,6 +57,7 @@ public sealed class UplinkActor : ReceiveActor, IWithTimers
     private TimeSpan _joinBackoff;
     private int _joinAttempts;
     private IActorRef? _drainRequester;
+    private bool _timesRefusedSaid;
 
     public UplinkActor(string node, long incarnation, string aggregatorPath, MonotonicClock clock, NodeSettings settings, string token)
     {
@@ -81,6 +83,7 @@ public sealed class UplinkActor : ReceiveActor, IWithTimers
         Receive<JoinAccepted>(OnJoinAccepted);
         Receive<JoinRefused>(OnJoinRefused);
         Receive<BatchAck>(OnBatchAck);
+        Receive<TimesRefused>(OnTimesRefused);
         Receive<ClockProbe>(OnClockProbe);
         Receive<Tick>(_ => OnTick());
         Receive<Drain>(_ => OnDrain());
@@ -269,6 +272,15 @@ public sealed class UplinkActor : ReceiveActor, IWithTimers
         var receivedAt = _clock.UtcNow;
         if (_aggregator is null || !FromJoinedAggregator(probe.SessionKey)) return;
         _aggregator.Tell(new ClockReply(_node, _incarnation, _sessionKey, probe.SentAt, receivedAt, _clock.UtcNow));
+    }
+
+    // Said once: the refused batch is resent every resend-after, and every time refused again until the clock is fixed.
+    private void OnTimesRefused(TimesRefused refused)
+    {
+        if (_timesRefusedSaid || refused.Incarnation != _incarnation || !FromJoinedAggregator(refused.SessionKey)) return;
+        _timesRefusedSaid = true;
+        Notice.Write($"error: the aggregator at {_aggregatorPath} refuses this node's lines: {refused.Reason}");
+        Context.System.EventStream.Publish(refused);
     }
 
     private void OnBatchAck(BatchAck ack)

@@ -51,7 +51,7 @@ public sealed class ArchiveActorTests() : Akka.TestKit.Xunit2.TestKit(HoconFiles
         archive.Tell(new MergeActor.NodeProgress("n1", At(6)));
 
         await merge.ExpectMsgAsync<MergeActor.NodeConnected>();
-        Assert.Equal(batch, await merge.ExpectMsgAsync<LineBatch>());
+        Assert.Equal(batch, (await merge.ExpectMsgAsync<MergeActor.AcceptedBatch>()).Batch);
         Assert.Contains("\"text\":\"kept\"", File.ReadAllText(_path));
         await merge.ExpectMsgAsync<MergeActor.NodeProgress>();
     }

@@ -8,7 +8,7 @@ using Chorus.Aggregator.Sinks;
 using Chorus.Aggregator.Tests.Support;
 using Chorus.Hosting;
 using Chorus.Messages;
-using static Chorus.Aggregator.Tests.Support.Records;
+using static Chorus.Aggregator.Tests.Support.FreshRecords;
 
 namespace Chorus.Aggregator.Tests.Ingest;
 

@@ -3,7 +3,7 @@ using Chorus.Aggregator.Ingest;
 using Chorus.Aggregator.Ordering;
 using Chorus.Aggregator.Tests.Support;
 using Chorus.Messages;
-using static Chorus.Aggregator.Tests.Support.Records;
+using static Chorus.Aggregator.Tests.Support.FreshRecords;
 
 namespace Chorus.Aggregator.Tests.Ingest;
 
@@ -86,8 +86,8 @@ public sealed class IngestActorTests : Akka.TestKit.Xunit2.TestKit
 
         Assert.Equal(1, (await ExpectMsgAsync<BatchAck>()).UpToSeq);
         Assert.Equal(2, (await ExpectMsgAsync<BatchAck>()).UpToSeq);
-        Assert.Equal(1, (await _merge.ExpectMsgAsync<LineBatch>()).Seq);
-        Assert.Equal(2, (await _merge.ExpectMsgAsync<LineBatch>()).Seq);
+        Assert.Equal(1, (await _merge.ExpectMsgAsync<MergeActor.AcceptedBatch>()).Batch.Seq);
+        Assert.Equal(2, (await _merge.ExpectMsgAsync<MergeActor.AcceptedBatch>()).Batch.Seq);
     }
 
     [Fact]
@@ -96,7 +96,7 @@ public sealed class IngestActorTests : Akka.TestKit.Xunit2.TestKit
         await Join("a");
         _ingest.Tell(Batch("a", 1));
         await ExpectMsgAsync<BatchAck>();
-        await _merge.ExpectMsgAsync<LineBatch>();
+        await _merge.ExpectMsgAsync<MergeActor.AcceptedBatch>();
 
         _ingest.Tell(Batch("a", 1));
 
@@ -130,7 +130,7 @@ public sealed class IngestActorTests : Akka.TestKit.Xunit2.TestKit
         await Join("a", incarnation: 1);
         _ingest.Tell(Batch("a", 1, incarnation: 1));
         await ExpectMsgAsync<BatchAck>();
-        await _merge.ExpectMsgAsync<LineBatch>();
+        await _merge.ExpectMsgAsync<MergeActor.AcceptedBatch>();
 
         _ingest.Tell(new JoinRequest("a", 2, FirstSeq: 1));
         _keys[("a", 2)] = (await ExpectMsgAsync<JoinAccepted>()).SessionKey;
@@ -138,7 +138,7 @@ public sealed class IngestActorTests : Akka.TestKit.Xunit2.TestKit
         await _merge.ExpectMsgAsync<MergeActor.NodeConnected>();
         _ingest.Tell(Batch("a", 1, incarnation: 2));
 
-        Assert.Equal(2, (await _merge.ExpectMsgAsync<LineBatch>()).Incarnation);
+        Assert.Equal(2, (await _merge.ExpectMsgAsync<MergeActor.AcceptedBatch>()).Batch.Incarnation);
     }
 
     [Fact]

@@ -5,7 +5,7 @@ using Chorus.Aggregator.Tests.Support;
 using Chorus.Hosting;
 using Chorus.Hosting.Security;
 using Chorus.Messages;
-using static Chorus.Aggregator.Tests.Support.Records;
+using static Chorus.Aggregator.Tests.Support.FreshRecords;
 
 namespace Chorus.Aggregator.Tests.Ingest;
 
@@ -109,7 +109,7 @@ public sealed class IngestAuthenticationTests : Akka.TestKit.Xunit2.TestKit
 
         // The real node is unaffected: its batch 1 is still the next one.
         _ingest.Tell(new LineBatch("a", 1, 1, At(10), [Line("web", 1, 10, "real")], key));
-        Assert.Equal("real", (await _merge.ExpectMsgAsync<LineBatch>()).Records[0].Text());
+        Assert.Equal("real", (await _merge.ExpectMsgAsync<MergeActor.AcceptedBatch>()).Batch.Records[0].Text());
     }
 
     [Fact]
@@ -123,7 +123,7 @@ public sealed class IngestAuthenticationTests : Akka.TestKit.Xunit2.TestKit
         open.Tell(new LineBatch("a", 1, 1, At(10), [Line("web", 1, 10, "forged")]));
         open.Tell(new LineBatch("a", 1, 1, At(10), [Line("web", 1, 10, "real")], key));
 
-        Assert.Equal("real", (await _merge.ExpectMsgAsync<LineBatch>()).Records[0].Text());
+        Assert.Equal("real", (await _merge.ExpectMsgAsync<MergeActor.AcceptedBatch>()).Batch.Records[0].Text());
     }
 
     private async Task<string> Join(string node)

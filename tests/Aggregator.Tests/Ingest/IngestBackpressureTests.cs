@@ -6,7 +6,7 @@ using Chorus.Aggregator.Sinks;
 using Chorus.Aggregator.Tests.Support;
 using Chorus.Hosting;
 using Chorus.Messages;
-using static Chorus.Aggregator.Tests.Support.Records;
+using static Chorus.Aggregator.Tests.Support.FreshRecords;
 
 namespace Chorus.Aggregator.Tests.Ingest;
 
@@ -84,7 +84,7 @@ public sealed class IngestBackpressureTests : Akka.TestKit.Xunit2.TestKit, IDisp
         var told = await ExpectMsgAsync<JoinAccepted>();
         Assert.Equal((11L, JoinNonce), (told.NextSeq, told.Nonce));
         Assert.Equal([11L], await SendAsync(11, 11));
-        Assert.Equal(11, (await _merge.ExpectMsgAsync<LineBatch>()).Seq);
+        Assert.Equal(11, (await _merge.ExpectMsgAsync<MergeActor.AcceptedBatch>()).Batch.Seq);
     }
 
     [Fact]
@@ -145,7 +145,7 @@ public sealed class IngestBackpressureTests : Akka.TestKit.Xunit2.TestKit, IDisp
     private async Task<List<long>> PassedOnAsync(int count)
     {
         var seqs = new List<long>();
-        for (var i = 0; i < count; i++) seqs.Add((await _merge.ExpectMsgAsync<LineBatch>()).Seq);
+        for (var i = 0; i < count; i++) seqs.Add((await _merge.ExpectMsgAsync<MergeActor.AcceptedBatch>()).Batch.Seq);
         return seqs;
     }
 

@@ -2,10 +2,11 @@ using Akka.Actor;
 using Akka.Configuration;
 using Chorus.Aggregator.Ingest;
 using Chorus.Aggregator.Ordering;
+using Chorus.Aggregator.Tests.Support;
 using Chorus.Hosting;
 using Chorus.Hosting.Security;
 using Chorus.Messages;
-using static Chorus.Aggregator.Tests.Support.Records;
+using static Chorus.Aggregator.Tests.Support.FreshRecords;
 
 namespace Chorus.Aggregator.Tests.Remoting;
 
@@ -84,7 +85,7 @@ public sealed class HostilePeerTests : Akka.TestKit.Xunit2.TestKit
         await attacker.Probe.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(50));
 
         _remoteIngest.Tell(new LineBatch("victim", 42, 1, At(1), [Line("web", 1, 1, "real")], key), node.Probe.Ref);
-        Assert.Equal("real", (await _merge.ExpectMsgAsync<LineBatch>(TimeSpan.FromSeconds(10))).Records[0].Text());
+        Assert.Equal("real", (await _merge.ExpectMsgAsync<MergeActor.AcceptedBatch>(TimeSpan.FromSeconds(10))).Batch.Records[0].Text());
     }
 
     [Fact]

@@ -21,6 +21,7 @@ public sealed class ChorusSerializerTests() : Akka.TestKit.Xunit2.TestKit(HoconF
         new JoinAccepted(-9, 1, "key", Nonce: "nonce"),
         new JoinRefused("the token is wrong"),
         new JoinRefused("the token is wrong", Nonce: "nonce"),
+        new TimesRefused(7, "its times lie 30 days from the aggregator's clock", SessionKey: "key"),
         new Heartbeat("ünïcode-node", long.MaxValue, 12, T0),
         new Heartbeat("n", 1, 12, T0, SessionKey: "key"),
         new BatchAck(3, 0),

@@ -1,0 +1,98 @@
+using System.Text;
+using Akka.Actor;
+using Chorus.Aggregator.Archive;
+using Chorus.Aggregator.Formatting;
+using Chorus.Aggregator.Ingest;
+using Chorus.Aggregator.Ordering;
+using Chorus.Aggregator.Sinks;
+using Chorus.Hosting;
+using Chorus.Hosting.Security;
+using Chorus.Messages;
+using Chorus.Tests.Support;
+using static Chorus.Aggregator.Tests.Support.FreshRecords;
+
+namespace Chorus.Aggregator.Tests.Remoting;
+
+/// <summary>
+/// The aggregator's actors as chorus-aggregator wires them (real sinks, the archive, the merge, the ingest)
+/// and a peer that never joined: a second ActorSystem over real remoting that resolves every actor path of
+/// the aggregator (untrusted mode stops selections, not sends to a resolved reference) and sends wire
+/// messages straight to each. Only the ingest may act on them, and it drops them for lacking a session key.
+/// </summary>
+public sealed class HostilePeerAtEveryPathTests() : Akka.TestKit.Xunit2.TestKit(HoconFiles.Load("aggregator.conf", "wire.conf"), RemoteSystem.Name), IDisposable
+{
+    private const string Token = "the token";
+    private readonly string _archivePath = Path.GetTempFileName();
+
+    [Fact]
+    public async Task A_peer_sending_a_batch_to_every_actor_path_gets_nothing_into_any_sink()
+    {
+        var backlog = new OutputBacklog(100_000, 32 << 20);
+        var stdout = new MemoryStream();
+        Sys.ActorOf(StdoutSink.Props(stdout, new JsonFormatter(), backlog.AddSink("stdout")), "stdout");
+        var board = new StatusBoard();
+        var feed = new LiveFeed(1000, DateTime.UtcNow);
+        var feedSink = Sys.ActorOf(HandOffSink.Props(feed.Publish, backlog.AddSink("live feed")), "live-feed");
+        var boardSink = Sys.ActorOf(HandOffSink.Props(board.Apply, backlog.AddSink("status board")), "status-board");
+        var stdoutSink = await Sys.ActorSelection("/user/stdout").ResolveOne(TimeSpan.FromSeconds(5));
+        var settings = Support.TestSettings.Aggregator();
+        var merge = Sys.ActorOf(MergeActor.Props([stdoutSink, feedSink, boardSink], settings), "merge");
+        var archive = new ArchiveLink(Sys.ActorOf(ArchiveActor.Props(_archivePath, merge), "archive"), ArchiveFile.Repair(_archivePath));
+        Sys.ActorOf(IngestActor.Props(merge, backlog, settings, AccessToken.From(Token, "test"), archive), "ingest");
+
+        var paths = await EveryActorPath();
+        Assert.Superset(new HashSet<string> { "/user/stdout", "/user/live-feed", "/user/status-board", "/user/merge", "/user/archive", "/user/ingest" },
+            paths.ToHashSet());
+
+        using var peer = ActorSystem.Create(RemoteSystem.Name, HoconFiles.Load("wire.conf"));
+        var address = $"akka.tcp://{RemoteSystem.Name}@{RemoteSystem.BoundAddress(Sys)}";
+        var forged = new LineBatch("forged", 1, 1, At(1), [Line("web", 1, 1, "forged")]);
+        foreach (var path in paths)
+        {
+            var target = ((ExtendedActorSystem)peer).Provider.ResolveActorRef(address + path);
+            target.Tell(new JoinRequest("forged", 1, 1, "a guess"));
+            target.Tell(forged);
+            target.Tell(new Heartbeat("forged", 1, 1, DateTime.MaxValue));
+            target.Tell(new NodeLeaving("forged", 1));
+        }
+
+        // A real node over the same remoting afterwards: its line comes out, so everything sent before it
+        // has been through every actor it was going to pass.
+        var node = new Akka.TestKit.TestProbe(peer, new Akka.TestKit.Xunit2.XunitAssertions());
+        node.IgnoreMessages<ClockProbe>();
+        var ingest = peer.ActorSelection(address + "/user/ingest");
+        ingest.Tell(new JoinRequest("good", 7, 1, Token), node.Ref);
+        var key = (await node.ExpectMsgAsync<JoinAccepted>(TimeSpan.FromSeconds(10))).SessionKey;
+        ingest.Tell(new LineBatch("good", 7, 1, At(2), [Line("web", 1, 2, "real")], key), node.Ref);
+        await Eventually.True(() => board.Snapshot().Any(n => n.Node == "good" && n.Processes.Any(p => p.Lines == 1)), TimeSpan.FromSeconds(10));
+        await merge.Ask<MergeActor.Flushed>(new MergeActor.FlushAll(), TimeSpan.FromSeconds(10));
+
+        var written = Encoding.UTF8.GetString(stdout.ToArray());
+        Assert.Contains("\"text\":\"real\"", written);
+        Assert.DoesNotContain("forged", written);
+        Assert.DoesNotContain("forged", File.ReadAllText(_archivePath));
+        Assert.Equal(["good"], board.Snapshot().Select(n => n.Node));
+        Assert.Equal((0L, 0L), (backlog.Held.Records, backlog.Held.Bytes));
+    }
+
+    /// <summary>Every actor of the aggregator's system that a peer could address: the user actors and the system ones.</summary>
+    private async Task<List<string>> EveryActorPath()
+    {
+        var paths = new List<string>();
+        foreach (var root in new[] { "/user/*", "/system/*" })
+        {
+            var probe = CreateTestProbe();
+            Sys.ActorSelection(root).Tell(new Identify(null), probe.Ref);
+            // Every actor answers at once; the wait only bounds how long to listen for one more.
+            await foreach (var identity in probe.ReceiveWhileAsync(TimeSpan.FromMilliseconds(500), m => m as ActorIdentity))
+                paths.Add(identity!.Subject!.Path.ToStringWithoutAddress());
+        }
+        return paths;
+    }
+
+    public new void Dispose()
+    {
+        File.Delete(_archivePath);
+        base.Dispose();
+    }
+}
