@@ -40,14 +40,14 @@ public sealed class UplinkActorTests : Akka.TestKit.Xunit2.TestKit
     public async Task Lines_read_are_answered_once_taken_even_while_the_aggregator_is_away_and_keep_their_after_exit_mark()
     {
         var reader = CreateTestProbe();
-        await _aggregator.ExpectMsgAsync<JoinRequest>();
+        var join = await _aggregator.ExpectMsgAsync<JoinRequest>();
 
         _uplink.Tell(new UplinkActor.LinesRead("web", OutputStream.Stdout, 1, Lines("first")), reader.Ref);
         _uplink.Tell(new UplinkActor.LinesRead("web", OutputStream.Stdout, 2, Lines("late"), AfterExit: true), reader.Ref);
 
         await reader.ExpectMsgAsync<UplinkActor.LinesAppended>();
         await reader.ExpectMsgAsync<UplinkActor.LinesAppended>();
-        _aggregator.Reply(new JoinAccepted(1, 1));
+        _aggregator.Reply(new JoinAccepted(1, 1, Nonce: join.Nonce));
         var records = new List<NodeRecord>();
         while (records.Count < 2) records.AddRange((await NextBatch()).Records);
         Assert.Equal([false, true], records.Select(r => r.AfterExit));

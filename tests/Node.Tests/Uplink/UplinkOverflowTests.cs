@@ -58,7 +58,7 @@ public sealed class UplinkOverflowTests() : Akka.TestKit.Xunit2.TestKit(HoconFil
     public async Task Lines_not_acknowledged_when_the_drain_times_out_go_back_to_the_spool_and_the_next_run_sends_them()
     {
         var (aggregator, uplink) = await Start("max-buffered-bytes = 64KiB, spool-max-bytes = 100MiB, drain-timeout = 500ms");
-        aggregator.Reply(new JoinAccepted(1, 1));
+        aggregator.Reply(new JoinAccepted(1, 1, Nonce: ((JoinRequest)aggregator.LastMessage).Nonce));
         for (var i = 0; i < 100; i++) uplink.Tell(Read("web", 1 + i * 100, 100));
         await aggregator.FishForMessageAsync(m => m is LineBatch, TimeSpan.FromSeconds(5)); // sent, never acknowledged
 
