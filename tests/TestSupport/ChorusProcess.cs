@@ -113,7 +113,10 @@ public sealed partial class ChorusProcess : IDisposable
     {
         if (!_process.HasExited)
         {
-            _process.Kill(entireProcessTree: true);
+            // The executable alone, as kill -9 would: its orphan guard then ends every process group it started,
+            // members that left the process tree included. Killing the whole tree killed the guard with it and
+            // left such members running.
+            _process.Kill();
             _process.WaitForExit();
         }
         _process.Dispose();
