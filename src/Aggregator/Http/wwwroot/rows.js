@@ -1,0 +1,96 @@
+// How a record looks: one row of time, source and text; the side panel shares its colours and clock.
+
+import { appendAnsi } from './ansi.js';
+import { $, el } from './dom.js';
+
+const log = $('log');
+
+// Each source gets one of the --source-N colours in app.css (readable on the dark background, none of them
+// red, which means stderr). FNV-1a is cheap and spreads similar names ("web1", "web2") apart.
+const SOURCE_COLOURS = 12;
+const colourClasses = new Map();
+let widestSource = 6;
+
+const sourceOf = (r) => (r.proc ? `${r.node ?? '?'}/${r.proc}` : r.node ?? 'chorus');
+
+export function colourClass(source) {
+  let name = colourClasses.get(source);
+  if (name === undefined) {
+    let h = 0x811c9dc5;
+    for (let i = 0; i < source.length; i++) h = Math.imul(h ^ source.charCodeAt(i), 0x01000193);
+    name = `c${(h >>> 0) % SOURCE_COLOURS}`;
+    colourClasses.set(source, name);
+    if (source.length > widestSource) {   // widen the source column once per new source, not per row
+      widestSource = Math.min(source.length, 28);
+      log.style.setProperty('--source-width', `${widestSource}ch`);
+    }
+  }
+  return name;
+}
+
+const two = (n) => String(n).padStart(2, '0');
+
+export function clock(ts) {
+  // Safari's Date rejects more than three fraction digits; the wire sends six.
+  const d = new Date(String(ts).replace(/(\.\d{3})\d+/, '$1'));
+  if (Number.isNaN(d.getTime())) return '--:--:--.---';
+  return `${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}.${String(d.getMilliseconds()).padStart(3, '0')}`;
+}
+
+export const plural = (n, word) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+function eventText(r) {
+  switch (r.event) {
+    case 'started': return `started${r.pid ? ` (pid ${r.pid})` : ''}`;
+    case 'exited':
+      if (r.signal != null) return `killed by signal ${r.signal}`;
+      return r.code != null ? `exited with code ${r.code}` : 'exited';
+    case 'node-up': return `node ${r.node} is up`;
+    case 'node-down': return `node ${r.node} is down`;
+    case 'gap': return `${plural(r.count ?? 0, 'line')} missed (${r.reason ?? 'unknown reason'})`;
+    default: return r.event ?? r.type ?? 'event';
+  }
+}
+
+function badge(text, kind, title) {
+  const b = el('span', `badge ${kind}`, text);
+  if (title) b.title = title;
+  return b;
+}
+
+export function makeRow(r) {
+  const row = document.createElement('div');
+  const isLine = r.type === 'line';
+  row.className = 'row';
+  row.dataset.kind = isLine ? 'line' : 'event';
+  row.dataset.node = r.node ?? '';
+  row.dataset.proc = r.proc ?? '';
+  row.dataset.stream = isLine ? r.stream ?? '' : '';
+  if (!isLine) {
+    row.dataset.event = r.event ?? '';
+    if (r.event === 'exited' && (r.code !== 0 || r.signal != null)) row.dataset.failed = '';
+  }
+
+  const time = document.createElement('time');
+  time.className = 'ts';
+  time.dateTime = r.ts ?? '';
+  r.clock ??= clock(r.ts);   // a filter change redraws thousands of rows; parse each time once
+  time.textContent = r.clock;
+
+  const source = sourceOf(r);
+  const src = document.createElement('span');
+  src.className = `src ${colourClass(source)}`;
+  src.textContent = source;
+
+  const text = document.createElement('span');
+  text.className = 'text';
+  if (r.stream === 'stderr') text.append(badge('err', 'err', 'stderr'));
+  if (r.late) text.append(badge('late', 'late', 'Arrived after the reorder window, so it may be out of order'));
+  if (r.after_exit) text.append(badge('after exit', 'after-exit', 'Written after the process itself exited, by something it left running'));
+  if (isLine) appendAnsi(text, r.text ?? '');
+  else text.append(eventText(r));
+  if (r.continued) text.append(badge('…', 'cont', 'Long line: continues on the next row from this process'));
+
+  row.append(time, src, text);
+  return row;
+}
