@@ -1,3 +1,4 @@
+using System.Net;
 using System.Text.RegularExpressions;
 using Chorus.Browser.Tests.Support;
 using Microsoft.Playwright;
@@ -89,8 +90,29 @@ public sealed class PageTests(BrowserPage browser, ITestOutputHelper output) : I
         await Expect(page.Locator($"{Rows}[data-kind=line][data-proc=markup] .text").First).ToHaveTextAsync("<script>alert(1)</script>");
 
         Assert.Equal(0, await page.Locator("#log script").CountAsync());
-        Assert.Equal(1, await page.Locator("script").CountAsync()); // app.js, nothing else
+        Assert.Equal(1, await page.Locator("script").CountAsync()); // app.js, which imports the other modules
         Assert.Equal(0, dialogs);
+    }
+
+    [Fact]
+    public async Task Each_module_of_the_page_is_served_as_javascript_and_fetched_anew_after_an_upgrade()
+    {
+        var page = await browser.OpenAsync();
+        await Expect(page.Locator("#conn-state")).ToHaveAttributeAsync("data-state", "connected");
+
+        var scripts = await page.EvaluateAsync<string[]>(
+            "() => performance.getEntriesByType('resource').map((e) => new URL(e.name).pathname).filter((p) => p.endsWith('.js'))");
+
+        Assert.Contains("/app.js", scripts);
+        Assert.Contains("/filters.js", scripts);
+        foreach (var path in scripts)
+        {
+            using var response = await browser.Aggregator.Http.GetAsync(path);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal("text/javascript", response.Content.Headers.ContentType?.MediaType);
+            Assert.Equal("utf-8", response.Content.Headers.ContentType?.CharSet);
+            Assert.True(response.Headers.CacheControl?.NoCache, $"{path}: Cache-Control is {response.Headers.CacheControl}");
+        }
     }
 
     [Fact]

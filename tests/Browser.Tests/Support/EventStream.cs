@@ -44,6 +44,26 @@ public sealed class EventStream : IAsyncDisposable
     /// <summary>The next event; comment lines (keep-alives) are skipped.</summary>
     public async Task<ReceivedEvent> NextAsync()
     {
+        while (true)
+        {
+            if (await NextOrCommentAsync() is { } next) return next;
+        }
+    }
+
+    /// <summary>
+    /// Every event up to the first keep-alive comment. Once the aggregator has nothing new to publish, that
+    /// is all it has for this query; with a short <c>events.keep-alive-interval</c> the comment comes soon.
+    /// </summary>
+    public async Task<IReadOnlyList<ReceivedEvent>> UntilIdleAsync()
+    {
+        var events = new List<ReceivedEvent>();
+        while (await NextOrCommentAsync() is { } next) events.Add(next);
+        return events;
+    }
+
+    /// <summary>The next event, or null for a comment line.</summary>
+    private async Task<ReceivedEvent?> NextOrCommentAsync()
+    {
         using var timeout = new CancellationTokenSource(ReadTimeout);
         long? id = null;
         string? data = null;
@@ -58,6 +78,7 @@ public sealed class EventStream : IAsyncDisposable
             else if (line.StartsWith("id: ", StringComparison.Ordinal)) id = long.Parse(line[4..], CultureInfo.InvariantCulture);
             else if (line.StartsWith("data: ", StringComparison.Ordinal)) data = data is null ? line[6..] : throw new InvalidDataException($"A second data line in one event: {line}");
             else if (!line.StartsWith(':')) throw new InvalidDataException($"Not a line of this stream: {line}");
+            else if (data is null) return null;
         }
     }
 

@@ -22,30 +22,43 @@ public sealed class WatchedAggregator : IAsyncLifetime
 
     private readonly string _procfile;
     private readonly string[] _extraArgs;
+    private readonly string? _config;
+    private string? _configFile;
     private AggregatorProcess? _aggregator;
 
-    public WatchedAggregator() : this(Procfile, [])
+    public WatchedAggregator() : this(Procfile, [], null)
     {
     }
 
     // Not public: xunit wants a fixture to have exactly one public constructor.
-    private WatchedAggregator(string procfile, string[] extraArgs) => (_procfile, _extraArgs) = (procfile, extraArgs);
+    private WatchedAggregator(string procfile, string[] extraArgs, string? config) => (_procfile, _extraArgs, _config) = (procfile, extraArgs, config);
 
     /// <summary>With extra flags, e.g. --token-file for the tests of authentication.</summary>
-    public static WatchedAggregator With(params string[] extraArgs) => new(Procfile, extraArgs);
+    public static WatchedAggregator With(params string[] extraArgs) => new(Procfile, extraArgs, null);
 
-    /// <summary>Running another Procfile, for a test that needs processes of its own.</summary>
-    public static WatchedAggregator Running(string procfile) => new(procfile, []);
+    /// <summary>Running another Procfile, for a test that needs processes of its own; <paramref name="config"/> is HOCON for --config.</summary>
+    public static WatchedAggregator Running(string procfile, string? config = null) => new(procfile, [], config);
 
     public AggregatorProcess Aggregator => _aggregator ?? throw new InvalidOperationException("The aggregator has not started.");
 
     public HttpClient Http => Aggregator.Http;
 
-    public async Task InitializeAsync() => _aggregator = await AggregatorProcess.StartAsync(_procfile, Node, _extraArgs);
+    public async Task InitializeAsync()
+    {
+        var args = _extraArgs;
+        if (_config is not null)
+        {
+            _configFile = Path.GetTempFileName();
+            await File.WriteAllTextAsync(_configFile, _config);
+            args = [.. args, "--config", _configFile];
+        }
+        _aggregator = await AggregatorProcess.StartAsync(_procfile, Node, args);
+    }
 
     public async Task DisposeAsync()
     {
         if (_aggregator is not null) await _aggregator.DisposeAsync();
+        if (_configFile is not null) File.Delete(_configFile);
     }
 }
 
