@@ -91,7 +91,8 @@ export async function refreshNodes() {
 // A record that changes what the panel shows asks for it again soon; a burst of them (a node coming up
 // with ten processes) costs one request.
 export function noticeRecord(r) {
-  if (r.type === 'event' && NODE_EVENTS.has(r.event) && !soonTimer) soonTimer = setTimeout(() => { soonTimer = 0; refreshNodes(); }, 100);
+  if (r.type !== 'event' || !NODE_EVENTS.has(r.event) || soonTimer) return;
+  soonTimer = setTimeout(() => { soonTimer = 0; refreshNodes(); }, 100);
 }
 
 // While the connection is not up, the states shown may be out of date.
