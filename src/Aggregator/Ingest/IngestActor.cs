@@ -9,11 +9,7 @@ using Chorus.Messages;
 namespace Chorus.Aggregator.Ingest;
 
 /// <summary>
-/// Where nodes arrive, at <see cref="IngestEndpoint.Path"/>: the one actor of the aggregator that acts on wire
-/// messages. It wires the ingest's rules, each a plain class: <see cref="JoinPolicy"/> (who may join),
-/// <see cref="NodeLinks"/> (which run a message belongs to, its session key, node-down on silence),
-/// <see cref="BatchSequence"/> (batches strictly in sequence), <see cref="AckWithholding"/> (backpressure) and
-/// <see cref="ClockDistance"/> (times near our clock). README's Reliability and Security sections tell why.
+/// Where nodes arrive, at <see cref="IngestEndpoint.Path"/>: the one actor of the aggregator that acts on wire messages.
 /// <list type="bullet">
 /// <item>In, from nodes: <see cref="JoinRequest"/>, <see cref="LineBatch"/>, <see cref="Heartbeat"/>,
 /// <see cref="ClockReply"/>, <see cref="NodeLeaving"/>; anything but a join must carry the run's session key.</item>
@@ -26,6 +22,10 @@ namespace Chorus.Aggregator.Ingest;
 /// writes first and answers and passes on after.</item>
 /// <item>Its own: CheckLiveness and ProbeClocks (timers), OutputLow (the output backlog came down below half).</item>
 /// </list>
+/// The rules are plain classes, wired here: <see cref="JoinPolicy"/> (who may join), <see cref="NodeLinks"/>
+/// (which run a message belongs to, its session key, node-down on silence), <see cref="BatchSequence"/>
+/// (batches strictly in sequence), <see cref="AckWithholding"/> (backpressure) and <see cref="ClockDistance"/>
+/// (times near our clock). README's Reliability and Security sections tell why.
 /// </summary>
 public sealed class IngestActor : ReceiveActor, IWithTimers
 {
