@@ -24,7 +24,8 @@ public sealed record AggregatorSettings(
     long MaxPendingBytes,
     long ClientBufferBytes,
     TimeSpan ForgetDownNodeAfter,
-    TimeSpan MaxClockDistance)
+    TimeSpan MaxClockDistance,
+    TimeSpan DropLogInterval)
 {
     public static AggregatorSettings From(Config config)
     {
@@ -50,7 +51,8 @@ public sealed record AggregatorSettings(
             MaxPendingBytes: Positive(c, "max-pending-bytes", key => c.GetByteSize(key) ?? 0),
             ClientBufferBytes: Positive(c, "client-buffer-bytes", key => c.GetByteSize(key) ?? 0),
             ForgetDownNodeAfter: Positive(c, "forget-down-node-after", key => c.GetTimeSpan(key)),
-            MaxClockDistance: Positive(c, "max-clock-distance", key => c.GetTimeSpan(key)));
+            MaxClockDistance: Positive(c, "max-clock-distance", key => c.GetTimeSpan(key)),
+            DropLogInterval: Positive(c, "drop-log-interval", key => c.GetTimeSpan(key)));
     }
 
     // Zero or negative limits make no sense (Kestrel refuses them with a stack trace); say which key and what to do instead.

@@ -9,6 +9,7 @@ using Chorus.Aggregator.Ordering;
 using Chorus.Aggregator.Sinks;
 using Chorus.Hosting;
 using Chorus.Hosting.Security;
+using Chorus.Messages;
 using Chorus.Node;
 
 // chorus-aggregator: flags -> config -> actor system -> sinks, merge, ingest (the flow, backwards) ->
@@ -52,7 +53,7 @@ static async Task<int> Run(ParseResult parsed)
     var boardSink = system.ActorOf(HandOffSink.Props(board.Apply, backlog.AddSink("status board")), "status-board");
     var merge = system.ActorOf(MergeActor.Props([stdout, feedSink, boardSink], settings), "merge");
     var archive = archived is null ? null : new ArchiveLink(system.ActorOf(ArchiveActor.Props(settings.ArchivePath!, merge), "archive"), archived);
-    system.ActorOf(IngestActor.Props(merge, backlog, settings, token, archive), "ingest");
+    system.ActorOf(IngestActor.Props(merge, backlog, settings, token, archive), IngestEndpoint.ActorName);
 
     var (web, http) = await HttpServer.StartAsync(httpListen, feed, board, settings, token, tls?.Certificate);
     Notice.Write($"nodes join at {RemoteSystem.BoundAddress(system)}");
@@ -60,7 +61,7 @@ static async Task<int> Run(ParseResult parsed)
 
     var stopRequested = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
     var embedded = options.Entries is { } entries
-        ? NodeHost.Start(system, options.NodeName, entries, "/user/ingest", NodeSettings.From(config), new MonotonicClock(), token?.Value ?? "")
+        ? NodeHost.Start(system, options.NodeName, entries, IngestEndpoint.Path, NodeSettings.From(config), new MonotonicClock(), token?.Value ?? "")
         : null;
     using var signals = embedded is null
         ? new ShutdownSignals(() => stopRequested.TrySetResult(), () => stopRequested.TrySetResult())

@@ -47,4 +47,12 @@ public readonly record struct NodeRecord(
 
     public static NodeRecord Gap(string? process, long count, string reason, DateTime timestamp) =>
         new(RecordKind.Gap, process, OutputStream.Stdout, 0, timestamp, default, Count: count, Reason: reason);
+
+    /// <summary>The aggregator saw a node join. Its own observation: no node sends one (the serializer refuses it in a batch).</summary>
+    public static NodeRecord NodeUp(DateTime timestamp) =>
+        new(RecordKind.NodeUp, null, OutputStream.Stdout, 0, timestamp, default);
+
+    /// <summary>The aggregator saw a node leave or fall silent. Its own observation, like <see cref="NodeUp"/>.</summary>
+    public static NodeRecord NodeDown(DateTime timestamp) =>
+        new(RecordKind.NodeDown, null, OutputStream.Stdout, 0, timestamp, default);
 }

@@ -7,6 +7,7 @@ public enum RecordKind : byte
     Started = 1,
     Exited = 2,
     Gap = 3,
+    // The aggregator's own observations, built with NodeRecord.NodeUp/NodeDown: a batch holding one is refused.
     NodeUp = 4,
     NodeDown = 5,
 }

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Chorus.Hosting;
+using Chorus.Messages;
 
 namespace Chorus.Node;
 
@@ -8,7 +9,7 @@ namespace Chorus.Node;
 public static class AggregatorAddress
 {
     /// <param name="protocol">The node's own scheme (<see cref="RemoteSystem.Protocol"/>): "akka.ssl.tcp" when it uses TLS.</param>
-    public static string IngestPath(HostPort aggregator, string protocol) => $"{protocol}://chorus@{aggregator}/user/ingest";
+    public static string IngestPath(HostPort aggregator, string protocol) => $"{protocol}://chorus@{aggregator}{IngestEndpoint.Path}";
 
     /// <summary>
     /// The local address on the route to the aggregator: the address it can reach this node at, which

@@ -46,4 +46,13 @@ public sealed class AggregatorSettingsTests
 
         Assert.Contains(setting, e.Message);
     }
+
+    [Fact]
+    public void The_drop_log_interval_is_read_and_must_be_positive()
+    {
+        Assert.Equal(TimeSpan.FromMinutes(1), TestSettings.Aggregator().DropLogInterval);
+
+        var e = Assert.Throws<UsageException>(() => TestSettings.Aggregator("chorus.aggregator.drop-log-interval = 0s"));
+        Assert.Contains("drop-log-interval = 0s", e.Message);
+    }
 }

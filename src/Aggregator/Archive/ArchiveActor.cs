@@ -37,12 +37,12 @@ public sealed class ArchiveActor : ReceiveActor
         Receive<WriteThenReply>(OnWrite);
         Receive<MergeActor.NodeConnected>(c =>
         {
-            WriteEvent(c.Node, RecordKind.NodeUp);
+            WriteEvent(c.Node, NodeRecord.NodeUp(DateTime.UtcNow));
             _merge.Forward(c);
         });
         Receive<MergeActor.NodeDisconnected>(d =>
         {
-            WriteEvent(d.Node, RecordKind.NodeDown);
+            WriteEvent(d.Node, NodeRecord.NodeDown(DateTime.UtcNow));
             _merge.Forward(d);
         });
         // Nothing to keep, but they must not overtake the batches written before them.
@@ -79,10 +79,10 @@ public sealed class ArchiveActor : ReceiveActor
         if (write.Batch is not null) _merge.Tell(new MergeActor.AcceptedBatch(write.Batch));
     }
 
-    private void WriteEvent(string node, RecordKind kind)
+    private void WriteEvent(string node, NodeRecord nodeEvent)
     {
         _buffer.ResetWrittenCount();
-        _formatter.Write(new OutputItem(node, new NodeRecord(kind, null, OutputStream.Stdout, 0, DateTime.UtcNow, default)), _buffer);
+        _formatter.Write(new OutputItem(node, nodeEvent), _buffer);
         Append();
     }
 

@@ -9,8 +9,6 @@ namespace Chorus.Aggregator.Ingest;
 /// </summary>
 public sealed class ClockDistance(TimeSpan max)
 {
-    public TimeSpan Max => max;
-
     /// <summary>
     /// How far the first time beyond the bound lies from <paramref name="now"/> (ahead when positive), or
     /// null when the watermark and every record are within it. <paramref name="nodeOffset"/>: the node's

@@ -3,47 +3,29 @@ using Akka.Event;
 using Chorus.Aggregator.Archive;
 using Chorus.Aggregator.Ordering;
 using Chorus.Aggregator.Sinks;
-using Chorus.Hosting;
 using Chorus.Hosting.Security;
 using Chorus.Messages;
 
 namespace Chorus.Aggregator.Ingest;
 
 /// <summary>
-/// Where nodes arrive, at /user/ingest (the one path nodes address). Accepts a node's join, then its
-/// batches strictly in sequence: the next one is passed to the merge and acknowledged, a repeat is
-/// acknowledged again and dropped, one that skips ahead (an earlier one was lost in transit) is dropped
-/// until the node resends. Reports node-up when a node joins and node-down when it leaves or falls silent
-/// for the node timeout. Batches from a node that has not joined are dropped. With an archive, accepted
-/// batches, every answer and everything for the merge go through the <see cref="ArchiveActor"/>, which writes
-/// first and answers and passes on after, and the runs the archive already holds are known from the start, so
-/// their resent batches are repeats.
-/// With a token configured, a join without it is answered with <see cref="JoinRefused"/>, as is a join under
-/// a new name once max-nodes nodes are up (so joins under made-up names cannot grow memory). A node that went
-/// down is remembered for forget-down-node-after (at most max-nodes of them, the oldest forgotten first), so
-/// its resent batches are still known as repeats; the runs restored from the archive count as down. Every join is
-/// given a session key; batches, heartbeats and goodbyes without the current key are dropped, counted, and
-/// reported at most once per node per minute. A join under a name outside <see cref="NodeName"/>'s rule is
-/// refused. The node obeys only answers that echo its join's nonce, and acknowledgements, clock probes and
-/// time refusals that carry its session key, so every answer here carries them. A batch or heartbeat whose
-/// times, corrected onto our clock, lie beyond max-clock-distance is refused (not taken, not acknowledged:
-/// the node keeps it) and answered with <see cref="TimesRefused"/> saying why; counted, and logged at most
-/// once a minute.
-/// <para>
-/// Backpressure: what was accepted and not yet written by the slowest sink is the <see cref="OutputBacklog"/>,
-/// bounded by max-pending-records and max-pending-bytes. From half of a bound, batches are still taken but
-/// acknowledgements are withheld, so each node's window fills and it stops sending: its lines wait at the
-/// node, in memory and then in its spool, where a child is never stalled. At the bound, a batch is turned
-/// away (dropped, not kept), so nothing a node sends or resends can grow what is held past the bound plus
-/// one batch. Acks withheld still leave nodes hearing from us: every batch, resend and heartbeat is answered
-/// with what is acknowledged so far (no progress, but proof of life, so no node re-joins), and every message
-/// a node sends counts as hearing from it (so no node-down). Once the backlog is below half again, the
-/// withheld acks go out, and a node that had a batch turned away gets <see cref="JoinAccepted"/> again: as
-/// after a join, it resends from the batch we expect at once instead of waiting out its resend timer.
-/// Withholding first, turning away only at the bound, chosen over turning away alone: in a steady flood the
-/// nodes' windows stop at the acks and few batches cross the wire for nothing. Dropping rather than parking
-/// what does not fit keeps the bound the aggregator's own, whatever the nodes' windows and however many nodes.
-/// </para>
+/// Where nodes arrive, at <see cref="IngestEndpoint.Path"/>: the one actor of the aggregator that acts on wire messages.
+/// <list type="bullet">
+/// <item>In, from nodes: <see cref="JoinRequest"/>, <see cref="LineBatch"/>, <see cref="Heartbeat"/>,
+/// <see cref="ClockReply"/>, <see cref="NodeLeaving"/>; anything but a join must carry the run's session key.</item>
+/// <item>Out, to nodes: <see cref="JoinAccepted"/> (also unasked, once the output has room again: resend from
+/// here), <see cref="JoinRefused"/>, <see cref="BatchAck"/> for every batch and heartbeat, <see cref="TimesRefused"/>,
+/// <see cref="ClockProbe"/>.</item>
+/// <item>Out, to the merge: <see cref="MergeActor.AcceptedBatch"/>, <see cref="MergeActor.NodeConnected"/>,
+/// <see cref="MergeActor.NodeDisconnected"/>, <see cref="MergeActor.NodeProgress"/>, <see cref="MergeActor.NodeClock"/>.
+/// With an archive, batches, answers and node events all go through the <see cref="ArchiveActor"/>, which
+/// writes first and answers and passes on after.</item>
+/// <item>Its own: CheckLiveness and ProbeClocks (timers), OutputLow (the output backlog came down below half).</item>
+/// </list>
+/// The rules are plain classes, wired here: <see cref="JoinPolicy"/> (who may join), <see cref="NodeLinks"/>
+/// (which run a message belongs to, its session key, node-down on silence), <see cref="BatchSequence"/>
+/// (batches strictly in sequence), <see cref="AckWithholding"/> (backpressure) and <see cref="ClockDistance"/>
+/// (times near our clock). README's Reliability and Security sections tell why.
 /// </summary>
 public sealed class IngestActor : ReceiveActor, IWithTimers
 {
@@ -51,28 +33,26 @@ public sealed class IngestActor : ReceiveActor, IWithTimers
     private readonly OutputBacklog _backlog;
     private readonly AggregatorSettings _settings;
     private readonly long _incarnation = Random.Shared.NextInt64(1, long.MaxValue);
-    private readonly Dictionary<string, NodeLink> _links = new();
+    private readonly JoinPolicy _joinPolicy;
+    private readonly NodeLinks _links;
+    private readonly AckWithholding _acks = new();
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly IActorRef? _archive;
-    private readonly AccessToken? _token;
-    private readonly DropCounter _forged = new(TimeSpan.FromMinutes(1));
-    private readonly DropCounter _refused = new(TimeSpan.FromMinutes(1));
-    private readonly DropCounter _turnedAway = new(TimeSpan.FromMinutes(1));
-    private readonly DropCounter _outOfTime = new(TimeSpan.FromMinutes(1));
+    private readonly DropCounter _forged, _refused, _turnedAway, _outOfTime;
     private readonly ClockDistance _clockDistance;
-    private bool _withholdingAcks;
 
     public IngestActor(IActorRef merge, OutputBacklog backlog, AggregatorSettings settings, AccessToken? token, ArchiveLink? archive = null)
     {
         _merge = merge;
         _backlog = backlog;
         _settings = settings;
-        _token = token;
+        _joinPolicy = new JoinPolicy(token, settings.MaxNodes);
+        _links = new NodeLinks(settings.MaxNodes, settings.NodeTimeout, settings.ForgetDownNodeAfter);
         _archive = archive?.Writer;
         _clockDistance = new ClockDistance(settings.MaxClockDistance);
-        // Runs the archive holds get a fresh key: their nodes re-join (this is a new aggregator) and receive it.
+        (_forged, _refused, _turnedAway, _outOfTime) = (DropLog(), DropLog(), DropLog(), DropLog());
         foreach (var (node, archived) in archive?.Archived ?? new Dictionary<string, ArchivedNode>())
-            _links[node] = new NodeLink(archived.Incarnation, archived.LastBatch + 1, SessionKeys.New());
+            _links.Restore(node, archived.Incarnation, archived.LastBatch, DateTime.UtcNow);
 
         Receive<JoinRequest>(OnJoin);
         Receive<LineBatch>(OnBatch);
@@ -82,7 +62,6 @@ public sealed class IngestActor : ReceiveActor, IWithTimers
         Receive<ProbeClocks>(_ => OnProbeClocks());
         Receive<ClockReply>(OnClockReply);
         Receive<OutputLow>(_ => OnOutputLow());
-        Receive<CountDropped>(_ => Sender.Tell(new DroppedCount(_forged.Total, _outOfTime.Total)));
 
         // Checking eight times per timeout: node-down comes at most an eighth of the timeout late.
         Timers.StartPeriodicTimer("liveness", new CheckLiveness(), settings.NodeTimeout / 8);
@@ -94,45 +73,27 @@ public sealed class IngestActor : ReceiveActor, IWithTimers
     public static Props Props(IActorRef merge, OutputBacklog backlog, AggregatorSettings settings, AccessToken? token = null, ArchiveLink? archive = null) =>
         Akka.Actor.Props.Create(() => new IngestActor(merge, backlog, settings, token, archive));
 
-    /// <summary>Messages dropped so far for lacking the current session key, and batches and heartbeats refused for their times.</summary>
-    public sealed record CountDropped;
-
-    public sealed record DroppedCount(long Messages, long OutOfTime = 0);
-
     private sealed record CheckLiveness;
     private sealed record ProbeClocks;
     private sealed record OutputLow;
 
+    private DropCounter DropLog() => new(_settings.DropLogInterval, _settings.MaxNodes);
+
     private void OnJoin(JoinRequest join)
     {
-        // First: whatever is logged or tracked after this names a node by a name that is safe to print.
-        if (!NodeName.IsValid(join.Node))
+        var link = _links.Find(join.Node);
+        if (_joinPolicy.Judge(join, knownName: link is not null, _links.UpCount) is { } refusal)
         {
-            Refuse(join, $"its name \"{PrintableText.Escape(join.Node)}\" breaks the rule: {NodeName.Rule}. Give the node another with --name NAME.",
-                countAs: "(a name outside the rule)");
+            Refuse(join, refusal);
             return;
         }
-        if (_token is not null && !_token.Matches(join.Token))
+        if (link is null || link.Incarnation != join.Incarnation)
         {
-            Refuse(join, (join.Token.Length == 0 ? "it gave no token, and this aggregator requires one." : "its token does not match the aggregator's.") +
-                         " Give the aggregator's token with --token-file FILE or the CHORUS_TOKEN environment variable.");
-            return;
-        }
-        if (!_links.ContainsKey(join.Node) && _links.Values.Count(l => l.Up) >= _settings.MaxNodes)
-        {
-            Refuse(join, $"this aggregator already tracks {_settings.MaxNodes} nodes, its limit. Reuse a node name with --name, " +
-                         "or raise chorus.aggregator.max-nodes in the aggregator's --config file.", countAs: "(any new name)");
-            return;
-        }
-        if (!_links.TryGetValue(join.Node, out var link) || link.Incarnation != join.Incarnation)
-        {
-            // A new run of the node: whatever the old run did not deliver is gone with it.
             if (link is { Up: true }) Announce(new MergeActor.NodeDisconnected(join.Node));
-            if (link is null) ForgetOldestDownBeyond(_settings.MaxNodes - 1);
-            _links[join.Node] = link = new NodeLink(join.Incarnation, join.FirstSeq, SessionKeys.New());
+            link = _links.StartRun(join.Node, join.Incarnation, join.FirstSeq);
             _log.Info("Node {0} joined from {1}", join.Node, Sender.Path.Address);
         }
-        link.NextSeq = Math.Max(link.NextSeq, join.FirstSeq);
+        link.Sequence.ResumeAt(join.FirstSeq);
         link.LastHeard = DateTime.UtcNow;
         link.Uplink = Sender;
         link.JoinNonce = join.Nonce;
@@ -144,10 +105,8 @@ public sealed class IngestActor : ReceiveActor, IWithTimers
             link.Up = true;
             Announce(new MergeActor.NodeConnected(join.Node));
         }
-        // The answer says where to resend from, which acknowledges everything before it.
-        link.Acknowledged = link.NextSeq - 1;
-        link.TurnedAway = false;
-        Reply(null, new JoinAccepted(_incarnation, link.NextSeq, link.SessionKey, join.Nonce));
+        _acks.Joined(link);
+        Reply(null, new JoinAccepted(_incarnation, link.Sequence.Next, link.SessionKey, join.Nonce));
         Sender.Tell(new ClockProbe(DateTime.UtcNow, link.SessionKey));
     }
 
@@ -155,32 +114,25 @@ public sealed class IngestActor : ReceiveActor, IWithTimers
     {
         if (!TryLink(batch.Node, batch.Incarnation, batch.SessionKey, out var link)) return;
         if (!WithinClockDistance(batch.Node, link, batch.Watermark, batch.Records)) return;
-        var accepted = batch.Seq == link.NextSeq && HasRoomFor(batch, link);
+        var accepted = link.Sequence.IsNext(batch.Seq) && HasRoomFor(batch, link);
         if (accepted)
         {
-            link.NextSeq++;
+            link.Sequence.Advance();
             _backlog.Accept(batch.Records);
             // With an archive, the batch goes to the merge once it is written (see Reply).
             if (_archive is null) _merge.Tell(new MergeActor.AcceptedBatch(batch));
         }
-        Reply(accepted ? batch : null, new BatchAck(link.Incarnation, Acknowledge(link), link.SessionKey));
+        Reply(accepted ? batch : null, new BatchAck(link.Incarnation, _acks.Acknowledge(link), link.SessionKey));
     }
 
-    /// <summary>
-    /// Whether the output backlog can take the node's next batch. From half its bound on, acknowledgements
-    /// are withheld until it is low again; at the bound the batch is turned away and the node remembered.
-    /// </summary>
+    /// <summary>Whether the output backlog can take the node's next batch: from half its bound acks are withheld, at the bound the batch is turned away.</summary>
     private bool HasRoomFor(LineBatch batch, NodeLink link)
     {
         var fill = _backlog.Level;
         if (fill == OutputBacklog.Fill.Low) return true;
-        if (!_withholdingAcks)
-        {
-            _withholdingAcks = true;
-            _backlog.WhenLow().PipeTo(Self, success: () => new OutputLow());
-        }
+        if (_acks.Withhold()) _backlog.WhenLow().PipeTo(Self, success: () => new OutputLow());
         if (fill == OutputBacklog.Fill.High) return true;
-        link.TurnedAway = true;
+        _acks.TurnAway(link);
         if (_turnedAway.Count(batch.Node, DateTime.UtcNow) is var count and > 0)
         {
             var (records, bytes, slowest) = _backlog.Held;
@@ -191,29 +143,14 @@ public sealed class IngestActor : ReceiveActor, IWithTimers
         return false;
     }
 
-    /// <summary>What the node may be told we hold: everything accepted, unless acknowledgements are being withheld.</summary>
-    private long Acknowledge(NodeLink link)
-    {
-        if (!_withholdingAcks) link.Acknowledged = link.NextSeq - 1;
-        return link.Acknowledged;
-    }
-
-    /// <summary>
-    /// The sinks have caught up: withheld acknowledgements go out, and a node whose batch was turned away is
-    /// told where to resend from (<see cref="JoinAccepted"/>, which every node answers by resending from there).
-    /// </summary>
+    /// <summary>The sinks have caught up: withheld acknowledgements go out, and a node whose batch was turned away is told where to resend from.</summary>
     private void OnOutputLow()
     {
-        _withholdingAcks = false;
-        foreach (var link in _links.Values)
+        foreach (var (link, owed) in _acks.Resume(_links.All))
         {
-            var owed = link.Acknowledged < link.NextSeq - 1;
-            var turnedAway = link.TurnedAway;
-            link.TurnedAway = false;
-            link.Acknowledged = link.NextSeq - 1;
             if (!link.Up || link.Uplink is not { } uplink) continue;
-            if (turnedAway) Answer(uplink, null, new JoinAccepted(_incarnation, link.NextSeq, link.SessionKey, link.JoinNonce));
-            else if (owed) Answer(uplink, null, new BatchAck(link.Incarnation, link.Acknowledged, link.SessionKey));
+            if (owed == AckWithholding.Owed.ResendFrom) Answer(uplink, null, new JoinAccepted(_incarnation, link.Sequence.Next, link.SessionKey, link.JoinNonce));
+            else if (owed == AckWithholding.Owed.Ack) Answer(uplink, null, new BatchAck(link.Incarnation, link.Acknowledged, link.SessionKey));
         }
     }
 
@@ -222,9 +159,9 @@ public sealed class IngestActor : ReceiveActor, IWithTimers
         if (!TryLink(heartbeat.Node, heartbeat.Incarnation, heartbeat.SessionKey, out var link)) return;
         if (!WithinClockDistance(heartbeat.Node, link, heartbeat.Watermark, [])) return;
         // The watermark holds only once every batch sent before the heartbeat is here.
-        if (heartbeat.LastBatchSeq < link.NextSeq)
+        if (link.Sequence.Holds(heartbeat.LastBatchSeq))
             ToMerge(new MergeActor.NodeProgress(heartbeat.Node, heartbeat.Watermark));
-        Reply(null, new BatchAck(link.Incarnation, Acknowledge(link), link.SessionKey));
+        Reply(null, new BatchAck(link.Incarnation, _acks.Acknowledge(link), link.SessionKey));
     }
 
     /// <summary>
@@ -237,7 +174,7 @@ public sealed class IngestActor : ReceiveActor, IWithTimers
         if (_clockDistance.Beyond(watermark, records, link.Clock.Offset, now) is not { } off) return true;
         var reason = _clockDistance.Reason(off);
         Reply(null, new TimesRefused(link.Incarnation, reason, link.SessionKey));
-        Reply(null, new BatchAck(link.Incarnation, Acknowledge(link), link.SessionKey));
+        Reply(null, new BatchAck(link.Incarnation, _acks.Acknowledge(link), link.SessionKey));
         if (_outOfTime.Count("(all nodes)", now) is var count and > 0)
             _log.Warning("Refused {0} batch(es) or heartbeat(s) for their times, the last from node {1}: {2}", count, node, reason);
         return false;
@@ -246,14 +183,13 @@ public sealed class IngestActor : ReceiveActor, IWithTimers
     private void OnLeaving(NodeLeaving leaving)
     {
         if (!TryLink(leaving.Node, leaving.Incarnation, leaving.SessionKey, out var link)) return;
-        link.Up = false;
-        link.DownSince = DateTime.UtcNow;
+        link.GoDown(DateTime.UtcNow);
         Announce(new MergeActor.NodeDisconnected(leaving.Node));
     }
 
     private void OnProbeClocks()
     {
-        foreach (var link in _links.Values)
+        foreach (var link in _links.All)
             if (link.Up) link.Uplink?.Tell(new ClockProbe(DateTime.UtcNow, link.SessionKey));
     }
 
@@ -271,27 +207,11 @@ public sealed class IngestActor : ReceiveActor, IWithTimers
 
     private void OnCheckLiveness()
     {
-        var downBefore = DateTime.UtcNow - _settings.ForgetDownNodeAfter;
-        foreach (var (node, link) in _links)
-            if (!link.Up && link.DownSince < downBefore) _links.Remove(node);
-        var silentSince = DateTime.UtcNow - _settings.NodeTimeout;
-        foreach (var (node, link) in _links)
+        foreach (var node in _links.CheckLiveness(DateTime.UtcNow))
         {
-            if (!link.Up || link.LastHeard > silentSince) continue;
-            link.Up = false;
-            link.DownSince = DateTime.UtcNow;
             _log.Warning("Node {0} has not been heard from for {1:0.#} s: reporting node-down.", node, _settings.NodeTimeout.TotalSeconds);
             Announce(new MergeActor.NodeDisconnected(node));
         }
-    }
-
-    /// <summary>Makes room for a new name: at most <paramref name="keep"/> down links stay remembered, the oldest go first.</summary>
-    private void ForgetOldestDownBeyond(int keep)
-    {
-        var down = _links.Where(l => !l.Value.Up).ToList();
-        if (down.Count <= keep) return;
-        foreach (var (node, _) in down.OrderBy(l => l.Value.DownSince).Take(down.Count - keep))
-            _links.Remove(node);
     }
 
     /// <summary>
@@ -317,12 +237,12 @@ public sealed class IngestActor : ReceiveActor, IWithTimers
         else _archive.Tell(message);
     }
 
-    /// <summary>Answers a join with the reason; warns at most once a minute per <paramref name="countAs"/>, with the count.</summary>
-    private void Refuse(JoinRequest join, string reason, string? countAs = null)
+    /// <summary>Answers a join with the reason; warns at most once per drop-log-interval per kind of refusal, with the count.</summary>
+    private void Refuse(JoinRequest join, JoinPolicy.Refusal refusal)
     {
-        Sender.Tell(new JoinRefused(reason, join.Nonce));
-        if (_refused.Count(countAs ?? join.Node, DateTime.UtcNow) is var count and > 0)
-            _log.Warning("Refused {0} join(s) as node {1} from {2}: {3}", count, countAs ?? join.Node, Sender.Path.Address, reason);
+        Sender.Tell(new JoinRefused(refusal.Reason, join.Nonce));
+        if (_refused.Count(refusal.CountAs, DateTime.UtcNow) is var count and > 0)
+            _log.Warning("Refused {0} join(s) as node {1} from {2}: {3}", count, refusal.CountAs, Sender.Path.Address, refusal.Reason);
     }
 
     /// <summary>
@@ -331,21 +251,10 @@ public sealed class IngestActor : ReceiveActor, IWithTimers
     /// </summary>
     private bool TryLink(string node, long incarnation, string sessionKey, out NodeLink link)
     {
-        var known = _links.TryGetValue(node, out link!);
-        // An earlier run of a node that restarted may still have messages in flight: stale, not forged.
-        if (known && link.Incarnation != incarnation) return false;
-        if (!known || !SessionKeys.Same(link.SessionKey, sessionKey))
-        {
-            if (_forged.Count(node, DateTime.UtcNow) is var count and > 0)
-                _log.Warning("Dropped {0} message(s) claiming to come from node {1} without its session key (last from {2}): a peer that never joined is sending.",
-                    count, node, Sender.Path.Address);
-            return false;
-        }
-        if (link.Up)
-        {
-            link.LastHeard = DateTime.UtcNow;
-            return true;
-        }
-        return false;
+        var heard = _links.Hear(node, incarnation, sessionKey, DateTime.UtcNow, out link);
+        if (heard == NodeLinks.Heard.Forged && _forged.Count(node, DateTime.UtcNow) is var count and > 0)
+            _log.Warning("Dropped {0} message(s) claiming to come from node {1} without its session key (last from {2}): a peer that never joined is sending.",
+                count, node, Sender.Path.Address);
+        return heard == NodeLinks.Heard.Current;
     }
 }

@@ -1,5 +1,4 @@
 using Akka.Actor;
-using Chorus.Hosting;
 using Chorus.Hosting.Security;
 
 namespace Chorus.Aggregator.Ingest;
@@ -12,23 +11,23 @@ public sealed class NodeLink(long incarnation, long nextSeq, string sessionKey)
     /// <summary>Issued at join; everything this node run sends must carry it (see <see cref="SessionKeys"/>).</summary>
     public string SessionKey { get; } = sessionKey;
 
-    /// <summary>The next batch sequence number to accept; anything lower is a repeat, anything higher arrived after a loss.</summary>
-    public long NextSeq { get; set; } = nextSeq;
+    /// <summary>Which batch is taken next; anything lower is a repeat, anything higher arrived after a loss.</summary>
+    public BatchSequence Sequence { get; } = new(nextSeq);
 
     /// <summary>
-    /// The last batch this node was told the aggregator holds. Below <see cref="NextSeq"/> - 1 while the
-    /// output backlog is high and acknowledgements wait for it to come down.
+    /// The last batch this node was told the aggregator holds. Below <see cref="BatchSequence.LastTaken"/> while
+    /// acknowledgements are withheld (<see cref="AckWithholding"/>).
     /// </summary>
     public long Acknowledged { get; set; } = nextSeq - 1;
 
-    /// <summary>A batch of this node was turned away while the output backlog was full: it is told to resend once there is room.</summary>
+    /// <summary>A batch of this node was turned away while the output was full: it is told to resend once there is room.</summary>
     public bool TurnedAway { get; set; }
 
     public bool Up { get; set; }
     public DateTime LastHeard { get; set; }
 
     /// <summary>When it last went down (or was restored from the archive): down links are forgotten after a while.</summary>
-    public DateTime DownSince { get; set; } = DateTime.UtcNow;
+    public DateTime DownSince { get; set; }
 
     /// <summary>The node's uplink, from its last join: where clock probes go.</summary>
     public IActorRef? Uplink { get; set; }
@@ -38,4 +37,11 @@ public sealed class NodeLink(long incarnation, long nextSeq, string sessionKey)
 
     /// <summary>The node's clock against ours, from probes.</summary>
     public ClockOffsetEstimator Clock { get; } = new();
+
+    /// <summary>The node left or fell silent: it takes no room, and is forgotten forget-down-node-after from now.</summary>
+    public void GoDown(DateTime now)
+    {
+        Up = false;
+        DownSince = now;
+    }
 }

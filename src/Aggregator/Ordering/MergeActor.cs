@@ -115,7 +115,7 @@ public sealed class MergeActor : ReceiveActor, IWithTimers
     {
         _buffer.Connect(connected.Node);
         // node-up is the aggregator's own observation, so it goes out now rather than in node time.
-        var up = new NodeRecord(RecordKind.NodeUp, null, OutputStream.Stdout, 0, DateTime.UtcNow, default);
+        var up = NodeRecord.NodeUp(DateTime.UtcNow);
         Publish([new OutputItem(connected.Node, up)]);
     }
 

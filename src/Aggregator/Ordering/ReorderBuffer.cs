@@ -36,7 +36,7 @@ public sealed class ReorderBuffer(TimeSpan window)
         var queue = QueueOf(node);
         queue.Connected = false;
         var at = queue.LastProgress == DateTime.MinValue ? now : queue.LastProgress;
-        queue.Add([new NodeRecord(RecordKind.NodeDown, null, OutputStream.Stdout, 0, at, default)], at, now);
+        queue.Add([NodeRecord.NodeDown(at)], at, now);
     }
 
     public void Add(string node, IReadOnlyList<NodeRecord> records, DateTime watermark, DateTime arrivedAt) =>

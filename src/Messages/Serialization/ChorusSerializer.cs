@@ -15,95 +15,55 @@ public sealed class ChorusSerializer(ExtendedActorSystem system) : SerializerWit
     // Above 100: the range Akka leaves to applications.
     public const int Id = 411;
 
-    private const string JoinRequestManifest = "J";
-    private const string JoinAcceptedManifest = "JA";
-    private const string JoinRefusedManifest = "JR";
+    // Each message's manifest (never change one: it is on the wire), how it is written and how it is read
+    // back, side by side so the two sequences visibly match. Adding a message is one entry.
+    private static readonly MessageLayout[] Layouts =
+    [
+        MessageLayout.Of<BatchAck>("A",
+            (w, m) => { w.WriteInt64(m.Incarnation); w.WriteVarint((ulong)m.UpToSeq); w.WriteString(m.SessionKey); },
+            (ref WireReader r) => new BatchAck(r.ReadInt64(), (long)r.ReadVarint(), r.ReadString())),
+        MessageLayout.Of<Heartbeat>("H",
+            (w, m) => { w.WriteString(m.Node); w.WriteInt64(m.Incarnation); w.WriteVarint((ulong)m.LastBatchSeq); w.WriteInt64(m.Watermark.Ticks); w.WriteString(m.SessionKey); },
+            (ref WireReader r) => new Heartbeat(r.ReadString(), r.ReadInt64(), (long)r.ReadVarint(), WireTime.FromTicks(r.ReadInt64()), r.ReadString())),
+        MessageLayout.Of<JoinRequest>("J",
+            (w, m) => { w.WriteString(m.Node); w.WriteInt64(m.Incarnation); w.WriteVarint((ulong)m.FirstSeq); w.WriteString(m.Token); w.WriteInt64(m.SentAt.Ticks); w.WriteString(m.Nonce); },
+            (ref WireReader r) => new JoinRequest(r.ReadString(), r.ReadInt64(), (long)r.ReadVarint(), r.ReadString(), WireTime.FromTicks(r.ReadInt64()), r.ReadString())),
+        MessageLayout.Of<JoinAccepted>("JA",
+            (w, m) => { w.WriteInt64(m.AggregatorIncarnation); w.WriteVarint((ulong)m.NextSeq); w.WriteString(m.SessionKey); w.WriteString(m.Nonce); },
+            (ref WireReader r) => new JoinAccepted(r.ReadInt64(), (long)r.ReadVarint(), r.ReadString(), r.ReadString())),
+        MessageLayout.Of<JoinRefused>("JR",
+            (w, m) => { w.WriteString(m.Reason); w.WriteString(m.Nonce); },
+            (ref WireReader r) => new JoinRefused(r.ReadString(), r.ReadString())),
+        MessageLayout.Of<NodeLeaving>("L",
+            (w, m) => { w.WriteString(m.Node); w.WriteInt64(m.Incarnation); w.WriteString(m.SessionKey); },
+            (ref WireReader r) => new NodeLeaving(r.ReadString(), r.ReadInt64(), r.ReadString())),
+        MessageLayout.Of<ClockProbe>("CP",
+            (w, m) => { w.WriteInt64(m.SentAt.Ticks); w.WriteString(m.SessionKey); },
+            (ref WireReader r) => new ClockProbe(WireTime.FromTicks(r.ReadInt64()), r.ReadString())),
+        MessageLayout.Of<ClockReply>("CR",
+            (w, m) => { w.WriteString(m.Node); w.WriteInt64(m.Incarnation); w.WriteString(m.SessionKey); w.WriteInt64(m.EchoSentAt.Ticks); w.WriteInt64(m.ReceivedAt.Ticks); w.WriteInt64(m.RepliedAt.Ticks); },
+            (ref WireReader r) => new ClockReply(r.ReadString(), r.ReadInt64(), r.ReadString(),
+                WireTime.FromTicks(r.ReadInt64()), WireTime.FromTicks(r.ReadInt64()), WireTime.FromTicks(r.ReadInt64()))),
+        MessageLayout.Of<TimesRefused>("TR",
+            (w, m) => { w.WriteInt64(m.Incarnation); w.WriteString(m.Reason); w.WriteString(m.SessionKey); },
+            (ref WireReader r) => new TimesRefused(r.ReadInt64(), r.ReadString(), r.ReadString())),
+    ];
+
+    // Batches, the bulk of the traffic, have a layout of their own (LineBatchFormat) that writes one buffer.
     private const string LineBatchManifest = "B";
-    private const string HeartbeatManifest = "H";
-    private const string BatchAckManifest = "A";
-    private const string NodeLeavingManifest = "L";
-    private const string ClockProbeManifest = "CP";
-    private const string ClockReplyManifest = "CR";
-    private const string TimesRefusedManifest = "TR";
+    private static readonly Dictionary<Type, MessageLayout> ByType = Layouts.ToDictionary(l => l.Type);
+    private static readonly Dictionary<string, MessageLayout> ByManifest = Layouts.ToDictionary(l => l.Manifest);
 
     public override int Identifier => Id;
 
-    public override string Manifest(object o) => o switch
-    {
-        LineBatch => LineBatchManifest,
-        BatchAck => BatchAckManifest,
-        Heartbeat => HeartbeatManifest,
-        JoinRequest => JoinRequestManifest,
-        JoinAccepted => JoinAcceptedManifest,
-        JoinRefused => JoinRefusedManifest,
-        NodeLeaving => NodeLeavingManifest,
-        ClockProbe => ClockProbeManifest,
-        ClockReply => ClockReplyManifest,
-        TimesRefused => TimesRefusedManifest,
-        _ => throw new SerializationException($"ChorusSerializer cannot serialize {o.GetType()}: it is not a Chorus wire message."),
-    };
+    public override string Manifest(object o) =>
+        o is LineBatch ? LineBatchManifest : LayoutOf(o).Manifest;
 
     public override byte[] ToBinary(object obj)
     {
         if (obj is LineBatch batch) return LineBatchFormat.Serialize(batch);
         var writer = new WireWriter(64);
-        switch (obj)
-        {
-            case BatchAck a:
-                writer.WriteInt64(a.Incarnation);
-                writer.WriteVarint((ulong)a.UpToSeq);
-                writer.WriteString(a.SessionKey);
-                break;
-            case Heartbeat h:
-                writer.WriteString(h.Node);
-                writer.WriteInt64(h.Incarnation);
-                writer.WriteVarint((ulong)h.LastBatchSeq);
-                writer.WriteInt64(h.Watermark.Ticks);
-                writer.WriteString(h.SessionKey);
-                break;
-            case JoinRequest j:
-                writer.WriteString(j.Node);
-                writer.WriteInt64(j.Incarnation);
-                writer.WriteVarint((ulong)j.FirstSeq);
-                writer.WriteString(j.Token);
-                writer.WriteInt64(j.SentAt.Ticks);
-                writer.WriteString(j.Nonce);
-                break;
-            case JoinAccepted a:
-                writer.WriteInt64(a.AggregatorIncarnation);
-                writer.WriteVarint((ulong)a.NextSeq);
-                writer.WriteString(a.SessionKey);
-                writer.WriteString(a.Nonce);
-                break;
-            case JoinRefused r:
-                writer.WriteString(r.Reason);
-                writer.WriteString(r.Nonce);
-                break;
-            case NodeLeaving l:
-                writer.WriteString(l.Node);
-                writer.WriteInt64(l.Incarnation);
-                writer.WriteString(l.SessionKey);
-                break;
-            case ClockProbe p:
-                writer.WriteInt64(p.SentAt.Ticks);
-                writer.WriteString(p.SessionKey);
-                break;
-            case ClockReply c:
-                writer.WriteString(c.Node);
-                writer.WriteInt64(c.Incarnation);
-                writer.WriteString(c.SessionKey);
-                writer.WriteInt64(c.EchoSentAt.Ticks);
-                writer.WriteInt64(c.ReceivedAt.Ticks);
-                writer.WriteInt64(c.RepliedAt.Ticks);
-                break;
-            case TimesRefused t:
-                writer.WriteInt64(t.Incarnation);
-                writer.WriteString(t.Reason);
-                writer.WriteString(t.SessionKey);
-                break;
-            default:
-                throw new SerializationException($"ChorusSerializer cannot serialize {obj.GetType()}: it is not a Chorus wire message.");
-        }
+        LayoutOf(obj).Write(writer, obj);
         return writer.ToArray();
     }
 
@@ -112,21 +72,10 @@ public sealed class ChorusSerializer(ExtendedActorSystem system) : SerializerWit
         try
         {
             if (manifest == LineBatchManifest) return LineBatchFormat.Deserialize(bytes);
+            var layout = ByManifest.GetValueOrDefault(manifest)
+                ?? throw new SerializationException($"Unknown Chorus message manifest \"{manifest}\": the peer runs an incompatible Chorus version.");
             var reader = new WireReader(bytes);
-            object message = manifest switch
-            {
-                BatchAckManifest => new BatchAck(reader.ReadInt64(), (long)reader.ReadVarint(), reader.ReadString()),
-                HeartbeatManifest => new Heartbeat(reader.ReadString(), reader.ReadInt64(), (long)reader.ReadVarint(), WireTime.FromTicks(reader.ReadInt64()), reader.ReadString()),
-                JoinRequestManifest => new JoinRequest(reader.ReadString(), reader.ReadInt64(), (long)reader.ReadVarint(), reader.ReadString(), WireTime.FromTicks(reader.ReadInt64()), reader.ReadString()),
-                JoinAcceptedManifest => new JoinAccepted(reader.ReadInt64(), (long)reader.ReadVarint(), reader.ReadString(), reader.ReadString()),
-                JoinRefusedManifest => new JoinRefused(reader.ReadString(), reader.ReadString()),
-                NodeLeavingManifest => new NodeLeaving(reader.ReadString(), reader.ReadInt64(), reader.ReadString()),
-                ClockProbeManifest => new ClockProbe(WireTime.FromTicks(reader.ReadInt64()), reader.ReadString()),
-                ClockReplyManifest => new ClockReply(reader.ReadString(), reader.ReadInt64(), reader.ReadString(),
-                    WireTime.FromTicks(reader.ReadInt64()), WireTime.FromTicks(reader.ReadInt64()), WireTime.FromTicks(reader.ReadInt64())),
-                TimesRefusedManifest => new TimesRefused(reader.ReadInt64(), reader.ReadString(), reader.ReadString()),
-                _ => throw new SerializationException($"Unknown Chorus message manifest \"{manifest}\": the peer runs an incompatible Chorus version."),
-            };
+            var message = layout.Read(ref reader);
             if (!reader.AtEnd)
                 throw new SerializationException($"Chorus message \"{manifest}\" has {reader.Remaining} trailing bytes.");
             return message;
@@ -135,5 +84,17 @@ public sealed class ChorusSerializer(ExtendedActorSystem system) : SerializerWit
         {
             throw new SerializationException($"Malformed Chorus message \"{manifest}\" ({bytes.Length} bytes): {e.Message}", e);
         }
+    }
+
+    private static MessageLayout LayoutOf(object message) =>
+        ByType.GetValueOrDefault(message.GetType())
+        ?? throw new SerializationException($"ChorusSerializer cannot serialize {message.GetType()}: it is not a Chorus wire message.");
+
+    private delegate object ReadMessage(ref WireReader reader);
+
+    private sealed record MessageLayout(Type Type, string Manifest, Action<WireWriter, object> Write, ReadMessage Read)
+    {
+        public static MessageLayout Of<T>(string manifest, Action<WireWriter, T> write, ReadMessage read) =>
+            new(typeof(T), manifest, (writer, message) => write(writer, (T)message), read);
     }
 }

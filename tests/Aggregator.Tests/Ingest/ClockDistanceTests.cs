@@ -30,12 +30,14 @@ public sealed class ClockDistanceTests : Akka.TestKit.Xunit2.TestKit
     {
         await Join();
 
-        _ingest.Tell(new Heartbeat("a", 1, 0, DateTime.MaxValue, _key));
+        await EventFilter.Warning(contains: "for their times").ExpectOneAsync(async () =>
+        {
+            _ingest.Tell(new Heartbeat("a", 1, 0, DateTime.MaxValue, _key));
 
-        Assert.Contains("max-clock-distance", (await ExpectMsgAsync<TimesRefused>()).Reason);
-        await ExpectMsgAsync<BatchAck>(); // still an answer: the node does not re-join over it
+            Assert.Contains("max-clock-distance", (await ExpectMsgAsync<TimesRefused>()).Reason);
+            await ExpectMsgAsync<BatchAck>(); // still an answer: the node does not re-join over it
+        });
         await _merge.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(200));
-        Assert.Equal(1, (await _ingest.Ask<IngestActor.DroppedCount>(new IngestActor.CountDropped())).OutOfTime);
     }
 
     [Fact]

@@ -113,6 +113,29 @@ public sealed class ChorusSerializerTests() : Akka.TestKit.Xunit2.TestKit(HoconF
         Assert.Throws<SerializationException>(() => Serializer().FromBinary(bytes, "B"));
     }
 
+    [Theory]
+    [InlineData(RecordKind.NodeUp)]
+    [InlineData(RecordKind.NodeDown)]
+    public void A_forged_batch_holding_a_record_only_the_aggregator_makes_is_refused(RecordKind kind)
+    {
+        // A real batch whose one record, a gap, ends the frame: kind, process, time delta, count, reason.
+        var bytes = Serializer().ToBinary(new LineBatch("n", 1, 1, T0, [NodeRecord.Gap(null, 0, "", T0)], SessionKey: "key"));
+        Assert.Equal([(byte)RecordKind.Gap, 0, 0, 0, 0], bytes[^5..]);
+
+        bytes[^5] = (byte)kind;
+
+        var refused = Assert.Throws<SerializationException>(() => Serializer().FromBinary(bytes, "B"));
+        Assert.Contains("not sent by nodes", refused.Message);
+    }
+
+    [Fact]
+    public void A_node_cannot_put_a_record_only_the_aggregator_makes_into_a_batch()
+    {
+        var batch = new LineBatch("n", 1, 1, T0, [NodeRecord.NodeUp(T0)]);
+
+        Assert.Throws<InvalidOperationException>(() => Serializer().ToBinary(batch));
+    }
+
     [Fact]
     public void An_unknown_manifest_is_refused()
     {
@@ -123,7 +146,7 @@ public sealed class ChorusSerializerTests() : Akka.TestKit.Xunit2.TestKit(HoconF
     public void Random_bytes_never_escape_as_anything_but_a_serialization_error()
     {
         var random = new Random(20261125);
-        var manifests = new[] { "B", "A", "H", "J", "JA", "JR", "L", "CP", "CR" };
+        var manifests = new[] { "B", "A", "H", "J", "JA", "JR", "L", "CP", "CR", "TR" };
         for (var i = 0; i < 5000; i++)
         {
             var bytes = new byte[random.Next(0, 200)];

@@ -1,4 +1,4 @@
-namespace Chorus.Hosting;
+namespace Chorus.Aggregator.Ingest;
 
 /// <summary>
 /// How far a remote clock is from ours, from NTP-style exchanges: we send at T1, they receive at T2 and
@@ -6,8 +6,10 @@ namespace Chorus.Hosting;
 /// half the round trip (T4 - T1) - (T3 - T2), so of the last few samples the one with the shortest round
 /// trip wins.
 /// </summary>
-public sealed class ClockOffsetEstimator(int keep = 8)
+public sealed class ClockOffsetEstimator
 {
+    // Eight, as NTP's clock filter keeps: enough that a quick round trip is among them, few enough to follow a drifting clock.
+    private const int Keep = 8;
     private readonly Queue<(TimeSpan Offset, TimeSpan RoundTrip)> _samples = new();
 
     /// <summary>Remote clock minus ours: the seed (or zero) until the first sample.</summary>
@@ -27,7 +29,7 @@ public sealed class ClockOffsetEstimator(int keep = 8)
         var roundTrip = (receivedAt - sentAt) - (remoteRepliedAt - remoteReceivedAt);
         if (roundTrip < TimeSpan.Zero) return; // a clock stepped mid-exchange: the sample means nothing
         _samples.Enqueue((((remoteReceivedAt - sentAt) + (remoteRepliedAt - receivedAt)) / 2, roundTrip));
-        if (_samples.Count > keep) _samples.Dequeue();
+        if (_samples.Count > Keep) _samples.Dequeue();
         Offset = _samples.MinBy(s => s.RoundTrip).Offset;
     }
 }

@@ -1,6 +1,6 @@
-using Chorus.Hosting;
+using Chorus.Aggregator.Ingest;
 
-namespace Chorus.Node.Tests.Hosting;
+namespace Chorus.Aggregator.Tests.Ingest;
 
 public sealed class ClockOffsetEstimatorTests
 {
