@@ -2,7 +2,6 @@ using Akka.Actor;
 using Akka.Event;
 using Chorus.Aggregator.Archive;
 using Chorus.Aggregator.Ordering;
-using Chorus.Aggregator.Sinks;
 using Chorus.Hosting;
 using Chorus.Hosting.Security;
 using Chorus.Messages;
@@ -14,10 +13,10 @@ namespace Chorus.Aggregator.Ingest;
 /// batches strictly in sequence: the next one is passed to the merge and acknowledged, a repeat is
 /// acknowledged again and dropped, one that skips ahead (an earlier one was lost in transit) is dropped
 /// until the node resends. Reports node-up when a node joins and node-down when it leaves or falls silent
-/// for the node timeout. Batches from a node that has not joined are dropped. With an archive, accepted
-/// batches, every answer and everything for the merge go through the <see cref="ArchiveActor"/>, which writes
-/// first and answers and passes on after, and the runs the archive already holds are known from the start, so
-/// their resent batches are repeats.
+/// for the node timeout. Batches from a node that has not joined are dropped. Accepted batches, every answer
+/// and everything for the merge go out through the <see cref="IngestOutput"/> (with an archive, written
+/// first and answered and passed on after), and the runs the archive already holds are known from the start,
+/// so their resent batches are repeats.
 /// With a token configured, a join without it is answered with <see cref="JoinRefused"/>, as is a join under
 /// a new name once max-nodes nodes are up (so joins under made-up names cannot grow memory). A node that went
 /// down is remembered for forget-down-node-after (at most max-nodes of them, the oldest forgotten first), so
@@ -30,14 +29,14 @@ namespace Chorus.Aggregator.Ingest;
 /// the node keeps it) and answered with <see cref="TimesRefused"/> saying why; counted, and logged at most
 /// once a minute.
 /// <para>
-/// Backpressure: what was accepted and not yet written by the slowest sink is the <see cref="OutputBacklog"/>,
+/// Backpressure: what was accepted and not yet written by the slowest sink is the <see cref="PendingOutput"/>,
 /// bounded by max-pending-records and max-pending-bytes. From half of a bound, batches are still taken but
 /// acknowledgements are withheld, so each node's window fills and it stops sending: its lines wait at the
 /// node, in memory and then in its spool, where a child is never stalled. At the bound, a batch is turned
 /// away (dropped, not kept), so nothing a node sends or resends can grow what is held past the bound plus
 /// one batch. Acks withheld still leave nodes hearing from us: every batch, resend and heartbeat is answered
 /// with what is acknowledged so far (no progress, but proof of life, so no node re-joins), and every message
-/// a node sends counts as hearing from it (so no node-down). Once the backlog is below half again, the
+/// a node sends counts as hearing from it (so no node-down). Once pending output is below half again, the
 /// withheld acks go out, and a node that had a batch turned away gets <see cref="JoinAccepted"/> again: as
 /// after a join, it resends from the batch we expect at once instead of waiting out its resend timer.
 /// Withholding first, turning away only at the bound, chosen over turning away alone: in a steady flood the
@@ -47,13 +46,12 @@ namespace Chorus.Aggregator.Ingest;
 /// </summary>
 public sealed class IngestActor : ReceiveActor, IWithTimers
 {
-    private readonly IActorRef _merge;
-    private readonly OutputBacklog _backlog;
+    private readonly IngestOutput _output;
+    private readonly PendingOutput _pending;
     private readonly AggregatorSettings _settings;
     private readonly long _incarnation = Random.Shared.NextInt64(1, long.MaxValue);
     private readonly Dictionary<string, NodeLink> _links = new();
     private readonly ILoggingAdapter _log = Context.GetLogger();
-    private readonly IActorRef? _archive;
     private readonly AccessToken? _token;
     private readonly DropCounter _forged = new(TimeSpan.FromMinutes(1));
     private readonly DropCounter _refused = new(TimeSpan.FromMinutes(1));
@@ -62,16 +60,15 @@ public sealed class IngestActor : ReceiveActor, IWithTimers
     private readonly ClockDistance _clockDistance;
     private bool _withholdingAcks;
 
-    public IngestActor(IActorRef merge, OutputBacklog backlog, AggregatorSettings settings, AccessToken? token, ArchiveLink? archive = null)
+    public IngestActor(IngestOutput output, PendingOutput pending, AggregatorSettings settings, AccessToken? token)
     {
-        _merge = merge;
-        _backlog = backlog;
+        _output = output;
+        _pending = pending;
         _settings = settings;
         _token = token;
-        _archive = archive?.Writer;
         _clockDistance = new ClockDistance(settings.MaxClockDistance);
         // Runs the archive holds get a fresh key: their nodes re-join (this is a new aggregator) and receive it.
-        foreach (var (node, archived) in archive?.Archived ?? new Dictionary<string, ArchivedNode>())
+        foreach (var (node, archived) in output.ArchivedNodes)
             _links[node] = new NodeLink(archived.Incarnation, archived.LastBatch + 1, SessionKeys.New());
 
         Receive<JoinRequest>(OnJoin);
@@ -91,8 +88,8 @@ public sealed class IngestActor : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(IActorRef merge, OutputBacklog backlog, AggregatorSettings settings, AccessToken? token = null, ArchiveLink? archive = null) =>
-        Akka.Actor.Props.Create(() => new IngestActor(merge, backlog, settings, token, archive));
+    public static Props Props(IngestOutput output, PendingOutput pending, AggregatorSettings settings, AccessToken? token = null) =>
+        Akka.Actor.Props.Create(() => new IngestActor(output, pending, settings, token));
 
     /// <summary>Messages dropped so far for lacking the current session key, and batches and heartbeats refused for their times.</summary>
     public sealed record CountDropped;
@@ -127,7 +124,7 @@ public sealed class IngestActor : ReceiveActor, IWithTimers
         if (!_links.TryGetValue(join.Node, out var link) || link.Incarnation != join.Incarnation)
         {
             // A new run of the node: whatever the old run did not deliver is gone with it.
-            if (link is { Up: true }) Announce(new MergeActor.NodeDisconnected(join.Node));
+            if (link is { Up: true }) _output.ToMerge(new MergeActor.NodeDisconnected(join.Node));
             if (link is null) ForgetOldestDownBeyond(_settings.MaxNodes - 1);
             _links[join.Node] = link = new NodeLink(join.Incarnation, join.FirstSeq, SessionKeys.New());
             _log.Info("Node {0} joined from {1}", join.Node, Sender.Path.Address);
@@ -138,11 +135,11 @@ public sealed class IngestActor : ReceiveActor, IWithTimers
         link.JoinNonce = join.Nonce;
         // The node's lines must be placed on our clock from the first one: a first guess now, probes refine it.
         if (join.SentAt != default) link.Clock.Seed(join.SentAt - DateTime.UtcNow);
-        ToMerge(new MergeActor.NodeClock(join.Node, -link.Clock.Offset));
+        _output.ToMerge(new MergeActor.NodeClock(join.Node, -link.Clock.Offset));
         if (!link.Up)
         {
             link.Up = true;
-            Announce(new MergeActor.NodeConnected(join.Node));
+            _output.ToMerge(new MergeActor.NodeConnected(join.Node));
         }
         // The answer says where to resend from, which acknowledges everything before it.
         link.Acknowledged = link.NextSeq - 1;
@@ -159,31 +156,29 @@ public sealed class IngestActor : ReceiveActor, IWithTimers
         if (accepted)
         {
             link.NextSeq++;
-            _backlog.Accept(batch.Records);
-            // With an archive, the batch goes to the merge once it is written (see Reply).
-            if (_archive is null) _merge.Tell(new MergeActor.AcceptedBatch(batch));
+            _pending.Accept(batch.Records);
         }
         Reply(accepted ? batch : null, new BatchAck(link.Incarnation, Acknowledge(link), link.SessionKey));
     }
 
     /// <summary>
-    /// Whether the output backlog can take the node's next batch. From half its bound on, acknowledgements
+    /// Whether pending output leaves room for the node's next batch. From half its bound on, acknowledgements
     /// are withheld until it is low again; at the bound the batch is turned away and the node remembered.
     /// </summary>
     private bool HasRoomFor(LineBatch batch, NodeLink link)
     {
-        var fill = _backlog.Level;
-        if (fill == OutputBacklog.Fill.Low) return true;
+        var fill = _pending.Level;
+        if (fill == PendingOutput.Fill.Low) return true;
         if (!_withholdingAcks)
         {
             _withholdingAcks = true;
-            _backlog.WhenLow().PipeTo(Self, success: () => new OutputLow());
+            _pending.WhenLow().PipeTo(Self, success: () => new OutputLow());
         }
-        if (fill == OutputBacklog.Fill.High) return true;
+        if (fill == PendingOutput.Fill.High) return true;
         link.TurnedAway = true;
         if (_turnedAway.Count(batch.Node, DateTime.UtcNow) is var count and > 0)
         {
-            var (records, bytes, slowest) = _backlog.Held;
+            var (records, bytes, slowest) = _pending.Held;
             _log.Warning("Output is behind: {0} records ({1:0.#} MiB) wait for the {2} sink. Turned away {3} batch(es) of node {4}; " +
                          "the node keeps its lines (spooling to disk if need be) and resends when there is room.",
                 records, bytes / 1048576.0, slowest, count, batch.Node);
@@ -212,8 +207,8 @@ public sealed class IngestActor : ReceiveActor, IWithTimers
             link.TurnedAway = false;
             link.Acknowledged = link.NextSeq - 1;
             if (!link.Up || link.Uplink is not { } uplink) continue;
-            if (turnedAway) Answer(uplink, null, new JoinAccepted(_incarnation, link.NextSeq, link.SessionKey, link.JoinNonce));
-            else if (owed) Answer(uplink, null, new BatchAck(link.Incarnation, link.Acknowledged, link.SessionKey));
+            if (turnedAway) _output.Answer(uplink, new JoinAccepted(_incarnation, link.NextSeq, link.SessionKey, link.JoinNonce));
+            else if (owed) _output.Answer(uplink, new BatchAck(link.Incarnation, link.Acknowledged, link.SessionKey));
         }
     }
 
@@ -223,7 +218,7 @@ public sealed class IngestActor : ReceiveActor, IWithTimers
         if (!WithinClockDistance(heartbeat.Node, link, heartbeat.Watermark, [])) return;
         // The watermark holds only once every batch sent before the heartbeat is here.
         if (heartbeat.LastBatchSeq < link.NextSeq)
-            ToMerge(new MergeActor.NodeProgress(heartbeat.Node, heartbeat.Watermark));
+            _output.ToMerge(new MergeActor.NodeProgress(heartbeat.Node, heartbeat.Watermark));
         Reply(null, new BatchAck(link.Incarnation, Acknowledge(link), link.SessionKey));
     }
 
@@ -248,7 +243,7 @@ public sealed class IngestActor : ReceiveActor, IWithTimers
         if (!TryLink(leaving.Node, leaving.Incarnation, leaving.SessionKey, out var link)) return;
         link.Up = false;
         link.DownSince = DateTime.UtcNow;
-        Announce(new MergeActor.NodeDisconnected(leaving.Node));
+        _output.ToMerge(new MergeActor.NodeDisconnected(leaving.Node));
     }
 
     private void OnProbeClocks()
@@ -266,7 +261,7 @@ public sealed class IngestActor : ReceiveActor, IWithTimers
         var receivedAt = DateTime.UtcNow;
         if (!TryLink(reply.Node, reply.Incarnation, reply.SessionKey, out var link)) return;
         link.Clock.Add(reply.EchoSentAt, reply.ReceivedAt, reply.RepliedAt, receivedAt);
-        ToMerge(new MergeActor.NodeClock(reply.Node, -link.Clock.Offset));
+        _output.ToMerge(new MergeActor.NodeClock(reply.Node, -link.Clock.Offset));
     }
 
     private void OnCheckLiveness()
@@ -281,7 +276,7 @@ public sealed class IngestActor : ReceiveActor, IWithTimers
             link.Up = false;
             link.DownSince = DateTime.UtcNow;
             _log.Warning("Node {0} has not been heard from for {1:0.#} s: reporting node-down.", node, _settings.NodeTimeout.TotalSeconds);
-            Announce(new MergeActor.NodeDisconnected(node));
+            _output.ToMerge(new MergeActor.NodeDisconnected(node));
         }
     }
 
@@ -294,28 +289,8 @@ public sealed class IngestActor : ReceiveActor, IWithTimers
             _links.Remove(node);
     }
 
-    /// <summary>
-    /// Answers the sender, after <paramref name="accepted"/> is archived when there is an archive. Answers
-    /// that carry no batch go the same way: the archive answers in order, so a sequence number it reports
-    /// is never ahead of what it holds.
-    /// </summary>
-    private void Reply(LineBatch? accepted, object answer) => Answer(Sender, accepted, answer);
-
-    private void Answer(IActorRef node, LineBatch? accepted, object answer)
-    {
-        if (_archive is null) node.Tell(answer);
-        else _archive.Tell(new ArchiveActor.WriteThenReply(accepted, answer, node));
-    }
-
-    /// <summary>The archive writes node events down before passing them on.</summary>
-    private void Announce(object nodeEvent) => ToMerge(nodeEvent);
-
-    /// <summary>With an archive, through it: nothing may overtake a batch that is still being written.</summary>
-    private void ToMerge(object message)
-    {
-        if (_archive is null) _merge.Tell(message);
-        else _archive.Tell(message);
-    }
+    /// <summary>Answers the sender, after passing on <paramref name="accepted"/> (archived first, with an archive).</summary>
+    private void Reply(LineBatch? accepted, object answer) => _output.Answer(Sender, answer, accepted);
 
     /// <summary>Answers a join with the reason; warns at most once a minute per <paramref name="countAs"/>, with the count.</summary>
     private void Refuse(JoinRequest join, string reason, string? countAs = null)

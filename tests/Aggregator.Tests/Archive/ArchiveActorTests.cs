@@ -14,7 +14,7 @@ public sealed class ArchiveActorTests() : Akka.TestKit.Xunit2.TestKit(HoconFiles
     [Fact]
     public async Task A_batch_is_in_the_file_with_its_closing_record_before_the_answer_goes_out()
     {
-        var archive = Sys.ActorOf(ArchiveActor.Props(_path, CreateTestProbe().Ref));
+        var archive = Sys.ActorOf(ArchiveActor.Props(_path, CreateTestProbe().Ref, new StopRequest()));
         var batch = new LineBatch("n1", 77, 3, At(5), [Line("web", 1, 1, "a"), Line("web", 2, 2, "b")]);
 
         archive.Tell(new ArchiveActor.WriteThenReply(batch, new BatchAck(77, 3), TestActor));
@@ -30,7 +30,7 @@ public sealed class ArchiveActorTests() : Akka.TestKit.Xunit2.TestKit(HoconFiles
     [Fact]
     public async Task An_answer_goes_out_in_the_name_of_the_ingest_so_the_node_keeps_talking_to_the_ingest()
     {
-        var archive = Sys.ActorOf(ArchiveActor.Props(_path, CreateTestProbe().Ref));
+        var archive = Sys.ActorOf(ArchiveActor.Props(_path, CreateTestProbe().Ref, new StopRequest()));
         var ingest = CreateTestProbe();
 
         archive.Tell(new ArchiveActor.WriteThenReply(null, new JoinAccepted(1, 1), TestActor), ingest.Ref);
@@ -43,7 +43,7 @@ public sealed class ArchiveActorTests() : Akka.TestKit.Xunit2.TestKit(HoconFiles
     public async Task The_merge_gets_a_batch_only_once_it_is_in_the_file_and_nothing_overtakes_it()
     {
         var merge = CreateTestProbe();
-        var archive = Sys.ActorOf(ArchiveActor.Props(_path, merge.Ref));
+        var archive = Sys.ActorOf(ArchiveActor.Props(_path, merge.Ref, new StopRequest()));
         var batch = new LineBatch("n1", 77, 1, At(5), [Line("web", 1, 1, "kept")]);
 
         archive.Tell(new MergeActor.NodeConnected("n1"));
