@@ -27,12 +27,6 @@ public sealed class LiveFeed(int capacity, DateTime startedAt) : IOutputWriter
     private readonly long _idBeforeFirst = MicrosecondsSince1970(startedAt);
     private long _nextId = MicrosecondsSince1970(startedAt) + 1;
 
-    /// <summary>Id of the newest item published so far; before the first, the id just before it.</summary>
-    public long LastId
-    {
-        get { lock (_lock) return _nextId - 1; }
-    }
-
     /// <summary>Numbers the run, keeps it in the ring and offers it to every subscription.</summary>
     public void Write(IReadOnlyList<OutputItem> items)
     {

@@ -18,7 +18,7 @@ public sealed class LiveFeedTests
         var feed = new LiveFeed(capacity: 10, Start);
         feed.Write(Lines("web", 1, 5));
 
-        var subscription = feed.Subscribe(_ => true, backlog: 0, afterId: feed.LastId - 2, bufferCapacity: 100, bufferBytes: OneMiB);
+        var subscription = feed.Subscribe(_ => true, backlog: 0, afterId: NewestId(feed) - 2, bufferCapacity: 100, bufferBytes: OneMiB);
         feed.Write(Lines("web", 6, 6));
 
         Assert.Equal([4, 5, 6], Drain(subscription).Select(e => e.Item.Record.Seq));
@@ -29,7 +29,7 @@ public sealed class LiveFeedTests
     {
         var feed = new LiveFeed(capacity: 10, Start);
         feed.Write(Lines("web", 1, 3));
-        var lastSeen = feed.LastId;
+        var lastSeen = NewestId(feed);
         feed.Write(Lines("web", 4, 25));
 
         var received = Drain(feed.Subscribe(_ => true, backlog: 0, afterId: lastSeen, bufferCapacity: 100, bufferBytes: OneMiB));
@@ -50,9 +50,9 @@ public sealed class LiveFeedTests
         var later = new LiveFeed(capacity: 10, Start.AddSeconds(5));
         later.Write(Lines("web", 1, 2));
 
-        var received = Drain(later.Subscribe(_ => true, backlog: 0, afterId: earlier.LastId, bufferCapacity: 100, bufferBytes: OneMiB));
+        var received = Drain(later.Subscribe(_ => true, backlog: 0, afterId: NewestId(earlier), bufferCapacity: 100, bufferBytes: OneMiB));
 
-        Assert.True(later.LastId > earlier.LastId);
+        Assert.True(NewestId(later) > NewestId(earlier));
         Assert.Equal([1, 2], received.Select(e => e.Item.Record.Seq));
     }
 
@@ -132,7 +132,6 @@ public sealed class LiveFeedTests
         {
             var other = feed.Subscribe(_ => true, backlog: 10, afterId: null, bufferCapacity: 100, bufferBytes: OneMiB);
             feed.Unsubscribe(other);
-            return feed.LastId;
         });
 
         var finished = await Task.WhenAny(others, Task.Delay(TimeSpan.FromSeconds(5)));
@@ -235,6 +234,15 @@ public sealed class LiveFeedTests
         foreach (var entry in entries)
             if (MemoryMarshal.TryGetArray(entry.Item.Record.Text, out var segment) && segment.Array is { } array) buffers.Add(array);
         return buffers.Sum(b => (long)b.Length);
+    }
+
+    /// <summary>The id of the newest item, as a watcher receives it (and would resume after).</summary>
+    private static long NewestId(LiveFeed feed)
+    {
+        var subscription = feed.Subscribe(_ => true, backlog: 1, afterId: null, bufferCapacity: 1, bufferBytes: OneMiB);
+        var id = Drain(subscription).Single().Id;
+        feed.Unsubscribe(subscription);
+        return id;
     }
 
     private static List<FeedEntry> Drain(FeedSubscription subscription, int most = int.MaxValue)
