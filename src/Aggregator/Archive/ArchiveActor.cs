@@ -11,17 +11,16 @@ using Chorus.Messages;
 namespace Chorus.Aggregator.Archive;
 
 /// <summary>
-/// Appends to --archive FILE, at /user/archive, on a thread of its own (a pinned dispatcher): disk writes
-/// never hold up remoting or the merge. The ingest's archived IngestOutput sends every answer a node is owed
-/// (acknowledgement, join accepted) through here, with the batch to write first when there is one. Messages are handled in
-/// order, so by the time an answer goes out, every batch accepted before it is written and flushed: a node
-/// is never told a batch is safe before it is. Everything else bound for the merge comes through here too
-/// and is passed on in the same order, a batch only once it is written: stdout and watchers never show a
-/// line the archive does not hold, so after a crash the lines nodes resend are repeats there as well. Flushed to the OS, not fsynced: the archive survives the
-/// aggregator being killed, not the machine losing power. A write that fails stops the aggregator (a
-/// <see cref="StopRequest"/> with exit code 5): going on would acknowledge lines that are not archived. Until
-/// the process ends, nothing more is written, answered or passed on, except <see cref="FlushOutput"/>, so
-/// the merge still writes out the lines it holds, every one of them archived.
+/// Appends to --archive FILE, at /user/archive, on a thread of its own (a pinned dispatcher, so disk writes
+/// never hold up remoting or the merge). Fed by the ingest's archived <see cref="Ingest.IngestOutput"/>.
+/// In: <see cref="WriteThenReply"/> (write the batch if any, flush, then answer the node in the ingest's
+/// name and pass the batch to the merge); node-up and node-down (written, then passed on); watermarks,
+/// clock corrections and <see cref="FlushOutput"/> (passed on). Handled in order, so no answer is ahead
+/// of the file and the merge, hence stdout and watchers, never shows a line the file does not hold.
+/// Flushed to the OS, not fsynced: it survives the aggregator being killed, not a power cut.
+/// A write that fails asks for a stop with exit code 5 (<see cref="StopRequest"/>): going on would
+/// acknowledge lines that are not archived. From then on only <see cref="FlushOutput"/> is passed on, so
+/// the merge still writes out what it holds, all of it archived; the nodes resend the rest to the next run.
 /// </summary>
 public sealed class ArchiveActor : ReceiveActor
 {

@@ -1,6 +1,5 @@
 using Akka.Actor;
 using Akka.Event;
-using Chorus.Aggregator.Archive;
 using Chorus.Aggregator.Ordering;
 using Chorus.Hosting;
 using Chorus.Hosting.Security;

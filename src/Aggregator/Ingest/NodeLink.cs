@@ -17,11 +17,11 @@ public sealed class NodeLink(long incarnation, long nextSeq, string sessionKey)
 
     /// <summary>
     /// The last batch this node was told the aggregator holds. Below <see cref="NextSeq"/> - 1 while the
-    /// output backlog is high and acknowledgements wait for it to come down.
+    /// pending output is high and acknowledgements wait for it to come down.
     /// </summary>
     public long Acknowledged { get; set; } = nextSeq - 1;
 
-    /// <summary>A batch of this node was turned away while the output backlog was full: it is told to resend once there is room.</summary>
+    /// <summary>A batch of this node was turned away while pending output was at its bound: it is told to resend once there is room.</summary>
     public bool TurnedAway { get; set; }
 
     public bool Up { get; set; }

@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Chorus.Aggregator.Archive;
 using Chorus.Aggregator.Ordering;
+using Chorus.Aggregator.Sinks;
 using Chorus.Hosting;
 using Chorus.Messages;
 using static Chorus.Aggregator.Tests.Support.Records;
@@ -54,6 +55,26 @@ public sealed class ArchiveActorTests() : Akka.TestKit.Xunit2.TestKit(HoconFiles
         Assert.Equal(batch, (await merge.ExpectMsgAsync<MergeActor.AcceptedBatch>()).Batch);
         Assert.Contains("\"text\":\"kept\"", File.ReadAllText(_path));
         await merge.ExpectMsgAsync<MergeActor.NodeProgress>();
+    }
+
+    [Fact]
+    public async Task A_write_that_fails_asks_for_exit_5_and_from_then_on_answers_nothing_and_passes_on_only_the_flush()
+    {
+        var merge = CreateTestProbe();
+        var stop = new StopRequest();
+        // A real device that fails every write with ENOSPC, as a full disk does.
+        var archive = Sys.ActorOf(ArchiveActor.Props("/dev/full", merge.Ref, stop));
+        var batch = new LineBatch("n1", 77, 1, At(5), [Line("web", 1, 1, "not kept")]);
+
+        archive.Tell(new ArchiveActor.WriteThenReply(batch, new BatchAck(77, 1), TestActor));
+        Assert.Equal(ExitCodes.CannotArchive, await stop.ExitCode.WaitAsync(TimeSpan.FromSeconds(5)));
+        archive.Tell(new MergeActor.NodeConnected("n2"));
+        archive.Tell(new ArchiveActor.WriteThenReply(null, new BatchAck(77, 0), TestActor));
+        archive.Tell(new MergeActor.NodeProgress("n1", At(6)));
+        archive.Tell(new FlushOutput());
+
+        await merge.ExpectMsgAsync<FlushOutput>();
+        await ExpectNoMsgAsync(TimeSpan.FromMilliseconds(200));
     }
 
     public new void Dispose()

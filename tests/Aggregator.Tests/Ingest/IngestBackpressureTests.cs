@@ -10,8 +10,8 @@ using static Chorus.Aggregator.Tests.Support.FreshRecords;
 namespace Chorus.Aggregator.Tests.Ingest;
 
 /// <summary>
-/// The ingest against a full output backlog, with the test playing both the node (the test actor) and the
-/// one sink (it reports chunks to the backlog by hand), so every step of the saturation is explicit.
+/// The ingest while <see cref="PendingOutput"/> fills up, with the test playing both the node (the test actor) and the
+/// one sink (it reports chunks to PendingOutput by hand), so every step of the saturation is explicit.
 /// Bound: 100 records; batches of 10, so acks wait from batch 6 and batch 11 is turned away.
 /// </summary>
 public sealed class IngestBackpressureTests : Akka.TestKit.Xunit2.TestKit, IDisposable
