@@ -45,19 +45,13 @@ public sealed class ArchiveDiskFullTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(0, await second.WaitForExitAsync(TimeSpan.FromSeconds(20)));
 
         var check = ArchiveCheck.Read(archive, Procs, LinesPerProc);
-        var shown = new HashSet<string>();
-        var shownTwice = first.Stdout.Concat(second.Stdout).Where(l => l.Contains(" | "))
-            .Count(l => !shown.Add(l[(l.IndexOf(' ') + 1)..])); // "TIME n1/alpha | 123" without the time
+        var (shown, shownTwice) = ArchiveCheck.Shown(first.Stdout.Concat(second.Stdout));
         output.WriteLine($"archived {archivedAtFailure} lines before the disk filled; in the end {check.Lines} archived, " +
-                         $"{check.Duplicates} duplicates, {check.OutOfOrder} out of order; stdout: {shown.Count} shown, {shownTwice} twice");
+                         $"{check.Duplicates} duplicates, {check.OutOfOrder} out of order; stdout: {shown} shown, {shownTwice} twice");
         output.WriteLine(string.Join('\n', first.Stderr));
 
         Assert.InRange(archivedAtFailure, 1, Procs.Length * LinesPerProc - 1);
-        Assert.Equal(0, check.Duplicates);
-        Assert.Equal(0, check.OutOfOrder);
-        Assert.Equal(0, check.WrongText);
-        Assert.Equal(Procs.Length * LinesPerProc, check.Lines);
-        Assert.All(Procs, p => Assert.Equal(LinesPerProc, check.Distinct[p]));
+        check.AssertEachLineOnceInOrder(Procs, LinesPerProc);
         Assert.Equal(0, shownTwice);
     }
 
