@@ -12,8 +12,8 @@ using Chorus.Hosting.Security;
 using Chorus.Messages;
 using Chorus.Node;
 
-// chorus-aggregator: flags -> config -> actor system -> sinks, merge, ingest (the flow, backwards) ->
-// HTTP -> the embedded node, if any -> wait for a signal or for the embedded node to finish -> flush.
+// chorus-aggregator: flags -> config -> actor system -> sinks, merge, archive, ingest (the flow, backwards) ->
+// HTTP -> the embedded node, if any -> wait for a stop (a signal, the embedded node's end, the archive failing) -> flush.
 var command = AggregatorOptions.CreateCommand();
 command.SetAction(Run);
 return await CommandLine.InvokeAsync(command, args);
@@ -43,35 +43,45 @@ static async Task<int> Run(ParseResult parsed)
 
     var tls = options.Security.Tls;
     using var system = RemoteSystem.Start(config, "--listen", listen, tls);
+    var stop = new StopRequest();
     IRecordFormatter formatter = config.GetString("chorus.aggregator.format") == "json" ? new JsonFormatter() : new TextFormatter(options.Color);
     // What ingest accepted and a sink has not finished with: its bound is where backpressure starts.
-    var backlog = new OutputBacklog(settings.MaxPendingRecords, settings.MaxPendingBytes);
-    var stdout = system.ActorOf(StdoutSink.Props(Console.OpenStandardOutput(), formatter, backlog.AddSink("stdout")), "stdout");
+    var pending = new PendingOutput(settings.MaxPendingRecords, settings.MaxPendingBytes);
     var feed = new LiveFeed(settings.BacklogCapacity, DateTime.UtcNow);
-    var feedSink = system.ActorOf(HandOffSink.Props(feed.Publish, backlog.AddSink("live feed")), "live-feed");
     var board = new StatusBoard();
-    var boardSink = system.ActorOf(HandOffSink.Props(board.Apply, backlog.AddSink("status board")), "status-board");
-    var merge = system.ActorOf(MergeActor.Props([stdout, feedSink, boardSink], settings), "merge");
-    var archive = archived is null ? null : new ArchiveLink(system.ActorOf(ArchiveActor.Props(settings.ArchivePath!, merge), "archive"), archived);
-    system.ActorOf(IngestActor.Props(merge, backlog, settings, token, archive), IngestEndpoint.ActorName);
+    // One line a sink: its name (in logs, and its path with dashes), its writer, a thread of its own if it may block.
+    IActorRef Sink(string name, IOutputWriter writer, string? dispatcher = null) =>
+        system.ActorOf(SinkActor.Props(writer, pending.AddSink(name), dispatcher), name.Replace(' ', '-'));
+    IActorRef[] sinks =
+    [
+        Sink("stdout", new StdoutWriter(Console.OpenStandardOutput(), formatter), "chorus.stdout-dispatcher"),
+        Sink("live feed", feed),
+        Sink("status board", board),
+    ];
+    var merge = system.ActorOf(MergeActor.Props(sinks, settings), "merge");
+    var output = archived is null
+        ? IngestOutput.Direct(merge)
+        : IngestOutput.Archived(system.ActorOf(ArchiveActor.Props(settings.ArchivePath!, merge, stop), "archive"), archived);
+    system.ActorOf(IngestActor.Props(output, pending, settings, token), IngestEndpoint.ActorName);
 
     var (web, http) = await HttpServer.StartAsync(httpListen, feed, board, settings, token, tls?.Certificate);
     Notice.Write($"nodes join at {RemoteSystem.BoundAddress(system)}");
     Notice.Write($"watch at {(tls is null ? "http" : "https")}://{http}/");
 
-    var stopRequested = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
     var embedded = options.Entries is { } entries
         ? NodeHost.Start(system, options.NodeName, entries, IngestEndpoint.Path, NodeSettings.From(config), new MonotonicClock(), token?.Value ?? "")
         : null;
     using var signals = embedded is null
-        ? new ShutdownSignals(() => stopRequested.TrySetResult(), () => stopRequested.TrySetResult())
+        ? new ShutdownSignals(() => stop.Request(ExitCodes.Success), () => stop.Request(ExitCodes.Success))
         : new ShutdownSignals(embedded.Stop, embedded.Kill);
+    embedded?.ExitCode.ContinueWith(code => stop.Request(code.Result), TaskContinuationOptions.OnlyOnRanToCompletion);
 
-    var exitCode = embedded is null ? await stopRequested.Task.ContinueWith(_ => ExitCodes.Success) : await embedded.ExitCode;
+    // A signal, the embedded node's end, or an actor that cannot go on (the archive): whichever comes first.
+    var exitCode = await stop.ExitCode;
 
     // Whatever the reorder window still holds goes out before the process ends.
     // With an archive, through it: batches it is still writing go out first.
-    await (archive?.Writer ?? merge).Ask<MergeActor.Flushed>(new MergeActor.FlushAll(), TimeSpan.FromSeconds(10));
+    await output.Flush(TimeSpan.FromSeconds(10));
     feed.CompleteAll();
     using var stopping = new CancellationTokenSource(TimeSpan.FromSeconds(2));
     await web.StopAsync(stopping.Token);

@@ -55,22 +55,16 @@ public sealed class AggregatorKilledTests(ITestOutputHelper output) : IDisposabl
         var check = ArchiveCheck.Read(archive, Procs, LinesPerProc);
         // A line reaches stdout only once it is archived, so the lines nodes resend after the restart are
         // repeats to the second run too: across both runs' stdout, no line shows twice.
-        var shown = new HashSet<string>();
-        var shownTwice = first.Stdout.Concat(second.Stdout).Where(l => l.Contains(" | "))
-            .Count(l => !shown.Add(l[(l.IndexOf(' ') + 1)..])); // "TIME n1/alpha | 123" without the time
+        var (shown, shownTwice) = ArchiveCheck.Shown(first.Stdout.Concat(second.Stdout));
         output.WriteLine($"lines sent {Procs.Length * LinesPerProc}, archived {check.Lines}, duplicates {check.Duplicates}, out of order {check.OutOfOrder}; " +
                          $"killed at {killedAt.TotalSeconds:0.0} s with {archivedAtKill} lines archived, node resumed {(resumedAt - killedAt).TotalSeconds:0.0} s later, " +
                          $"node done at {nodeDoneAt.TotalSeconds:0.0} s; node peak RSS {memory.PeakBytes / 1048576} MiB; total {clock.Elapsed.TotalSeconds:0.0} s");
-        output.WriteLine($"stdout of both runs: {shown.Count} lines shown once, {shownTwice} shown twice");
+        output.WriteLine($"stdout of both runs: {shown} lines shown once, {shownTwice} shown twice");
         output.WriteLine(string.Join('\n', node.Stderr));
         output.WriteLine(string.Join('\n', second.Stderr));
 
         Assert.InRange(archivedAtKill, 1, Procs.Length * LinesPerProc - 1); // killed in the middle, not before or after
-        Assert.Equal(0, check.Duplicates);
-        Assert.Equal(0, check.OutOfOrder);
-        Assert.Equal(0, check.WrongText);
-        Assert.Equal(Procs.Length * LinesPerProc, check.Lines);
-        Assert.All(Procs, p => Assert.Equal(LinesPerProc, check.Distinct[p]));
+        check.AssertEachLineOnceInOrder(Procs, LinesPerProc);
         Assert.Equal(0, shownTwice);
     }
 

@@ -30,4 +30,25 @@ internal sealed record ArchiveCheck(long Lines, long Duplicates, long OutOfOrder
         }
         return new ArchiveCheck(lines, duplicates, outOfOrder, wrongText, distinct);
     }
+
+    /// <summary>Every line of every process is in the archive exactly once, in order, with its own text.</summary>
+    public void AssertEachLineOnceInOrder(string[] procs, int linesPerProc)
+    {
+        Assert.Equal(0, Duplicates);
+        Assert.Equal(0, OutOfOrder);
+        Assert.Equal(0, WrongText);
+        Assert.Equal(procs.Length * linesPerProc, Lines);
+        Assert.All(procs, p => Assert.Equal(linesPerProc, Distinct[p]));
+    }
+
+    /// <summary>
+    /// Of the lines shown on the text-format stdout of several runs, how many differ (compared without their
+    /// time, "n1/alpha | 123") and how many showed again.
+    /// </summary>
+    public static (int Shown, int ShownTwice) Shown(IEnumerable<string> stdout)
+    {
+        var shown = new HashSet<string>();
+        var twice = stdout.Where(l => l.Contains(" | ")).Count(l => !shown.Add(l[(l.IndexOf(' ') + 1)..]));
+        return (shown.Count, twice);
+    }
 }

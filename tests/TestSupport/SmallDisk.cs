@@ -28,6 +28,13 @@ public sealed class SmallDisk : IDisposable
         return new SmallDisk(path);
     }
 
+    /// <summary>Gives the disk a new size, keeping what it holds (as a full disk that was given room).</summary>
+    public void Resize(string size)
+    {
+        var (code, error) = Run("mount", $"-o remount,size={size} {Path}");
+        if (code != 0) throw new InvalidOperationException($"mount -o remount,size={size} failed ({code}): {error}");
+    }
+
     public void Dispose()
     {
         // Lazily: a process of the test that still holds a file there must not keep the mount alive.

@@ -4,55 +4,57 @@ using Akka.Actor;
 using Akka.Event;
 using Chorus.Aggregator.Formatting;
 using Chorus.Aggregator.Ordering;
+using Chorus.Aggregator.Sinks;
 using Chorus.Hosting;
 using Chorus.Messages;
 
 namespace Chorus.Aggregator.Archive;
 
 /// <summary>
-/// Appends to --archive FILE, at /user/archive, on a thread of its own (a pinned dispatcher): disk writes
-/// never hold up remoting or the merge. The IngestActor sends every answer a node is owed (acknowledgement,
-/// join accepted) through here, with the batch to write first when there is one. Messages are handled in
-/// order, so by the time an answer goes out, every batch accepted before it is written and flushed: a node
-/// is never told a batch is safe before it is. Everything else bound for the merge comes through here too
-/// and is passed on in the same order, a batch only once it is written: stdout and watchers never show a
-/// line the archive does not hold, so after a crash the lines nodes resend are repeats there as well. Flushed to the OS, not fsynced: the archive survives the
-/// aggregator being killed, not the machine losing power. A write that fails stops the aggregator: going
-/// on would acknowledge lines that are not archived.
+/// Appends to --archive FILE, at /user/archive, on a thread of its own (a pinned dispatcher, so disk writes
+/// never hold up remoting or the merge). Fed by the ingest's archived <see cref="Ingest.IngestOutput"/>.
+/// In: <see cref="WriteThenReply"/> (write the batch if any, flush, then answer the node in the ingest's
+/// name and pass the batch to the merge); node-up and node-down (written, then passed on); watermarks,
+/// clock corrections and <see cref="FlushOutput"/> (passed on). Handled in order, so no answer is ahead
+/// of the file and the merge, hence stdout and watchers, never shows a line the file does not hold.
+/// Flushed to the OS, not fsynced: it survives the aggregator being killed, not a power cut.
+/// A write that fails asks for a stop with exit code 5 (<see cref="StopRequest"/>): going on would
+/// acknowledge lines that are not archived. From then on only <see cref="FlushOutput"/> is passed on, so
+/// the merge still writes out what it holds, all of it archived; the nodes resend the rest to the next run.
 /// </summary>
 public sealed class ArchiveActor : ReceiveActor
 {
     private readonly string _path;
     private readonly IActorRef _merge;
+    private readonly StopRequest _stop;
     private readonly JsonFormatter _formatter = new();
     private readonly ArrayBufferWriter<byte> _buffer = new(256 * 1024);
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private FileStream? _file;
     private long _batches, _records, _writeTicks;
 
-    public ArchiveActor(string path, IActorRef merge)
+    public ArchiveActor(string path, IActorRef merge, StopRequest stop)
     {
         _path = path;
         _merge = merge;
+        _stop = stop;
         Receive<WriteThenReply>(OnWrite);
         Receive<MergeActor.NodeConnected>(c =>
         {
-            WriteEvent(c.Node, NodeRecord.NodeUp(DateTime.UtcNow));
-            _merge.Forward(c);
+            if (WriteEvent(c.Node, NodeRecord.NodeUp(DateTime.UtcNow))) _merge.Forward(c);
         });
         Receive<MergeActor.NodeDisconnected>(d =>
         {
-            WriteEvent(d.Node, NodeRecord.NodeDown(DateTime.UtcNow));
-            _merge.Forward(d);
+            if (WriteEvent(d.Node, NodeRecord.NodeDown(DateTime.UtcNow))) _merge.Forward(d);
         });
         // Nothing to keep, but they must not overtake the batches written before them.
         Receive<MergeActor.NodeProgress>(_merge.Forward);
         Receive<MergeActor.NodeClock>(_merge.Forward);
-        Receive<MergeActor.FlushAll>(_merge.Forward);
+        Receive<FlushOutput>(_merge.Forward);
     }
 
-    public static Props Props(string path, IActorRef merge) =>
-        Akka.Actor.Props.Create(() => new ArchiveActor(path, merge)).WithDispatcher("chorus.archive-dispatcher");
+    public static Props Props(string path, IActorRef merge, StopRequest stop) =>
+        Akka.Actor.Props.Create(() => new ArchiveActor(path, merge, stop)).WithDispatcher("chorus.archive-dispatcher");
 
     /// <summary>
     /// Write <paramref name="Batch"/> (if any) and flush, then send <paramref name="Reply"/> to <paramref name="To"/>
@@ -71,7 +73,7 @@ public sealed class ArchiveActor : ReceiveActor
             _buffer.ResetWrittenCount();
             foreach (var record in batch.Records) _formatter.Write(new OutputItem(batch.Node, record), _buffer);
             ArchiveFormat.WriteMarker(_buffer, batch.Node, batch.Incarnation, batch.Seq, batch.Records.Count);
-            Append();
+            if (!Append()) return;
             _batches++;
             _records += batch.Records.Count;
         }
@@ -79,14 +81,15 @@ public sealed class ArchiveActor : ReceiveActor
         if (write.Batch is not null) _merge.Tell(new MergeActor.AcceptedBatch(write.Batch));
     }
 
-    private void WriteEvent(string node, NodeRecord nodeEvent)
+    private bool WriteEvent(string node, NodeRecord nodeEvent)
     {
         _buffer.ResetWrittenCount();
         _formatter.Write(new OutputItem(node, nodeEvent), _buffer);
-        Append();
+        return Append();
     }
 
-    private void Append()
+    /// <summary>Writes and flushes the buffer; false, once and for good, when the file cannot take it.</summary>
+    private bool Append()
     {
         var started = Stopwatch.GetTimestamp();
         try
@@ -98,9 +101,19 @@ public sealed class ArchiveActor : ReceiveActor
         {
             _log.Error("Cannot write the archive {0}: {1}. Stopping: nothing may be acknowledged that is not archived. " +
                        "Free space or fix the file, then start again with the same --archive; nodes resend.", _path, e.Message);
-            Environment.Exit(ExitCodes.CannotArchive);
+            Become(Failed);
+            _stop.Request(ExitCodes.CannotArchive);
+            return false;
         }
         _writeTicks += Stopwatch.GetTimestamp() - started;
+        return true;
+    }
+
+    /// <summary>After a failed write, until the process ends: only the shutdown flush still goes through.</summary>
+    private void Failed()
+    {
+        Receive<FlushOutput>(_merge.Forward);
+        ReceiveAny(_ => { });
     }
 
     protected override void PostStop()

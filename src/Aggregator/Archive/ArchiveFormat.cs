@@ -12,7 +12,7 @@ namespace Chorus.Aggregator.Archive;
 /// </summary>
 public static class ArchiveFormat
 {
-    public static readonly byte[] MarkerPrefix = "{\"type\":\"batch\","u8.ToArray();
+    private static readonly byte[] MarkerPrefix = "{\"type\":\"batch\","u8.ToArray();
 
     private static readonly JsonWriterOptions Options = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 

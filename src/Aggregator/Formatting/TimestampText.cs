@@ -12,29 +12,33 @@ public static class TimestampText
     /// <summary>ISO 8601 UTC with microseconds, as in the JSON schema.</summary>
     public static void WriteIso(DateTime utc, Span<byte> into)
     {
-        Digits(utc.Year, 4, into);
-        into[4] = (byte)'-';
-        Digits(utc.Month, 2, into[5..]);
-        into[7] = (byte)'-';
-        Digits(utc.Day, 2, into[8..]);
-        into[10] = (byte)'T';
-        Clock(utc, into[11..]);
+        var at = Fields(utc.Year, 4, utc.Month, utc.Day, (byte)'-', into);
+        into[at] = (byte)'T';
+        WriteClock(utc, into[(at + 1)..]);
         Digits((int)(utc.Ticks % TimeSpan.TicksPerSecond / 10) % 1000, 3, into[23..]);
         into[26] = (byte)'Z';
     }
 
     /// <summary>HH:mm:ss.fff of an already-converted (local) time.</summary>
-    public static void WriteClock(DateTime time, Span<byte> into) => Clock(time, into);
-
-    private static void Clock(DateTime time, Span<byte> into)
+    public static void WriteClock(DateTime time, Span<byte> into)
     {
-        Digits(time.Hour, 2, into);
-        into[2] = (byte)':';
-        Digits(time.Minute, 2, into[3..]);
-        into[5] = (byte)':';
-        Digits(time.Second, 2, into[6..]);
-        into[8] = (byte)'.';
-        Digits(time.Millisecond, 3, into[9..]);
+        var at = Fields(time.Hour, 2, time.Minute, time.Second, (byte)':', into);
+        into[at] = (byte)'.';
+        Digits(time.Millisecond, 3, into[(at + 1)..]);
+    }
+
+    /// <summary>
+    /// FIRST-SS-TT with <paramref name="separator"/> between, the last two fields two digits wide: a date or a
+    /// time of day. Returns how many bytes it wrote.
+    /// </summary>
+    private static int Fields(int first, int firstWidth, int second, int third, byte separator, Span<byte> into)
+    {
+        Digits(first, firstWidth, into);
+        into[firstWidth] = separator;
+        Digits(second, 2, into[(firstWidth + 1)..]);
+        into[firstWidth + 3] = separator;
+        Digits(third, 2, into[(firstWidth + 4)..]);
+        return firstWidth + 6;
     }
 
     /// <summary>The last <paramref name="width"/> decimal digits of <paramref name="value"/>, zero-padded.</summary>

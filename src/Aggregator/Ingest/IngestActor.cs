@@ -1,8 +1,6 @@
 using Akka.Actor;
 using Akka.Event;
-using Chorus.Aggregator.Archive;
 using Chorus.Aggregator.Ordering;
-using Chorus.Aggregator.Sinks;
 using Chorus.Hosting.Security;
 using Chorus.Messages;
 
@@ -18,9 +16,8 @@ namespace Chorus.Aggregator.Ingest;
 /// <see cref="ClockProbe"/>.</item>
 /// <item>Out, to the merge: <see cref="MergeActor.AcceptedBatch"/>, <see cref="MergeActor.NodeConnected"/>,
 /// <see cref="MergeActor.NodeDisconnected"/>, <see cref="MergeActor.NodeProgress"/>, <see cref="MergeActor.NodeClock"/>.
-/// With an archive, batches, answers and node events all go through the <see cref="ArchiveActor"/>, which
-/// writes first and answers and passes on after.</item>
-/// <item>Its own: CheckLiveness and ProbeClocks (timers), OutputLow (the output backlog came down below half).</item>
+/// All of it, and every answer, goes out through the <see cref="IngestOutput"/>: straight on, or through the archive.</item>
+/// <item>Its own: CheckLiveness and ProbeClocks (timers), OutputLow (pending output came down below half).</item>
 /// </list>
 /// The rules are plain classes, wired here: <see cref="JoinPolicy"/> (who may join), <see cref="NodeLinks"/>
 /// (which run a message belongs to, its session key, node-down on silence), <see cref="BatchSequence"/>
@@ -29,29 +26,27 @@ namespace Chorus.Aggregator.Ingest;
 /// </summary>
 public sealed class IngestActor : ReceiveActor, IWithTimers
 {
-    private readonly IActorRef _merge;
-    private readonly OutputBacklog _backlog;
+    private readonly IngestOutput _output;
+    private readonly PendingOutput _pending;
     private readonly AggregatorSettings _settings;
     private readonly long _incarnation = Random.Shared.NextInt64(1, long.MaxValue);
     private readonly JoinPolicy _joinPolicy;
     private readonly NodeLinks _links;
     private readonly AckWithholding _acks = new();
     private readonly ILoggingAdapter _log = Context.GetLogger();
-    private readonly IActorRef? _archive;
     private readonly DropCounter _forged, _refused, _turnedAway, _outOfTime;
     private readonly ClockDistance _clockDistance;
 
-    public IngestActor(IActorRef merge, OutputBacklog backlog, AggregatorSettings settings, AccessToken? token, ArchiveLink? archive = null)
+    public IngestActor(IngestOutput output, PendingOutput pending, AggregatorSettings settings, AccessToken? token)
     {
-        _merge = merge;
-        _backlog = backlog;
+        _output = output;
+        _pending = pending;
         _settings = settings;
         _joinPolicy = new JoinPolicy(token, settings.MaxNodes);
         _links = new NodeLinks(settings.MaxNodes, settings.NodeTimeout, settings.ForgetDownNodeAfter);
-        _archive = archive?.Writer;
         _clockDistance = new ClockDistance(settings.MaxClockDistance);
         (_forged, _refused, _turnedAway, _outOfTime) = (DropLog(), DropLog(), DropLog(), DropLog());
-        foreach (var (node, archived) in archive?.Archived ?? new Dictionary<string, ArchivedNode>())
+        foreach (var (node, archived) in output.ArchivedNodes)
             _links.Restore(node, archived.Incarnation, archived.LastBatch, DateTime.UtcNow);
 
         Receive<JoinRequest>(OnJoin);
@@ -70,8 +65,8 @@ public sealed class IngestActor : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(IActorRef merge, OutputBacklog backlog, AggregatorSettings settings, AccessToken? token = null, ArchiveLink? archive = null) =>
-        Akka.Actor.Props.Create(() => new IngestActor(merge, backlog, settings, token, archive));
+    public static Props Props(IngestOutput output, PendingOutput pending, AggregatorSettings settings, AccessToken? token = null) =>
+        Akka.Actor.Props.Create(() => new IngestActor(output, pending, settings, token));
 
     private sealed record CheckLiveness;
     private sealed record ProbeClocks;
@@ -89,7 +84,7 @@ public sealed class IngestActor : ReceiveActor, IWithTimers
         }
         if (link is null || link.Incarnation != join.Incarnation)
         {
-            if (link is { Up: true }) Announce(new MergeActor.NodeDisconnected(join.Node));
+            if (link is { Up: true }) _output.ToMerge(new MergeActor.NodeDisconnected(join.Node));
             link = _links.StartRun(join.Node, join.Incarnation, join.FirstSeq);
             _log.Info("Node {0} joined from {1}", join.Node, Sender.Path.Address);
         }
@@ -99,11 +94,11 @@ public sealed class IngestActor : ReceiveActor, IWithTimers
         link.JoinNonce = join.Nonce;
         // The node's lines must be placed on our clock from the first one: a first guess now, probes refine it.
         if (join.SentAt != default) link.Clock.Seed(join.SentAt - DateTime.UtcNow);
-        ToMerge(new MergeActor.NodeClock(join.Node, -link.Clock.Offset));
+        _output.ToMerge(new MergeActor.NodeClock(join.Node, -link.Clock.Offset));
         if (!link.Up)
         {
             link.Up = true;
-            Announce(new MergeActor.NodeConnected(join.Node));
+            _output.ToMerge(new MergeActor.NodeConnected(join.Node));
         }
         _acks.Joined(link);
         Reply(null, new JoinAccepted(_incarnation, link.Sequence.Next, link.SessionKey, join.Nonce));
@@ -118,24 +113,22 @@ public sealed class IngestActor : ReceiveActor, IWithTimers
         if (accepted)
         {
             link.Sequence.Advance();
-            _backlog.Accept(batch.Records);
-            // With an archive, the batch goes to the merge once it is written (see Reply).
-            if (_archive is null) _merge.Tell(new MergeActor.AcceptedBatch(batch));
+            _pending.Accept(batch.Records);
         }
         Reply(accepted ? batch : null, new BatchAck(link.Incarnation, _acks.Acknowledge(link), link.SessionKey));
     }
 
-    /// <summary>Whether the output backlog can take the node's next batch: from half its bound acks are withheld, at the bound the batch is turned away.</summary>
+    /// <summary>Whether pending output leaves room for the node's next batch: from half its bound acks are withheld, at the bound the batch is turned away.</summary>
     private bool HasRoomFor(LineBatch batch, NodeLink link)
     {
-        var fill = _backlog.Level;
-        if (fill == OutputBacklog.Fill.Low) return true;
-        if (_acks.Withhold()) _backlog.WhenLow().PipeTo(Self, success: () => new OutputLow());
-        if (fill == OutputBacklog.Fill.High) return true;
+        var fill = _pending.Level;
+        if (fill == PendingOutput.Fill.Low) return true;
+        if (_acks.Withhold()) _pending.WhenLow().PipeTo(Self, success: () => new OutputLow());
+        if (fill == PendingOutput.Fill.High) return true;
         _acks.TurnAway(link);
         if (_turnedAway.Count(batch.Node, DateTime.UtcNow) is var count and > 0)
         {
-            var (records, bytes, slowest) = _backlog.Held;
+            var (records, bytes, slowest) = _pending.Held;
             _log.Warning("Output is behind: {0} records ({1:0.#} MiB) wait for the {2} sink. Turned away {3} batch(es) of node {4}; " +
                          "the node keeps its lines (spooling to disk if need be) and resends when there is room.",
                 records, bytes / 1048576.0, slowest, count, batch.Node);
@@ -149,8 +142,8 @@ public sealed class IngestActor : ReceiveActor, IWithTimers
         foreach (var (link, owed) in _acks.Resume(_links.All))
         {
             if (!link.Up || link.Uplink is not { } uplink) continue;
-            if (owed == AckWithholding.Owed.ResendFrom) Answer(uplink, null, new JoinAccepted(_incarnation, link.Sequence.Next, link.SessionKey, link.JoinNonce));
-            else if (owed == AckWithholding.Owed.Ack) Answer(uplink, null, new BatchAck(link.Incarnation, link.Acknowledged, link.SessionKey));
+            if (owed == AckWithholding.Owed.ResendFrom) _output.Answer(uplink, new JoinAccepted(_incarnation, link.Sequence.Next, link.SessionKey, link.JoinNonce));
+            else if (owed == AckWithholding.Owed.Ack) _output.Answer(uplink, new BatchAck(link.Incarnation, link.Acknowledged, link.SessionKey));
         }
     }
 
@@ -160,7 +153,7 @@ public sealed class IngestActor : ReceiveActor, IWithTimers
         if (!WithinClockDistance(heartbeat.Node, link, heartbeat.Watermark, [])) return;
         // The watermark holds only once every batch sent before the heartbeat is here.
         if (link.Sequence.Holds(heartbeat.LastBatchSeq))
-            ToMerge(new MergeActor.NodeProgress(heartbeat.Node, heartbeat.Watermark));
+            _output.ToMerge(new MergeActor.NodeProgress(heartbeat.Node, heartbeat.Watermark));
         Reply(null, new BatchAck(link.Incarnation, _acks.Acknowledge(link), link.SessionKey));
     }
 
@@ -184,7 +177,7 @@ public sealed class IngestActor : ReceiveActor, IWithTimers
     {
         if (!TryLink(leaving.Node, leaving.Incarnation, leaving.SessionKey, out var link)) return;
         link.GoDown(DateTime.UtcNow);
-        Announce(new MergeActor.NodeDisconnected(leaving.Node));
+        _output.ToMerge(new MergeActor.NodeDisconnected(leaving.Node));
     }
 
     private void OnProbeClocks()
@@ -202,7 +195,7 @@ public sealed class IngestActor : ReceiveActor, IWithTimers
         var receivedAt = DateTime.UtcNow;
         if (!TryLink(reply.Node, reply.Incarnation, reply.SessionKey, out var link)) return;
         link.Clock.Add(reply.EchoSentAt, reply.ReceivedAt, reply.RepliedAt, receivedAt);
-        ToMerge(new MergeActor.NodeClock(reply.Node, -link.Clock.Offset));
+        _output.ToMerge(new MergeActor.NodeClock(reply.Node, -link.Clock.Offset));
     }
 
     private void OnCheckLiveness()
@@ -210,32 +203,12 @@ public sealed class IngestActor : ReceiveActor, IWithTimers
         foreach (var node in _links.CheckLiveness(DateTime.UtcNow))
         {
             _log.Warning("Node {0} has not been heard from for {1:0.#} s: reporting node-down.", node, _settings.NodeTimeout.TotalSeconds);
-            Announce(new MergeActor.NodeDisconnected(node));
+            _output.ToMerge(new MergeActor.NodeDisconnected(node));
         }
     }
 
-    /// <summary>
-    /// Answers the sender, after <paramref name="accepted"/> is archived when there is an archive. Answers
-    /// that carry no batch go the same way: the archive answers in order, so a sequence number it reports
-    /// is never ahead of what it holds.
-    /// </summary>
-    private void Reply(LineBatch? accepted, object answer) => Answer(Sender, accepted, answer);
-
-    private void Answer(IActorRef node, LineBatch? accepted, object answer)
-    {
-        if (_archive is null) node.Tell(answer);
-        else _archive.Tell(new ArchiveActor.WriteThenReply(accepted, answer, node));
-    }
-
-    /// <summary>The archive writes node events down before passing them on.</summary>
-    private void Announce(object nodeEvent) => ToMerge(nodeEvent);
-
-    /// <summary>With an archive, through it: nothing may overtake a batch that is still being written.</summary>
-    private void ToMerge(object message)
-    {
-        if (_archive is null) _merge.Tell(message);
-        else _archive.Tell(message);
-    }
+    /// <summary>Answers the sender, after passing on <paramref name="accepted"/> (archived first, with an archive).</summary>
+    private void Reply(LineBatch? accepted, object answer) => _output.Answer(Sender, answer, accepted);
 
     /// <summary>Answers a join with the reason; warns at most once per drop-log-interval per kind of refusal, with the count.</summary>
     private void Refuse(JoinRequest join, JoinPolicy.Refusal refusal)

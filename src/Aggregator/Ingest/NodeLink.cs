@@ -20,7 +20,7 @@ public sealed class NodeLink(long incarnation, long nextSeq, string sessionKey)
     /// </summary>
     public long Acknowledged { get; set; } = nextSeq - 1;
 
-    /// <summary>A batch of this node was turned away while the output was full: it is told to resend once there is room.</summary>
+    /// <summary>A batch of this node was turned away while pending output was at its bound: it is told to resend once there is room.</summary>
     public bool TurnedAway { get; set; }
 
     public bool Up { get; set; }

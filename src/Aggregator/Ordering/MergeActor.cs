@@ -1,17 +1,19 @@
 using Akka.Actor;
 using Akka.Event;
+using Chorus.Aggregator.Sinks;
 using Chorus.Messages;
 
 namespace Chorus.Aggregator.Ordering;
 
 /// <summary>
-/// Turns every node's batches into one ordered stream, at /user/merge. Fed by the IngestActor (batches,
-/// watermarks, nodes arriving and leaving); holds records in a <see cref="ReorderBuffer"/> and hands each
-/// released run to every sink as one <see cref="OutputChunk"/>. Sinks are actors, so a slow one never
-/// holds up the merge or another sink.
+/// Turns every node's batches into one ordered stream, at /user/merge. Fed by the ingest, through its
+/// IngestOutput (batches, watermarks, clock corrections, nodes arriving and leaving); holds records in a
+/// <see cref="ReorderBuffer"/> and hands each released run to every sink as one <see cref="OutputChunk"/>.
+/// Sinks are actors, so a slow one never holds up the merge or another sink. <see cref="FlushOutput"/>
+/// releases everything held and is answered with <see cref="OutputFlushed"/> once every sink has written it.
 /// Takes no wire type: a remoting peer can send to /user/merge, so batches arrive only as
 /// <see cref="AcceptedBatch"/>, which no serializer is bound to (only the ingest checks who sent a batch).
-/// An exception here (a time out of range, say) must not lose what the buffer holds: the output backlog counts
+/// An exception here (a time out of range, say) must not lose what the buffer holds: PendingOutput counts
 /// those records until a sink is done with them, so a restart that dropped them would leak that count (and,
 /// once the leak reached half its bound, hold every node back for good) and forget which nodes are connected.
 /// So the merge catches it, sends what it held on unordered, and carries on with its state.
@@ -36,7 +38,7 @@ public sealed class MergeActor : ReceiveActor, IWithTimers
         Receive<NodeConnected>(OnNodeConnected);
         Receive<NodeDisconnected>(d => { _buffer.Disconnect(d.Node, DateTime.UtcNow); Release(); });
         Receive<ReleaseDue>(_ => Release());
-        Receive<FlushAll>(OnFlushAll);
+        Receive<FlushOutput>(_ => OnFlush());
 
         Timers.StartPeriodicTimer("release", new ReleaseDue(), settings.ReleaseInterval);
     }
@@ -47,7 +49,7 @@ public sealed class MergeActor : ReceiveActor, IWithTimers
         Akka.Actor.Props.Create(() => new MergeActor(sinks, settings));
 
     /// <summary>
-    /// A batch the ingest accepted (right session key, next in sequence, counted in the output backlog).
+    /// A batch the ingest accepted (right session key, next in sequence, counted in PendingOutput).
     /// Not an IChorusMessage, so it can never arrive from the wire: a peer's own LineBatch sent here is unhandled.
     /// </summary>
     public sealed record AcceptedBatch(LineBatch Batch);
@@ -61,14 +63,6 @@ public sealed class MergeActor : ReceiveActor, IWithTimers
     public sealed record NodeConnected(string Node);
 
     public sealed record NodeDisconnected(string Node);
-
-    /// <summary>Release everything held and have every sink write it; answered with <see cref="Flushed"/>.</summary>
-    public sealed record FlushAll;
-
-    public sealed record Flushed;
-
-    /// <summary>Sent to sinks after a final chunk; a sink answers with <see cref="Flushed"/> once it is written.</summary>
-    public sealed record SinkFlush;
 
     private sealed record ReleaseDue;
 
@@ -127,13 +121,13 @@ public sealed class MergeActor : ReceiveActor, IWithTimers
         _released.Clear();
     }
 
-    private void OnFlushAll(FlushAll _)
+    private void OnFlush()
     {
         _buffer.ReleaseAll(_released);
         if (_released.Count > 0) Publish(_released.ToArray());
         _released.Clear();
-        var replies = _sinks.Select(s => s.Ask<Flushed>(new SinkFlush())).ToArray();
-        Task.WhenAll(replies).ContinueWith(_ => new Flushed()).PipeTo(Sender);
+        var replies = _sinks.Select(s => s.Ask<OutputFlushed>(new FlushOutput())).ToArray();
+        Task.WhenAll(replies).ContinueWith(_ => new OutputFlushed()).PipeTo(Sender);
     }
 
     private void Publish(IReadOnlyList<OutputItem> items)

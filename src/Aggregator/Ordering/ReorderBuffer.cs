@@ -16,8 +16,6 @@ public sealed class ReorderBuffer(TimeSpan window)
     private readonly Dictionary<string, NodeQueue> _nodes = new();
     private DateTime _released = DateTime.MinValue;
 
-    public int Held => _nodes.Values.Sum(n => n.Count);
-
     public void Connect(string node) => QueueOf(node).Connected = true;
 
     /// <summary>

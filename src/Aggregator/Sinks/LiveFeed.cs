@@ -9,7 +9,7 @@ namespace Chorus.Aggregator.Sinks;
 /// subscription without ever waiting for one. Subscribing takes its part of the ring and joins the live
 /// stream under one lock, so there is no gap and no repeat at the seam. The lock only numbers, copies and
 /// registers: filters (a grep may be slow) run outside it, on the publishing thread for the live stream and
-/// on the subscribing thread for a backlog. Thread-safe: published from the feed sink actor (one run at a
+/// on the subscribing thread for a backlog. Thread-safe: published from its <see cref="SinkActor"/> (one run at a
 /// time), subscribed from request threads.
 /// </summary>
 /// <param name="startedAt">
@@ -18,22 +18,17 @@ namespace Chorus.Aggregator.Sinks;
 /// reconnects to a restarted aggregator then holds an id from before this run, and gets this run from its
 /// start instead of waiting for ids it has already seen to come round again.
 /// </param>
-public sealed class LiveFeed(int capacity, DateTime startedAt)
+public sealed class LiveFeed(int capacity, DateTime startedAt) : IOutputWriter
 {
     private readonly FeedEntry[] _ring = new FeedEntry[capacity];
-    // Replaced, never changed in place: Publish offers to the set it saw under the lock, after leaving it.
+    // Replaced, never changed in place: Write offers to the set it saw under the lock, after leaving it.
     private FeedSubscription[] _subscriptions = [];
     private readonly Lock _lock = new();
     private readonly long _idBeforeFirst = MicrosecondsSince1970(startedAt);
     private long _nextId = MicrosecondsSince1970(startedAt) + 1;
 
-    /// <summary>Id of the newest item published so far; before the first, the id just before it.</summary>
-    public long LastId
-    {
-        get { lock (_lock) return _nextId - 1; }
-    }
-
-    public void Publish(IReadOnlyList<OutputItem> items)
+    /// <summary>Numbers the run, keeps it in the ring and offers it to every subscription.</summary>
+    public void Write(IReadOnlyList<OutputItem> items)
     {
         var text = CopyText(items);
         var run = new FeedEntry[items.Count];

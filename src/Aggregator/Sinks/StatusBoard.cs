@@ -6,9 +6,9 @@ namespace Chorus.Aggregator.Sinks;
 /// <summary>
 /// What the merged stream says about each node and its processes: up or down, when last heard of, running
 /// or exited (and how), how many lines. Built only from the stream, so it tells what watchers saw, from the
-/// aggregator's start. Thread-safe: fed by a <see cref="HandOffSink"/>, read by /api/nodes.
+/// aggregator's start. Thread-safe: fed by its <see cref="SinkActor"/>, read by /api/nodes.
 /// </summary>
-public sealed class StatusBoard
+public sealed class StatusBoard : IOutputWriter
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<string, NodeEntry> _nodes = new();
@@ -16,7 +16,7 @@ public sealed class StatusBoard
     private string? _lastNodeName;
     private NodeEntry? _lastNode;
 
-    public void Apply(IReadOnlyList<OutputItem> items)
+    public void Write(IReadOnlyList<OutputItem> items)
     {
         lock (_lock)
             foreach (var item in items)

@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Chorus.Aggregator.Archive;
 using Chorus.Aggregator.Ordering;
+using Chorus.Aggregator.Sinks;
 using Chorus.Hosting;
 using Chorus.Messages;
 using static Chorus.Aggregator.Tests.Support.Records;
@@ -14,7 +15,7 @@ public sealed class ArchiveActorTests() : Akka.TestKit.Xunit2.TestKit(HoconFiles
     [Fact]
     public async Task A_batch_is_in_the_file_with_its_closing_record_before_the_answer_goes_out()
     {
-        var archive = Sys.ActorOf(ArchiveActor.Props(_path, CreateTestProbe().Ref));
+        var archive = Sys.ActorOf(ArchiveActor.Props(_path, CreateTestProbe().Ref, new StopRequest()));
         var batch = new LineBatch("n1", 77, 3, At(5), [Line("web", 1, 1, "a"), Line("web", 2, 2, "b")]);
 
         archive.Tell(new ArchiveActor.WriteThenReply(batch, new BatchAck(77, 3), TestActor));
@@ -30,7 +31,7 @@ public sealed class ArchiveActorTests() : Akka.TestKit.Xunit2.TestKit(HoconFiles
     [Fact]
     public async Task An_answer_goes_out_in_the_name_of_the_ingest_so_the_node_keeps_talking_to_the_ingest()
     {
-        var archive = Sys.ActorOf(ArchiveActor.Props(_path, CreateTestProbe().Ref));
+        var archive = Sys.ActorOf(ArchiveActor.Props(_path, CreateTestProbe().Ref, new StopRequest()));
         var ingest = CreateTestProbe();
 
         archive.Tell(new ArchiveActor.WriteThenReply(null, new JoinAccepted(1, 1), TestActor), ingest.Ref);
@@ -43,7 +44,7 @@ public sealed class ArchiveActorTests() : Akka.TestKit.Xunit2.TestKit(HoconFiles
     public async Task The_merge_gets_a_batch_only_once_it_is_in_the_file_and_nothing_overtakes_it()
     {
         var merge = CreateTestProbe();
-        var archive = Sys.ActorOf(ArchiveActor.Props(_path, merge.Ref));
+        var archive = Sys.ActorOf(ArchiveActor.Props(_path, merge.Ref, new StopRequest()));
         var batch = new LineBatch("n1", 77, 1, At(5), [Line("web", 1, 1, "kept")]);
 
         archive.Tell(new MergeActor.NodeConnected("n1"));
@@ -54,6 +55,26 @@ public sealed class ArchiveActorTests() : Akka.TestKit.Xunit2.TestKit(HoconFiles
         Assert.Equal(batch, (await merge.ExpectMsgAsync<MergeActor.AcceptedBatch>()).Batch);
         Assert.Contains("\"text\":\"kept\"", File.ReadAllText(_path));
         await merge.ExpectMsgAsync<MergeActor.NodeProgress>();
+    }
+
+    [Fact]
+    public async Task A_write_that_fails_asks_for_exit_5_and_from_then_on_answers_nothing_and_passes_on_only_the_flush()
+    {
+        var merge = CreateTestProbe();
+        var stop = new StopRequest();
+        // A real device that fails every write with ENOSPC, as a full disk does.
+        var archive = Sys.ActorOf(ArchiveActor.Props("/dev/full", merge.Ref, stop));
+        var batch = new LineBatch("n1", 77, 1, At(5), [Line("web", 1, 1, "not kept")]);
+
+        archive.Tell(new ArchiveActor.WriteThenReply(batch, new BatchAck(77, 1), TestActor));
+        Assert.Equal(ExitCodes.CannotArchive, await stop.ExitCode.WaitAsync(TimeSpan.FromSeconds(5)));
+        archive.Tell(new MergeActor.NodeConnected("n2"));
+        archive.Tell(new ArchiveActor.WriteThenReply(null, new BatchAck(77, 0), TestActor));
+        archive.Tell(new MergeActor.NodeProgress("n1", At(6)));
+        archive.Tell(new FlushOutput());
+
+        await merge.ExpectMsgAsync<FlushOutput>();
+        await ExpectNoMsgAsync(TimeSpan.FromMilliseconds(200));
     }
 
     public new void Dispose()

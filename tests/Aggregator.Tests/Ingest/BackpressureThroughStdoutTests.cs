@@ -13,7 +13,7 @@ using static Chorus.Aggregator.Tests.Support.FreshRecords;
 namespace Chorus.Aggregator.Tests.Ingest;
 
 /// <summary>
-/// Ingest, merge and the real <see cref="StdoutSink"/> writing into a real OS pipe that the test does not
+/// Ingest, merge and the real stdout sink (<see cref="StdoutWriter"/>) writing into a real OS pipe that the test does not
 /// read until it chooses to: the pipe fills, the sink blocks, the backlog fills, the ingest holds the node
 /// (the test actor) back. Then the reader either resumes (every line comes out once, in order) or goes away
 /// (stdout closed: the sink skips, and the pipeline must still drain rather than wedge).
@@ -28,7 +28,7 @@ public sealed class BackpressureThroughStdoutTests : Akka.TestKit.Xunit2.TestKit
     private static readonly string Text = new('x', 70_000);
     private readonly AnonymousPipeServerStream _stdout = new(PipeDirection.Out);
     private readonly AnonymousPipeClientStream _reader;
-    private readonly OutputBacklog _backlog = new(MaxRecords, maxBytes: 100_000_000);
+    private readonly PendingOutput _backlog = new(MaxRecords, maxBytes: 100_000_000);
     private IActorRef _ingest = ActorRefs.Nobody;
     private string _key = "";
 
@@ -71,15 +71,15 @@ public sealed class BackpressureThroughStdoutTests : Akka.TestKit.Xunit2.TestKit
     /// </summary>
     private async Task FloodWhileStdoutIsUnreadAsync()
     {
-        var stdout = Sys.ActorOf(StdoutSink.Props(_stdout, new JsonFormatter(), _backlog.AddSink("stdout")));
+        var stdout = Sys.ActorOf(SinkActor.Props(new StdoutWriter(_stdout, new JsonFormatter()), _backlog.AddSink("stdout"), "chorus.stdout-dispatcher"));
         var settings = TestSettings.Aggregator();
         var merge = Sys.ActorOf(MergeActor.Props([stdout], settings));
-        _ingest = Sys.ActorOf(IngestActor.Props(merge, _backlog, settings));
+        _ingest = Sys.ActorOf(IngestActor.Props(IngestOutput.Direct(merge), _backlog, settings));
         _ingest.Tell(new JoinRequest("a", 1, FirstSeq: 1));
         _key = (await ExpectMsgAsync<JoinAccepted>()).SessionKey;
 
         await SendAsync(1, Batches);
-        await AwaitAssertAsync(() => Assert.Equal(OutputBacklog.Fill.Full, _backlog.Level), TimeSpan.FromSeconds(10));
+        await AwaitAssertAsync(() => Assert.Equal(PendingOutput.Fill.Full, _backlog.Level), TimeSpan.FromSeconds(10));
         await SendAsync(1, Batches);
 
         Assert.InRange(_backlog.Held.Records, MaxRecords, MaxRecords + PerBatch);

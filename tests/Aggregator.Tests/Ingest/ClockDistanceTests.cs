@@ -21,7 +21,7 @@ public sealed class ClockDistanceTests : Akka.TestKit.Xunit2.TestKit
     {
         _merge = CreateTestProbe();
         _merge.IgnoreMessages<MergeActor.NodeClock>();
-        _ingest = Sys.ActorOf(IngestActor.Props(_merge.Ref, TestSettings.NoBacklog(), TestSettings.Aggregator()));
+        _ingest = Sys.ActorOf(IngestActor.Props(IngestOutput.Direct(_merge.Ref), TestSettings.NothingPending(), TestSettings.Aggregator()));
         IgnoreMessages<ClockProbe>();
     }
 

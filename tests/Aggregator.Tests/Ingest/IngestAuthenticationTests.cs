@@ -18,7 +18,7 @@ public sealed class IngestAuthenticationTests : Akka.TestKit.Xunit2.TestKit
     public IngestAuthenticationTests()
     {
         _merge = CreateTestProbe();
-        _ingest = Sys.ActorOf(IngestActor.Props(_merge.Ref, TestSettings.NoBacklog(), TestSettings.Aggregator(), AccessToken.From("right token", "test")));
+        _ingest = Sys.ActorOf(IngestActor.Props(IngestOutput.Direct(_merge.Ref), TestSettings.NothingPending(), TestSettings.Aggregator(), AccessToken.From("right token", "test")));
         IgnoreMessages<ClockProbe>(); // the test actor plays the node
         // Joins without a send time tell the merge "no correction"; only measured clocks matter here.
         _merge.IgnoreMessages<MergeActor.NodeClock>(c => c.Correction == TimeSpan.Zero);
@@ -116,7 +116,7 @@ public sealed class IngestAuthenticationTests : Akka.TestKit.Xunit2.TestKit
     [Fact]
     public async Task Without_a_token_configured_joins_are_accepted_and_the_session_key_still_applies()
     {
-        var open = Sys.ActorOf(IngestActor.Props(_merge.Ref, TestSettings.NoBacklog(), TestSettings.Aggregator()));
+        var open = Sys.ActorOf(IngestActor.Props(IngestOutput.Direct(_merge.Ref), TestSettings.NothingPending(), TestSettings.Aggregator()));
         open.Tell(new JoinRequest("a", 1, 1));
         var key = (await ExpectMsgAsync<JoinAccepted>()).SessionKey;
         await _merge.ExpectMsgAsync<MergeActor.NodeConnected>();

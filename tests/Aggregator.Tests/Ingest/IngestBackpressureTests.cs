@@ -2,7 +2,6 @@ using Akka.Actor;
 using Chorus.Aggregator.Archive;
 using Chorus.Aggregator.Ingest;
 using Chorus.Aggregator.Ordering;
-using Chorus.Aggregator.Sinks;
 using Chorus.Aggregator.Tests.Support;
 using Chorus.Hosting;
 using Chorus.Messages;
@@ -11,8 +10,8 @@ using static Chorus.Aggregator.Tests.Support.FreshRecords;
 namespace Chorus.Aggregator.Tests.Ingest;
 
 /// <summary>
-/// The ingest against a full output backlog, with the test playing both the node (the test actor) and the
-/// one sink (it reports chunks to the backlog by hand), so every step of the saturation is explicit.
+/// The ingest while <see cref="PendingOutput"/> fills up, with the test playing both the node (the test actor) and the
+/// one sink (it reports chunks to PendingOutput by hand), so every step of the saturation is explicit.
 /// Bound: 100 records; batches of 10, so acks wait from batch 6 and batch 11 is turned away.
 /// </summary>
 public sealed class IngestBackpressureTests : Akka.TestKit.Xunit2.TestKit, IDisposable
@@ -20,8 +19,8 @@ public sealed class IngestBackpressureTests : Akka.TestKit.Xunit2.TestKit, IDisp
     private const int PerBatch = 10;
     private const string JoinNonce = "NONCE-OF-THE-JOIN";
     private readonly Akka.TestKit.TestProbe _merge;
-    private readonly OutputBacklog _backlog = new(maxRecords: 100, maxBytes: 1_000_000);
-    private readonly OutputBacklog.Sink _sink;
+    private readonly PendingOutput _backlog = new(maxRecords: 100, maxBytes: 1_000_000);
+    private readonly PendingOutput.Sink _sink;
     private readonly string _archivePath = Path.GetTempFileName();
     private IActorRef _ingest = ActorRefs.Nobody;
     private string _key = "";
@@ -107,7 +106,7 @@ public sealed class IngestBackpressureTests : Akka.TestKit.Xunit2.TestKit, IDisp
     [Fact]
     public async Task With_an_archive_the_call_to_resend_comes_only_after_every_accepted_batch_is_written()
     {
-        await Join(archive: new ArchiveLink(Sys.ActorOf(ArchiveActor.Props(_archivePath, _merge.Ref)), new Dictionary<string, ArchivedNode>()));
+        await Join(IngestOutput.Archived(Sys.ActorOf(ArchiveActor.Props(_archivePath, _merge.Ref, new StopRequest())), new Dictionary<string, ArchivedNode>()));
         await SendAsync(1, 12);
         await PassedOnAsync(10);
 
@@ -118,10 +117,10 @@ public sealed class IngestBackpressureTests : Akka.TestKit.Xunit2.TestKit, IDisp
         Assert.Equal(new ArchivedNode(1, 10), ArchiveFile.Repair(_archivePath)["a"]);
     }
 
-    private async Task Join(string nodeTimeout = "10s", ArchiveLink? archive = null)
+    private async Task Join(IngestOutput? output = null, string nodeTimeout = "10s")
     {
         var settings = TestSettings.Aggregator($"chorus.aggregator.node-timeout = {nodeTimeout}");
-        _ingest = Sys.ActorOf(IngestActor.Props(_merge.Ref, _backlog, settings, archive: archive));
+        _ingest = Sys.ActorOf(IngestActor.Props(output ?? IngestOutput.Direct(_merge.Ref), _backlog, settings));
         _ingest.Tell(new JoinRequest("a", 1, FirstSeq: 1, Nonce: JoinNonce));
         _key = (await ExpectMsgAsync<JoinAccepted>()).SessionKey;
         await _merge.ExpectMsgAsync<MergeActor.NodeConnected>();

@@ -55,8 +55,8 @@ public sealed class NodeLimitTests : Akka.TestKit.Xunit2.TestKit
     public async Task Names_restored_from_the_archive_take_no_room()
     {
         var archived = Enumerable.Range(0, 5).ToDictionary(i => $"old-{i}", _ => new ArchivedNode(7, 3));
-        var ingest = Sys.ActorOf(IngestActor.Props(_merge.Ref, TestSettings.NoBacklog(), TestSettings.Aggregator("chorus.aggregator.max-nodes = 5"),
-            null, new ArchiveLink(TestActor, archived)));
+        var ingest = Sys.ActorOf(IngestActor.Props(IngestOutput.Archived(TestActor, archived), TestSettings.NothingPending(),
+            TestSettings.Aggregator("chorus.aggregator.max-nodes = 5")));
 
         ingest.Tell(new JoinRequest("new", 1, FirstSeq: 1));
 
@@ -96,5 +96,5 @@ public sealed class NodeLimitTests : Akka.TestKit.Xunit2.TestKit
     }
 
     private IActorRef Ingest(string overrides) =>
-        Sys.ActorOf(IngestActor.Props(_merge.Ref, TestSettings.NoBacklog(), TestSettings.Aggregator(overrides)));
+        Sys.ActorOf(IngestActor.Props(IngestOutput.Direct(_merge.Ref), TestSettings.NothingPending(), TestSettings.Aggregator(overrides)));
 }

@@ -27,18 +27,18 @@ public sealed class HostilePeerAtEveryPathTests() : Akka.TestKit.Xunit2.TestKit(
     [Fact]
     public async Task A_peer_sending_a_batch_to_every_actor_path_gets_nothing_into_any_sink()
     {
-        var backlog = new OutputBacklog(100_000, 32 << 20);
+        var pending = new PendingOutput(100_000, 32 << 20);
         var stdout = new MemoryStream();
-        Sys.ActorOf(StdoutSink.Props(stdout, new JsonFormatter(), backlog.AddSink("stdout")), "stdout");
         var board = new StatusBoard();
         var feed = new LiveFeed(1000, DateTime.UtcNow);
-        var feedSink = Sys.ActorOf(HandOffSink.Props(feed.Publish, backlog.AddSink("live feed")), "live-feed");
-        var boardSink = Sys.ActorOf(HandOffSink.Props(board.Apply, backlog.AddSink("status board")), "status-board");
-        var stdoutSink = await Sys.ActorSelection("/user/stdout").ResolveOne(TimeSpan.FromSeconds(5));
+        var stdoutSink = Sys.ActorOf(SinkActor.Props(new StdoutWriter(stdout, new JsonFormatter()), pending.AddSink("stdout")), "stdout");
+        var feedSink = Sys.ActorOf(SinkActor.Props(feed, pending.AddSink("live feed")), "live-feed");
+        var boardSink = Sys.ActorOf(SinkActor.Props(board, pending.AddSink("status board")), "status-board");
         var settings = Support.TestSettings.Aggregator();
         var merge = Sys.ActorOf(MergeActor.Props([stdoutSink, feedSink, boardSink], settings), "merge");
-        var archive = new ArchiveLink(Sys.ActorOf(ArchiveActor.Props(_archivePath, merge), "archive"), ArchiveFile.Repair(_archivePath));
-        Sys.ActorOf(IngestActor.Props(merge, backlog, settings, AccessToken.From(Token, "test"), archive), "ingest");
+        var archive = Sys.ActorOf(ArchiveActor.Props(_archivePath, merge, new StopRequest()), "archive");
+        var output = IngestOutput.Archived(archive, ArchiveFile.Repair(_archivePath));
+        Sys.ActorOf(IngestActor.Props(output, pending, settings, AccessToken.From(Token, "test")), "ingest");
 
         var paths = await EveryActorPath();
         Assert.Superset(new HashSet<string> { "/user/stdout", "/user/live-feed", "/user/status-board", "/user/merge", "/user/archive", "/user/ingest" },
@@ -65,14 +65,14 @@ public sealed class HostilePeerAtEveryPathTests() : Akka.TestKit.Xunit2.TestKit(
         var key = (await node.ExpectMsgAsync<JoinAccepted>(TimeSpan.FromSeconds(10))).SessionKey;
         ingest.Tell(new LineBatch("good", 7, 1, At(2), [Line("web", 1, 2, "real")], key), node.Ref);
         await Eventually.True(() => board.Snapshot().Any(n => n.Node == "good" && n.Processes.Any(p => p.Lines == 1)), TimeSpan.FromSeconds(10));
-        await merge.Ask<MergeActor.Flushed>(new MergeActor.FlushAll(), TimeSpan.FromSeconds(10));
+        await merge.Ask<OutputFlushed>(new FlushOutput(), TimeSpan.FromSeconds(10));
 
         var written = Encoding.UTF8.GetString(stdout.ToArray());
         Assert.Contains("\"text\":\"real\"", written);
         Assert.DoesNotContain("forged", written);
         Assert.DoesNotContain("forged", File.ReadAllText(_archivePath));
         Assert.Equal(["good"], board.Snapshot().Select(n => n.Node));
-        Assert.Equal((0L, 0L), (backlog.Held.Records, backlog.Held.Bytes));
+        Assert.Equal((0L, 0L), (pending.Held.Records, pending.Held.Bytes));
     }
 
     /// <summary>Every actor of the aggregator's system that a peer could address: the user actors and the system ones.</summary>

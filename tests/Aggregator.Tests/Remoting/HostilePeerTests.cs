@@ -26,7 +26,7 @@ public sealed class HostilePeerTests : Akka.TestKit.Xunit2.TestKit
     {
         _merge = CreateTestProbe();
         _merge.IgnoreMessages<MergeActor.NodeClock>(); // clock corrections are not what these tests are about
-        _ingest = Sys.ActorOf(IngestActor.Props(_merge.Ref, Support.TestSettings.NoBacklog(), Support.TestSettings.Aggregator(), AccessToken.From(Token, "test")), "ingest");
+        _ingest = Sys.ActorOf(IngestActor.Props(IngestOutput.Direct(_merge.Ref), Support.TestSettings.NothingPending(), Support.TestSettings.Aggregator(), AccessToken.From(Token, "test")), "ingest");
         // The attacker's system has Akka's JSON serializer back and allows any type, so it can send JSON
         // payloads naming a type; everything else is as shipped.
         _peer = ActorSystem.Create(RemoteSystem.Name, ConfigurationFactory

@@ -19,7 +19,7 @@ public sealed class NodeToAggregatorRemotingTests() : Akka.TestKit.Xunit2.TestKi
     {
         var sink = CreateTestProbe();
         var merge = Sys.ActorOf(MergeActor.Props([sink.Ref], Support.TestSettings.Aggregator()), "merge");
-        Sys.ActorOf(IngestActor.Props(merge, Support.TestSettings.NoBacklog(), Support.TestSettings.Aggregator()), "ingest");
+        Sys.ActorOf(IngestActor.Props(IngestOutput.Direct(merge), Support.TestSettings.NothingPending(), Support.TestSettings.Aggregator()), "ingest");
         var aggregator = RemoteSystem.BoundAddress(Sys);
 
         var nodeConfig = HoconFiles.Load("node.conf", "wire.conf");
@@ -51,7 +51,7 @@ public sealed class NodeToAggregatorRemotingTests() : Akka.TestKit.Xunit2.TestKi
         var sink = CreateTestProbe();
         var settings = Support.TestSettings.Aggregator("chorus.aggregator.clock-probe-interval = 200ms");
         var merge = Sys.ActorOf(MergeActor.Props([sink.Ref], settings), "merge");
-        Sys.ActorOf(IngestActor.Props(merge, Support.TestSettings.NoBacklog(), settings), "ingest");
+        Sys.ActorOf(IngestActor.Props(IngestOutput.Direct(merge), Support.TestSettings.NothingPending(), settings), "ingest");
         var ingest = AggregatorAddress.IngestPath(RemoteSystem.BoundAddress(Sys), RemoteSystem.Protocol(Sys));
 
         // Lines alternate between the two nodes every half second, in real time.

@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Chorus.Aggregator.Formatting;
+using Chorus.Aggregator.Ingest;
 using Chorus.Aggregator.Ordering;
 using Chorus.Aggregator.Sinks;
 using Chorus.Hosting;
@@ -10,8 +11,9 @@ using static Chorus.Aggregator.Tests.Support.Records;
 namespace Chorus.Aggregator.Tests.Sinks;
 
 /// <summary>
-/// A sink that throws must still report every chunk to the output backlog: a chunk it fails on and never
-/// reports stays counted as held, and once such leaks reach half the bound the ingest withholds acks for good.
+/// A sink whose writer throws must still report every chunk to <see cref="PendingOutput"/>: a chunk it fails
+/// on and never reports stays counted as pending, and once such leaks reach half the bound the ingest
+/// withholds acks for good.
 /// </summary>
 public sealed class FailingSinkTests() : Akka.TestKit.Xunit2.TestKit(HoconFiles.Load("aggregator.conf"))
 {
@@ -20,39 +22,45 @@ public sealed class FailingSinkTests() : Akka.TestKit.Xunit2.TestKit(HoconFiles.
     [Fact]
     public async Task Stdout_whose_writer_throws_still_reports_each_chunk_and_writes_the_next()
     {
-        var backlog = new OutputBacklog(100, 1 << 20);
+        var pending = new PendingOutput(100, 1 << 20);
         var output = new ThrowingOnceStream();
-        var sink = Sys.ActorOf(StdoutSink.Props(output, new JsonFormatter(), backlog.AddSink("stdout")));
+        var sink = Sys.ActorOf(SinkActor.Props(new StdoutWriter(output, new JsonFormatter()), pending.AddSink("stdout")));
 
-        backlog.Accept(Batch);
+        pending.Accept(Batch);
         sink.Tell(Chunk(Batch));
-        backlog.Accept(Batch);
+        pending.Accept(Batch);
         sink.Tell(Chunk(Batch));
 
-        await Eventually.True(() => backlog.Held.Records == 0, TimeSpan.FromSeconds(5));
-        await sink.Ask<MergeActor.Flushed>(new MergeActor.SinkFlush(), TimeSpan.FromSeconds(5));
+        await Eventually.True(() => pending.Held.Records == 0, TimeSpan.FromSeconds(5));
+        await sink.Ask<OutputFlushed>(new FlushOutput(), TimeSpan.FromSeconds(5));
         Assert.Contains("\"text\":\"b\"", output.Written);
     }
 
     [Fact]
-    public async Task A_hand_off_sink_whose_consumer_throws_still_reports_each_chunk()
+    public async Task A_sink_whose_writer_always_throws_still_reports_each_chunk()
     {
-        var backlog = new OutputBacklog(100, 1 << 20);
-        var sink = Sys.ActorOf(HandOffSink.Props(_ => throw new InvalidOperationException("a consumer bug"), backlog.AddSink("status board")));
+        var pending = new PendingOutput(100, 1 << 20);
+        var sink = Sys.ActorOf(SinkActor.Props(new ThrowingWriter(), pending.AddSink("status board")));
 
         for (var i = 0; i < 3; i++)
         {
-            backlog.Accept(Batch);
+            pending.Accept(Batch);
             sink.Tell(Chunk(Batch));
         }
 
-        await Eventually.True(() => backlog.Held.Records == 0, TimeSpan.FromSeconds(5));
-        Assert.Equal(OutputBacklog.Fill.Low, backlog.Level);
+        await Eventually.True(() => pending.Held.Records == 0, TimeSpan.FromSeconds(5));
+        Assert.Equal(PendingOutput.Fill.Low, pending.Level);
     }
 
     private static OutputChunk Chunk(IEnumerable<NodeRecord> records) => new(records.Select(r => new OutputItem("n1", r)).ToArray());
 
-    /// <summary>A writer that fails its first write with something other than an I/O error (a bug, say), then works.</summary>
+    /// <summary>A writer with a bug: it throws on every chunk.</summary>
+    private sealed class ThrowingWriter : IOutputWriter
+    {
+        public void Write(IReadOnlyList<OutputItem> items) => throw new InvalidOperationException("a writer bug");
+    }
+
+    /// <summary>A stream that fails its first write with something other than an I/O error (a bug, say), then works.</summary>
     private sealed class ThrowingOnceStream : MemoryStream
     {
         private int _writes;

@@ -16,10 +16,10 @@ public sealed class LiveFeedTests
     public void Resuming_after_an_id_sends_the_items_after_it_then_the_live_ones()
     {
         var feed = new LiveFeed(capacity: 10, Start);
-        feed.Publish(Lines("web", 1, 5));
+        feed.Write(Lines("web", 1, 5));
 
-        var subscription = feed.Subscribe(_ => true, backlog: 0, afterId: feed.LastId - 2, bufferCapacity: 100, bufferBytes: OneMiB);
-        feed.Publish(Lines("web", 6, 6));
+        var subscription = feed.Subscribe(_ => true, backlog: 0, afterId: NewestId(feed) - 2, bufferCapacity: 100, bufferBytes: OneMiB);
+        feed.Write(Lines("web", 6, 6));
 
         Assert.Equal([4, 5, 6], Drain(subscription).Select(e => e.Item.Record.Seq));
     }
@@ -28,9 +28,9 @@ public sealed class LiveFeedTests
     public void Resuming_after_an_id_the_ring_has_dropped_starts_with_a_gap_counting_what_was_lost()
     {
         var feed = new LiveFeed(capacity: 10, Start);
-        feed.Publish(Lines("web", 1, 3));
-        var lastSeen = feed.LastId;
-        feed.Publish(Lines("web", 4, 25));
+        feed.Write(Lines("web", 1, 3));
+        var lastSeen = NewestId(feed);
+        feed.Write(Lines("web", 4, 25));
 
         var received = Drain(feed.Subscribe(_ => true, backlog: 0, afterId: lastSeen, bufferCapacity: 100, bufferBytes: OneMiB));
 
@@ -46,13 +46,13 @@ public sealed class LiveFeedTests
     public void An_id_from_an_earlier_run_resumes_at_this_runs_first_item()
     {
         var earlier = new LiveFeed(capacity: 10, Start);
-        earlier.Publish(Lines("web", 1, 3));
+        earlier.Write(Lines("web", 1, 3));
         var later = new LiveFeed(capacity: 10, Start.AddSeconds(5));
-        later.Publish(Lines("web", 1, 2));
+        later.Write(Lines("web", 1, 2));
 
-        var received = Drain(later.Subscribe(_ => true, backlog: 0, afterId: earlier.LastId, bufferCapacity: 100, bufferBytes: OneMiB));
+        var received = Drain(later.Subscribe(_ => true, backlog: 0, afterId: NewestId(earlier), bufferCapacity: 100, bufferBytes: OneMiB));
 
-        Assert.True(later.LastId > earlier.LastId);
+        Assert.True(NewestId(later) > NewestId(earlier));
         Assert.Equal([1, 2], received.Select(e => e.Item.Record.Seq));
     }
 
@@ -60,10 +60,10 @@ public sealed class LiveFeedTests
     public void Backlog_is_the_last_n_matching_items_then_live()
     {
         var feed = new LiveFeed(capacity: 100, Start);
-        feed.Publish([.. Lines("web", 1, 5), .. Lines("worker", 1, 5)]);
+        feed.Write([.. Lines("web", 1, 5), .. Lines("worker", 1, 5)]);
 
         var subscription = feed.Subscribe(item => item.Record.Process == "web", backlog: 2, afterId: null, bufferCapacity: 100, bufferBytes: OneMiB);
-        feed.Publish([.. Lines("worker", 6, 6), .. Lines("web", 6, 6)]);
+        feed.Write([.. Lines("worker", 6, 6), .. Lines("web", 6, 6)]);
 
         Assert.Equal([4, 5, 6], Drain(subscription).Select(e => e.Item.Record.Seq));
     }
@@ -74,9 +74,9 @@ public sealed class LiveFeedTests
         var feed = new LiveFeed(capacity: 100, Start);
         var subscription = feed.Subscribe(_ => true, backlog: 0, afterId: null, bufferCapacity: 5, bufferBytes: OneMiB);
 
-        feed.Publish(Lines("web", 1, 12)); // 5 fit, 7 are missed
+        feed.Write(Lines("web", 1, 12)); // 5 fit, 7 are missed
         var first = Drain(subscription, 3);
-        feed.Publish(Lines("web", 13, 13)); // room for the gap and the line again
+        feed.Write(Lines("web", 13, 13)); // room for the gap and the line again
         var after = Drain(subscription);
 
         Assert.Equal([1, 2, 3], first.Select(e => e.Item.Record.Seq));
@@ -94,7 +94,7 @@ public sealed class LiveFeedTests
         var feed = new LiveFeed(capacity: 100, Start);
         var subscription = feed.Subscribe(_ => true, backlog: 0, afterId: null, bufferCapacity: 5, bufferBytes: OneMiB);
 
-        feed.Publish(Lines("web", 1, 12)); // 5 fit, 7 are missed; then the burst is over
+        feed.Write(Lines("web", 1, 12)); // 5 fit, 7 are missed; then the burst is over
         var received = Drain(subscription);
 
         Assert.Equal([1, 2, 3, 4, 5], received.Take(5).Select(e => e.Item.Record.Seq));
@@ -109,7 +109,7 @@ public sealed class LiveFeedTests
     {
         var feed = new LiveFeed(capacity: 100, Start);
         var subscription = feed.Subscribe(_ => true, backlog: 0, afterId: null, bufferCapacity: 5, bufferBytes: OneMiB);
-        feed.Publish(Lines("web", 1, 12));
+        feed.Write(Lines("web", 1, 12));
 
         Assert.Equal(5, Drain(subscription, 5).Count); // a writer loop that stops after a batch, as /events does
 
@@ -126,13 +126,12 @@ public sealed class LiveFeedTests
         using var release = new ManualResetEventSlim();
         feed.Subscribe(item => { inFilter.Set(); release.Wait(); return true; }, backlog: 0, afterId: null, bufferCapacity: 100, bufferBytes: OneMiB);
 
-        var publishing = Task.Run(() => feed.Publish(Lines("web", 1, 3)));
+        var publishing = Task.Run(() => feed.Write(Lines("web", 1, 3)));
         Assert.True(inFilter.Wait(TimeSpan.FromSeconds(10)));
         var others = Task.Run(() =>
         {
             var other = feed.Subscribe(_ => true, backlog: 10, afterId: null, bufferCapacity: 100, bufferBytes: OneMiB);
             feed.Unsubscribe(other);
-            return feed.LastId;
         });
 
         var finished = await Task.WhenAny(others, Task.Delay(TimeSpan.FromSeconds(5)));
@@ -145,7 +144,7 @@ public sealed class LiveFeedTests
     public async Task A_slow_filter_over_the_backlog_never_holds_up_publishing_and_the_backlog_still_comes_first()
     {
         var feed = new LiveFeed(capacity: 100, Start);
-        feed.Publish(Lines("web", 1, 3));
+        feed.Write(Lines("web", 1, 3));
         using var inFilter = new ManualResetEventSlim();
         using var release = new ManualResetEventSlim();
         // Slow over the backlog's first line only, so the live line is not held up by the same filter.
@@ -156,7 +155,7 @@ public sealed class LiveFeedTests
         }, backlog: 10, afterId: null, bufferCapacity: 100, bufferBytes: OneMiB));
         Assert.True(inFilter.Wait(TimeSpan.FromSeconds(10)));
 
-        var publishing = Task.Run(() => feed.Publish(Lines("web", 4, 4)));
+        var publishing = Task.Run(() => feed.Write(Lines("web", 4, 4)));
         var finished = await Task.WhenAny(publishing, Task.Delay(TimeSpan.FromSeconds(5)));
         release.Set();
         var slow = await subscribing;
@@ -173,7 +172,7 @@ public sealed class LiveFeedTests
         var stalled = feed.Subscribe(item => item.Record.Seq % 1000 == 1, backlog: 0, afterId: null, bufferCapacity: 100_000, bufferBytes: OneMiB);
 
         for (var chunk = 0; chunk < 50; chunk++)
-            feed.Publish(Lines("web", chunk * 1000 + 1, chunk * 1000 + 1000, bytes: 1000)); // 1 MB a chunk, one line of it wanted
+            feed.Write(Lines("web", chunk * 1000 + 1, chunk * 1000 + 1000, bytes: 1000)); // 1 MB a chunk, one line of it wanted
 
         var held = Drain(stalled);
         Assert.Equal(50, held.Count);
@@ -191,7 +190,7 @@ public sealed class LiveFeedTests
         // A reader that takes one record per run: each run finds room for one more line, and no more.
         for (var run = 0; run < 200; run++)
         {
-            feed.Publish(Lines("web", run * 100 + 1, run * 100 + 100, bytes: 1000));
+            feed.Write(Lines("web", run * 100 + 1, run * 100 + 100, bytes: 1000));
             Assert.True(slow.Reader.TryRead(out var one));
             received.Add(one);
         }
@@ -235,6 +234,15 @@ public sealed class LiveFeedTests
         foreach (var entry in entries)
             if (MemoryMarshal.TryGetArray(entry.Item.Record.Text, out var segment) && segment.Array is { } array) buffers.Add(array);
         return buffers.Sum(b => (long)b.Length);
+    }
+
+    /// <summary>The id of the newest item, as a watcher receives it (and would resume after).</summary>
+    private static long NewestId(LiveFeed feed)
+    {
+        var subscription = feed.Subscribe(_ => true, backlog: 1, afterId: null, bufferCapacity: 1, bufferBytes: OneMiB);
+        var id = Drain(subscription).Single().Id;
+        feed.Unsubscribe(subscription);
+        return id;
     }
 
     private static List<FeedEntry> Drain(FeedSubscription subscription, int most = int.MaxValue)

@@ -13,7 +13,7 @@ public sealed class StatusBoardTests
     {
         var board = new StatusBoard();
 
-        board.Apply([Item(NodeRecord.Started("web", 4242, T0)), Item(Line("web", T0)), Item(Line("web", T0)), Item(NodeRecord.Exited("web", 3, null, T0))]);
+        board.Write([Item(NodeRecord.Started("web", 4242, T0)), Item(Line("web", T0)), Item(Line("web", T0)), Item(NodeRecord.Exited("web", 3, null, T0))]);
 
         Assert.Equal(new ProcessStatus("web", "exited", 4242, 3, null, 2), board.Snapshot().Single().Processes.Single());
     }
@@ -23,7 +23,7 @@ public sealed class StatusBoardTests
     {
         var board = new StatusBoard();
 
-        board.Apply([Item(NodeRecord.Started("web", 1, T0)), Item(NodeRecord.Exited("web", null, 9, T0)), Item(NodeRecord.Started("web", 2, T0))]);
+        board.Write([Item(NodeRecord.Started("web", 1, T0)), Item(NodeRecord.Exited("web", null, 9, T0)), Item(NodeRecord.Started("web", 2, T0))]);
 
         Assert.Equal(new ProcessStatus("web", "running", 2, null, null, 0), board.Snapshot().Single().Processes.Single());
     }
@@ -33,7 +33,7 @@ public sealed class StatusBoardTests
     {
         var board = new StatusBoard();
 
-        board.Apply([Item(NodeEvent(RecordKind.NodeUp, T0)), Item(Line("web", T0.AddSeconds(1))), Item(NodeEvent(RecordKind.NodeDown, T0.AddSeconds(2)))]);
+        board.Write([Item(NodeEvent(RecordKind.NodeUp, T0)), Item(Line("web", T0.AddSeconds(1))), Item(NodeEvent(RecordKind.NodeDown, T0.AddSeconds(2)))]);
 
         var node = board.Snapshot().Single();
         Assert.Equal(("alpha", "down", T0.AddSeconds(2)), (node.Node, node.State, node.LastSeen));
@@ -44,7 +44,7 @@ public sealed class StatusBoardTests
     {
         var board = new StatusBoard();
 
-        board.Apply([Item(Line("web", T0, continued: true)), Item(Line("web", T0, continued: true)), Item(Line("web", T0))]);
+        board.Write([Item(Line("web", T0, continued: true)), Item(Line("web", T0, continued: true)), Item(Line("web", T0))]);
 
         Assert.Equal(1, board.Snapshot().Single().Processes.Single().Lines);
     }
@@ -54,7 +54,7 @@ public sealed class StatusBoardTests
     {
         var board = new StatusBoard();
 
-        board.Apply([Item(Line("worker", T0), "beta"), Item(Line("web", T0), "beta"), Item(Line("db", T0), "alpha")]);
+        board.Write([Item(Line("worker", T0), "beta"), Item(Line("web", T0), "beta"), Item(Line("db", T0), "alpha")]);
 
         var nodes = board.Snapshot();
         Assert.Equal(["alpha", "beta"], nodes.Select(n => n.Node));

@@ -1,5 +1,5 @@
 using Akka.Configuration;
-using Chorus.Aggregator.Sinks;
+using Chorus.Aggregator.Ingest;
 using Chorus.Hosting;
 
 namespace Chorus.Aggregator.Tests.Support;
@@ -10,6 +10,6 @@ public static class TestSettings
     public static AggregatorSettings Aggregator(string overrides = "") =>
         AggregatorSettings.From(ConfigurationFactory.ParseString(overrides).WithFallback(HoconFiles.Load("aggregator.conf")));
 
-    /// <summary>A backlog no sink reports to: nothing is ever held, so the ingest never holds a node back.</summary>
-    public static OutputBacklog NoBacklog() => new(1, 1);
+    /// <summary>Flow control no sink reports to: nothing is ever pending, so the ingest never holds a node back.</summary>
+    public static PendingOutput NothingPending() => new(1, 1);
 }

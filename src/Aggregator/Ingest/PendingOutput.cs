@@ -1,16 +1,17 @@
 using Chorus.Aggregator.Ordering;
 using Chorus.Messages;
 
-namespace Chorus.Aggregator.Sinks;
+namespace Chorus.Aggregator.Ingest;
 
 /// <summary>
-/// What the aggregator holds between its ingest and its slowest sink: records the ingest accepted from
-/// nodes that some sink has not finished with yet (in the merge's mailbox, the reorder buffer, or a sink's
-/// mailbox), and their text bytes. The ingest adds each batch it accepts; every sink actor reports each
-/// chunk it is done with (stdout: written, or skipped once stdout is closed). The backlog is measured to
-/// the sink that is furthest behind, so whichever is slowest (stdout behind a paused terminal, usually)
-/// bounds what is held. The watchers' own buffers are not counted: the live feed sink hands records to them
-/// without waiting, and they stay lossy with a gap event, so a slow watcher never holds up ingest.
+/// The ingest's flow control: what the aggregator holds between its ingest and its slowest sink, bounded by
+/// max-pending-records and max-pending-bytes. Counts records the ingest accepted from nodes that some sink
+/// has not finished with yet (in the merge's mailbox, the reorder buffer, or a sink's mailbox), and their
+/// text bytes. The ingest adds each batch it accepts; every sink actor reports each chunk it is done with
+/// (stdout: written, or skipped once stdout is closed). Measured to the sink that is furthest behind, so
+/// whichever is slowest (stdout behind a paused terminal, usually) bounds what is held. The watchers' own
+/// buffers are not counted: the live feed hands records to them without waiting, and they stay lossy with a
+/// gap event, so a slow watcher never holds up ingest.
 /// </summary>
 /// <remarks>
 /// Thread-safe: the ingest and the sink actors (stdout on a thread of its own) update it concurrently.
@@ -19,14 +20,14 @@ namespace Chorus.Aggregator.Sinks;
 /// Only records that came from nodes are counted: node-up and node-down are the merge's own observations (a
 /// node never sends them; the serializer refuses them), so the counts in and out match exactly.
 /// </remarks>
-public sealed class OutputBacklog(long maxRecords, long maxBytes)
+public sealed class PendingOutput(long maxRecords, long maxBytes)
 {
     private readonly Lock _lock = new();
     private readonly List<Sink> _sinks = [];
     private long _acceptedRecords, _acceptedBytes;
     private TaskCompletionSource? _roomWaiter;
 
-    /// <summary>How full the backlog is: below half its bounds, from half on, or at a bound.</summary>
+    /// <summary>How much is pending: below half the bounds, from half on, or at a bound.</summary>
     public enum Fill { Low, High, Full }
 
     /// <summary>Starts counting for one sink. Call before the sink receives its first chunk.</summary>
@@ -68,7 +69,7 @@ public sealed class OutputBacklog(long maxRecords, long maxBytes)
         get { lock (_lock) return HeldLocked(); }
     }
 
-    /// <summary>Completes once the backlog is below half its bounds again (at once when it already is).</summary>
+    /// <summary>Completes once what is pending is below half the bounds again (at once when it already is).</summary>
     public Task WhenLow()
     {
         lock (_lock)
@@ -117,11 +118,11 @@ public sealed class OutputBacklog(long maxRecords, long maxBytes)
     /// <summary>One sink's share of the count: what it has finished with so far.</summary>
     public sealed class Sink
     {
-        private readonly OutputBacklog _backlog;
+        private readonly PendingOutput _pending;
 
-        internal Sink(OutputBacklog backlog, string name)
+        internal Sink(PendingOutput pending, string name)
         {
-            _backlog = backlog;
+            _pending = pending;
             Name = name;
         }
 
@@ -130,6 +131,6 @@ public sealed class OutputBacklog(long maxRecords, long maxBytes)
         internal long Bytes { get; set; }
 
         /// <summary>This sink is done with a chunk: written, or deliberately skipped (stdout closed).</summary>
-        public void Finished(IReadOnlyList<OutputItem> items) => _backlog.Finished(this, items);
+        public void Finished(IReadOnlyList<OutputItem> items) => _pending.Finished(this, items);
     }
 }

@@ -1,0 +1,34 @@
+using System.Buffers;
+using Chorus.Aggregator.Formatting;
+using Chorus.Aggregator.Ordering;
+
+namespace Chorus.Aggregator.Sinks;
+
+/// <summary>
+/// Writes the merged stream to stdout in the chosen format. Each chunk is formatted into one buffer and
+/// written with one call, then flushed, so lines show up live. Once stdout is closed (say, piped into
+/// `head`), it says so once with <see cref="OutputClosedException"/> and skips every later chunk, so its
+/// sink still reports them and the other sinks carry on.
+/// </summary>
+public sealed class StdoutWriter(Stream output, IRecordFormatter formatter) : IOutputWriter
+{
+    private readonly ArrayBufferWriter<byte> _buffer = new(64 * 1024);
+    private bool _closed;
+
+    public void Write(IReadOnlyList<OutputItem> items)
+    {
+        if (_closed) return;
+        _buffer.ResetWrittenCount();
+        foreach (var item in items) formatter.Write(item, _buffer);
+        try
+        {
+            output.Write(_buffer.WrittenSpan);
+            output.Flush();
+        }
+        catch (IOException e)
+        {
+            _closed = true;
+            throw new OutputClosedException($"stdout is closed ({e.Message}); the stream continues for WebSocket and web clients.");
+        }
+    }
+}

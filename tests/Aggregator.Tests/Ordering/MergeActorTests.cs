@@ -1,0 +1,139 @@
+using Akka.Actor;
+using Akka.TestKit;
+using Chorus.Aggregator.Ordering;
+using Chorus.Aggregator.Sinks;
+using Chorus.Aggregator.Tests.Support;
+using Chorus.Hosting;
+using Chorus.Messages;
+using static Chorus.Aggregator.Tests.Support.Records;
+
+namespace Chorus.Aggregator.Tests.Ordering;
+
+/// <summary>
+/// The merge between the ingest (the test) and its sinks (two probes): what each sink receives, in which
+/// order and when, and how a flush is answered. The reorder window is 30 s, so only watermarks, a node
+/// leaving and a flush release anything.
+/// </summary>
+public sealed class MergeActorTests : Akka.TestKit.Xunit2.TestKit
+{
+    private readonly TestProbe _stdout;
+    private readonly TestProbe _feed;
+    private readonly IActorRef _merge;
+
+    public MergeActorTests() : base(HoconFiles.Load("aggregator.conf"))
+    {
+        _stdout = CreateTestProbe();
+        _feed = CreateTestProbe();
+        _merge = Sys.ActorOf(MergeActor.Props([_stdout.Ref, _feed.Ref], TestSettings.Aggregator("chorus.aggregator.reorder-window = 30s")));
+    }
+
+    [Fact]
+    public async Task A_node_that_joins_is_announced_to_every_sink_at_once()
+    {
+        _merge.Tell(new MergeActor.NodeConnected("a"));
+
+        foreach (var sink in new[] { _stdout, _feed })
+        {
+            var item = Assert.Single((await sink.ExpectMsgAsync<OutputChunk>()).Items);
+            Assert.Equal(("a", RecordKind.NodeUp), (item.Node, item.Record.Kind));
+        }
+    }
+
+    [Fact]
+    public async Task Lines_wait_for_every_connected_node_and_come_out_in_time_order_across_nodes()
+    {
+        await Connect("a", "b");
+
+        Send("a", watermark: 30, Line("web", 1, 10, "a10"), Line("web", 2, 30, "a30"));
+        Send("b", watermark: 5, Line("db", 1, 5, "b5"));
+        // b has reported progress only to 5: a's lines after it wait.
+        Assert.Equal(["b5"], await TextsAsync(_stdout));
+        Send("b", watermark: 40, Line("db", 2, 20, "b20"));
+
+        Assert.Equal(["a10", "b20", "a30"], await TextsAsync(_stdout));
+        Assert.Equal(["b5"], await TextsAsync(_feed));
+        Assert.Equal(["a10", "b20", "a30"], await TextsAsync(_feed));
+    }
+
+    [Fact]
+    public async Task A_watermark_alone_releases_what_it_passes()
+    {
+        await Connect("a", "b");
+        Send("a", watermark: 10, Line("web", 1, 10, "held"));
+        await _stdout.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(100));
+
+        _merge.Tell(new MergeActor.NodeProgress("b", At(10)));
+
+        Assert.Equal(["held"], await TextsAsync(_stdout));
+    }
+
+    [Fact]
+    public async Task A_node_that_leaves_holds_no_one_back_and_its_node_down_follows_its_last_line()
+    {
+        await Connect("a", "b");
+        Send("a", watermark: 10, Line("web", 1, 10, "a10"));
+        Send("b", watermark: 5, Line("db", 1, 5, "b5"));
+        await TextsAsync(_stdout);
+
+        _merge.Tell(new MergeActor.NodeDisconnected("b"));
+
+        var items = (await _stdout.ExpectMsgAsync<OutputChunk>()).Items;
+        Assert.Equal([("b", RecordKind.NodeDown), ("a", RecordKind.Line)], items.Select(i => (i.Node, i.Record.Kind)));
+    }
+
+    [Fact]
+    public async Task A_clock_correction_places_a_nodes_lines_on_the_aggregators_clock()
+    {
+        await Connect("a", "b");
+        // b's clock is 100 ms behind: its line stamped 0 happened at 100.
+        _merge.Tell(new MergeActor.NodeClock("b", TimeSpan.FromMilliseconds(100)));
+        Send("b", watermark: 0, Line("db", 1, 0, "b100"));
+        Send("a", watermark: 200, Line("web", 1, 50, "a50"));
+        _merge.Tell(new MergeActor.NodeProgress("b", At(200)));
+
+        Assert.Equal(["a50", "b100"], await TextsAsync(_stdout, count: 2));
+    }
+
+    [Fact]
+    public async Task A_flush_releases_everything_held_and_is_answered_only_once_every_sink_has_answered()
+    {
+        await Connect("a", "b");
+        Send("a", watermark: 10, Line("web", 1, 10, "held"));
+
+        _merge.Tell(new FlushOutput());
+
+        Assert.Equal(["held"], await TextsAsync(_stdout));
+        Assert.Equal(["held"], await TextsAsync(_feed));
+        await _stdout.ExpectMsgAsync<FlushOutput>();
+        await _feed.ExpectMsgAsync<FlushOutput>();
+        _stdout.Reply(new OutputFlushed());
+        await ExpectNoMsgAsync(TimeSpan.FromMilliseconds(200));
+        _feed.Reply(new OutputFlushed());
+        await ExpectMsgAsync<OutputFlushed>();
+    }
+
+    private async Task Connect(params string[] nodes)
+    {
+        foreach (var node in nodes)
+        {
+            _merge.Tell(new MergeActor.NodeConnected(node));
+            await _stdout.ExpectMsgAsync<OutputChunk>();
+            await _feed.ExpectMsgAsync<OutputChunk>();
+        }
+    }
+
+    private void Send(string node, int watermark, params NodeRecord[] records) =>
+        _merge.Tell(new MergeActor.AcceptedBatch(new LineBatch(node, 1, 1, At(watermark), records)));
+
+    /// <summary>The texts of the next chunk a sink receives, or of the next chunks until <paramref name="count"/> lines came.</summary>
+    private static async Task<List<string>> TextsAsync(TestProbe sink, int count = 0)
+    {
+        var texts = new List<string>();
+        do
+        {
+            var chunk = await sink.ExpectMsgAsync<OutputChunk>();
+            texts.AddRange(chunk.Items.Select(i => i.Record.Text()));
+        } while (texts.Count < count);
+        return texts;
+    }
+}
