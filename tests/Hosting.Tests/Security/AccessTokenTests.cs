@@ -1,7 +1,7 @@
 using Chorus.Hosting;
 using Chorus.Hosting.Security;
 
-namespace Chorus.Node.Tests.Hosting;
+namespace Chorus.Hosting.Tests.Security;
 
 // Hosting has no test project of its own; chorus-node is its first user, so its tests live here.
 public sealed class AccessTokenTests : IDisposable

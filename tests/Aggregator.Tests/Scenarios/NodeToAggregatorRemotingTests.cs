@@ -9,7 +9,7 @@ using Chorus.Messages;
 using Chorus.Node;
 using Chorus.Node.Procfile;
 
-namespace Chorus.Aggregator.Tests.Remoting;
+namespace Chorus.Aggregator.Tests.Scenarios;
 
 /// <summary>A real node system and a real aggregator system, talking Akka.Remote over loopback.</summary>
 public sealed class NodeToAggregatorRemotingTests() : Akka.TestKit.Xunit2.TestKit(HoconFiles.Load("aggregator.conf", "wire.conf"), RemoteSystem.Name)
