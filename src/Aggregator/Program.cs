@@ -13,20 +13,16 @@ using Chorus.Node;
 
 // chorus-aggregator: flags -> config -> actor system -> sinks, merge, ingest (the flow, backwards) ->
 // HTTP -> the embedded node, if any -> wait for a signal or for the embedded node to finish -> flush.
-var command = AggregatorOptions.CreateCommand();
-command.SetAction(Run);
-return await CommandLine.InvokeAsync(command, args);
+return await CommandLine.InvokeAsync(AggregatorOptions.CreateCommand(), args, Run);
 
 static async Task<int> Run(ParseResult parsed)
 {
     var options = AggregatorOptions.From(parsed);
     var config = ConfigFile.Compose(options.HoconOverrides, parsed, "aggregator.conf", "node.conf", "wire.conf");
-    var listen = HostPort.Parse(config.GetString("chorus.aggregator.listen"), "--listen");
-    var httpListen = HostPort.Parse(config.GetString("chorus.aggregator.http"), "--http");
-    ListenPolicy.Check(listen, "--listen", options.Security);
-    ListenPolicy.Check(httpListen, "--http", options.Security);
-    var token = options.Security.Token;
     var settings = AggregatorSettings.From(config);
+    ListenPolicy.Check(settings.Listen, "--listen", options.Security);
+    ListenPolicy.Check(settings.Http, "--http", options.Security);
+    var token = options.Security.Token;
     // Repaired before the writer opens it for appending; what it holds tells ingest which batches are repeats.
     // A path that cannot be used stops the aggregator now: it must not accept lines it cannot keep.
     IReadOnlyDictionary<string, ArchivedNode>? archived;
@@ -36,13 +32,13 @@ static async Task<int> Run(ParseResult parsed)
     }
     catch (CannotArchiveException e)
     {
-        Console.Error.WriteLine($"chorus-aggregator: {e.Message}");
+        Notice.Error(e.Message);
         return ExitCodes.CannotArchive;
     }
 
     var tls = options.Security.Tls;
-    using var system = RemoteSystem.Start(config, "--listen", listen, tls);
-    IRecordFormatter formatter = config.GetString("chorus.aggregator.format") == "json" ? new JsonFormatter() : new TextFormatter(options.Color);
+    using var system = RemoteSystem.Start(config, "--listen", settings.Listen, tls);
+    IRecordFormatter formatter = settings.Format == OutputFormat.Json ? new JsonFormatter() : new TextFormatter(options.Color);
     // What ingest accepted and a sink has not finished with: its bound is where backpressure starts.
     var backlog = new OutputBacklog(settings.MaxPendingRecords, settings.MaxPendingBytes);
     var stdout = system.ActorOf(StdoutSink.Props(Console.OpenStandardOutput(), formatter, backlog.AddSink("stdout")), "stdout");
@@ -54,7 +50,7 @@ static async Task<int> Run(ParseResult parsed)
     var archive = archived is null ? null : new ArchiveLink(system.ActorOf(ArchiveActor.Props(settings.ArchivePath!, merge), "archive"), archived);
     system.ActorOf(IngestActor.Props(merge, backlog, settings, token, archive), "ingest");
 
-    var (web, http) = await HttpServer.StartAsync(httpListen, feed, board, settings, token, tls?.Certificate);
+    var (web, http) = await HttpServer.StartAsync(settings.Http, feed, board, settings, token, tls?.Certificate);
     Notice.Write($"nodes join at {RemoteSystem.BoundAddress(system)}");
     Notice.Write($"watch at {(tls is null ? "http" : "https")}://{http}/");
 
@@ -70,9 +66,9 @@ static async Task<int> Run(ParseResult parsed)
 
     // Whatever the reorder window still holds goes out before the process ends.
     // With an archive, through it: batches it is still writing go out first.
-    await (archive?.Writer ?? merge).Ask<MergeActor.Flushed>(new MergeActor.FlushAll(), TimeSpan.FromSeconds(10));
+    await (archive?.Writer ?? merge).Ask<MergeActor.Flushed>(new MergeActor.FlushAll(), settings.ShutdownFlushTimeout);
     feed.CompleteAll();
-    using var stopping = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+    using var stopping = new CancellationTokenSource(settings.ShutdownHttpTimeout);
     await web.StopAsync(stopping.Token);
     await system.Terminate();
     return exitCode;
