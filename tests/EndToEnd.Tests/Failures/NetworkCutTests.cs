@@ -3,7 +3,7 @@ using System.Text.Json;
 using Chorus.Tests.Support;
 using Xunit.Abstractions;
 
-namespace Chorus.EndToEnd.Tests;
+namespace Chorus.EndToEnd.Tests.Failures;
 
 /// <summary>
 /// A node on another "host" (a network namespace joined by a veth pair) loses its link to the aggregator
