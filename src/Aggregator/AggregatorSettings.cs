@@ -76,5 +76,5 @@ public sealed record AggregatorSettings(
     // Zero or negative limits make no sense (Kestrel refuses them with a stack trace); say which key and what to do instead.
     private static T Positive<T>(Config c, string key, Func<string, T> get) where T : IComparable<T> =>
         get(key) is var value && value.CompareTo(default!) > 0 ? value
-        : throw new UsageException($"chorus.aggregator.{key} = {c.GetString(key)} in hocon/aggregator.conf must be more than zero. Restore the shipped value or give a larger one.");
+        : throw new UsageException($"chorus.aggregator.{key} = {c.GetString(key)} must be more than zero. Give a larger value in --config FILE, or leave the key out for the shipped default (hocon/aggregator.conf).");
 }

@@ -9,13 +9,13 @@ namespace Chorus.Hosting;
 public static class Notice
 {
     /// <summary>Something a person should see once: where to connect, joined, stopping.</summary>
-    public static void Write(string message) => Console.Error.WriteLine(Line(NoticeLevel.Notice, message));
+    public static void Write(string message) => Write(NoticeLevel.Notice, message);
 
     /// <summary>Something went wrong or is unsafe, and nothing was lost: reconnecting, listening without TLS.</summary>
-    public static void Warning(string message) => Console.Error.WriteLine(Line(NoticeLevel.Warning, message));
+    public static void Warning(string message) => Write(NoticeLevel.Warning, message);
 
     /// <summary>Lines were lost or refused, or a person must act (a bad flag, a refused peer).</summary>
-    public static void Error(string message) => Console.Error.WriteLine(Line(NoticeLevel.Error, message));
+    public static void Error(string message) => Write(NoticeLevel.Error, message);
 
     public static void Write(NoticeLevel level, string message) => Console.Error.WriteLine(Line(level, message));
 
