@@ -13,12 +13,12 @@ public sealed record AggregatorOptions(string HoconOverrides, bool Color, IReadO
 {
     public static readonly Option<string?> ListenOption = new("--listen")
     {
-        Description = "Akka.Remote endpoint where nodes join, HOST:PORT (port 0: any free port). Default 127.0.0.1:4053.",
+        Description = "Akka.Remote endpoint where nodes join, HOST:PORT (port 0: any free port). Default: listen in hocon/aggregator.conf.",
     };
 
     public static readonly Option<string?> HttpOption = new("--http")
     {
-        Description = "HTTP endpoint for the page, /ws and the API, HOST:PORT (port 0: any free port). Default 127.0.0.1:8181.",
+        Description = "HTTP endpoint for the page, /ws and the API, HOST:PORT (port 0: any free port). Default: http in hocon/aggregator.conf.",
     };
 
     public static readonly Option<string?> ProcfileOption = new("--procfile")
@@ -33,8 +33,8 @@ public sealed record AggregatorOptions(string HoconOverrides, bool Color, IReadO
 
     public static readonly Option<string?> FormatOption = new Option<string?>("--format")
     {
-        Description = "stdout format: text (for people) or json (one object per line, for programs). Default text.",
-    }.AcceptOnlyFromAmong("text", "json");
+        Description = "stdout format: text (for people) or json (one object per line, for programs). Default: format in hocon/aggregator.conf.",
+    }.AcceptOnlyFromAmong(AggregatorSettings.Formats);
 
     public static readonly Option<bool> NoColorOption = new("--no-color")
     {
@@ -43,7 +43,7 @@ public sealed record AggregatorOptions(string HoconOverrides, bool Color, IReadO
 
     public static readonly Option<int?> ReorderWindowOption = new("--reorder-window")
     {
-        Description = "Longest a line is held back to be ordered with other nodes' lines, in milliseconds. Default 200.",
+        Description = "Longest a line is held back to be ordered with other nodes' lines, in milliseconds. Default: reorder-window in hocon/aggregator.conf.",
     };
 
     public static readonly Option<string?> ArchiveOption = new("--archive")
@@ -54,7 +54,7 @@ public sealed record AggregatorOptions(string HoconOverrides, bool Color, IReadO
 
     public static readonly Option<int?> NodeTimeoutOption = new("--node-timeout")
     {
-        Description = "A node not heard from for this long is reported node-down, in milliseconds. Default 8000.",
+        Description = "A node not heard from for this long is reported node-down, in milliseconds. Default: node-timeout in hocon/aggregator.conf.",
     };
 
     public static RootCommand CreateCommand() => new("chorus-aggregator: merges the output of every Chorus node into one ordered stream.")

@@ -1,10 +1,16 @@
 using Akka.Configuration;
+using Chorus.Aggregator.Formatting;
 using Chorus.Hosting;
 
 namespace Chorus.Aggregator;
 
 /// <summary>The chorus.aggregator section of the configuration, read once. Defaults live in hocon/aggregator.conf only.</summary>
 public sealed record AggregatorSettings(
+    HostPort Listen,
+    HostPort Http,
+    OutputFormat Format,
+    TimeSpan ShutdownFlushTimeout,
+    TimeSpan ShutdownHttpTimeout,
     TimeSpan ReorderWindow,
     TimeSpan ReleaseInterval,
     TimeSpan NodeTimeout,
@@ -27,11 +33,19 @@ public sealed record AggregatorSettings(
     TimeSpan MaxClockDistance,
     TimeSpan DropLogInterval)
 {
+    /// <summary>The values chorus.aggregator.format and --format take: the names of <see cref="OutputFormat"/>, in lower case.</summary>
+    public static readonly string[] Formats = Enum.GetNames<OutputFormat>().Select(name => name.ToLowerInvariant()).ToArray();
+
     public static AggregatorSettings From(Config config)
     {
         var c = config.GetConfig("chorus.aggregator")
             ?? throw new InvalidOperationException("The chorus.aggregator configuration section is missing (hocon/aggregator.conf).");
         return new AggregatorSettings(
+            Listen: HostPort.Parse(c.GetString("listen"), "--listen"),
+            Http: HostPort.Parse(c.GetString("http"), "--http"),
+            Format: FormatOf(c.GetString("format")),
+            ShutdownFlushTimeout: Positive(c, "shutdown.flush-timeout", key => c.GetTimeSpan(key)),
+            ShutdownHttpTimeout: Positive(c, "shutdown.http-timeout", key => c.GetTimeSpan(key)),
             ReorderWindow: c.GetTimeSpan("reorder-window"),
             ReleaseInterval: c.GetTimeSpan("release-interval"),
             NodeTimeout: c.GetTimeSpan("node-timeout"),
@@ -55,8 +69,14 @@ public sealed record AggregatorSettings(
             DropLogInterval: Positive(c, "drop-log-interval", key => c.GetTimeSpan(key)));
     }
 
+    // --format accepts only these already; a value from --config FILE must not silently become text.
+    private static OutputFormat FormatOf(string value) =>
+        Formats.Contains(value) ? Enum.Parse<OutputFormat>(value, ignoreCase: true)
+        : throw new UsageException($"chorus.aggregator.format = \"{value}\" is not a format. Give {string.Join(" or ", Formats)} " +
+                                   "(text for people, json for programs), in --config FILE or with --format.");
+
     // Zero or negative limits make no sense (Kestrel refuses them with a stack trace); say which key and what to do instead.
     private static T Positive<T>(Config c, string key, Func<string, T> get) where T : IComparable<T> =>
         get(key) is var value && value.CompareTo(default!) > 0 ? value
-        : throw new UsageException($"chorus.aggregator.{key} = {c.GetString(key)} in hocon/aggregator.conf must be more than zero. Restore the shipped value or give a larger one.");
+        : throw new UsageException($"chorus.aggregator.{key} = {c.GetString(key)} must be more than zero. Give a larger value in --config FILE, or leave the key out for the shipped default (hocon/aggregator.conf).");
 }

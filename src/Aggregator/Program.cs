@@ -14,20 +14,16 @@ using Chorus.Node;
 
 // chorus-aggregator: flags -> config -> actor system -> sinks, merge, archive, ingest (the flow, backwards) ->
 // HTTP -> the embedded node, if any -> wait for a stop (a signal, the embedded node's end, the archive failing) -> flush.
-var command = AggregatorOptions.CreateCommand();
-command.SetAction(Run);
-return await CommandLine.InvokeAsync(command, args);
+return await CommandLine.InvokeAsync(AggregatorOptions.CreateCommand(), args, Run);
 
 static async Task<int> Run(ParseResult parsed)
 {
     var options = AggregatorOptions.From(parsed);
     var config = ConfigFile.Compose(options.HoconOverrides, parsed, "aggregator.conf", "node.conf", "wire.conf");
-    var listen = HostPort.Parse(config.GetString("chorus.aggregator.listen"), "--listen");
-    var httpListen = HostPort.Parse(config.GetString("chorus.aggregator.http"), "--http");
-    ListenPolicy.Check(listen, "--listen", options.Security);
-    ListenPolicy.Check(httpListen, "--http", options.Security);
-    var token = options.Security.Token;
     var settings = AggregatorSettings.From(config);
+    ListenPolicy.Check(settings.Listen, "--listen", options.Security);
+    ListenPolicy.Check(settings.Http, "--http", options.Security);
+    var token = options.Security.Token;
     // Repaired before the writer opens it for appending; what it holds tells ingest which batches are repeats.
     // A path that cannot be used stops the aggregator now: it must not accept lines it cannot keep.
     IReadOnlyDictionary<string, ArchivedNode>? archived;
@@ -37,14 +33,14 @@ static async Task<int> Run(ParseResult parsed)
     }
     catch (CannotArchiveException e)
     {
-        Console.Error.WriteLine($"chorus-aggregator: {e.Message}");
+        Notice.Error(e.Message);
         return ExitCodes.CannotArchive;
     }
 
     var tls = options.Security.Tls;
-    using var system = RemoteSystem.Start(config, "--listen", listen, tls);
+    using var system = RemoteSystem.Start(config, "--listen", settings.Listen, tls);
     var stop = new StopRequest();
-    IRecordFormatter formatter = config.GetString("chorus.aggregator.format") == "json" ? new JsonFormatter() : new TextFormatter(options.Color);
+    IRecordFormatter formatter = settings.Format == OutputFormat.Json ? new JsonFormatter() : new TextFormatter(options.Color);
     // What ingest accepted and a sink has not finished with: its bound is where backpressure starts.
     var pending = new PendingOutput(settings.MaxPendingRecords, settings.MaxPendingBytes);
     var feed = new LiveFeed(settings.BacklogCapacity, DateTime.UtcNow);
@@ -64,7 +60,7 @@ static async Task<int> Run(ParseResult parsed)
         : IngestOutput.Archived(system.ActorOf(ArchiveActor.Props(settings.ArchivePath!, merge, stop), "archive"), archived);
     system.ActorOf(IngestActor.Props(output, pending, settings, token), IngestEndpoint.ActorName);
 
-    var (web, http) = await HttpServer.StartAsync(httpListen, feed, board, settings, token, tls?.Certificate);
+    var (web, http) = await HttpServer.StartAsync(settings.Http, feed, board, settings, token, tls?.Certificate);
     Notice.Write($"nodes join at {RemoteSystem.BoundAddress(system)}");
     Notice.Write($"watch at {(tls is null ? "http" : "https")}://{http}/");
 
@@ -81,9 +77,17 @@ static async Task<int> Run(ParseResult parsed)
 
     // Whatever the reorder window still holds goes out before the process ends.
     // With an archive, through it: batches it is still writing go out first.
-    await output.Flush(TimeSpan.FromSeconds(10));
+    try
+    {
+        await output.Flush(settings.ShutdownFlushTimeout);
+    }
+    catch (Exception e) when (e is AskTimeoutException or TaskCanceledException)
+    {
+        Notice.Warning($"the sinks did not finish writing within {settings.ShutdownFlushTimeout.TotalSeconds:0.#} s of the stop, so the last lines " +
+                       "may be missing from stdout and the page. Raise chorus.aggregator.shutdown.flush-timeout in a --config FILE.");
+    }
     feed.CompleteAll();
-    using var stopping = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+    using var stopping = new CancellationTokenSource(settings.ShutdownHttpTimeout);
     await web.StopAsync(stopping.Token);
     await system.Terminate();
     return exitCode;

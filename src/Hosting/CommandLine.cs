@@ -1,21 +1,24 @@
 using System.CommandLine;
+using System.Text.RegularExpressions;
 
 namespace Chorus.Hosting;
 
 /// <summary>
 /// Runs a System.CommandLine command the way both executables should behave: flag errors and
-/// <see cref="UsageException"/>s print one clear message on stderr and exit 2; signals are left to the
+/// <see cref="UsageException"/>s print one clear error on stderr and exit 2; signals are left to the
 /// program (System.CommandLine would otherwise force an exit 2 s after Ctrl-C, before lines are delivered).
 /// </summary>
 public static class CommandLine
 {
-    public static async Task<int> InvokeAsync(RootCommand command, string[] args)
+    public static async Task<int> InvokeAsync(RootCommand command, string[] args, Func<ParseResult, Task<int>> run)
     {
+        command.SetAction(run);
         var parsed = command.Parse(args);
         if (parsed.Errors.Count > 0)
         {
-            foreach (var error in parsed.Errors) Console.Error.WriteLine($"{command.Name}: {error.Message}");
-            Console.Error.WriteLine($"Run {command.Name} --help for the flags.");
+            // One line each: some of System.CommandLine's messages list the allowed values on lines of their own.
+            foreach (var error in parsed.Errors)
+                Notice.Error($"{Regex.Replace(error.Message, @"\s+", " ").TrimEnd('.')}. Run {command.Name} --help for the flags.");
             return ExitCodes.Usage;
         }
         try
@@ -24,12 +27,12 @@ public static class CommandLine
         }
         catch (UsageException e)
         {
-            Console.Error.WriteLine($"{command.Name}: {e.Message}");
+            Notice.Error(e.Message);
             return ExitCodes.Usage;
         }
         catch (CannotListenException e)
         {
-            Console.Error.WriteLine($"{command.Name}: {e.Message}");
+            Notice.Error(e.Message);
             return ExitCodes.CannotListen;
         }
     }

@@ -37,21 +37,21 @@ public sealed record NodeOptions(HostPort Aggregator, string Name, HostPort List
     public static readonly Option<string?> SpoolOption = new("--spool")
     {
         Description = "Directory where lines wait on disk while the aggregator is away and memory is full. " +
-                      "Default: $XDG_STATE_HOME/chorus/spool/NAME, or /tmp/chorus-spool-NAME.",
+                      "Default: spool-dir in hocon/node.conf.",
     };
 
     public static readonly Option<string?> MaxBufferedBytesOption = new("--max-buffered-bytes")
     {
         HelpName = "SIZE",
         Description = "Lines held in memory (their text plus 80 bytes each) while the aggregator is slow or away; beyond it lines go to the spool. " +
-                      "A size such as 64MiB, 512KiB or plain bytes. Default 64MiB.",
+                      "A size such as 64MiB, 512KiB or plain bytes. Default: max-buffered-bytes in hocon/node.conf.",
     };
 
     public static readonly Option<string?> SpoolMaxBytesOption = new("--spool-max-bytes")
     {
         HelpName = "SIZE",
         Description = "Largest the spool grows; past it the oldest spooled lines are dropped and a gap event says how many. " +
-                      "A size such as 1GiB or 512KiB; 0 means no spool. Default 1GiB.",
+                      "A size such as 1GiB or 512KiB; 0 means no spool. Default: spool-max-bytes in hocon/node.conf.",
     };
 
     public static readonly Argument<string[]> CommandArgument = new("command")

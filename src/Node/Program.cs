@@ -4,9 +4,7 @@ using Chorus.Hosting;
 using Chorus.Node;
 
 // chorus-node: flags -> config -> actor system -> uplink and processes -> wait for them to finish.
-var command = NodeOptions.CreateCommand();
-command.SetAction(Run);
-return await CommandLine.InvokeAsync(command, args);
+return await CommandLine.InvokeAsync(NodeOptions.CreateCommand(), args, Run);
 
 static async Task<int> Run(ParseResult parsed)
 {

@@ -1,3 +1,4 @@
+using Chorus.Aggregator.Formatting;
 using Chorus.Aggregator.Tests.Support;
 using Chorus.Hosting;
 
@@ -5,6 +6,30 @@ namespace Chorus.Aggregator.Tests;
 
 public sealed class AggregatorSettingsTests
 {
+    [Fact]
+    public void Where_to_listen_what_stdout_carries_and_how_long_shutdown_waits_are_read_once_here()
+    {
+        var settings = TestSettings.Aggregator("chorus.aggregator { listen = \"127.0.0.1:0\", format = json, shutdown.flush-timeout = 3s }");
+
+        Assert.Equal(new HostPort("127.0.0.1", 0), settings.Listen);
+        Assert.Equal(new HostPort("127.0.0.1", 8181), settings.Http);
+        Assert.Equal(OutputFormat.Json, settings.Format);
+        Assert.Equal(TimeSpan.FromSeconds(3), settings.ShutdownFlushTimeout);
+        Assert.Equal(TimeSpan.FromSeconds(2), settings.ShutdownHttpTimeout);
+    }
+
+    [Theory]
+    [InlineData("xml")]
+    [InlineData("JSON")]
+    [InlineData("")]
+    public void A_format_other_than_text_or_json_is_a_usage_error_naming_the_key_and_both(string format)
+    {
+        var e = Assert.Throws<UsageException>(() => TestSettings.Aggregator($"chorus.aggregator.format = \"{format}\""));
+
+        Assert.Contains($"chorus.aggregator.format = \"{format}\"", e.Message);
+        Assert.Contains("text or json", e.Message);
+    }
+
     [Fact]
     public void The_shipped_http_limits_are_read()
     {

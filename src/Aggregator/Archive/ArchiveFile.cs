@@ -23,12 +23,12 @@ public static class ArchiveFile
         var (committedEnd, skipped) = Scan(file, nodes);
         if (committedEnd < file.Length)
         {
-            Notice.Write($"the archive {path} ends in {file.Length - committedEnd} bytes of a batch that was never completed " +
-                         "(the aggregator was stopped mid-write); removing them: the nodes send that batch again.");
+            Notice.Warning($"the archive {path} ends in {file.Length - committedEnd} bytes of a batch that was never completed " +
+                           "(the aggregator was stopped mid-write); removing them: the nodes send that batch again.");
             file.SetLength(committedEnd);
         }
         if (skipped > 0)
-            Notice.Write($"the archive {path} has {skipped} unreadable line(s) before its end; left in place and skipped.");
+            Notice.Warning($"the archive {path} has {skipped} unreadable line(s) before its end; left in place and skipped.");
         return nodes;
     }
 

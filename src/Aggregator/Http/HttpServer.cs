@@ -27,7 +27,7 @@ public static class HttpServer
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+        builder.Logging.AddProvider(new NoticeLoggerProvider());
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.WebHost.UseKestrel(kestrel =>
         {

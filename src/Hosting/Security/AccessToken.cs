@@ -35,10 +35,11 @@ public sealed class AccessToken
     }
 
     /// <summary>
-    /// The token from --token-file, else from CHORUS_TOKEN, else none. A file wins over the environment
-    /// because it was named on this command line. Unreadable or empty sources are usage errors.
+    /// The token from --token-file, else from CHORUS_TOKEN (<paramref name="fromEnvironment"/>, its value), else none.
+    /// A file wins over the environment because it was named on this command line. Unreadable or empty sources
+    /// are usage errors.
     /// </summary>
-    public static AccessToken? Load(string? file, Func<string, string?>? environment = null)
+    public static AccessToken? Load(string? file, string? fromEnvironment)
     {
         if (file is not null)
         {
@@ -53,7 +54,6 @@ public sealed class AccessToken
             }
             return From(text, $"--token-file \"{file}\"");
         }
-        var fromEnvironment = (environment ?? Environment.GetEnvironmentVariable)(EnvironmentVariable);
         return fromEnvironment is null ? null : From(fromEnvironment, $"The {EnvironmentVariable} environment variable");
     }
 }

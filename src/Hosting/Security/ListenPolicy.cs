@@ -15,13 +15,13 @@ public static class ListenPolicy
         if (security.Token is not null)
         {
             if (security.Tls is null)
-                Notice.Write($"warning: {flag} {listen} is reachable from the network without TLS: the token and the lines cross it in clear text. " +
+                Notice.Warning($"{flag} {listen} is reachable from the network without TLS: the token and the lines cross it in clear text. " +
                              "Give --tls-cert, --tls-key and --tls-ca (README, Security), or tunnel.");
             return;
         }
         if (security.Insecure)
         {
-            Notice.Write($"warning: {flag} {listen} is reachable from the network and no token is set (--insecure): anyone who can reach it can read and inject lines.");
+            Notice.Warning($"{flag} {listen} is reachable from the network and no token is set (--insecure): anyone who can reach it can read and inject lines.");
             return;
         }
         throw new UsageException(

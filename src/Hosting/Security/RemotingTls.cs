@@ -25,7 +25,7 @@ public static class RemotingTls
             {
                 var refusal = policy.Refusal(certificate, chain, errors);
                 if (refusal is not null)
-                    TlsNotice.Write($"error: refused a TLS connection with {peer}: {refusal}. Both ends need certificates signed by the CA the other end trusts (--tls-ca).");
+                    TlsNotice.Write($"refused a TLS connection with {peer}: {refusal}. Both ends need certificates signed by the CA the other end trusts (--tls-ca).");
                 return refusal is null;
             });
     }

@@ -31,6 +31,6 @@ public sealed record SecurityOptions(AccessToken? Token, bool Insecure, TlsIdent
     };
 
     public static SecurityOptions From(ParseResult parsed) =>
-        new(AccessToken.Load(parsed.GetValue(TokenFileOption)), parsed.GetValue(InsecureOption),
+        new(AccessToken.Load(parsed.GetValue(TokenFileOption), Environment.GetEnvironmentVariable(AccessToken.EnvironmentVariable)), parsed.GetValue(InsecureOption),
             TlsIdentity.Load(parsed.GetValue(TlsCertOption), parsed.GetValue(TlsKeyOption), parsed.GetValue(TlsCaOption)));
 }

@@ -25,10 +25,10 @@ public static partial class TlsHandshakeLog
         var peer = RemoteEnd().Match(message) is { Success: true } match ? match.Groups[1].Value : "a peer";
         if (cause?.Message.Contains("RemoteCertificateValidationCallback", StringComparison.Ordinal) == true) return true;
         if (cause is NotSslRecordException)
-            TlsNotice.Write($"error: refused a connection from {peer} that does not use TLS. This process takes only TLS peers: " +
+            TlsNotice.Write($"refused a connection from {peer} that does not use TLS. This process takes only TLS peers: " +
                             "give the node --tls-cert, --tls-key and --tls-ca too (README, Security).");
         else
-            TlsNotice.Write($"error: the TLS handshake with {peer} failed ({cause?.Message ?? "no reason given"}). If it refused this process's " +
+            TlsNotice.Write($"the TLS handshake with {peer} failed ({cause?.Message ?? "no reason given"}). If it refused this process's " +
                             "certificate, --tls-cert is not signed by the CA in that peer's --tls-ca; or that peer does not use TLS.");
         return true;
     }

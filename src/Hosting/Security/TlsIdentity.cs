@@ -50,7 +50,7 @@ public sealed class TlsIdentity
         var identity = new TlsIdentity(certificate, LoadAuthorities(authorityFile!), authorityFile!);
         // Not an error: the two ends may trust different CAs. But usually it is the wrong --tls-ca file.
         if (new PeerCertificatePolicy(identity, checkServerName: false).Refusal(certificate, null, SslPolicyErrors.None) is { } refusal)
-            Notice.Write($"warning: a peer with the same --tls-ca would refuse this process's --tls-cert \"{certificateFile}\": {refusal}.");
+            Notice.Warning($"a peer with the same --tls-ca would refuse this process's --tls-cert \"{certificateFile}\": {refusal}.");
         return identity;
     }
 

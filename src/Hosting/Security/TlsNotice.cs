@@ -1,7 +1,8 @@
 namespace Chorus.Hosting.Security;
 
 /// <summary>
-/// Lines about failed TLS handshakes, on stderr, at most one per interval with the count of those held back.
+/// Lines about failed TLS handshakes, on stderr as errors (a peer was refused, or refused us: someone must fix a
+/// certificate), at most one per interval with the count of those held back.
 /// A stranger can fail handshakes as fast as it can connect: that must not become as many log lines.
 /// Thread-safe: handshakes are checked on the transport's I/O threads.
 /// </summary>
@@ -25,6 +26,6 @@ public static class TlsNotice
             }
             (_lastWritten, heldBack, _heldBack) = (now, _heldBack, 0);
         }
-        Notice.Write(heldBack > 0 ? $"{message} ({heldBack} more failed TLS handshakes in the last {Interval.TotalSeconds:0} s not shown)" : message);
+        Notice.Error(heldBack > 0 ? $"{message} ({heldBack} more failed TLS handshakes in the last {Interval.TotalSeconds:0} s not shown)" : message);
     }
 }

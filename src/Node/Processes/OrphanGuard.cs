@@ -68,7 +68,7 @@ public static class OrphanGuard
         }
         catch (Win32Exception e)
         {
-            Chorus.Hosting.Notice.Write($"cannot start the orphan guard ({e.Message}); if the node is killed, its processes keep running.");
+            Chorus.Hosting.Notice.Warning($"cannot start the orphan guard ({e.Message}); if the node is killed, its processes keep running.");
             return null;
         }
     }

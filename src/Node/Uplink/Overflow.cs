@@ -24,8 +24,8 @@ public sealed class Overflow(Spool? spool, string node) : IDisposable
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or Chorus.Hosting.UsageException)
         {
-            Chorus.Hosting.Notice.Write($"cannot use the spool directory {directory} ({e.Message}); without a spool, lines beyond " +
-                                        $"{settings.MaxBufferedBytes} bytes in memory are dropped while the aggregator is away. Give a writable --spool DIR.");
+            Chorus.Hosting.Notice.Warning($"cannot use the spool directory {directory} ({e.Message}); without a spool, lines beyond " +
+                                          $"{settings.MaxBufferedBytes} bytes in memory are dropped while the aggregator is away. Give a writable --spool DIR.");
             return new Overflow(null, node);
         }
     }

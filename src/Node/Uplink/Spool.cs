@@ -432,7 +432,7 @@ public sealed class Spool : IDisposable
         catch (Exception e) when (segment.Leftover)
         {
             // Only a file from an earlier run can be damaged; ours are written whole.
-            Notice.Write($"skipping an unreadable batch in {segment.Path}: {e.Message}");
+            Notice.Error($"skipping an unreadable batch in {segment.Path}: {e.Message}");
             return null;
         }
     }
@@ -480,7 +480,7 @@ public sealed class Spool : IDisposable
     {
         if (_warnedIo) return;
         _warnedIo = true;
-        Notice.Write(message);
+        Notice.Warning(message);
     }
 
     private static long LeadingNumber(string name) =>

@@ -38,7 +38,7 @@ public sealed class SpoolState(string directory)
         }
         catch (Exception e) when (e is FormatException or OverflowException or IOException)
         {
-            Chorus.Hosting.Notice.Write($"ignoring the unreadable spool state {_path} ({e.Message}); everything spooled there is sent again.");
+            Chorus.Hosting.Notice.Warning($"ignoring the unreadable spool state {_path} ({e.Message}); everything spooled there is sent again.");
             return null;
         }
     }

@@ -1,7 +1,7 @@
 using Chorus.Tests.Support;
 using Xunit.Abstractions;
 
-namespace Chorus.EndToEnd.Tests;
+namespace Chorus.EndToEnd.Tests.Failures;
 
 /// <summary>
 /// A node floods an aggregator whose stdout nobody reads (a paused terminal, a stuck pipe): the aggregator

@@ -2,7 +2,7 @@ using System.Text.Json;
 using Chorus.Tests.Support;
 using Xunit.Abstractions;
 
-namespace Chorus.EndToEnd.Tests;
+namespace Chorus.EndToEnd.Tests.Failures;
 
 /// <summary>
 /// The aggregator frozen with SIGSTOP for 30 s while a node keeps writing, then thawed with SIGCONT: the

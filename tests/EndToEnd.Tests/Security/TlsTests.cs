@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Chorus.Tests.Support;
 
-namespace Chorus.EndToEnd.Tests;
+namespace Chorus.EndToEnd.Tests.Security;
 
 /// <summary>
 /// Mutual TLS on Akka.Remote with the real executables and certificates of a CA made for the test: who gets

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using Chorus.Tests.Support;
 using Xunit.Abstractions;
 
-namespace Chorus.EndToEnd.Tests;
+namespace Chorus.EndToEnd.Tests.Failures;
 
 /// <summary>
 /// A node is killed with kill -9 while it sends a spool of 200,000 lines, and started again with the same

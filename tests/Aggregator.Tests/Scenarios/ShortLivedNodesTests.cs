@@ -7,7 +7,7 @@ using Chorus.Messages;
 using Chorus.Node;
 using Chorus.Node.Procfile;
 
-namespace Chorus.Aggregator.Tests.Remoting;
+namespace Chorus.Aggregator.Tests.Scenarios;
 
 /// <summary>Real node runs, each in its own ActorSystem, joining over Akka.Remote, one after another.</summary>
 public sealed class ShortLivedNodesTests() : Akka.TestKit.Xunit2.TestKit(HoconFiles.Load("aggregator.conf", "wire.conf"), RemoteSystem.Name)

@@ -1,6 +1,6 @@
 using Chorus.Hosting;
 
-namespace Chorus.Node.Tests.Hosting;
+namespace Chorus.Hosting.Tests;
 
 public sealed class NodeNameTests
 {

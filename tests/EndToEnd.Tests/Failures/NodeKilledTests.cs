@@ -3,7 +3,7 @@ using System.Text.Json;
 using Chorus.Tests.Support;
 using Xunit.Abstractions;
 
-namespace Chorus.EndToEnd.Tests;
+namespace Chorus.EndToEnd.Tests.Failures;
 
 /// <summary>A node killed with kill -9: the aggregator reports node-down within its node timeout, and none of the node's processes live on.</summary>
 public sealed class NodeKilledTests(ITestOutputHelper output) : IDisposable

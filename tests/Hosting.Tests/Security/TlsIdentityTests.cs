@@ -3,7 +3,7 @@ using Chorus.Hosting;
 using Chorus.Hosting.Security;
 using Chorus.Tests.Support;
 
-namespace Chorus.Node.Tests.Hosting;
+namespace Chorus.Hosting.Tests.Security;
 
 /// <summary>The --tls-* flags: what loads, and the message for each way they go wrong.</summary>
 public sealed class TlsIdentityTests : IDisposable

@@ -4,12 +4,13 @@ using Akka.Configuration;
 using Chorus.Aggregator.Formatting;
 using Chorus.Aggregator.Ingest;
 using Chorus.Aggregator.Ordering;
+using Chorus.Aggregator.Tests.Support;
 using Chorus.Hosting;
 using Chorus.Messages;
 using Chorus.Node;
 using Chorus.Node.Procfile;
 
-namespace Chorus.Aggregator.Tests.Remoting;
+namespace Chorus.Aggregator.Tests.Scenarios;
 
 /// <summary>A real node system and a real aggregator system, talking Akka.Remote over loopback.</summary>
 public sealed class NodeToAggregatorRemotingTests() : Akka.TestKit.Xunit2.TestKit(HoconFiles.Load("aggregator.conf", "wire.conf"), RemoteSystem.Name)
@@ -61,7 +62,7 @@ public sealed class NodeToAggregatorRemotingTests() : Akka.TestKit.Xunit2.TestKi
         var first = NodeHost.Start(honest, "honest", [new ProcfileEntry("p", "sleep 1; echo a1; sleep 1; echo a2; sleep 1; echo a3", 1)],
             ingest, NodeSettings.From(nodeConfig), new MonotonicClock());
         var second = NodeHost.Start(skewed, "skewed", [new ProcfileEntry("p", "sleep 1.5; echo b1; sleep 1; echo b2; sleep 1; echo b3", 1)],
-            ingest, NodeSettings.From(nodeConfig), new MonotonicClock(skew: TimeSpan.FromSeconds(5)));
+            ingest, NodeSettings.From(nodeConfig), new SkewedClock(TimeSpan.FromSeconds(5)));
 
         var lines = new List<OutputItem>();
         await AwaitAssertAsync(() =>

@@ -1,6 +1,6 @@
 using Chorus.Tests.Support;
 
-namespace Chorus.EndToEnd.Tests;
+namespace Chorus.EndToEnd.Tests.Security;
 
 /// <summary>
 /// A listener that faces the network needs a token, or --insecure to say the risk is accepted. A spool

@@ -1,6 +1,6 @@
 using Chorus.Tests.Support;
 
-namespace Chorus.EndToEnd.Tests;
+namespace Chorus.EndToEnd.Tests.Security;
 
 /// <summary>Node names follow one rule (1-64 of A-Z a-z 0-9 . _ -): both executables check theirs before starting anything.</summary>
 public sealed class NodeNameRuleTests : IDisposable

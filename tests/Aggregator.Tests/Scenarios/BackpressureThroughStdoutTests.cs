@@ -10,7 +10,7 @@ using Chorus.Hosting;
 using Chorus.Messages;
 using static Chorus.Aggregator.Tests.Support.FreshRecords;
 
-namespace Chorus.Aggregator.Tests.Ingest;
+namespace Chorus.Aggregator.Tests.Scenarios;
 
 /// <summary>
 /// Ingest, merge and the real stdout sink (<see cref="StdoutWriter"/>) writing into a real OS pipe that the test does not

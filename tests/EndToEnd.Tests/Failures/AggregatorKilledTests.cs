@@ -3,7 +3,7 @@ using System.Text.Json;
 using Chorus.Tests.Support;
 using Xunit.Abstractions;
 
-namespace Chorus.EndToEnd.Tests;
+namespace Chorus.EndToEnd.Tests.Failures;
 
 /// <summary>
 /// The aggregator is killed with kill -9 in the middle of a 1,000,000-line run and started again on the same

@@ -1,7 +1,7 @@
 using Chorus.Hosting;
 using Chorus.Hosting.Security;
 
-namespace Chorus.Node.Tests.Hosting;
+namespace Chorus.Hosting.Tests.Security;
 
 public sealed class ListenPolicyTests
 {

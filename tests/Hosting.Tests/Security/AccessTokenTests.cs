@@ -1,7 +1,7 @@
 using Chorus.Hosting;
 using Chorus.Hosting.Security;
 
-namespace Chorus.Node.Tests.Hosting;
+namespace Chorus.Hosting.Tests.Security;
 
 // Hosting has no test project of its own; chorus-node is its first user, so its tests live here.
 public sealed class AccessTokenTests : IDisposable
@@ -13,7 +13,7 @@ public sealed class AccessTokenTests : IDisposable
     {
         File.WriteAllText(_file, "  s3cret\n");
 
-        var token = AccessToken.Load(_file, _ => "ignored: the file wins");
+        var token = AccessToken.Load(_file, "ignored: the file wins");
 
         Assert.Equal("s3cret", token!.Value);
         Assert.True(token.Matches("s3cret"));
@@ -24,8 +24,8 @@ public sealed class AccessTokenTests : IDisposable
     [Fact]
     public void Without_a_file_the_environment_variable_is_used_and_without_either_there_is_no_token()
     {
-        Assert.Equal("from-env", AccessToken.Load(null, name => name == "CHORUS_TOKEN" ? " from-env " : null)!.Value);
-        Assert.Null(AccessToken.Load(null, _ => null));
+        Assert.Equal("from-env", AccessToken.Load(null, " from-env ")!.Value);
+        Assert.Null(AccessToken.Load(null, null));
     }
 
     [Fact]
@@ -33,14 +33,14 @@ public sealed class AccessTokenTests : IDisposable
     {
         File.WriteAllText(_file, " \n");
 
-        Assert.Contains("--token-file", Assert.Throws<UsageException>(() => AccessToken.Load(_file, _ => null)).Message);
-        Assert.Contains("CHORUS_TOKEN", Assert.Throws<UsageException>(() => AccessToken.Load(null, _ => "")).Message);
+        Assert.Contains("--token-file", Assert.Throws<UsageException>(() => AccessToken.Load(_file, null)).Message);
+        Assert.Contains("CHORUS_TOKEN", Assert.Throws<UsageException>(() => AccessToken.Load(null, "")).Message);
     }
 
     [Fact]
     public void An_unreadable_token_file_is_a_usage_error_that_says_what_to_do()
     {
-        var error = Assert.Throws<UsageException>(() => AccessToken.Load("/nonexistent/chorus-token", _ => null));
+        var error = Assert.Throws<UsageException>(() => AccessToken.Load("/nonexistent/chorus-token", null));
 
         Assert.Contains("cannot be read", error.Message);
     }

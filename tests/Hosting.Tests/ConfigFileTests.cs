@@ -1,7 +1,7 @@
 using System.CommandLine;
 using Chorus.Hosting;
 
-namespace Chorus.Node.Tests.Hosting;
+namespace Chorus.Hosting.Tests;
 
 public sealed class ConfigFileTests : IDisposable
 {

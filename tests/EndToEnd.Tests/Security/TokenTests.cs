@@ -1,6 +1,6 @@
 using Chorus.Tests.Support;
 
-namespace Chorus.EndToEnd.Tests;
+namespace Chorus.EndToEnd.Tests.Security;
 
 /// <summary>The shared token with the real executables: who may join, and what a refused node says.</summary>
 public sealed class TokenTests : IDisposable

@@ -2,7 +2,7 @@ using System.Text.Json;
 using Chorus.Tests.Support;
 using Xunit.Abstractions;
 
-namespace Chorus.EndToEnd.Tests;
+namespace Chorus.EndToEnd.Tests.Failures;
 
 /// <summary>
 /// The spool fills past its cap while the aggregator is frozen (SIGSTOP): the node drops the oldest spooled

@@ -1,7 +1,7 @@
 using System.Net.Security;
 using Chorus.Tests.Support;
 
-namespace Chorus.EndToEnd.Tests;
+namespace Chorus.EndToEnd.Tests.Security;
 
 /// <summary>
 /// With --tls-cert, the aggregator's HTTP port speaks only HTTPS and WSS, with the same certificate as its
