@@ -66,9 +66,8 @@ public sealed record NodeSettings(
     private static TimeSpan Duration(Config c, string key, bool zeroAllowed = false)
     {
         var value = Read(key, () => c.GetTimeSpan(key, null, allowInfinite: false));
-        if (value < TimeSpan.Zero || (!zeroAllowed && value == TimeSpan.Zero))
-            throw Invalid(key, zeroAllowed ? "a duration cannot be negative" : "a duration must be longer than 0");
-        return value;
+        // A negative one the HOCON parser already refuses.
+        return zeroAllowed || value > TimeSpan.Zero ? value : throw Invalid(key, "a duration must be longer than 0");
     }
 
     private static int Count(Config c, string key)
