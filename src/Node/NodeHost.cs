@@ -31,7 +31,7 @@ public sealed class NodeHost
         // Refused before anything starts: a spool directory of another user would hand it every line.
         if (settings.SpoolMaxBytes > 0) SpoolLocation.Prepare(SpoolLocation.For(name, settings.SpoolDirectory));
         // Random per start, so a restarted node's batch numbers are never taken for repeats of the last run's
-        // (unless its spool resumes the last run: see UplinkActor).
+        // (unless its spool resumes the last run: see Outbox).
         var incarnation = Random.Shared.NextInt64(1, long.MaxValue);
         var uplink = UplinkActor.Props(name, incarnation, aggregatorPath, clock, settings, token);
         var exitCode = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -17,8 +17,8 @@ namespace Chorus.Node.Uplink;
 /// <see cref="ClockReply"/>, <see cref="NodeLeaving"/>; in <see cref="JoinAccepted"/>, <see cref="JoinRefused"/>,
 /// <see cref="BatchAck"/>, <see cref="TimesRefused"/>, <see cref="ClockProbe"/>.</item>
 /// </list>
-/// The rules live in plain classes: <see cref="BatchBuilder"/> (batching), <see cref="DeliveryQueue"/> (the send
-/// window), <see cref="Overflow"/> (the spool), <see cref="JoinRound"/> (join backoff), <see cref="LinkLiveness"/>.
+/// The rules live in plain classes: <see cref="Outbox"/> (batching, numbering, the send window, the spool, what a
+/// drain leaves), <see cref="JoinRound"/> (join backoff) and <see cref="LinkLiveness"/> (re-join, resend).
 /// Anyone who reaches the node's remoting port can send here and name any sender, so only answers from the
 /// dialled address count: a join's answer must echo that join's nonce, everything after it must carry the
 /// session key. How numbering, resending, the spool and draining fit together: README, "Reliability".
@@ -26,24 +26,16 @@ namespace Chorus.Node.Uplink;
 public sealed class UplinkActor : ReceiveActor, IWithTimers
 {
     private readonly string _node;
-    private long _incarnation;
     private readonly string _aggregatorPath;
     private readonly MonotonicClock _clock;
     private readonly NodeSettings _settings;
-    private readonly BatchBuilder _builder;
-    private readonly DeliveryQueue _queue;
-    private readonly Overflow _overflow;
+    private readonly Outbox _outbox;
+    private readonly JoinRound _join;
+    private readonly LinkLiveness _liveness;
     private readonly string _token;
     private readonly Address _dialled;
     private string _sessionKey = "";
     private bool _hasSession;
-    private readonly JoinRound _join;
-    private readonly LinkLiveness _liveness;
-
-    private long _nextBatchSeq = 1;
-    private long _highestSent;
-    // Numbering waits for the aggregator's answer while a killed run's spooled batches may be with it.
-    private bool _resuming;
     private IActorRef? _aggregator;
     private long _aggregatorIncarnation;
     private bool _sentSinceTick;
@@ -59,11 +51,7 @@ public sealed class UplinkActor : ReceiveActor, IWithTimers
         _dialled = Context.ActorSelection(aggregatorPath).Anchor.Path.Address;
         _clock = clock;
         _settings = settings;
-        _builder = new BatchBuilder(settings.BatchMaxRecords, settings.BatchMaxBytes);
-        _queue = new DeliveryQueue(settings.MaxUnackedBatches);
-        _overflow = Overflow.Open(node, settings, Context.System);
-        _incarnation = _overflow.ResumeIncarnation ?? incarnation;
-        _resuming = _overflow.ResumeIncarnation is not null;
+        _outbox = new Outbox(node, incarnation, settings, Overflow.Open(node, settings, Context.System));
         _join = new JoinRound(settings.JoinBackoffMin, settings.JoinBackoffMax, settings.JoinAnswersRemembered);
         _liveness = new LinkLiveness(settings.LinkTimeout, settings.ResendAfter);
 
@@ -81,7 +69,6 @@ public sealed class UplinkActor : ReceiveActor, IWithTimers
         Receive<Drain>(_ => OnDrain());
         Receive<DrainExpired>(_ => FinishDrain());
     }
-
     public ITimerScheduler Timers { get; set; } = null!;
 
     public static Props Props(string node, long incarnation, string aggregatorPath, MonotonicClock clock, NodeSettings settings, string token = "") =>
@@ -117,12 +104,12 @@ public sealed class UplinkActor : ReceiveActor, IWithTimers
     {
         // Whatever this actor had numbered is gone with the failed instance: numbering again from 1 under the
         // same incarnation would have the aggregator take new batches for repeats and drop them unreported.
-        if (!_resuming) _incarnation = Random.Shared.NextInt64(1, long.MaxValue);
+        _outbox.BeginNewRun(Random.Shared.NextInt64(1, long.MaxValue));
         Notice.Write($"the uplink failed ({reason.Message}) and starts again as a new run; lines it held in memory are lost.");
         base.PostRestart(reason);
     }
 
-    protected override void PostStop() => _overflow.Dispose();
+    protected override void PostStop() => _outbox.Dispose();
 
     private void OnLinesRead(ProcessActor.LinesRead read)
     {
@@ -136,55 +123,24 @@ public sealed class UplinkActor : ReceiveActor, IWithTimers
 
     private void Append(in NodeRecord record)
     {
-        if (!_builder.Fits(record)) CutBatch();
-        if (_builder.IsEmpty) Timers.StartSingleTimer("flush", new FlushDue(), _settings.BatchMaxDelay);
-        _builder.Add(record);
+        if (!_outbox.Fits(record)) CutBatch();
+        if (_outbox.BatchEmpty) Timers.StartSingleTimer("flush", new FlushDue(), _settings.BatchMaxDelay);
+        _outbox.Add(record);
     }
 
     private void CutBatch()
     {
         Timers.Cancel("flush");
-        if (_builder.IsEmpty) return;
-        var batch = new LineBatch(_node, _incarnation, 0, _clock.UtcNow, _builder.Take());
-        // Once anything overflowed, later batches follow it there until every spooled batch is acknowledged, so
-        // the order holds, and what a drain timeout writes back from memory goes in front of the spool.
-        if (!_resuming && _overflow.IsEmpty && !_overflow.HasUnacknowledged && _queue.Bytes < _settings.MaxBufferedBytes) Number(batch);
-        else _overflow.Add(batch);
-        SendWhatFits();
+        if (_outbox.Cut(_clock.UtcNow)) SendWhatFits();
     }
 
     private void SendWhatFits()
     {
-        while (!_resuming && _queue.Bytes < _settings.MaxBufferedBytes && _overflow.TryTake(_nextBatchSeq, out var spooled)) Number(spooled);
-        List<LineBatch> sendable = _aggregator is null ? [] : _queue.TakeSendable();
-        if (sendable.Count > 0) _highestSent = Math.Max(_highestSent, sendable[^1].Seq);
-        // Written down before they leave: a node killed after this asks the aggregator about them instead of sending them twice.
-        _overflow.Persist(_incarnation, _highestSent);
-        foreach (var batch in sendable)
+        foreach (var batch in _outbox.TakeSendable(joined: _aggregator is not null))
         {
             _aggregator!.Tell(batch with { SessionKey = _sessionKey });
             _sentSinceTick = true;
         }
-    }
-
-    private void Number(LineBatch batch) => _queue.Enqueue(batch with { Incarnation = _incarnation, Seq = _nextBatchSeq++ });
-
-    /// <summary>Where the aggregator should start if it does not know this run: the oldest batch not acknowledged.</summary>
-    private long FirstUnacknowledgedSeq => _resuming ? _overflow.ResumeFirstSeq : _queue.FirstUnacknowledged ?? _nextBatchSeq;
-
-    private void AcknowledgeUpTo(long upToSeq)
-    {
-        _queue.Acknowledge(upToSeq);
-        _overflow.Acknowledge(upToSeq);
-    }
-
-    /// <summary>The aggregator's answer to a resumed run's join: what it holds is acknowledged, numbering goes on after it.</summary>
-    private void EndResume(long nextSeq)
-    {
-        if (!_resuming) return;
-        _overflow.Resume(nextSeq);
-        _nextBatchSeq = nextSeq;
-        _resuming = false;
     }
 
     // A certificate the aggregator refuses reaches the node at best as a closed connection (with TLS 1.3 the
@@ -196,11 +152,11 @@ public sealed class UplinkActor : ReceiveActor, IWithTimers
     private void TryJoin()
     {
         var nonce = SessionKeys.New();
-        Context.ActorSelection(_aggregatorPath).Tell(new JoinRequest(_node, _incarnation, FirstUnacknowledgedSeq, _token, _clock.UtcNow, nonce));
+        Context.ActorSelection(_aggregatorPath).Tell(new JoinRequest(_node, _outbox.Incarnation, _outbox.FirstUnacknowledgedSeq, _token, _clock.UtcNow, nonce));
         Timers.StartSingleTimer("join", new JoinDue(), _join.Attempt(nonce));
         if (_join.WorthSaying)
             Notice.Write($"aggregator at {_aggregatorPath} is not answering; still trying (attempt {_join.Attempts}, " +
-                         $"{_queue.RecordCount + _builder.Count} lines waiting in memory, {_overflow.SpooledBytes} bytes spooled).{TlsHint}");
+                         $"{_outbox.RecordsInMemory} lines waiting in memory, {_outbox.SpooledBytes} bytes spooled).{TlsHint}");
     }
 
     // Two meanings in one message, each its own step: a session begins, and the aggregator says where to resend from.
@@ -230,10 +186,8 @@ public sealed class UplinkActor : ReceiveActor, IWithTimers
     /// <summary>The aggregator holds everything before <paramref name="nextSeq"/>: the rest is sent again, from there.</summary>
     private void ResendFrom(long nextSeq, bool restarted)
     {
-        EndResume(nextSeq);
-        AcknowledgeUpTo(nextSeq - 1);
-        _queue.ReturnInFlight();
-        if (restarted) Notice.Write($"the aggregator restarted; resending {_queue.Count} unacknowledged batches.");
+        _outbox.ResendFrom(nextSeq);
+        if (restarted) Notice.Write($"the aggregator restarted; resending {_outbox.BatchesInMemory} unacknowledged batches.");
         SendWhatFits();
         SendHeartbeatIfIdle();
     }
@@ -254,24 +208,23 @@ public sealed class UplinkActor : ReceiveActor, IWithTimers
     {
         var receivedAt = _clock.UtcNow;
         if (_aggregator is null || !FromJoinedAggregator(probe.SessionKey)) return;
-        _aggregator.Tell(new ClockReply(_node, _incarnation, _sessionKey, probe.SentAt, receivedAt, _clock.UtcNow));
+        _aggregator.Tell(new ClockReply(_node, _outbox.Incarnation, _sessionKey, probe.SentAt, receivedAt, _clock.UtcNow));
     }
 
     // Said once: the refused batch is resent every resend-after, and every time refused again until the clock is fixed.
     private void OnTimesRefused(TimesRefused refused)
     {
-        if (_timesRefusedSaid || refused.Incarnation != _incarnation || !FromJoinedAggregator(refused.SessionKey)) return;
+        if (_timesRefusedSaid || refused.Incarnation != _outbox.Incarnation || !FromJoinedAggregator(refused.SessionKey)) return;
         _timesRefusedSaid = true;
         Context.Parent.Tell(new LinesRefused(_aggregatorPath, refused.Reason));
     }
 
     private void OnBatchAck(BatchAck ack)
     {
-        if (ack.Incarnation != _incarnation || !FromJoinedAggregator(ack.SessionKey)) return;
-        _liveness.Acknowledged(_clock.UtcNow, progressed: _queue.Acknowledge(ack.UpToSeq) > 0);
-        _overflow.Acknowledge(ack.UpToSeq);
+        if (ack.Incarnation != _outbox.Incarnation || !FromJoinedAggregator(ack.SessionKey)) return;
+        _liveness.Acknowledged(_clock.UtcNow, progressed: _outbox.Acknowledge(ack.UpToSeq));
         SendWhatFits();
-        if (_drainRequester is not null && _builder.IsEmpty && _queue.IsEmpty && _overflow.IsEmpty) FinishDrain();
+        if (_drainRequester is not null && _outbox.IsEmpty) FinishDrain();
     }
 
     /// <summary>An answer to one of this round's joins: from the address dialled, echoing a nonce only the aggregator saw.</summary>
@@ -289,15 +242,15 @@ public sealed class UplinkActor : ReceiveActor, IWithTimers
         {
             Notice.Write($"nothing heard from the aggregator for {_settings.LinkTimeout.TotalSeconds:0.#} s; re-joining. Lines wait in memory, then in the spool, meanwhile.");
             _aggregator = null;
-            _queue.ReturnInFlight();
+            _outbox.ReturnInFlight();
             _join.ForgetAttempts(); // a new round: answers to the old one's joins no longer count
             TryJoin();
             return;
         }
-        if (_queue.InFlight > 0 && _liveness.ResendDue(now))
+        if (_outbox.InFlight > 0 && _liveness.ResendDue(now))
         {
             // Something in flight was lost (remoting delivers at most once): go back and send it again.
-            _queue.ReturnInFlight();
+            _outbox.ReturnInFlight();
             SendWhatFits();
         }
         if (!_sentSinceTick) SendHeartbeatIfIdle();
@@ -310,28 +263,26 @@ public sealed class UplinkActor : ReceiveActor, IWithTimers
     /// </summary>
     private void SendHeartbeatIfIdle()
     {
-        if (_aggregator is null || !_builder.IsEmpty || _queue.Waiting > 0 || !_overflow.IsEmpty) return;
-        _aggregator.Tell(new Heartbeat(_node, _incarnation, _nextBatchSeq - 1, _clock.UtcNow, _sessionKey));
+        if (_aggregator is null || !_outbox.Idle) return;
+        _aggregator.Tell(new Heartbeat(_node, _outbox.Incarnation, _outbox.LastNumbered, _clock.UtcNow, _sessionKey));
     }
 
     private void OnDrain()
     {
         _drainRequester = Sender;
         CutBatch();
-        if (_queue.IsEmpty && _overflow.IsEmpty) FinishDrain();
+        if (_outbox.IsEmpty) FinishDrain();
         else Timers.StartSingleTimer("drain", new DrainExpired(), _settings.DrainTimeout);
     }
 
     private void FinishDrain()
     {
         if (_drainRequester is null) return;
-        var undelivered = _queue.RecordCount;
-        // What memory held goes back to the spool, in front of what is spooled, under the numbers it was sent with.
-        var lost = _overflow.Spill(_queue.Unacknowledged, _incarnation, _highestSent);
-        if (!_overflow.IsEmpty || undelivered > lost)
-            Notice.Write($"{_overflow.SpooledBytes} bytes of lines are still spooled; the next run with the same spool sends them.");
-        if (undelivered == 0) _aggregator?.Tell(new NodeLeaving(_node, _incarnation, _sessionKey));
-        _drainRequester.Tell(new Drained(undelivered, undelivered - lost));
+        var (undelivered, spooled, leftForNextRun) = _outbox.Spill();
+        if (leftForNextRun)
+            Notice.Write($"{_outbox.SpooledBytes} bytes of lines are still spooled; the next run with the same spool sends them.");
+        if (undelivered == 0) _aggregator?.Tell(new NodeLeaving(_node, _outbox.Incarnation, _sessionKey));
+        _drainRequester.Tell(new Drained(undelivered, spooled));
         _drainRequester = null;
     }
 }
