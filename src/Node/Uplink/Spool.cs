@@ -54,28 +54,16 @@ public sealed class Spool : IDisposable
         SpoolLocation.Prepare(_directory);
         _lock = SpoolLocation.Claim(_directory);
         _state = new SpoolState(_directory);
-        var saved = _state.Load();
-        foreach (var path in Directory.GetFiles(_directory, "*" + Extension).Order(StringComparer.Ordinal))
+        var leftovers = SpoolLeftovers.Find(_directory, Extension, _state.Load());
+        foreach (var segment in leftovers.Segments)
         {
-            var name = Path.GetFileNameWithoutExtension(path);
-            var length = new FileInfo(path).Length;
-            var start = saved is not null && name == saved.AckedSegment ? saved.AckedOffset : 0;
-            if (saved is not null && string.CompareOrdinal(name, saved.AckedSegment) < 0 || start >= length)
-            {
-                // Acknowledged before the earlier run ended, but not yet deleted.
-                File.Delete(path);
-                continue;
-            }
-            _segments.AddLast(new SpoolSegment(name, path) { Length = length, ReadOffset = start, AckedOffset = start, Leftover = true });
-            Bytes += length;
-            _nextSegment = Math.Max(_nextSegment, LeadingNumber(name) + 1);
+            _segments.AddLast(segment);
+            Bytes += segment.Length;
+            _nextSegment = Math.Max(_nextSegment, LeadingNumber(segment.Name) + 1);
         }
-        if (saved is not null)
-        {
-            _incarnation = saved.Incarnation;
-            _resume = saved.Sent.Where(s => _segments.Any(g => g.Name == s.Segment && g.AckedOffset < s.End)).ToList();
-            if (_resume.Count > 0) ResumeIncarnation = saved.Incarnation;
-        }
+        _incarnation = leftovers.Incarnation;
+        _resume = leftovers.Resume;
+        if (_resume.Count > 0) ResumeIncarnation = leftovers.Incarnation;
         if (_segments.Count > 0)
             Notice.Write($"found {Bytes} bytes spooled in {directory} by an earlier run; sending them first" +
                          (_resume.Count > 0 ? $" (that run sent {_resume.Count} batch(es) of them without an answer: asking the aggregator which it holds)." : "."));
