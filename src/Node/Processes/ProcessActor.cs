@@ -9,16 +9,19 @@ using Chorus.Node.Procfile;
 namespace Chorus.Node.Processes;
 
 /// <summary>
-/// Runs one Procfile entry. Child of <see cref="NodeActor"/>. Starts the command, reads its stdout and
-/// stderr with one Akka.Streams graph (framing each pipe into lines, merging the two), numbers the lines and
-/// hands them to the uplink, one read at a time: the next is taken from the stream only once the uplink has
-/// answered the last (it always does, having put the lines in memory, the spool or a counted gap), so what
-/// waits between the pipes and the uplink is bounded and a flood only makes the child wait on its pipe.
-/// Reports "started", and "exited" as soon as the group's leader has exited and the lines the pipes held at
-/// that moment are handed on. Whatever the group still writes after that is read until the pipes close and
-/// marked after-exit. Then <see cref="Finished"/> goes to the parent; the actor stays, keeping the group id,
-/// until <see cref="EndGroup"/> has stopped what is left of the group (SIGTERM, grace, SIGKILL).
-/// A pipe held open by a process that left the group (setsid) is abandoned once the group is empty.
+/// Runs one Procfile entry; child of <see cref="NodeActor"/>. Declares every message it sends: the uplink
+/// imports them, and nothing here imports the uplink.
+/// <list type="bullet">
+/// <item>Out, to the uplink: <see cref="ProcessStarted"/>; <see cref="LinesRead"/>, one at a time (the next only
+/// once the uplink answered <see cref="LinesAppended"/>); <see cref="ProcessExited"/> once the group's leader has
+/// exited and the lines the pipes held then are handed on (later lines are marked after-exit).</item>
+/// <item>In, from the parent: <see cref="SendSignal"/>; <see cref="EndGroup"/>, answered with <see cref="GroupEnded"/>
+/// once nothing of the group is left (SIGTERM, stop-grace, SIGKILL), then it stops.</item>
+/// <item>Out, to the parent: <see cref="Finished"/> once the leader has exited and the pipes have closed (or were
+/// abandoned: a pipe held by a process that left the group is let go once the group is empty).</item>
+/// </list>
+/// Both pipes are read by one Akka.Streams graph (<see cref="PipeSource"/> per pipe, merged). Why a read waits
+/// for the uplink, and what "exited" promises: README, "Reliability" and "The ordering guarantee".
 /// </summary>
 public sealed class ProcessActor : ReceiveActor, IWithTimers
 {
