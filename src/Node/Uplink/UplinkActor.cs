@@ -69,6 +69,7 @@ public sealed class UplinkActor : ReceiveActor, IWithTimers
         Receive<Drain>(_ => OnDrain());
         Receive<DrainExpired>(_ => FinishDrain());
     }
+
     public ITimerScheduler Timers { get; set; } = null!;
 
     public static Props Props(string node, long incarnation, string aggregatorPath, MonotonicClock clock, NodeSettings settings, string token = "") =>
