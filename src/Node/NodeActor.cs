@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Chorus.Hosting;
+using Chorus.Hosting.Security;
 using Chorus.Node.Processes;
 using Chorus.Node.Procfile;
 using Chorus.Node.Uplink;
@@ -7,13 +8,18 @@ using Chorus.Node.Uplink;
 namespace Chorus.Node;
 
 /// <summary>
-/// The node agent's root, at /user/node: parent of one <see cref="ProcessActor"/> per Procfile entry, and
-/// owner of the stop order. A child that exits on its own does not stop the others (see README, "Exit
-/// policy"). On <see cref="StopProcesses"/>: SIGTERM to every process group, SIGKILL after the grace
-/// period. Once every child has finished (its leader exited, its pipes closed) it ends what is left of each
-/// group (a daemon that closed its output: SIGTERM, grace, SIGKILL), then drains the uplink and completes
-/// <c>exitCode</c>. When the aggregator refuses the node's token it stops the children and exits with
-/// <see cref="ExitCodes.Refused"/>.
+/// The node agent's root, at /user/node: parent of the uplink and of one process actor per Procfile entry,
+/// owner of the stop order and of the exit code (<see cref="ExitPolicy"/>).
+/// <list type="bullet">
+/// <item>In, from the host: <see cref="StopProcesses"/> (SIGTERM now, SIGKILL after stop-grace), <see cref="KillProcesses"/>.</item>
+/// <item>In, from the processes: <see cref="ProcessActor.Finished"/>, <see cref="ProcessActor.GroupEnded"/>.
+/// Out: <see cref="ProcessActor.SendSignal"/>, and <see cref="ProcessActor.EndGroup"/> once every process has finished.</item>
+/// <item>In, from the uplink: <see cref="UplinkActor.Refused"/> (stop everything, exit <see cref="ExitCodes.Refused"/>),
+/// <see cref="UplinkActor.LinesRefused"/>, <see cref="UplinkActor.Drained"/>. Out: <see cref="UplinkActor.Drain"/>
+/// once every process group has ended.</item>
+/// <item>Out, to the host: the exit code, once drained (or refused). The host ends the process; no actor does.</item>
+/// </list>
+/// A process that exits on its own does not stop the others (README, "Exit policy").
 /// </summary>
 public sealed class NodeActor : ReceiveActor, IWithTimers
 {
@@ -22,36 +28,38 @@ public sealed class NodeActor : ReceiveActor, IWithTimers
     private readonly TaskCompletionSource<int> _exitCode;
     private readonly Dictionary<string, IActorRef> _processes = new();
     private readonly HashSet<string> _running = new();
-    private int? _firstFailure;
+    private readonly ExitPolicy _exit = new();
     private bool _stopping;
-    private bool _refused;
 
-    public NodeActor(IReadOnlyList<ProcfileEntry> entries, string node, IActorRef uplink, NodeSettings settings,
-        TaskCompletionSource<int> exitCode)
+    /// <param name="uplink">The uplink's props: it is started as this actor's child, and tells it of a refusal.</param>
+    /// <param name="process">Props of the actor that runs an entry (its index in the Procfile), given the uplink to feed.</param>
+    public NodeActor(IReadOnlyList<ProcfileEntry> entries, Props uplink, Func<ProcfileEntry, int, IActorRef, Props> process,
+        NodeSettings settings, TaskCompletionSource<int> exitCode)
     {
-        _uplink = uplink;
         _settings = settings;
         _exitCode = exitCode;
-
+        _uplink = Context.ActorOf(uplink, "uplink");
         for (var i = 0; i < entries.Count; i++)
         {
-            _processes[entries[i].Name] = Context.ActorOf(ProcessActor.Props(entries[i], i, node, uplink, settings), ActorName(entries[i].Name));
+            _processes[entries[i].Name] = Context.ActorOf(process(entries[i], i, _uplink), ActorName(entries[i].Name));
             _running.Add(entries[i].Name);
         }
 
-        Receive<ProcessActor.Finished>(OnFinished);
-        Receive<ProcessActor.GroupEnded>(OnGroupEnded);
         Receive<StopProcesses>(_ => Stop(ChildProcess.SigTerm));
         Receive<KillProcesses>(_ => Stop(ChildProcess.SigKill));
+        Receive<ProcessActor.Finished>(OnFinished);
+        Receive<ProcessActor.GroupEnded>(OnGroupEnded);
+        Receive<UplinkActor.Refused>(OnRefused);
+        Receive<UplinkActor.LinesRefused>(refused =>
+            Notice.Write($"error: the aggregator at {refused.Aggregator} refuses this node's lines: {refused.Reason}"));
         Receive<UplinkActor.Drained>(OnDrained);
-        Receive<UplinkActor.Refused>(_ => OnRefused());
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(IReadOnlyList<ProcfileEntry> entries, string node, IActorRef uplink, NodeSettings settings,
-        TaskCompletionSource<int> exitCode) =>
-        Akka.Actor.Props.Create(() => new NodeActor(entries, node, uplink, settings, exitCode));
+    public static Props Props(IReadOnlyList<ProcfileEntry> entries, Props uplink, Func<ProcfileEntry, int, IActorRef, Props> process,
+        NodeSettings settings, TaskCompletionSource<int> exitCode) =>
+        Akka.Actor.Props.Create(() => new NodeActor(entries, uplink, process, settings, exitCode));
 
     /// <summary>Graceful stop: SIGTERM now, SIGKILL after the grace period.</summary>
     public sealed record StopProcesses;
@@ -59,19 +67,16 @@ public sealed class NodeActor : ReceiveActor, IWithTimers
     /// <summary>Stop now (a second Ctrl-C): SIGKILL every process group.</summary>
     public sealed record KillProcesses;
 
-    protected override void PreStart() => Context.System.EventStream.Subscribe(Self, typeof(UplinkActor.Refused));
+    // The children are reachable by path from any peer, like the top-level actors: a Kill from outside is resisted the same way.
+    protected override SupervisorStrategy SupervisorStrategy() => new KillResistantGuardianStrategy().Create();
 
-    private void OnRefused()
+    private void OnRefused(UplinkActor.Refused refused)
     {
-        _refused = true;
-        if (_processes.Count == 0) Finish(ExitCodes.Refused);
+        // The reason says how to fix it: the aggregator knows why it refused.
+        Notice.Write($"error: the aggregator at {refused.Aggregator} refused this node: {refused.Reason}");
+        _exit.RefusedByAggregator();
+        if (_processes.Count == 0) Finish(_exit.ExitCode());
         else Stop(ChildProcess.SigTerm);
-    }
-
-    private void Finish(int exitCode)
-    {
-        _exitCode.TrySetResult(exitCode);
-        Context.Stop(Self);
     }
 
     private void Stop(int signal)
@@ -79,6 +84,7 @@ public sealed class NodeActor : ReceiveActor, IWithTimers
         if (!_stopping)
         {
             _stopping = true;
+            _exit.Stopping();
             if (_running.Count > 0)
                 Notice.Write($"stopping {_running.Count} process(es): SIGTERM, SIGKILL after {_settings.StopGrace.TotalSeconds:0.#} s.");
             Timers.StartSingleTimer("kill", new KillProcesses(), _settings.StopGrace);
@@ -90,10 +96,7 @@ public sealed class NodeActor : ReceiveActor, IWithTimers
     private void OnFinished(ProcessActor.Finished finished)
     {
         _running.Remove(finished.Process);
-        // Exits we caused while stopping are not failures.
-        var failed = !_stopping && (finished.ExitCode is not 0 || finished.Signal is not null);
-        if (failed && _firstFailure is null)
-            _firstFailure = finished.ExitCode ?? 128 + finished.Signal ?? ExitCodes.ChildFailed;
+        _exit.ProcessFinished(finished.ExitCode, finished.Signal);
         if (_running.Count > 0) return;
         Timers.Cancel("kill");
         foreach (var process in _processes.Values) process.Tell(new ProcessActor.EndGroup());
@@ -103,7 +106,7 @@ public sealed class NodeActor : ReceiveActor, IWithTimers
     {
         _processes.Remove(ended.Process);
         if (_processes.Count > 0) return;
-        if (_refused) Finish(ExitCodes.Refused);
+        if (_exit.Refused) Finish(_exit.ExitCode());
         else _uplink.Tell(new UplinkActor.Drain());
     }
 
@@ -115,9 +118,15 @@ public sealed class NodeActor : ReceiveActor, IWithTimers
             Notice.Write($"{drained.UndeliveredRecords} lines and events were not acknowledged by the aggregator before the " +
                          $"{_settings.DrainTimeout.TotalSeconds:0.#} s drain timeout; " +
                          (lost == 0 ? "they wait in the spool, and the next run with the same spool sends them." : $"{lost} of them are lost."));
-            Finish(ExitCodes.Undelivered);
         }
-        else Finish(_firstFailure ?? ExitCodes.Success);
+        Finish(_exit.ExitCode(drained.UndeliveredRecords));
+    }
+
+    /// <summary>Hands the exit code to the host, which stops the actor system and ends the process.</summary>
+    private void Finish(int exitCode)
+    {
+        _exitCode.TrySetResult(exitCode);
+        Context.Stop(Self);
     }
 
     // Procfile names are [A-Za-z0-9_-]+, already valid actor names; the prefix keeps them apart from system names.

@@ -1,13 +1,15 @@
 using Akka.Actor;
 using Chorus.Hosting;
+using Chorus.Node.Processes;
 using Chorus.Node.Procfile;
 using Chorus.Node.Uplink;
 
 namespace Chorus.Node;
 
 /// <summary>
-/// Starts a node's actors on an ActorSystem: the uplink first, then the processes that feed it. Used by
-/// chorus-node, and by chorus-aggregator when it runs a Procfile itself (the embedded default).
+/// Starts a node's actors on an ActorSystem: the <see cref="NodeActor"/>, which starts the uplink and the
+/// processes that feed it. Used by chorus-node, and by chorus-aggregator when it runs a Procfile itself (the
+/// embedded default). The node's exit code comes back here: whoever started it ends the process.
 /// </summary>
 public sealed class NodeHost
 {
@@ -20,7 +22,7 @@ public sealed class NodeHost
         _exitCode = exitCode;
     }
 
-    /// <summary>Completes with the node's exit code once every process has finished and the uplink drained.</summary>
+    /// <summary>Completes with the node's exit code once every process has finished and the uplink drained (or the node was refused).</summary>
     public Task<int> ExitCode => _exitCode.Task;
 
     public static NodeHost Start(ActorSystem system, string name, IReadOnlyList<ProcfileEntry> entries,
@@ -29,11 +31,12 @@ public sealed class NodeHost
         // Refused before anything starts: a spool directory of another user would hand it every line.
         if (settings.SpoolMaxBytes > 0) SpoolLocation.Prepare(SpoolLocation.For(name, settings.SpoolDirectory));
         // Random per start, so a restarted node's batch numbers are never taken for repeats of the last run's
-        // (unless its spool resumes the last run: see UplinkActor).
+        // (unless its spool resumes the last run: see Outbox).
         var incarnation = Random.Shared.NextInt64(1, long.MaxValue);
-        var uplink = system.ActorOf(UplinkActor.Props(name, incarnation, aggregatorPath, clock, settings, token), "uplink");
+        var uplink = UplinkActor.Props(name, incarnation, aggregatorPath, clock, settings, token);
         var exitCode = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var node = system.ActorOf(NodeActor.Props(entries, name, uplink, settings, exitCode), "node");
+        var node = system.ActorOf(NodeActor.Props(entries, uplink, (entry, index, to) => ProcessActor.Props(entry, index, name, to, settings),
+            settings, exitCode), "node");
         return new NodeHost(node, exitCode);
     }
 

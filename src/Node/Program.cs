@@ -10,11 +10,13 @@ static async Task<int> Run(ParseResult parsed)
 {
     var options = NodeOptions.From(parsed);
     var config = ConfigFile.Compose(options.HoconOverrides, parsed, "node.conf", "wire.conf");
+    // Checked before anything starts: a bad value is a usage error that names its key.
+    var settings = NodeSettings.From(config);
 
     // A node dials only the aggregator, so with TLS it checks that the certificate names the aggregator's host.
     using var system = RemoteSystem.Start(config, "--listen", options.Listen, options.Security.Tls, checkServerName: true);
     var host = NodeHost.Start(system, options.Name, options.Entries, AggregatorAddress.IngestPath(options.Aggregator, RemoteSystem.Protocol(system)),
-        NodeSettings.From(config), new MonotonicClock(), options.Security.Token?.Value ?? "");
+        settings, new MonotonicClock(), options.Security.Token?.Value ?? "");
     using var signals = new ShutdownSignals(host.Stop, host.Kill);
 
     var exitCode = await host.ExitCode;

@@ -13,12 +13,11 @@ namespace Chorus.Node.Processes;
 ///   than in a blocking read(), so a pipe held open by a process outside the group (one that called setsid
 ///   itself) never pins a thread, an actor or the node's exit.
 /// </summary>
-public sealed partial class ChildPipe(Stream pipe) : IDisposable
+public sealed partial class ChildPipe(Stream pipe, TimeSpan pollInterval) : IDisposable
 {
     private const short PollIn = 0x1;
     private const int FionRead = 0x541B;
     private const int Interrupted = 4; // EINTR
-    private static readonly TimeSpan PollTimeout = TimeSpan.FromMilliseconds(100);
 
     private readonly Lock _gate = new();
     private long _bytesRead;
@@ -30,7 +29,7 @@ public sealed partial class ChildPipe(Stream pipe) : IDisposable
         lock (_gate) return _bytesRead + Waiting();
     }
 
-    /// <summary>Stop reading: the reader sees the end of the pipe within a poll timeout.</summary>
+    /// <summary>Stop reading: the reader sees the end of the pipe within one poll interval (pipe-poll-interval).</summary>
     public void Abandon() => _abandoned = true;
 
     /// <summary>Bytes taken from the pipe so far. Only meaningful once the reader has stopped, or with its lock.</summary>
@@ -59,7 +58,7 @@ public sealed partial class ChildPipe(Stream pipe) : IDisposable
     {
         if (Descriptor() is not { } fd) return true; // not an OS pipe (a test's stream): a read never blocks long
         var poll = new PollFd { Fd = fd, Events = PollIn };
-        var ready = Poll(ref poll, 1, (int)PollTimeout.TotalMilliseconds);
+        var ready = Poll(ref poll, 1, (int)pollInterval.TotalMilliseconds);
         if (ready < 0 && Marshal.GetLastPInvokeError() != Interrupted)
             throw new IOException($"poll() on a child's pipe failed (errno {Marshal.GetLastPInvokeError()}).");
         // Readable, hung up or failed: the read says which.

@@ -13,8 +13,6 @@ internal readonly ref struct JoinedBytes(ReadOnlySpan<byte> head, ReadOnlySpan<b
 
     public int HeadLength => _head.Length;
 
-    public ReadOnlySpan<byte> Tail => _tail;
-
     public byte this[int index] => index < _head.Length ? _head[index] : _tail[index - _head.Length];
 
     public void CopyTo(int start, int length, Span<byte> destination)

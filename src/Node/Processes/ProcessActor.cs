@@ -5,29 +5,26 @@ using Akka.Streams.Dsl;
 using Chorus.Hosting;
 using Chorus.Messages;
 using Chorus.Node.Procfile;
-using Chorus.Node.Uplink;
 
 namespace Chorus.Node.Processes;
 
 /// <summary>
-/// Runs one Procfile entry. Child of <see cref="NodeActor"/>. Starts the command, reads its stdout and
-/// stderr with one Akka.Streams graph (framing each pipe into lines, merging the two), numbers the lines and
-/// hands them to the uplink, one read at a time: the next is taken from the stream only once the uplink has
-/// answered the last (it always does, having put the lines in memory, the spool or a counted gap), so what
-/// waits between the pipes and the uplink is bounded and a flood only makes the child wait on its pipe.
-/// Reports "started", and "exited" as soon as the group's leader has exited and the lines the pipes held at
-/// that moment are handed on. Whatever the group still writes after that is read until the pipes close and
-/// marked after-exit. Then <see cref="Finished"/> goes to the parent; the actor stays, keeping the group id,
-/// until <see cref="EndGroup"/> has stopped what is left of the group (SIGTERM, grace, SIGKILL).
-/// A pipe held open by a process that left the group (setsid) is abandoned once the group is empty.
+/// Runs one Procfile entry; child of <see cref="NodeActor"/>. Declares every message it sends: the uplink
+/// imports them, and nothing here imports the uplink.
+/// <list type="bullet">
+/// <item>Out, to the uplink: <see cref="ProcessStarted"/>; <see cref="LinesRead"/>, one at a time (the next only
+/// once the uplink answered <see cref="LinesAppended"/>); <see cref="ProcessExited"/> once the group's leader has
+/// exited and the lines the pipes held then are handed on (later lines are marked after-exit).</item>
+/// <item>In, from the parent: <see cref="SendSignal"/>; <see cref="EndGroup"/>, answered with <see cref="GroupEnded"/>
+/// once nothing of the group is left (SIGTERM, stop-grace, SIGKILL), then it stops.</item>
+/// <item>Out, to the parent: <see cref="Finished"/> once the leader has exited and the pipes have closed (or were
+/// abandoned: a pipe held by a process that left the group is let go once the group is empty).</item>
+/// </list>
+/// Both pipes are read by one Akka.Streams graph (<see cref="PipeSource"/> per pipe, merged). Why a read waits
+/// for the uplink, and what "exited" promises: README, "Reliability" and "The ordering guarantee".
 /// </summary>
 public sealed class ProcessActor : ReceiveActor, IWithTimers
 {
-    // How often a group whose leader has exited is looked at: is anything of it left to hold the pipes?
-    private static readonly TimeSpan GroupCheckInterval = TimeSpan.FromMilliseconds(100);
-    // After SIGKILL the kernel needs a moment; a member it cannot remove (a zombie nobody reaps) must not hold the node.
-    private static readonly TimeSpan AfterKill = TimeSpan.FromSeconds(1);
-
     private readonly ProcfileEntry _entry;
     private readonly int _index;
     private readonly string _node;
@@ -65,7 +62,7 @@ public sealed class ProcessActor : ReceiveActor, IWithTimers
 
         Receive<StreamStarted>(_ => Sender.Tell(StreamAck.Instance));
         Receive<Output>(OnOutput);
-        Receive<UplinkActor.LinesAppended>(_ => AckStream());
+        Receive<LinesAppended>(_ => AckStream());
         Receive<OutputEnded>(OnOutputEnded);
         Receive<ChildExited>(OnChildExited);
         Receive<ExitDrainExpired>(_ => ReportExit());
@@ -79,17 +76,37 @@ public sealed class ProcessActor : ReceiveActor, IWithTimers
     public static Props Props(ProcfileEntry entry, int index, string node, IActorRef uplink, NodeSettings settings) =>
         Akka.Actor.Props.Create(() => new ProcessActor(entry, index, node, uplink, settings));
 
+    // ---- In, from the parent (NodeActor)
+
     /// <summary>Deliver a signal to the child's whole process group.</summary>
     public sealed record SendSignal(int Signal);
-
-    /// <summary>Sent to the parent once the leader has exited and the pipes have closed (or were abandoned).</summary>
-    public sealed record Finished(string Process, int? ExitCode, int? Signal);
 
     /// <summary>After <see cref="Finished"/>: stop what is left of the group (SIGTERM, grace, SIGKILL), answer <see cref="GroupEnded"/>, stop.</summary>
     public sealed record EndGroup;
 
+    // ---- Out, to the parent
+
+    /// <summary>Sent to the parent once the leader has exited and the pipes have closed (or were abandoned).</summary>
+    public sealed record Finished(string Process, int? ExitCode, int? Signal);
+
     /// <summary>Nothing of the process group is left (or what is left could not be removed even by SIGKILL).</summary>
     public sealed record GroupEnded(string Process);
+
+    // ---- Out, to the uplink (it answers each LinesRead with LinesAppended)
+
+    public sealed record ProcessStarted(string Process, int Pid);
+
+    /// <summary>Lines a process read, numbered from <paramref name="FirstSeq"/>; answered with <see cref="LinesAppended"/>.</summary>
+    public sealed record LinesRead(string Process, OutputStream Stream, long FirstSeq, IReadOnlyList<FramedLine> Lines, bool AfterExit = false);
+
+    /// <summary>Reported once the group's leader exited and the lines the pipes held then are handed on.</summary>
+    public sealed record ProcessExited(string Process, int? ExitCode, int? Signal);
+
+    /// <summary>The answer to <see cref="LinesRead"/>: the lines are taken (in memory, in the spool or counted in a gap), send the next.</summary>
+    public sealed record LinesAppended
+    {
+        public static readonly LinesAppended Instance = new();
+    }
 
     private sealed record Output(OutputStream Stream, PipeRead Read);
     private sealed record OutputEnded(Exception? Failure);
@@ -122,9 +139,9 @@ public sealed class ProcessActor : ReceiveActor, IWithTimers
             return;
         }
 
-        _uplink.Tell(new UplinkActor.ProcessStarted(_entry.Name, _child.Pid));
-        _stdout = new ChildPipe(_child.Stdout);
-        _stderr = new ChildPipe(_child.Stderr);
+        _uplink.Tell(new ProcessStarted(_entry.Name, _child.Pid));
+        _stdout = new ChildPipe(_child.Stdout, _settings.PipePollInterval);
+        _stderr = new ChildPipe(_child.Stderr, _settings.PipePollInterval);
         ReadOutput(_stdout, _stderr);
         var self = Self;
         _child.WaitForExitAsync().ContinueWith(t => self.Tell(new ChildExited(t.Result.Code, t.Result.Signal)),
@@ -158,7 +175,7 @@ public sealed class ProcessActor : ReceiveActor, IWithTimers
 
         if (output.Read.Lines.Count > 0)
         {
-            _uplink.Tell(new UplinkActor.LinesRead(_entry.Name, output.Stream, _nextSeq, output.Read.Lines, AfterExit: _exitReported));
+            _uplink.Tell(new LinesRead(_entry.Name, output.Stream, _nextSeq, output.Read.Lines, AfterExit: _exitReported));
             _nextSeq += output.Read.Lines.Count;
         }
         else AckStream();
@@ -202,7 +219,7 @@ public sealed class ProcessActor : ReceiveActor, IWithTimers
         if (Reached(_exitMark)) ReportExit();
         // A reader far behind (or a last line without its newline) may never reach the mark in time: report anyway.
         else Timers.StartSingleTimer("exit-drain", new ExitDrainExpired(), _settings.ExitDrainTimeout);
-        Timers.StartPeriodicTimer("group-check", new GroupCheck(), GroupCheckInterval);
+        Timers.StartPeriodicTimer("group-check", new GroupCheck(), _settings.GroupCheckInterval);
     }
 
     private void ReportExit()
@@ -210,7 +227,7 @@ public sealed class ProcessActor : ReceiveActor, IWithTimers
         if (_exitReported || _exit is null) return;
         _exitReported = true;
         Timers.Cancel("exit-drain");
-        _uplink.Tell(new UplinkActor.ProcessExited(_entry.Name, _exit.Code, _exit.Signal));
+        _uplink.Tell(new ProcessExited(_entry.Name, _exit.Code, _exit.Signal));
     }
 
     // The leader is gone and the pipes are still open. Once nothing of the group is left, what holds them is a
@@ -246,7 +263,7 @@ public sealed class ProcessActor : ReceiveActor, IWithTimers
         }
         Notice.Write($"\"{_entry.Name}\" exited but left processes in its group; stopping them: SIGTERM, SIGKILL after {_settings.StopGrace.TotalSeconds:0.#} s.");
         _child.SignalGroup(ChildProcess.SigTerm);
-        Timers.StartPeriodicTimer("group-check", new GroupCheck(), GroupCheckInterval);
+        Timers.StartPeriodicTimer("group-check", new GroupCheck(), _settings.GroupCheckInterval);
         Timers.StartSingleTimer("end-kill", new EndGroupKill(), _settings.StopGrace);
         Become(EndingGroup);
     }
@@ -266,7 +283,7 @@ public sealed class ProcessActor : ReceiveActor, IWithTimers
     private void OnEndGroupKill()
     {
         _child!.SignalGroup(ChildProcess.SigKill);
-        Timers.StartSingleTimer("end-give-up", new EndGroupGiveUp(), AfterKill);
+        Timers.StartSingleTimer("end-give-up", new EndGroupGiveUp(), _settings.KillWait);
     }
 
     private void ReportGroupEnded()

@@ -1,33 +1,40 @@
 namespace Chorus.Node.Processes;
 
 /// <summary>
-/// Whether a process group still has a live member, read from /proc. Not kill(-group, 0): that counts zombies,
-/// and a member orphaned by its leader stays a zombie for as long as PID 1 does not reap it (in many containers,
-/// forever), which would make every group look alive.
+/// The live members of a process group, read from /proc. Not kill(-group, 0): that counts zombies, and a
+/// member orphaned by its leader stays a zombie for as long as PID 1 does not reap it (in many containers,
+/// forever), which would make every group look alive. The one reader of /proc/PID/stat (the tests use it too).
 /// </summary>
 public static class ProcessGroupMembers
 {
-    public static bool AnyAlive(int group)
+    public static bool AnyAlive(int group) => Live(group).Any();
+
+    /// <summary>The ids of live (not zombie, not dead) processes in <paramref name="group"/>, found one by one.</summary>
+    public static IEnumerable<int> Live(int group)
     {
         foreach (var dir in Directory.EnumerateDirectories("/proc"))
         {
-            if (!int.TryParse(Path.GetFileName(dir.AsSpan()), out _)) continue;
-            try
-            {
-                var stat = File.ReadAllText(Path.Combine(dir, "stat"));
-                // After the command, which is in parentheses and may contain anything: state ppid pgrp ...
-                var fields = stat.AsSpan(stat.LastIndexOf(')') + 2);
-                var state = fields[0];
-                fields = fields[(fields.IndexOf(' ') + 1)..]; // ppid ...
-                fields = fields[(fields.IndexOf(' ') + 1)..]; // pgrp ...
-                var pgrp = int.Parse(fields[..fields.IndexOf(' ')]);
-                if (pgrp == group && state != 'Z' && state != 'X') return true;
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                // gone while we looked
-            }
+            if (!int.TryParse(Path.GetFileName(dir.AsSpan()), out var pid)) continue;
+            if (LiveGroupOf(Path.Combine(dir, "stat")) == group) yield return pid;
         }
-        return false;
+    }
+
+    /// <summary>The process group of a live process, from its stat file; null for a zombie or one gone while we looked.</summary>
+    private static int? LiveGroupOf(string statPath)
+    {
+        try
+        {
+            var stat = File.ReadAllText(statPath);
+            // After the command, which is in parentheses and may contain anything: state ppid pgrp ...
+            var fields = stat.AsSpan(stat.LastIndexOf(')') + 2);
+            var state = fields[0];
+            fields = fields[(fields.IndexOf(' ') + 1)..]; // ppid ...
+            fields = fields[(fields.IndexOf(' ') + 1)..]; // pgrp ...
+            return state is 'Z' or 'X' ? null : int.Parse(fields[..fields.IndexOf(' ')]);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null; // gone while we looked
+        }
     }
 }

@@ -38,8 +38,6 @@ public sealed class Overflow(Spool? spool, string node) : IDisposable
 
     public long SpooledBytes => spool?.Bytes ?? 0;
 
-    public bool HasSpool => spool is not null;
-
     /// <inheritdoc cref="Spool.ResumeIncarnation"/>
     public long? ResumeIncarnation => spool?.ResumeIncarnation;
 

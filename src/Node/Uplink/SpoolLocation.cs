@@ -23,6 +23,23 @@ public static partial class SpoolLocation
     }
 
     /// <summary>
+    /// One node per spool: two nodes sharing a directory would each take the other's segments for leftovers of
+    /// an earlier run and send or delete them. An exclusive lock on a file there (flock on Linux) is released by
+    /// the kernel however the node ends, kill -9 included, so a later run is never locked out.
+    /// </summary>
+    public static FileStream Claim(string directory)
+    {
+        try
+        {
+            return new FileStream(Path.Combine(directory, "lock"), SpoolLocation.PrivateFile(FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None));
+        }
+        catch (IOException)
+        {
+            throw new IOException("another chorus-node is using it; give each node its own --spool DIR (or its own --name)");
+        }
+    }
+
+    /// <summary>
     /// Creates the directory private, or checks that an existing one belongs to this user and makes it private.
     /// A directory of another user is a <see cref="UsageException"/> that names it and says what to do.
     /// </summary>

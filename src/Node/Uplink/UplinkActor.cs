@@ -7,55 +7,38 @@ using Chorus.Node.Processes;
 namespace Chorus.Node.Uplink;
 
 /// <summary>
-/// The node's one connection to the aggregator, at /user/uplink. Receives lines and process events from
-/// every <see cref="ProcessActor"/>, stamps them with the node's clock (so a node's timestamps only grow,
-/// which the aggregator's ordering relies on), cuts them into numbered batches and sends them within a
-/// window of unacknowledged batches. Joins the aggregator and re-joins with backoff whenever it goes
-/// quiet; unacknowledged batches are sent again after a re-join or a timeout. Never makes a process wait:
-/// what cannot be sent yet waits in memory up to max-buffered-bytes, then in the <see cref="Overflow"/>
-/// (the spool on disk), which numbers nothing until it moves into the window and deletes nothing until it is
-/// acknowledged. Batches are numbered per incarnation: a fresh one for every start of this actor (a restart
-/// too, since what it had numbered is gone with it), except that a spool left by a run that had sent
-/// spooled batches without hearing back resumes that run (see <see cref="Spool.ResumeIncarnation"/>): the
-/// aggregator's answer to its join then says which of them it holds, and numbering goes on from there.
-/// The join carries the shared token; the session key the aggregator answers with goes on everything
-/// sent after it. A refused join is published on the event stream as <see cref="Refused"/> (the node then
-/// stops: the same token will never be accepted). Batches refused for their times (<see cref="TimesRefused"/>:
-/// this host's clock is far off) stay here and are resent; the reason is printed once per run and published.
-/// Obeys only the aggregator it dialled: anyone who reaches this node's remoting port can send to
-/// /user/uplink, and can name any sender. So an answer to a join must come from the dialled address and echo
-/// that join's nonce, acknowledgements and clock probes must come from there with the session key, and
-/// probes are answered to the joined aggregator, never to whoever sent them.
+/// The node's one connection to the aggregator; child of <see cref="NodeActor"/>.
+/// <list type="bullet">
+/// <item>In, from the processes: <see cref="ProcessActor.ProcessStarted"/>, <see cref="ProcessActor.LinesRead"/>
+/// (answered with <see cref="ProcessActor.LinesAppended"/> once taken), <see cref="ProcessActor.ProcessExited"/>.</item>
+/// <item>In, from the parent: <see cref="Drain"/>, answered with <see cref="Drained"/>.</item>
+/// <item>Out, to the parent: <see cref="Refused"/> (the node stops) and <see cref="LinesRefused"/> (said once a run).</item>
+/// <item>With the aggregator: out <see cref="JoinRequest"/>, <see cref="LineBatch"/>, <see cref="Heartbeat"/>,
+/// <see cref="ClockReply"/>, <see cref="NodeLeaving"/>; in <see cref="JoinAccepted"/>, <see cref="JoinRefused"/>,
+/// <see cref="BatchAck"/>, <see cref="TimesRefused"/>, <see cref="ClockProbe"/>.</item>
+/// </list>
+/// The rules live in plain classes: <see cref="Outbox"/> (batching, numbering, the send window, the spool, what a
+/// drain leaves), <see cref="JoinRound"/> (join backoff) and <see cref="LinkLiveness"/> (re-join, resend).
+/// Anyone who reaches the node's remoting port can send here and name any sender, so only answers from the
+/// dialled address count: a join's answer must echo that join's nonce, everything after it must carry the
+/// session key. How numbering, resending, the spool and draining fit together: README, "Reliability".
 /// </summary>
 public sealed class UplinkActor : ReceiveActor, IWithTimers
 {
     private readonly string _node;
-    private long _incarnation;
     private readonly string _aggregatorPath;
     private readonly MonotonicClock _clock;
     private readonly NodeSettings _settings;
-    private readonly BatchBuilder _builder;
-    private readonly DeliveryQueue _queue;
-    private readonly Overflow _overflow;
+    private readonly Outbox _outbox;
+    private readonly JoinRound _join;
+    private readonly LinkLiveness _liveness;
     private readonly string _token;
     private readonly Address _dialled;
     private string _sessionKey = "";
     private bool _hasSession;
-    // The nonces of this round of join attempts, oldest first. An answer to any of them counts: a slow answer
-    // (an aggregator writing its archive, a first TLS handshake) can arrive after the next attempt went out.
-    private readonly List<string> _joinNonces = new();
-
-    private long _nextBatchSeq = 1;
-    private long _highestSent;
-    // Numbering waits for the aggregator's answer while a killed run's spooled batches may be with it.
-    private bool _resuming;
     private IActorRef? _aggregator;
     private long _aggregatorIncarnation;
-    private DateTime _lastHeard;
-    private DateTime _lastAckProgress;
     private bool _sentSinceTick;
-    private TimeSpan _joinBackoff;
-    private int _joinAttempts;
     private IActorRef? _drainRequester;
     private bool _timesRefusedSaid;
 
@@ -68,16 +51,13 @@ public sealed class UplinkActor : ReceiveActor, IWithTimers
         _dialled = Context.ActorSelection(aggregatorPath).Anchor.Path.Address;
         _clock = clock;
         _settings = settings;
-        _builder = new BatchBuilder(settings.BatchMaxRecords, settings.BatchMaxBytes);
-        _queue = new DeliveryQueue(settings.MaxUnackedBatches);
-        _overflow = Overflow.Open(node, settings, Context.System);
-        _incarnation = _overflow.ResumeIncarnation ?? incarnation;
-        _resuming = _overflow.ResumeIncarnation is not null;
-        _joinBackoff = settings.JoinBackoffMin;
+        _outbox = new Outbox(node, incarnation, settings, Overflow.Open(node, settings, Context.System));
+        _join = new JoinRound(settings.JoinBackoffMin, settings.JoinBackoffMax, settings.JoinAnswersRemembered);
+        _liveness = new LinkLiveness(settings.LinkTimeout, settings.ResendAfter);
 
-        Receive<LinesRead>(OnLinesRead);
-        Receive<ProcessStarted>(e => Append(NodeRecord.Started(e.Process, e.Pid, _clock.UtcNow)));
-        Receive<ProcessExited>(e => Append(NodeRecord.Exited(e.Process, e.ExitCode, e.Signal, _clock.UtcNow)));
+        Receive<ProcessActor.LinesRead>(OnLinesRead);
+        Receive<ProcessActor.ProcessStarted>(e => Append(NodeRecord.Started(e.Process, e.Pid, _clock.UtcNow)));
+        Receive<ProcessActor.ProcessExited>(e => Append(NodeRecord.Exited(e.Process, e.ExitCode, e.Signal, _clock.UtcNow)));
         Receive<FlushDue>(_ => CutBatch());
         Receive<JoinDue>(_ => TryJoin());
         Receive<JoinAccepted>(OnJoinAccepted);
@@ -95,19 +75,6 @@ public sealed class UplinkActor : ReceiveActor, IWithTimers
     public static Props Props(string node, long incarnation, string aggregatorPath, MonotonicClock clock, NodeSettings settings, string token = "") =>
         Akka.Actor.Props.Create(() => new UplinkActor(node, incarnation, aggregatorPath, clock, settings, token));
 
-    /// <summary>Lines a process read, numbered from <paramref name="FirstSeq"/>; answered with <see cref="LinesAppended"/>.</summary>
-    public sealed record LinesRead(string Process, OutputStream Stream, long FirstSeq, IReadOnlyList<FramedLine> Lines, bool AfterExit = false);
-
-    /// <summary>The lines are taken (in memory, in the spool or counted in a gap): the reader may send the next.</summary>
-    public sealed record LinesAppended
-    {
-        public static readonly LinesAppended Instance = new();
-    }
-
-    public sealed record ProcessStarted(string Process, int Pid);
-
-    public sealed record ProcessExited(string Process, int? ExitCode, int? Signal);
-
     /// <summary>Send everything still held, then tell the aggregator we leave. Answered with <see cref="Drained"/>.</summary>
     public sealed record Drain;
 
@@ -117,11 +84,11 @@ public sealed class UplinkActor : ReceiveActor, IWithTimers
     /// </summary>
     public sealed record Drained(long UndeliveredRecords, long SpooledRecords = 0);
 
-    /// <summary>Published on the event stream when the aggregator refused this node (its token, or one node too many).</summary>
-    public sealed record Refused(string Reason);
+    /// <summary>To the parent: the aggregator at <paramref name="Aggregator"/> refused this node's join (its token, its name, one node too many).</summary>
+    public sealed record Refused(string Aggregator, string Reason);
 
-    // 16 attempts span over a minute at the longest join backoff: an answer later than that is not waited for.
-    private const int RememberedJoinAttempts = 16;
+    /// <summary>To the parent, once a run: the aggregator refuses this node's lines for their times; they are kept and resent.</summary>
+    public sealed record LinesRefused(string Aggregator, string Reason);
 
     private sealed record FlushDue;
     private sealed record JoinDue;
@@ -138,74 +105,43 @@ public sealed class UplinkActor : ReceiveActor, IWithTimers
     {
         // Whatever this actor had numbered is gone with the failed instance: numbering again from 1 under the
         // same incarnation would have the aggregator take new batches for repeats and drop them unreported.
-        if (!_resuming) _incarnation = Random.Shared.NextInt64(1, long.MaxValue);
+        _outbox.BeginNewRun(Random.Shared.NextInt64(1, long.MaxValue));
         Notice.Write($"the uplink failed ({reason.Message}) and starts again as a new run; lines it held in memory are lost.");
         base.PostRestart(reason);
     }
 
-    protected override void PostStop() => _overflow.Dispose();
+    protected override void PostStop() => _outbox.Dispose();
 
-    private void OnLinesRead(LinesRead read)
+    private void OnLinesRead(ProcessActor.LinesRead read)
     {
         var now = _clock.UtcNow;
         var seq = read.FirstSeq;
         foreach (var line in read.Lines)
             Append(NodeRecord.Line(read.Process, read.Stream, seq++, now, line.Text, line.Continued, read.AfterExit));
         // Each reader waits for this before it reads on, so lines never pile up in this mailbox.
-        Sender.Tell(LinesAppended.Instance);
+        Sender.Tell(ProcessActor.LinesAppended.Instance);
     }
 
     private void Append(in NodeRecord record)
     {
-        if (!_builder.Fits(record)) CutBatch();
-        if (_builder.IsEmpty) Timers.StartSingleTimer("flush", new FlushDue(), _settings.BatchMaxDelay);
-        _builder.Add(record);
+        if (!_outbox.Fits(record)) CutBatch();
+        if (_outbox.BatchEmpty) Timers.StartSingleTimer("flush", new FlushDue(), _settings.BatchMaxDelay);
+        _outbox.Add(record);
     }
 
     private void CutBatch()
     {
         Timers.Cancel("flush");
-        if (_builder.IsEmpty) return;
-        var batch = new LineBatch(_node, _incarnation, 0, _clock.UtcNow, _builder.Take());
-        // Once anything overflowed, later batches follow it there until every spooled batch is acknowledged, so
-        // the order holds, and what a drain timeout writes back from memory goes in front of the spool.
-        if (!_resuming && _overflow.IsEmpty && !_overflow.HasUnacknowledged && _queue.Bytes < _settings.MaxBufferedBytes) Number(batch);
-        else _overflow.Add(batch);
-        SendWhatFits();
+        if (_outbox.Cut(_clock.UtcNow)) SendWhatFits();
     }
 
     private void SendWhatFits()
     {
-        while (!_resuming && _queue.Bytes < _settings.MaxBufferedBytes && _overflow.TryTake(_nextBatchSeq, out var spooled)) Number(spooled);
-        List<LineBatch> sendable = _aggregator is null ? [] : _queue.TakeSendable();
-        if (sendable.Count > 0) _highestSent = Math.Max(_highestSent, sendable[^1].Seq);
-        // Written down before they leave: a node killed after this asks the aggregator about them instead of sending them twice.
-        _overflow.Persist(_incarnation, _highestSent);
-        foreach (var batch in sendable)
+        foreach (var batch in _outbox.TakeSendable(joined: _aggregator is not null))
         {
             _aggregator!.Tell(batch with { SessionKey = _sessionKey });
             _sentSinceTick = true;
         }
-    }
-
-    private void Number(LineBatch batch) => _queue.Enqueue(batch with { Incarnation = _incarnation, Seq = _nextBatchSeq++ });
-
-    /// <summary>Where the aggregator should start if it does not know this run: the oldest batch not acknowledged.</summary>
-    private long FirstUnacknowledgedSeq => _resuming ? _overflow.ResumeFirstSeq : _queue.FirstUnacknowledged ?? _nextBatchSeq;
-
-    private void AcknowledgeUpTo(long upToSeq)
-    {
-        _queue.Acknowledge(upToSeq);
-        _overflow.Acknowledge(upToSeq);
-    }
-
-    /// <summary>The aggregator's answer to a resumed run's join: what it holds is acknowledged, numbering goes on after it.</summary>
-    private void EndResume(long nextSeq)
-    {
-        if (!_resuming) return;
-        _overflow.Resume(nextSeq);
-        _nextBatchSeq = nextSeq;
-        _resuming = false;
     }
 
     // A certificate the aggregator refuses reaches the node at best as a closed connection (with TLS 1.3 the
@@ -216,39 +152,43 @@ public sealed class UplinkActor : ReceiveActor, IWithTimers
 
     private void TryJoin()
     {
-        _joinAttempts++;
         var nonce = SessionKeys.New();
-        if (_joinNonces.Count == RememberedJoinAttempts) _joinNonces.RemoveAt(0);
-        _joinNonces.Add(nonce);
-        Context.ActorSelection(_aggregatorPath).Tell(new JoinRequest(_node, _incarnation, FirstUnacknowledgedSeq, _token, _clock.UtcNow, nonce));
-        // Jitter keeps many nodes that lost the same aggregator from knocking all at once.
-        var jittered = _joinBackoff * (0.8 + 0.4 * Random.Shared.NextDouble());
-        Timers.StartSingleTimer("join", new JoinDue(), jittered);
-        if (_joinAttempts == 3 || _joinAttempts % 10 == 0)
-            Notice.Write($"aggregator at {_aggregatorPath} is not answering; still trying (attempt {_joinAttempts}, " +
-                         $"{_queue.RecordCount + _builder.Count} lines waiting in memory, {_overflow.SpooledBytes} bytes spooled).{TlsHint}");
-        _joinBackoff = TimeSpan.FromTicks(Math.Min(_joinBackoff.Ticks * 2, _settings.JoinBackoffMax.Ticks));
+        Context.ActorSelection(_aggregatorPath).Tell(new JoinRequest(_node, _outbox.Incarnation, _outbox.FirstUnacknowledgedSeq, _token, _clock.UtcNow, nonce));
+        Timers.StartSingleTimer("join", new JoinDue(), _join.Attempt(nonce));
+        if (_join.WorthSaying)
+            Notice.Write($"aggregator at {_aggregatorPath} is not answering; still trying (attempt {_join.Attempts}, " +
+                         $"{_outbox.RecordsInMemory} lines waiting in memory, {_outbox.SpooledBytes} bytes spooled).{TlsHint}");
     }
 
+    // Two meanings in one message, each its own step: a session begins, and the aggregator says where to resend from.
     private void OnJoinAccepted(JoinAccepted accepted)
     {
         if (!AnswersOurJoin(accepted.Nonce)) return;
+        var restarted = BeginSession(accepted.AggregatorIncarnation, accepted.SessionKey);
+        ResendFrom(accepted.NextSeq, restarted);
+    }
+
+    /// <summary>Joined: the sender is the aggregator from now on, and the session key goes on everything sent. True when it restarted since the last session.</summary>
+    private bool BeginSession(long aggregatorIncarnation, string sessionKey)
+    {
         Timers.Cancel("join");
-        var restarted = _aggregatorIncarnation != 0 && accepted.AggregatorIncarnation != _aggregatorIncarnation;
+        var restarted = _aggregatorIncarnation != 0 && aggregatorIncarnation != _aggregatorIncarnation;
         var wasJoined = _aggregator is not null;
         _aggregator = Sender;
-        _aggregatorIncarnation = accepted.AggregatorIncarnation;
-        _sessionKey = accepted.SessionKey;
+        _aggregatorIncarnation = aggregatorIncarnation;
+        _sessionKey = sessionKey;
         _hasSession = true;
-        _lastHeard = _lastAckProgress = _clock.UtcNow;
-        _joinBackoff = _settings.JoinBackoffMin;
+        _liveness.Joined(_clock.UtcNow);
+        var attempts = _join.Accepted();
+        if (!restarted && !wasJoined) Notice.Write(attempts > 1 ? $"joined the aggregator after {attempts} attempts." : "joined the aggregator.");
+        return restarted;
+    }
 
-        EndResume(accepted.NextSeq);
-        AcknowledgeUpTo(accepted.NextSeq - 1);
-        _queue.ReturnInFlight();
-        if (restarted) Notice.Write($"the aggregator restarted; resending {_queue.Count} unacknowledged batches.");
-        else if (!wasJoined) Notice.Write(_joinAttempts > 1 ? $"joined the aggregator after {_joinAttempts} attempts." : "joined the aggregator.");
-        _joinAttempts = 0;
+    /// <summary>The aggregator holds everything before <paramref name="nextSeq"/>: the rest is sent again, from there.</summary>
+    private void ResendFrom(long nextSeq, bool restarted)
+    {
+        _outbox.ResendFrom(nextSeq);
+        if (restarted) Notice.Write($"the aggregator restarted; resending {_outbox.BatchesInMemory} unacknowledged batches.");
         SendWhatFits();
         SendHeartbeatIfIdle();
     }
@@ -258,10 +198,8 @@ public sealed class UplinkActor : ReceiveActor, IWithTimers
         // Only an answer to our own join counts: a stray refusal must not stop the node.
         if (!AnswersOurJoin(refused.Nonce)) return;
         Timers.Cancel("join");
-        _joinNonces.Clear(); // the node stops: refusals of its other attempts say nothing new
-        // The reason says how to fix it: the aggregator knows why it refused.
-        Notice.Write($"error: the aggregator at {_aggregatorPath} refused this node: {refused.Reason}");
-        Context.System.EventStream.Publish(new Refused(refused.Reason));
+        _join.ForgetAttempts(); // the node stops: refusals of its other attempts say nothing new
+        Context.Parent.Tell(new Refused(_aggregatorPath, refused.Reason));
     }
 
     // Answered at once, with this node's clock, so the aggregator can place our lines on its own clock.
@@ -271,30 +209,27 @@ public sealed class UplinkActor : ReceiveActor, IWithTimers
     {
         var receivedAt = _clock.UtcNow;
         if (_aggregator is null || !FromJoinedAggregator(probe.SessionKey)) return;
-        _aggregator.Tell(new ClockReply(_node, _incarnation, _sessionKey, probe.SentAt, receivedAt, _clock.UtcNow));
+        _aggregator.Tell(new ClockReply(_node, _outbox.Incarnation, _sessionKey, probe.SentAt, receivedAt, _clock.UtcNow));
     }
 
     // Said once: the refused batch is resent every resend-after, and every time refused again until the clock is fixed.
     private void OnTimesRefused(TimesRefused refused)
     {
-        if (_timesRefusedSaid || refused.Incarnation != _incarnation || !FromJoinedAggregator(refused.SessionKey)) return;
+        if (_timesRefusedSaid || refused.Incarnation != _outbox.Incarnation || !FromJoinedAggregator(refused.SessionKey)) return;
         _timesRefusedSaid = true;
-        Notice.Write($"error: the aggregator at {_aggregatorPath} refuses this node's lines: {refused.Reason}");
-        Context.System.EventStream.Publish(refused);
+        Context.Parent.Tell(new LinesRefused(_aggregatorPath, refused.Reason));
     }
 
     private void OnBatchAck(BatchAck ack)
     {
-        if (ack.Incarnation != _incarnation || !FromJoinedAggregator(ack.SessionKey)) return;
-        _lastHeard = _clock.UtcNow;
-        if (_queue.Acknowledge(ack.UpToSeq) > 0) _lastAckProgress = _lastHeard;
-        _overflow.Acknowledge(ack.UpToSeq);
+        if (ack.Incarnation != _outbox.Incarnation || !FromJoinedAggregator(ack.SessionKey)) return;
+        _liveness.Acknowledged(_clock.UtcNow, progressed: _outbox.Acknowledge(ack.UpToSeq));
         SendWhatFits();
-        if (_drainRequester is not null && _builder.IsEmpty && _queue.IsEmpty && _overflow.IsEmpty) FinishDrain();
+        if (_drainRequester is not null && _outbox.IsEmpty) FinishDrain();
     }
 
     /// <summary>An answer to one of this round's joins: from the address dialled, echoing a nonce only the aggregator saw.</summary>
-    private bool AnswersOurJoin(string nonce) => Sender.Path.Address == _dialled && _joinNonces.Exists(ours => SessionKeys.Same(ours, nonce));
+    private bool AnswersOurJoin(string nonce) => Sender.Path.Address == _dialled && _join.Answers(nonce);
 
     /// <summary>From the address dialled, with the key of the accepted join. The address alone proves nothing: a peer names its sender.</summary>
     private bool FromJoinedAggregator(string sessionKey) =>
@@ -304,20 +239,19 @@ public sealed class UplinkActor : ReceiveActor, IWithTimers
     {
         if (_aggregator is null) return;
         var now = _clock.UtcNow;
-        if (now - _lastHeard > _settings.LinkTimeout)
+        if (_liveness.LinkLost(now))
         {
             Notice.Write($"nothing heard from the aggregator for {_settings.LinkTimeout.TotalSeconds:0.#} s; re-joining. Lines wait in memory, then in the spool, meanwhile.");
             _aggregator = null;
-            _queue.ReturnInFlight();
-            _joinNonces.Clear(); // a new round: answers to the old one's joins no longer count
+            _outbox.ReturnInFlight();
+            _join.ForgetAttempts(); // a new round: answers to the old one's joins no longer count
             TryJoin();
             return;
         }
-        if (_queue.InFlight > 0 && now - _lastAckProgress > _settings.ResendAfter)
+        if (_outbox.InFlight > 0 && _liveness.ResendDue(now))
         {
             // Something in flight was lost (remoting delivers at most once): go back and send it again.
-            _queue.ReturnInFlight();
-            _lastAckProgress = now;
+            _outbox.ReturnInFlight();
             SendWhatFits();
         }
         if (!_sentSinceTick) SendHeartbeatIfIdle();
@@ -330,28 +264,26 @@ public sealed class UplinkActor : ReceiveActor, IWithTimers
     /// </summary>
     private void SendHeartbeatIfIdle()
     {
-        if (_aggregator is null || !_builder.IsEmpty || _queue.Waiting > 0 || !_overflow.IsEmpty) return;
-        _aggregator.Tell(new Heartbeat(_node, _incarnation, _nextBatchSeq - 1, _clock.UtcNow, _sessionKey));
+        if (_aggregator is null || !_outbox.Idle) return;
+        _aggregator.Tell(new Heartbeat(_node, _outbox.Incarnation, _outbox.LastNumbered, _clock.UtcNow, _sessionKey));
     }
 
     private void OnDrain()
     {
         _drainRequester = Sender;
         CutBatch();
-        if (_queue.IsEmpty && _overflow.IsEmpty) FinishDrain();
+        if (_outbox.IsEmpty) FinishDrain();
         else Timers.StartSingleTimer("drain", new DrainExpired(), _settings.DrainTimeout);
     }
 
     private void FinishDrain()
     {
         if (_drainRequester is null) return;
-        var undelivered = _queue.RecordCount;
-        // What memory held goes back to the spool, in front of what is spooled, under the numbers it was sent with.
-        var lost = _overflow.Spill(_queue.Unacknowledged, _incarnation, _highestSent);
-        if (!_overflow.IsEmpty || undelivered > lost)
-            Notice.Write($"{_overflow.SpooledBytes} bytes of lines are still spooled; the next run with the same spool sends them.");
-        if (undelivered == 0) _aggregator?.Tell(new NodeLeaving(_node, _incarnation, _sessionKey));
-        _drainRequester.Tell(new Drained(undelivered, undelivered - lost));
+        var (undelivered, spooled, leftForNextRun) = _outbox.Spill();
+        if (leftForNextRun)
+            Notice.Write($"{_outbox.SpooledBytes} bytes of lines are still spooled; the next run with the same spool sends them.");
+        if (undelivered == 0) _aggregator?.Tell(new NodeLeaving(_node, _outbox.Incarnation, _sessionKey));
+        _drainRequester.Tell(new Drained(undelivered, spooled));
         _drainRequester = null;
     }
 }

@@ -15,6 +15,8 @@ namespace Chorus.Node.Tests.Processes;
 /// </summary>
 public class PipeSourceTests : Akka.TestKit.Xunit2.TestKit
 {
+    // The shipped pipe-poll-interval (hocon/node.conf).
+    private static readonly TimeSpan PollInterval = Support.TestNodeSettings.With().PipePollInterval;
     private const int Limit = 64 * 1024;
 
     // node.conf configures the pipe readers' dispatcher.
@@ -72,7 +74,7 @@ public class PipeSourceTests : Akka.TestKit.Xunit2.TestKit
     public async Task An_abandoned_pipe_ends_its_stream_though_its_writer_still_holds_it_open()
     {
         using var writer = new AnonymousPipeServerStream(PipeDirection.Out);
-        var pipe = new ChildPipe(new AnonymousPipeClientStream(PipeDirection.In, writer.ClientSafePipeHandle));
+        var pipe = new ChildPipe(new AnonymousPipeClientStream(PipeDirection.In, writer.ClientSafePipeHandle), PollInterval);
         var read = PipeSource.Create(pipe, Limit, Limit).RunWith(Sink.Seq<PipeRead>(), Sys.Materializer());
         writer.Write("held\n"u8);
         writer.Flush();
@@ -88,7 +90,7 @@ public class PipeSourceTests : Akka.TestKit.Xunit2.TestKit
     [Fact]
     public void Limit_too_small_for_a_character_fails_when_the_source_is_built()
     {
-        using var pipe = new ChildPipe(new MemoryStream());
+        using var pipe = new ChildPipe(new MemoryStream(), PollInterval);
         Assert.Throws<ArgumentOutOfRangeException>(() => PipeSource.Create(pipe, Limit, 2));
     }
 
@@ -99,7 +101,7 @@ public class PipeSourceTests : Akka.TestKit.Xunit2.TestKit
     {
         using var writer = new AnonymousPipeServerStream(PipeDirection.Out);
         var reader = new AnonymousPipeClientStream(PipeDirection.In, writer.ClientSafePipeHandle);
-        var read = PipeSource.Create(new ChildPipe(reader), chunkBytes, limit)
+        var read = PipeSource.Create(new ChildPipe(reader, PollInterval), chunkBytes, limit)
             .Select(r => r.Lines)
             .Where(lines => lines.Count > 0)
             .RunWith(Sink.Seq<IReadOnlyList<FramedLine>>(), Sys.Materializer());

@@ -4,7 +4,6 @@ using Chorus.Messages;
 using Chorus.Node.Processes;
 using Chorus.Node.Procfile;
 using Chorus.Node.Tests.Support;
-using Chorus.Node.Uplink;
 
 namespace Chorus.Node.Tests.Processes;
 
@@ -51,11 +50,11 @@ public sealed class ProcessActorTests : Akka.TestKit.Xunit2.TestKit
     {
         // The background sleep holds the pipes open: the exit is reported only once it, too, is gone.
         var process = Start("sleep 60 & sleep 60; echo never");
-        await _uplink.ExpectMsgAsync<UplinkActor.ProcessStarted>();
+        await _uplink.ExpectMsgAsync<ProcessActor.ProcessStarted>();
 
         process.Tell(new ProcessActor.SendSignal(ChildProcess.SigTerm), TestActor);
 
-        var exited = await _uplink.ExpectMsgAsync<UplinkActor.ProcessExited>(TimeSpan.FromSeconds(15));
+        var exited = await _uplink.ExpectMsgAsync<ProcessActor.ProcessExited>(TimeSpan.FromSeconds(15));
         Assert.Equal(ChildProcess.SigTerm, exited.Signal);
     }
 
@@ -63,10 +62,10 @@ public sealed class ProcessActorTests : Akka.TestKit.Xunit2.TestKit
     public async Task A_line_written_after_the_leader_exited_follows_exited_marked_then_the_group_is_ended()
     {
         var process = Start("(sleep 1; echo late) & echo first");
-        await _uplink.ExpectMsgAsync<UplinkActor.ProcessStarted>(TimeSpan.FromSeconds(15));
+        await _uplink.ExpectMsgAsync<ProcessActor.ProcessStarted>(TimeSpan.FromSeconds(15));
 
         var first = await NextRead();
-        var exited = await _uplink.ExpectMsgAsync<UplinkActor.ProcessExited>(TimeSpan.FromSeconds(15));
+        var exited = await _uplink.ExpectMsgAsync<ProcessActor.ProcessExited>(TimeSpan.FromSeconds(15));
         var late = await NextRead();
 
         Assert.Equal(["first"], first.Lines.Texts());
@@ -84,16 +83,16 @@ public sealed class ProcessActorTests : Akka.TestKit.Xunit2.TestKit
     {
         // seq fills the pipe faster than it is read, so when it exits the last of its lines still wait in the pipe.
         var process = Start("sleep 60 & seq 1 100000");
-        await _uplink.ExpectMsgAsync<UplinkActor.ProcessStarted>(TimeSpan.FromSeconds(15));
+        await _uplink.ExpectMsgAsync<ProcessActor.ProcessStarted>(TimeSpan.FromSeconds(15));
         var lines = new List<string>();
         while (true)
         {
             var message = await _uplink.ReceiveOneAsync(TimeSpan.FromSeconds(15));
-            if (message is UplinkActor.ProcessExited) break;
-            var read = Assert.IsType<UplinkActor.LinesRead>(message);
+            if (message is ProcessActor.ProcessExited) break;
+            var read = Assert.IsType<ProcessActor.LinesRead>(message);
             Assert.False(read.AfterExit);
             lines.AddRange(read.Lines.Texts());
-            _uplink.Reply(UplinkActor.LinesAppended.Instance);
+            _uplink.Reply(ProcessActor.LinesAppended.Instance);
         }
 
         Assert.Equal(Enumerable.Range(1, 100000).Select(i => i.ToString()), lines);
@@ -107,11 +106,11 @@ public sealed class ProcessActorTests : Akka.TestKit.Xunit2.TestKit
     {
         // setsid gives sleep a session of its own: outside the group, holding the pipes.
         var process = Start("setsid sleep 60 & echo $!");
-        await _uplink.ExpectMsgAsync<UplinkActor.ProcessStarted>(TimeSpan.FromSeconds(15));
+        await _uplink.ExpectMsgAsync<ProcessActor.ProcessStarted>(TimeSpan.FromSeconds(15));
         var escaped = int.Parse((await NextRead()).Lines.Texts().Single());
         try
         {
-            await _uplink.ExpectMsgAsync<UplinkActor.ProcessExited>(TimeSpan.FromSeconds(15));
+            await _uplink.ExpectMsgAsync<ProcessActor.ProcessExited>(TimeSpan.FromSeconds(15));
             await _parent.ExpectMsgAsync<ProcessActor.Finished>(TimeSpan.FromSeconds(5));
             process.Tell(new ProcessActor.EndGroup(), _parent.Ref);
             await _parent.ExpectMsgAsync<ProcessActor.GroupEnded>(TimeSpan.FromSeconds(5));
@@ -126,8 +125,8 @@ public sealed class ProcessActorTests : Akka.TestKit.Xunit2.TestKit
     public async Task A_reader_takes_no_more_until_the_uplink_answers_so_a_flood_waits_in_its_pipe()
     {
         var process = Start("exec yes flood");
-        var pid = (await _uplink.ExpectMsgAsync<UplinkActor.ProcessStarted>(TimeSpan.FromSeconds(15))).Pid;
-        await _uplink.ExpectMsgAsync<UplinkActor.LinesRead>(TimeSpan.FromSeconds(15));
+        var pid = (await _uplink.ExpectMsgAsync<ProcessActor.ProcessStarted>(TimeSpan.FromSeconds(15))).Pid;
+        await _uplink.ExpectMsgAsync<ProcessActor.LinesRead>(TimeSpan.FromSeconds(15));
         var reader = _uplink.LastSender;
 
         // Unanswered: nothing more comes, and the child stops writing (blocked on its full pipe) once the pipe and
@@ -142,8 +141,8 @@ public sealed class ProcessActorTests : Akka.TestKit.Xunit2.TestKit
         Assert.InRange(BytesWritten(pid), 1, 512 * 1024);
         _uplink.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
 
-        reader.Tell(UplinkActor.LinesAppended.Instance, _uplink.Ref);
-        await _uplink.ExpectMsgAsync<UplinkActor.LinesRead>(TimeSpan.FromSeconds(5));
+        reader.Tell(ProcessActor.LinesAppended.Instance, _uplink.Ref);
+        await _uplink.ExpectMsgAsync<ProcessActor.LinesRead>(TimeSpan.FromSeconds(5));
         process.Tell(new ProcessActor.SendSignal(ChildProcess.SigKill), TestActor);
     }
 
@@ -157,10 +156,10 @@ public sealed class ProcessActorTests : Akka.TestKit.Xunit2.TestKit
         Assert.Equal("5000 1 node-a p", lines.Single().Text);
     }
 
-    private async Task<UplinkActor.LinesRead> NextRead()
+    private async Task<ProcessActor.LinesRead> NextRead()
     {
-        var read = await _uplink.ExpectMsgAsync<UplinkActor.LinesRead>(TimeSpan.FromSeconds(15));
-        _uplink.Reply(UplinkActor.LinesAppended.Instance);
+        var read = await _uplink.ExpectMsgAsync<ProcessActor.LinesRead>(TimeSpan.FromSeconds(15));
+        _uplink.Reply(ProcessActor.LinesAppended.Instance);
         return read;
     }
 
@@ -171,20 +170,20 @@ public sealed class ProcessActorTests : Akka.TestKit.Xunit2.TestKit
     private Akka.Actor.IActorRef Start(string command) =>
         _parent.ChildActorOf(ProcessActor.Props(new ProcfileEntry("p", command, 1), 0, "node-a", _uplink.Ref, TestNodeSettings.With()));
 
-    private async Task<(UplinkActor.ProcessStarted, List<(long Seq, OutputStream Stream, string Text)>, UplinkActor.ProcessExited)> Collect()
+    private async Task<(ProcessActor.ProcessStarted, List<(long Seq, OutputStream Stream, string Text)>, ProcessActor.ProcessExited)> Collect()
     {
-        var started = await _uplink.ExpectMsgAsync<UplinkActor.ProcessStarted>(TimeSpan.FromSeconds(15));
+        var started = await _uplink.ExpectMsgAsync<ProcessActor.ProcessStarted>(TimeSpan.FromSeconds(15));
         var lines = new List<(long, OutputStream, string)>();
         while (true)
         {
             var message = await _uplink.ReceiveOneAsync(TimeSpan.FromSeconds(15));
             switch (message)
             {
-                case UplinkActor.LinesRead read:
+                case ProcessActor.LinesRead read:
                     lines.AddRange(read.Lines.Select((l, i) => (read.FirstSeq + i, read.Stream, l.Text())));
-                    _uplink.Reply(UplinkActor.LinesAppended.Instance);
+                    _uplink.Reply(ProcessActor.LinesAppended.Instance);
                     break;
-                case UplinkActor.ProcessExited exited:
+                case ProcessActor.ProcessExited exited:
                     return (started, lines, exited);
                 default:
                     Assert.Fail($"unexpected {message}");

@@ -25,7 +25,7 @@ public sealed class UplinkActorTests : Akka.TestKit.Xunit2.TestKit
     {
         var join = await _aggregator.ExpectMsgAsync<JoinRequest>();
         Assert.Equal(("node-a", 7L, 1L), (join.Node, join.Incarnation, join.FirstSeq));
-        _uplink.Tell(new UplinkActor.LinesRead("web", OutputStream.Stdout, 1, Lines("a", "b")));
+        _uplink.Tell(new ProcessActor.LinesRead("web", OutputStream.Stdout, 1, Lines("a", "b")));
         _aggregator.Reply(new JoinAccepted(1, 1, Nonce: join.Nonce));
 
         var batch = await NextBatch();
@@ -42,11 +42,11 @@ public sealed class UplinkActorTests : Akka.TestKit.Xunit2.TestKit
         var reader = CreateTestProbe();
         var join = await _aggregator.ExpectMsgAsync<JoinRequest>();
 
-        _uplink.Tell(new UplinkActor.LinesRead("web", OutputStream.Stdout, 1, Lines("first")), reader.Ref);
-        _uplink.Tell(new UplinkActor.LinesRead("web", OutputStream.Stdout, 2, Lines("late"), AfterExit: true), reader.Ref);
+        _uplink.Tell(new ProcessActor.LinesRead("web", OutputStream.Stdout, 1, Lines("first")), reader.Ref);
+        _uplink.Tell(new ProcessActor.LinesRead("web", OutputStream.Stdout, 2, Lines("late"), AfterExit: true), reader.Ref);
 
-        await reader.ExpectMsgAsync<UplinkActor.LinesAppended>();
-        await reader.ExpectMsgAsync<UplinkActor.LinesAppended>();
+        await reader.ExpectMsgAsync<ProcessActor.LinesAppended>();
+        await reader.ExpectMsgAsync<ProcessActor.LinesAppended>();
         _aggregator.Reply(new JoinAccepted(1, 1, Nonce: join.Nonce));
         var records = new List<NodeRecord>();
         while (records.Count < 2) records.AddRange((await NextBatch()).Records);
@@ -68,7 +68,7 @@ public sealed class UplinkActorTests : Akka.TestKit.Xunit2.TestKit
     public async Task An_unacknowledged_batch_is_sent_again_after_the_aggregator_restarts()
     {
         await Join();
-        _uplink.Tell(new UplinkActor.LinesRead("web", OutputStream.Stdout, 1, Lines("a")));
+        _uplink.Tell(new ProcessActor.LinesRead("web", OutputStream.Stdout, 1, Lines("a")));
         var sent = await NextBatch();
 
         _uplink.Tell(new JoinAccepted(AggregatorIncarnation: 2, NextSeq: 1, Nonce: _joinNonce), _aggregator.Ref);
@@ -86,9 +86,9 @@ public sealed class UplinkActorTests : Akka.TestKit.Xunit2.TestKit
             TestNodeSettings.With("chorus.node.resend-after = 60s")));
         var join = await aggregator.ExpectMsgAsync<JoinRequest>();
         aggregator.Reply(new JoinAccepted(1, 1, Nonce: join.Nonce));
-        uplink.Tell(new UplinkActor.LinesRead("web", OutputStream.Stdout, 1, Lines("a")));
+        uplink.Tell(new ProcessActor.LinesRead("web", OutputStream.Stdout, 1, Lines("a")));
         await aggregator.FishForMessageAsync(m => m is LineBatch { Seq: 1 });
-        uplink.Tell(new UplinkActor.LinesRead("web", OutputStream.Stdout, 2, Lines("b")));
+        uplink.Tell(new ProcessActor.LinesRead("web", OutputStream.Stdout, 2, Lines("b")));
         await aggregator.FishForMessageAsync(m => m is LineBatch { Seq: 2 });
 
         uplink.Tell(new JoinAccepted(AggregatorIncarnation: 1, NextSeq: 2, Nonce: join.Nonce), aggregator.Ref);
@@ -102,7 +102,7 @@ public sealed class UplinkActorTests : Akka.TestKit.Xunit2.TestKit
     public async Task An_acknowledged_batch_is_never_sent_again()
     {
         await Join();
-        _uplink.Tell(new UplinkActor.LinesRead("web", OutputStream.Stdout, 1, Lines("a")));
+        _uplink.Tell(new ProcessActor.LinesRead("web", OutputStream.Stdout, 1, Lines("a")));
         var sent = await NextBatch();
         _uplink.Tell(new BatchAck(7, sent.Seq), _aggregator.Ref);
 
@@ -123,7 +123,7 @@ public sealed class UplinkActorTests : Akka.TestKit.Xunit2.TestKit
     public async Task A_lost_batch_is_resent_when_no_acknowledgement_comes()
     {
         await Join();
-        _uplink.Tell(new UplinkActor.LinesRead("web", OutputStream.Stdout, 1, Lines("a")));
+        _uplink.Tell(new ProcessActor.LinesRead("web", OutputStream.Stdout, 1, Lines("a")));
         var sent = await NextBatch();
 
         Assert.Equal(sent.Seq, (await NextBatch()).Seq);
@@ -141,7 +141,7 @@ public sealed class UplinkActorTests : Akka.TestKit.Xunit2.TestKit
     public async Task Draining_waits_for_the_last_acknowledgement_then_says_goodbye()
     {
         await Join();
-        _uplink.Tell(new UplinkActor.LinesRead("web", OutputStream.Stdout, 1, Lines("last")), ActorRefs.NoSender);
+        _uplink.Tell(new ProcessActor.LinesRead("web", OutputStream.Stdout, 1, Lines("last")), ActorRefs.NoSender);
 
         _uplink.Tell(new UplinkActor.Drain());
         var batch = await NextBatch();

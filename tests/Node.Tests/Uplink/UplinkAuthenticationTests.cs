@@ -12,12 +12,16 @@ public sealed class UplinkAuthenticationTests : Akka.TestKit.Xunit2.TestKit
 {
     private readonly Akka.TestKit.TestProbe _aggregator;
     private readonly IActorRef _uplink;
+    // The uplink's parent: where it says it was refused.
+    private readonly Akka.TestKit.TestProbe _node;
 
     public UplinkAuthenticationTests()
     {
         _aggregator = CreateTestProbe();
         var settings = TestNodeSettings.With("chorus.node { heartbeat-interval = 50ms, join-backoff-min = 100ms }");
-        _uplink = Sys.ActorOf(UplinkActor.Props("node-a", 7, _aggregator.Ref.Path.ToString(), new MonotonicClock(), settings, "the token"));
+        _node = CreateTestProbe();
+        _uplink = ProbeActors.ChildOf(Sys, UplinkActor.Props("node-a", 7, _aggregator.Ref.Path.ToString(), new MonotonicClock(), settings, "the token"),
+            "uplink", _node.Ref);
     }
 
     [Fact]
@@ -28,7 +32,7 @@ public sealed class UplinkAuthenticationTests : Akka.TestKit.Xunit2.TestKit
         _aggregator.Reply(new JoinAccepted(1, 1, "KEY", join.Nonce));
 
         var heartbeat = await _aggregator.FishForMessageAsync<Heartbeat>(_ => true);
-        _uplink.Tell(new UplinkActor.LinesRead("web", OutputStream.Stdout, 1, [new FramedLine(Encoding.UTF8.GetBytes("a"), false)]));
+        _uplink.Tell(new ProcessActor.LinesRead("web", OutputStream.Stdout, 1, [new FramedLine(Encoding.UTF8.GetBytes("a"), false)]));
         var batch = await _aggregator.FishForMessageAsync<LineBatch>(_ => true);
 
         Assert.Equal("KEY", heartbeat.SessionKey);
@@ -36,15 +40,13 @@ public sealed class UplinkAuthenticationTests : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
-    public async Task A_refused_join_is_published_and_not_retried()
+    public async Task A_refused_join_is_told_to_the_node_and_not_retried()
     {
-        var refusals = CreateTestProbe();
-        Sys.EventStream.Subscribe(refusals.Ref, typeof(UplinkActor.Refused));
         var join = await _aggregator.ExpectMsgAsync<JoinRequest>();
 
         _aggregator.Reply(new JoinRefused("its token does not match the aggregator's.", join.Nonce));
 
-        Assert.Contains("token", (await refusals.ExpectMsgAsync<UplinkActor.Refused>()).Reason);
+        Assert.Contains("token", (await _node.ExpectMsgAsync<UplinkActor.Refused>()).Reason);
         // Longer than several join backoffs: no further attempt comes.
         await _aggregator.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(600));
     }
@@ -52,13 +54,11 @@ public sealed class UplinkAuthenticationTests : Akka.TestKit.Xunit2.TestKit
     [Fact]
     public async Task A_refusal_after_the_node_joined_is_ignored()
     {
-        var refusals = CreateTestProbe();
-        Sys.EventStream.Subscribe(refusals.Ref, typeof(UplinkActor.Refused));
         var join = await _aggregator.ExpectMsgAsync<JoinRequest>();
         _aggregator.Reply(new JoinAccepted(1, 1, "KEY", join.Nonce));
 
         _uplink.Tell(new JoinRefused("forged"), _aggregator.Ref);
 
-        await refusals.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(300));
+        await _node.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(300));
     }
 }

@@ -10,9 +10,9 @@ using Chorus.Node.Uplink;
 namespace Chorus.Node.Tests.Uplink;
 
 /// <summary>
-/// Three ActorSystems over real remoting: the node (this test kit's system, its uplink at /user/uplink), the
+/// Three ActorSystems over real remoting: the node (this test kit's system, its uplink at /user/node/uplink), the
 /// aggregator it dialled (a probe behind /user/ingest), and a forged peer that reached the node's remoting port,
-/// resolves /user/uplink by path and sends it what only the aggregator should. The peer sends each message from
+/// resolves /user/node/uplink by path and sends it what only the aggregator should. The peer sends each message from
 /// itself and again under the aggregator's own address as sender (Akka.Remote takes the sender a peer names).
 /// </summary>
 public sealed class UplinkForgedPeerTests : Akka.TestKit.Xunit2.TestKit
@@ -23,6 +23,8 @@ public sealed class UplinkForgedPeerTests : Akka.TestKit.Xunit2.TestKit
     private readonly ActorSystem _peerSystem;
     private readonly Akka.TestKit.TestProbe _aggregator;
     private readonly Akka.TestKit.TestProbe _peer;
+    // The uplink's parent: where it says it was refused.
+    private readonly Akka.TestKit.TestProbe _node;
     private readonly IActorRef _uplink;
     private readonly IActorRef _remoteUplink;
     private readonly IActorRef _aggregatorAsNamedByPeer;
@@ -35,17 +37,18 @@ public sealed class UplinkForgedPeerTests : Akka.TestKit.Xunit2.TestKit
         _aggregator = new Akka.TestKit.TestProbe(_aggregatorSystem, new Akka.TestKit.Xunit2.XunitAssertions());
         _aggregator.IgnoreMessages<Heartbeat>();
         // Nodes reach the aggregator by selection, and selections from afar reach only /user/ingest.
-        _aggregatorSystem.ActorOf(Props.Create(() => new ForwardTo(_aggregator.Ref)), "ingest");
+        _aggregatorSystem.ActorOf(ProbeActors.Forwarding(_aggregator.Ref), "ingest");
         var aggregatorAddress = ((ExtendedActorSystem)_aggregatorSystem).Provider.DefaultAddress;
 
         var settings = TestNodeSettings.With(
             "chorus.node { resend-after = 300ms, heartbeat-interval = 50ms, link-timeout = 10s, join-backoff-min = 200ms, join-backoff-max = 200ms, spool-max-bytes = 0 }");
-        _uplink = Sys.ActorOf(UplinkActor.Props("node-a", Incarnation, $"{aggregatorAddress}/user/ingest", new MonotonicClock(), settings), "uplink");
+        _node = CreateTestProbe();
+        _uplink = ProbeActors.ChildOf(Sys, UplinkActor.Props("node-a", Incarnation, $"{aggregatorAddress}/user/ingest", new MonotonicClock(), settings), "uplink", _node.Ref);
 
         _peerSystem = ActorSystem.Create(RemoteSystem.Name, HoconFiles.Load("wire.conf"));
         _peer = new Akka.TestKit.TestProbe(_peerSystem, new Akka.TestKit.Xunit2.XunitAssertions());
         var peerProvider = ((ExtendedActorSystem)_peerSystem).Provider;
-        _remoteUplink = peerProvider.ResolveActorRef($"{((ExtendedActorSystem)Sys).Provider.DefaultAddress}/user/uplink");
+        _remoteUplink = peerProvider.ResolveActorRef(_uplink.Path.ToStringWithAddress(((ExtendedActorSystem)Sys).Provider.DefaultAddress));
         _aggregatorAsNamedByPeer = peerProvider.ResolveActorRef(_aggregator.Ref.Path.ToStringWithAddress(aggregatorAddress));
     }
 
@@ -69,13 +72,11 @@ public sealed class UplinkForgedPeerTests : Akka.TestKit.Xunit2.TestKit
     [Fact]
     public async Task A_forged_refusal_while_the_node_joins_does_not_stop_it()
     {
-        var refusals = CreateTestProbe();
-        Sys.EventStream.Subscribe(refusals.Ref, typeof(UplinkActor.Refused));
         await _aggregator.ExpectMsgAsync<JoinRequest>(TimeSpan.FromSeconds(10)); // left unanswered: the node is joining
 
         Forge(new JoinRefused("this node is not welcome; stop everything."));
 
-        await refusals.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(500));
+        await _node.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(500));
         await Join();
         Write(1, "still here");
         await AssertDelivered("still here");
@@ -84,13 +85,11 @@ public sealed class UplinkForgedPeerTests : Akka.TestKit.Xunit2.TestKit
     [Fact]
     public async Task A_forged_refusal_after_the_join_does_not_stop_the_node()
     {
-        var refusals = CreateTestProbe();
-        Sys.EventStream.Subscribe(refusals.Ref, typeof(UplinkActor.Refused));
         await Join();
 
         Forge(new JoinRefused("this node is not welcome; stop everything."));
 
-        await refusals.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(500));
+        await _node.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(500));
         Write(1, "still here");
         await AssertDelivered("still here");
     }
@@ -143,7 +142,7 @@ public sealed class UplinkForgedPeerTests : Akka.TestKit.Xunit2.TestKit
     }
 
     private void Write(long seq, string text) =>
-        _uplink.Tell(new UplinkActor.LinesRead("web", OutputStream.Stdout, seq, [new FramedLine(Encoding.UTF8.GetBytes(text), false)]));
+        _uplink.Tell(new ProcessActor.LinesRead("web", OutputStream.Stdout, seq, [new FramedLine(Encoding.UTF8.GetBytes(text), false)]));
 
     private async Task<LineBatch> NextBatch()
     {
@@ -180,8 +179,4 @@ public sealed class UplinkForgedPeerTests : Akka.TestKit.Xunit2.TestKit
     }
 
     /// <summary>The aggregator's door: hands what arrives to the probe, keeping the node as the sender.</summary>
-    private sealed class ForwardTo : ReceiveActor
-    {
-        public ForwardTo(IActorRef target) => ReceiveAny(target.Forward);
-    }
 }

@@ -84,7 +84,7 @@ public sealed class UplinkOverflowTests() : Akka.TestKit.Xunit2.TestKit(HoconFil
         // again, its new batches would be taken for repeats, acknowledged and dropped, with no gap.
         var (aggregator, uplink) = await Start("spool-max-bytes = 0");
 
-        uplink.Tell(new UplinkActor.LinesRead("web", OutputStream.Stdout, 1, null!)); // a fault in the uplink: it restarts
+        uplink.Tell(new ProcessActor.LinesRead("web", OutputStream.Stdout, 1, null!)); // a fault in the uplink: it restarts
 
         var join = (JoinRequest)await aggregator.FishForMessageAsync(m => m is JoinRequest, TimeSpan.FromSeconds(5));
         Assert.NotEqual(7, join.Incarnation);
@@ -118,7 +118,7 @@ public sealed class UplinkOverflowTests() : Akka.TestKit.Xunit2.TestKit(HoconFil
         return batches.Values.ToList();
     }
 
-    private static UplinkActor.LinesRead Read(string process, long firstSeq, int count, int lineBytes = 100) =>
+    private static ProcessActor.LinesRead Read(string process, long firstSeq, int count, int lineBytes = 100) =>
         new(process, OutputStream.Stdout, firstSeq,
             Enumerable.Range(0, count).Select(_ => new FramedLine(Encoding.UTF8.GetBytes(new string('x', lineBytes)), false)).ToArray());
 

@@ -1,0 +1,42 @@
+using Chorus.Node.Uplink;
+
+namespace Chorus.Node.Tests.Uplink;
+
+public sealed class LinkLivenessTests
+{
+    private static readonly DateTime Joined = new(2026, 12, 5, 0, 0, 0, DateTimeKind.Utc);
+    private readonly LinkLiveness _liveness = new(linkTimeout: TimeSpan.FromSeconds(5), resendAfter: TimeSpan.FromSeconds(2));
+
+    public LinkLivenessTests() => _liveness.Joined(Joined);
+
+    [Fact]
+    public void The_link_is_lost_after_link_timeout_without_a_word_and_any_acknowledgement_counts_as_one()
+    {
+        Assert.False(_liveness.LinkLost(Joined.AddSeconds(5)));
+        Assert.True(_liveness.LinkLost(Joined.AddSeconds(5.1)));
+
+        _liveness.Acknowledged(Joined.AddSeconds(4), progressed: false);
+
+        Assert.False(_liveness.LinkLost(Joined.AddSeconds(8)));
+    }
+
+    [Fact]
+    public void A_resend_is_due_once_per_resend_after_while_acknowledgements_make_no_progress()
+    {
+        _liveness.Acknowledged(Joined.AddSeconds(1.5), progressed: false);
+
+        Assert.False(_liveness.ResendDue(Joined.AddSeconds(2)));
+        Assert.True(_liveness.ResendDue(Joined.AddSeconds(2.1)));
+        Assert.False(_liveness.ResendDue(Joined.AddSeconds(3)));
+        Assert.True(_liveness.ResendDue(Joined.AddSeconds(4.2)));
+    }
+
+    [Fact]
+    public void An_acknowledgement_that_makes_progress_puts_the_resend_off()
+    {
+        _liveness.Acknowledged(Joined.AddSeconds(1.5), progressed: true);
+
+        Assert.False(_liveness.ResendDue(Joined.AddSeconds(3.4)));
+        Assert.True(_liveness.ResendDue(Joined.AddSeconds(3.6)));
+    }
+}
