@@ -51,7 +51,7 @@ public sealed class NodeActor : ReceiveActor, IWithTimers
         Receive<ProcessActor.GroupEnded>(OnGroupEnded);
         Receive<UplinkActor.Refused>(OnRefused);
         Receive<UplinkActor.LinesRefused>(refused =>
-            Notice.Write($"error: the aggregator at {refused.Aggregator} refuses this node's lines: {refused.Reason}"));
+            Notice.Error($"the aggregator at {refused.Aggregator} refuses this node's lines: {refused.Reason}"));
         Receive<UplinkActor.Drained>(OnDrained);
     }
 
@@ -73,7 +73,7 @@ public sealed class NodeActor : ReceiveActor, IWithTimers
     private void OnRefused(UplinkActor.Refused refused)
     {
         // The reason says how to fix it: the aggregator knows why it refused.
-        Notice.Write($"error: the aggregator at {refused.Aggregator} refused this node: {refused.Reason}");
+        Notice.Error($"the aggregator at {refused.Aggregator} refused this node: {refused.Reason}");
         _exit.RefusedByAggregator();
         if (_processes.Count == 0) Finish(_exit.ExitCode());
         else Stop(ChildProcess.SigTerm);
@@ -115,9 +115,11 @@ public sealed class NodeActor : ReceiveActor, IWithTimers
         if (drained.UndeliveredRecords > 0)
         {
             var lost = drained.UndeliveredRecords - drained.SpooledRecords;
-            Notice.Write($"{drained.UndeliveredRecords} lines and events were not acknowledged by the aggregator before the " +
-                         $"{_settings.DrainTimeout.TotalSeconds:0.#} s drain timeout; " +
-                         (lost == 0 ? "they wait in the spool, and the next run with the same spool sends them." : $"{lost} of them are lost."));
+            // Spooled, they are late, not lost: a warning. Lost, someone must know: an error.
+            Notice.Write(lost == 0 ? NoticeLevel.Warning : NoticeLevel.Error,
+                $"{drained.UndeliveredRecords} lines and events were not acknowledged by the aggregator before the " +
+                $"{_settings.DrainTimeout.TotalSeconds:0.#} s drain timeout; " +
+                (lost == 0 ? "they wait in the spool, and the next run with the same spool sends them." : $"{lost} of them are lost."));
         }
         Finish(_exit.ExitCode(drained.UndeliveredRecords));
     }

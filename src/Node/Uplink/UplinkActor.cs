@@ -106,7 +106,7 @@ public sealed class UplinkActor : ReceiveActor, IWithTimers
         // Whatever this actor had numbered is gone with the failed instance: numbering again from 1 under the
         // same incarnation would have the aggregator take new batches for repeats and drop them unreported.
         _outbox.BeginNewRun(Random.Shared.NextInt64(1, long.MaxValue));
-        Notice.Write($"the uplink failed ({reason.Message}) and starts again as a new run; lines it held in memory are lost.");
+        Notice.Error($"the uplink failed ({reason.Message}) and starts again as a new run; lines it held in memory are lost.");
         base.PostRestart(reason);
     }
 
@@ -156,7 +156,7 @@ public sealed class UplinkActor : ReceiveActor, IWithTimers
         Context.ActorSelection(_aggregatorPath).Tell(new JoinRequest(_node, _outbox.Incarnation, _outbox.FirstUnacknowledgedSeq, _token, _clock.UtcNow, nonce));
         Timers.StartSingleTimer("join", new JoinDue(), _join.Attempt(nonce));
         if (_join.WorthSaying)
-            Notice.Write($"aggregator at {_aggregatorPath} is not answering; still trying (attempt {_join.Attempts}, " +
+            Notice.Warning($"aggregator at {_aggregatorPath} is not answering; still trying (attempt {_join.Attempts}, " +
                          $"{_outbox.RecordsInMemory} lines waiting in memory, {_outbox.SpooledBytes} bytes spooled).{TlsHint}");
     }
 
@@ -241,7 +241,7 @@ public sealed class UplinkActor : ReceiveActor, IWithTimers
         var now = _clock.UtcNow;
         if (_liveness.LinkLost(now))
         {
-            Notice.Write($"nothing heard from the aggregator for {_settings.LinkTimeout.TotalSeconds:0.#} s; re-joining. Lines wait in memory, then in the spool, meanwhile.");
+            Notice.Warning($"nothing heard from the aggregator for {_settings.LinkTimeout.TotalSeconds:0.#} s; re-joining. Lines wait in memory, then in the spool, meanwhile.");
             _aggregator = null;
             _outbox.ReturnInFlight();
             _join.ForgetAttempts(); // a new round: answers to the old one's joins no longer count
