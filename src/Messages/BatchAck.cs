@@ -5,4 +5,4 @@ namespace Chorus.Messages;
 /// <paramref name="SessionKey"/> is the node's, from <see cref="JoinAccepted"/>: the node drops acknowledgements
 /// without it, so a peer that never saw the join cannot make it forget batches.
 /// </summary>
-public sealed record BatchAck(long Incarnation, long UpToSeq, string SessionKey = "") : IChorusMessage;
+public sealed record BatchAck(long Incarnation, long UpToSeq, string SessionKey) : IChorusMessage;

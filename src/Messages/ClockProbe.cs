@@ -5,4 +5,4 @@ namespace Chorus.Messages;
 /// when it asked. Answered with <see cref="ClockReply"/>. <paramref name="SessionKey"/> is the node's: the node
 /// answers only probes that carry it, so no other peer learns the key or skews the node's clock estimate.
 /// </summary>
-public sealed record ClockProbe(DateTime SentAt, string SessionKey = "") : IChorusMessage;
+public sealed record ClockProbe(DateTime SentAt, string SessionKey) : IChorusMessage;

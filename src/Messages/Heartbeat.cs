@@ -6,4 +6,4 @@ namespace Chorus.Messages;
 /// Answered with <see cref="BatchAck"/>.
 /// </summary>
 /// <remarks><paramref name="SessionKey"/>: the key from <see cref="JoinAccepted"/>.</remarks>
-public sealed record Heartbeat(string Node, long Incarnation, long LastBatchSeq, DateTime Watermark, string SessionKey = "") : IChorusMessage;
+public sealed record Heartbeat(string Node, long Incarnation, long LastBatchSeq, DateTime Watermark, string SessionKey) : IChorusMessage;

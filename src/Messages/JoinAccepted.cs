@@ -6,9 +6,6 @@ namespace Chorus.Messages;
 /// node resends from there. <paramref name="AggregatorIncarnation"/> changes when the aggregator restarts.
 /// <paramref name="SessionKey"/> is random per node incarnation; the node puts it on every batch, heartbeat
 /// and goodbye, and the aggregator drops whatever lacks it, so a peer that never joined cannot inject lines.
-/// Also sent unasked, by an aggregator that turned batches away while its output was full and has room
-/// again: the node resends from <paramref name="NextSeq"/> at once, as after a join.
-/// <paramref name="Nonce"/> echoes the one of the join it answers (unasked: of the node's last join); the node
-/// takes no acceptance without its own.
+/// <paramref name="Nonce"/> echoes the one of the join it answers; the node takes no acceptance without its own.
 /// </summary>
-public sealed record JoinAccepted(long AggregatorIncarnation, long NextSeq, string SessionKey = "", string Nonce = "") : IChorusMessage;
+public sealed record JoinAccepted(long AggregatorIncarnation, long NextSeq, string SessionKey, string Nonce) : IChorusMessage;

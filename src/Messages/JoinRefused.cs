@@ -5,4 +5,4 @@ namespace Chorus.Messages;
 /// retrying with the same token cannot succeed. <paramref name="Reason"/> is for the person reading.
 /// <paramref name="Nonce"/> echoes the refused join's: the node stops only for a refusal of its own join.
 /// </summary>
-public sealed record JoinRefused(string Reason, string Nonce = "") : IChorusMessage;
+public sealed record JoinRefused(string Reason, string Nonce) : IChorusMessage;

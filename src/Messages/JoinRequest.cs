@@ -13,5 +13,5 @@ namespace Chorus.Messages;
 /// <see cref="JoinRefused"/>) must echo it, so a peer that can reach the node but never saw the join cannot
 /// answer in the aggregator's place.
 /// </summary>
-public sealed record JoinRequest(string Node, long Incarnation, long FirstSeq, string Token = "", DateTime SentAt = default, string Nonce = "")
+public sealed record JoinRequest(string Node, long Incarnation, long FirstSeq, string Token, DateTime SentAt, string Nonce)
     : IChorusMessage;

@@ -14,4 +14,9 @@ public sealed record LineBatch(
     long Seq,
     DateTime Watermark,
     IReadOnlyList<NodeRecord> Records,
-    string SessionKey = "") : IChorusMessage;
+    string SessionKey) : IChorusMessage
+{
+    /// <summary>A batch not sent yet: the uplink numbers it and puts the session key on it when it sends it.</summary>
+    public static LineBatch Unsent(string node, long incarnation, DateTime watermark, IReadOnlyList<NodeRecord> records) =>
+        new(node, incarnation, 0, watermark, records, SessionKey: "");
+}

@@ -11,9 +11,9 @@ namespace Chorus.Aggregator.Ingest;
 /// <list type="bullet">
 /// <item>In, from nodes: <see cref="JoinRequest"/>, <see cref="LineBatch"/>, <see cref="Heartbeat"/>,
 /// <see cref="ClockReply"/>, <see cref="NodeLeaving"/>; anything but a join must carry the run's session key.</item>
-/// <item>Out, to nodes: <see cref="JoinAccepted"/> (also unasked, once the output has room again: resend from
-/// here), <see cref="JoinRefused"/>, <see cref="BatchAck"/> for every batch and heartbeat, <see cref="TimesRefused"/>,
-/// <see cref="ClockProbe"/>.</item>
+/// <item>Out, to nodes: <see cref="JoinAccepted"/>, <see cref="JoinRefused"/>, <see cref="BatchAck"/> for every batch
+/// and heartbeat, <see cref="ResendFrom"/> (unasked, once the output has room again after turning a batch away),
+/// <see cref="TimesRefused"/>, <see cref="ClockProbe"/>.</item>
 /// <item>Out, to the merge: <see cref="MergeActor.AcceptedBatch"/>, <see cref="MergeActor.NodeConnected"/>,
 /// <see cref="MergeActor.NodeDisconnected"/>, <see cref="MergeActor.NodeProgress"/>, <see cref="MergeActor.NodeClock"/>.
 /// All of it, and every answer, goes out through the <see cref="IngestOutput"/>: straight on, or through the archive.</item>
@@ -91,7 +91,6 @@ public sealed class IngestActor : ReceiveActor, IWithTimers
         link.Sequence.ResumeAt(join.FirstSeq);
         link.LastHeard = DateTime.UtcNow;
         link.Uplink = Sender;
-        link.JoinNonce = join.Nonce;
         // The node's lines must be placed on our clock from the first one: a first guess now, probes refine it.
         if (join.SentAt != default) link.Clock.Seed(join.SentAt - DateTime.UtcNow);
         _output.ToMerge(new MergeActor.NodeClock(join.Node, -link.Clock.Offset));
@@ -142,7 +141,7 @@ public sealed class IngestActor : ReceiveActor, IWithTimers
         foreach (var (link, owed) in _acks.Resume(_links.All))
         {
             if (!link.Up || link.Uplink is not { } uplink) continue;
-            if (owed == AckWithholding.Owed.ResendFrom) _output.Answer(uplink, new JoinAccepted(_incarnation, link.Sequence.Next, link.SessionKey, link.JoinNonce));
+            if (owed == AckWithholding.Owed.ResendFrom) _output.Answer(uplink, new ResendFrom(link.Incarnation, link.Sequence.Next, link.SessionKey));
             else if (owed == AckWithholding.Owed.Ack) _output.Answer(uplink, new BatchAck(link.Incarnation, link.Acknowledged, link.SessionKey));
         }
     }

@@ -32,9 +32,6 @@ public sealed class NodeLink(long incarnation, long nextSeq, string sessionKey)
     /// <summary>The node's uplink, from its last join: where clock probes go.</summary>
     public IActorRef? Uplink { get; set; }
 
-    /// <summary>The nonce of the node's last join, echoed by every <see cref="Messages.JoinAccepted"/>: the node takes none without it.</summary>
-    public string JoinNonce { get; set; } = "";
-
     /// <summary>The node's clock against ours, from probes.</summary>
     public ClockOffsetEstimator Clock { get; } = new();
 

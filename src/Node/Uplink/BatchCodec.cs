@@ -18,5 +18,5 @@ public sealed class BatchCodec(ActorSystem system)
         (LineBatch)system.Serialization.Deserialize(bytes, _serializer.Identifier, Serialization.ManifestFor(_serializer, Probe));
 
     // The manifest depends only on the type; any batch will do to ask for it.
-    private static readonly LineBatch Probe = new("", 0, 0, default, []);
+    private static readonly LineBatch Probe = LineBatch.Unsent("", 0, default, []);
 }

@@ -69,7 +69,7 @@ public sealed class Outbox : IDisposable
     public bool Cut(DateTime now)
     {
         if (_builder.IsEmpty) return false;
-        var batch = new LineBatch(_node, Incarnation, 0, now, _builder.Take());
+        var batch = LineBatch.Unsent(_node, Incarnation, now, _builder.Take());
         // Once anything overflowed, later batches follow it there until every spooled batch is acknowledged, so
         // the order holds, and what a drain timeout writes back from memory goes in front of the spool.
         if (!_resuming && _overflow.IsEmpty && !_overflow.HasUnacknowledged && _queue.Bytes < _maxBufferedBytes) Number(batch);

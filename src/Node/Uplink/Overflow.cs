@@ -59,7 +59,7 @@ public sealed class Overflow(Spool? spool, string node) : IDisposable
         {
             var records = _dropped.TakeRecords(Reason);
             // Its watermark is its newest record's time: the batches still to come are newer, never older.
-            batch = new LineBatch(node, 0, 0, records[^1].Timestamp, records);
+            batch = LineBatch.Unsent(node, 0, records[^1].Timestamp, records);
             return true;
         }
         batch = spool?.TakeOldest(seq)!;

@@ -107,7 +107,7 @@ public sealed class Spool : IDisposable
                 if (segment.HoleTaken) continue;
                 var records = segment.Dropped!.TakeRecords(Reason);
                 segment.HoleTaken = true;
-                var gaps = new LineBatch("", 0, 0, records[^1].Timestamp, records);
+                var gaps = LineBatch.Unsent("", 0, records[^1].Timestamp, records);
                 _taken.Add(new Taken(seq, segment, 0, gaps));
                 return gaps;
             }
@@ -238,7 +238,7 @@ public sealed class Spool : IDisposable
         {
             hole.Path = Path.Combine(_directory, hole.Name + Extension);
             var gaps = hole.Dropped!.TakeRecords(Reason);
-            if (!TryWriteWhole(hole, [new LineBatch("", 0, 0, gaps[^1].Timestamp, gaps)], out _)) hole.Path = null;
+            if (!TryWriteWhole(hole, [LineBatch.Unsent("", 0, gaps[^1].Timestamp, gaps)], out _)) hole.Path = null;
         }
         Persist(_incarnation, _highestSent);
         CloseWriter();

@@ -15,7 +15,7 @@ namespace Chorus.Node.Uplink;
 /// <item>Out, to the parent: <see cref="Refused"/> (the node stops) and <see cref="LinesRefused"/> (said once a run).</item>
 /// <item>With the aggregator: out <see cref="JoinRequest"/>, <see cref="LineBatch"/>, <see cref="Heartbeat"/>,
 /// <see cref="ClockReply"/>, <see cref="NodeLeaving"/>; in <see cref="JoinAccepted"/>, <see cref="JoinRefused"/>,
-/// <see cref="BatchAck"/>, <see cref="TimesRefused"/>, <see cref="ClockProbe"/>.</item>
+/// <see cref="ResendFrom"/>, <see cref="BatchAck"/>, <see cref="TimesRefused"/>, <see cref="ClockProbe"/>.</item>
 /// </list>
 /// The rules live in plain classes: <see cref="Outbox"/> (batching, numbering, the send window, the spool, what a
 /// drain leaves), <see cref="JoinRound"/> (join backoff) and <see cref="LinkLiveness"/> (re-join, resend).
@@ -62,6 +62,7 @@ public sealed class UplinkActor : ReceiveActor, IWithTimers
         Receive<JoinDue>(_ => TryJoin());
         Receive<JoinAccepted>(OnJoinAccepted);
         Receive<JoinRefused>(OnJoinRefused);
+        Receive<ResendFrom>(OnResendFrom);
         Receive<BatchAck>(OnBatchAck);
         Receive<TimesRefused>(OnTimesRefused);
         Receive<ClockProbe>(OnClockProbe);
@@ -160,12 +161,20 @@ public sealed class UplinkActor : ReceiveActor, IWithTimers
                          $"{_outbox.RecordsInMemory} lines waiting in memory, {_outbox.SpooledBytes} bytes spooled).{TlsHint}");
     }
 
-    // Two meanings in one message, each its own step: a session begins, and the aggregator says where to resend from.
+    // A session begins, and the answer says where to resend from.
     private void OnJoinAccepted(JoinAccepted accepted)
     {
         if (!AnswersOurJoin(accepted.Nonce)) return;
         var restarted = BeginSession(accepted.AggregatorIncarnation, accepted.SessionKey);
-        ResendFrom(accepted.NextSeq, restarted);
+        Resend(accepted.NextSeq, restarted);
+    }
+
+    // The aggregator had turned our batches away and has room again.
+    private void OnResendFrom(ResendFrom resend)
+    {
+        if (resend.Incarnation != _outbox.Incarnation || !FromJoinedAggregator(resend.SessionKey)) return;
+        _liveness.Acknowledged(_clock.UtcNow, progressed: false);
+        Resend(resend.NextSeq, restarted: false);
     }
 
     /// <summary>Joined: the sender is the aggregator from now on, and the session key goes on everything sent. True when it restarted since the last session.</summary>
@@ -185,7 +194,7 @@ public sealed class UplinkActor : ReceiveActor, IWithTimers
     }
 
     /// <summary>The aggregator holds everything before <paramref name="nextSeq"/>: the rest is sent again, from there.</summary>
-    private void ResendFrom(long nextSeq, bool restarted)
+    private void Resend(long nextSeq, bool restarted)
     {
         _outbox.ResendFrom(nextSeq);
         if (restarted) Notice.Write($"the aggregator restarted; resending {_outbox.BatchesInMemory} unacknowledged batches.");

@@ -16,9 +16,9 @@ public sealed class ArchiveActorTests() : Akka.TestKit.Xunit2.TestKit(HoconFiles
     public async Task A_batch_is_in_the_file_with_its_closing_record_before_the_answer_goes_out()
     {
         var archive = Sys.ActorOf(ArchiveActor.Props(_path, CreateTestProbe().Ref, new StopRequest()));
-        var batch = new LineBatch("n1", 77, 3, At(5), [Line("web", 1, 1, "a"), Line("web", 2, 2, "b")]);
+        var batch = new LineBatch("n1", 77, 3, At(5), [Line("web", 1, 1, "a"), Line("web", 2, 2, "b")], SessionKey: "");
 
-        archive.Tell(new ArchiveActor.WriteThenReply(batch, new BatchAck(77, 3), TestActor));
+        archive.Tell(new ArchiveActor.WriteThenReply(batch, new BatchAck(77, 3, SessionKey: ""), TestActor));
 
         await ExpectMsgAsync<BatchAck>();
         var lines = File.ReadAllLines(_path);
@@ -34,7 +34,7 @@ public sealed class ArchiveActorTests() : Akka.TestKit.Xunit2.TestKit(HoconFiles
         var archive = Sys.ActorOf(ArchiveActor.Props(_path, CreateTestProbe().Ref, new StopRequest()));
         var ingest = CreateTestProbe();
 
-        archive.Tell(new ArchiveActor.WriteThenReply(null, new JoinAccepted(1, 1), TestActor), ingest.Ref);
+        archive.Tell(new ArchiveActor.WriteThenReply(null, new JoinAccepted(1, 1, SessionKey: "", Nonce: ""), TestActor), ingest.Ref);
 
         await ExpectMsgAsync<JoinAccepted>();
         Assert.Equal(ingest.Ref, LastSender);
@@ -45,10 +45,10 @@ public sealed class ArchiveActorTests() : Akka.TestKit.Xunit2.TestKit(HoconFiles
     {
         var merge = CreateTestProbe();
         var archive = Sys.ActorOf(ArchiveActor.Props(_path, merge.Ref, new StopRequest()));
-        var batch = new LineBatch("n1", 77, 1, At(5), [Line("web", 1, 1, "kept")]);
+        var batch = new LineBatch("n1", 77, 1, At(5), [Line("web", 1, 1, "kept")], SessionKey: "");
 
         archive.Tell(new MergeActor.NodeConnected("n1"));
-        archive.Tell(new ArchiveActor.WriteThenReply(batch, new BatchAck(77, 1), TestActor));
+        archive.Tell(new ArchiveActor.WriteThenReply(batch, new BatchAck(77, 1, SessionKey: ""), TestActor));
         archive.Tell(new MergeActor.NodeProgress("n1", At(6)));
 
         await merge.ExpectMsgAsync<MergeActor.NodeConnected>();
@@ -64,12 +64,12 @@ public sealed class ArchiveActorTests() : Akka.TestKit.Xunit2.TestKit(HoconFiles
         var stop = new StopRequest();
         // A real device that fails every write with ENOSPC, as a full disk does.
         var archive = Sys.ActorOf(ArchiveActor.Props("/dev/full", merge.Ref, stop));
-        var batch = new LineBatch("n1", 77, 1, At(5), [Line("web", 1, 1, "not kept")]);
+        var batch = new LineBatch("n1", 77, 1, At(5), [Line("web", 1, 1, "not kept")], SessionKey: "");
 
-        archive.Tell(new ArchiveActor.WriteThenReply(batch, new BatchAck(77, 1), TestActor));
+        archive.Tell(new ArchiveActor.WriteThenReply(batch, new BatchAck(77, 1, SessionKey: ""), TestActor));
         Assert.Equal(ExitCodes.CannotArchive, await stop.ExitCode.WaitAsync(TimeSpan.FromSeconds(5)));
         archive.Tell(new MergeActor.NodeConnected("n2"));
-        archive.Tell(new ArchiveActor.WriteThenReply(null, new BatchAck(77, 0), TestActor));
+        archive.Tell(new ArchiveActor.WriteThenReply(null, new BatchAck(77, 0, SessionKey: ""), TestActor));
         archive.Tell(new MergeActor.NodeProgress("n1", At(6)));
         archive.Tell(new FlushOutput());
 

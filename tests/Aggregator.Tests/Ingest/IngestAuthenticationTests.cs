@@ -30,7 +30,7 @@ public sealed class IngestAuthenticationTests : Akka.TestKit.Xunit2.TestKit
     [InlineData("right token but longer")]
     public async Task A_join_without_the_right_token_is_refused_and_the_node_is_not_reported_up(string token)
     {
-        _ingest.Tell(new JoinRequest("a", 1, 1, token));
+        _ingest.Tell(new JoinRequest("a", 1, 1, token, SentAt: default, Nonce: ""));
 
         Assert.NotEmpty((await ExpectMsgAsync<JoinRefused>()).Reason);
         await _merge.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(200));
@@ -39,8 +39,8 @@ public sealed class IngestAuthenticationTests : Akka.TestKit.Xunit2.TestKit
     [Fact]
     public async Task A_join_with_the_right_token_gets_an_unguessable_session_key()
     {
-        _ingest.Tell(new JoinRequest("a", 1, 1, "right token"));
-        _ingest.Tell(new JoinRequest("b", 1, 1, "right token"));
+        _ingest.Tell(new JoinRequest("a", 1, 1, "right token", SentAt: default, Nonce: ""));
+        _ingest.Tell(new JoinRequest("b", 1, 1, "right token", SentAt: default, Nonce: ""));
 
         var a = (await ExpectMsgAsync<JoinAccepted>()).SessionKey;
         var b = (await ExpectMsgAsync<JoinAccepted>()).SessionKey;
@@ -52,8 +52,8 @@ public sealed class IngestAuthenticationTests : Akka.TestKit.Xunit2.TestKit
     [Fact]
     public async Task Answers_to_a_join_echo_its_nonce()
     {
-        _ingest.Tell(new JoinRequest("a", 1, 1, "right token", Nonce: "NONCE-OF-A"));
-        _ingest.Tell(new JoinRequest("b", 1, 1, "wrong token", Nonce: "NONCE-OF-B"));
+        _ingest.Tell(new JoinRequest("a", 1, 1, "right token", Nonce: "NONCE-OF-A", SentAt: default));
+        _ingest.Tell(new JoinRequest("b", 1, 1, "wrong token", Nonce: "NONCE-OF-B", SentAt: default));
 
         Assert.Equal("NONCE-OF-A", (await ExpectMsgAsync<JoinAccepted>()).Nonce);
         Assert.Equal("NONCE-OF-B", (await ExpectMsgAsync<JoinRefused>()).Nonce);
@@ -63,7 +63,7 @@ public sealed class IngestAuthenticationTests : Akka.TestKit.Xunit2.TestKit
     public async Task Acknowledgements_and_clock_probes_carry_the_node_session_key()
     {
         var node = CreateTestProbe();
-        _ingest.Tell(new JoinRequest("a", 1, 1, "right token"), node.Ref);
+        _ingest.Tell(new JoinRequest("a", 1, 1, "right token", SentAt: default, Nonce: ""), node.Ref);
         var key = (await node.ExpectMsgAsync<JoinAccepted>()).SessionKey;
 
         Assert.Equal(key, (await node.ExpectMsgAsync<ClockProbe>()).SessionKey);
@@ -83,7 +83,7 @@ public sealed class IngestAuthenticationTests : Akka.TestKit.Xunit2.TestKit
     [InlineData("01234567890123456789012345678901234567890123456789012345678901234")] // 65 characters
     public async Task A_join_under_a_name_outside_the_rule_is_refused_with_the_rule(string name)
     {
-        _ingest.Tell(new JoinRequest(name, 1, 1, "right token", Nonce: "N"));
+        _ingest.Tell(new JoinRequest(name, 1, 1, "right token", Nonce: "N", SentAt: default));
 
         var refused = await ExpectMsgAsync<JoinRefused>();
         Assert.Contains(NodeName.Rule, refused.Reason);
@@ -101,9 +101,9 @@ public sealed class IngestAuthenticationTests : Akka.TestKit.Xunit2.TestKit
         await EventFilter.Warning(contains: "from node a without its session key").ExpectOneAsync(async () =>
         {
             _ingest.Tell(new LineBatch("a", 1, 1, At(10), [Line("web", 1, 10, "forged")], SessionKey: "0000000000000000000000000000000"));
-            _ingest.Tell(new LineBatch("a", 1, 1, At(10), [Line("web", 1, 10, "forged")]));
-            _ingest.Tell(new Heartbeat("a", 1, 0, At(20)));
-            _ingest.Tell(new NodeLeaving("a", 1));
+            _ingest.Tell(new LineBatch("a", 1, 1, At(10), [Line("web", 1, 10, "forged")], SessionKey: ""));
+            _ingest.Tell(new Heartbeat("a", 1, 0, At(20), SessionKey: ""));
+            _ingest.Tell(new NodeLeaving("a", 1, SessionKey: ""));
             await ExpectNoMsgAsync(TimeSpan.FromMilliseconds(200));
         });
         await _merge.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(100));
@@ -117,11 +117,11 @@ public sealed class IngestAuthenticationTests : Akka.TestKit.Xunit2.TestKit
     public async Task Without_a_token_configured_joins_are_accepted_and_the_session_key_still_applies()
     {
         var open = Sys.ActorOf(IngestActor.Props(IngestOutput.Direct(_merge.Ref), TestSettings.NothingPending(), TestSettings.Aggregator()));
-        open.Tell(new JoinRequest("a", 1, 1));
+        open.Tell(new JoinRequest("a", 1, 1, Token: "", SentAt: default, Nonce: ""));
         var key = (await ExpectMsgAsync<JoinAccepted>()).SessionKey;
         await _merge.ExpectMsgAsync<MergeActor.NodeConnected>();
 
-        open.Tell(new LineBatch("a", 1, 1, At(10), [Line("web", 1, 10, "forged")]));
+        open.Tell(new LineBatch("a", 1, 1, At(10), [Line("web", 1, 10, "forged")], SessionKey: ""));
         open.Tell(new LineBatch("a", 1, 1, At(10), [Line("web", 1, 10, "real")], key));
 
         Assert.Equal("real", (await _merge.ExpectMsgAsync<MergeActor.AcceptedBatch>()).Batch.Records[0].Text());
@@ -129,7 +129,7 @@ public sealed class IngestAuthenticationTests : Akka.TestKit.Xunit2.TestKit
 
     private async Task<string> Join(string node)
     {
-        _ingest.Tell(new JoinRequest(node, 1, 1, "right token"));
+        _ingest.Tell(new JoinRequest(node, 1, 1, "right token", SentAt: default, Nonce: ""));
         var key = (await ExpectMsgAsync<JoinAccepted>()).SessionKey;
         await _merge.ExpectMsgAsync<MergeActor.NodeConnected>();
         return key;

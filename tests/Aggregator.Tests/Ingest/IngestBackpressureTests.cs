@@ -17,7 +17,6 @@ namespace Chorus.Aggregator.Tests.Ingest;
 public sealed class IngestBackpressureTests : Akka.TestKit.Xunit2.TestKit, IDisposable
 {
     private const int PerBatch = 10;
-    private const string JoinNonce = "NONCE-OF-THE-JOIN";
     private readonly Akka.TestKit.TestProbe _merge;
     private readonly PendingOutput _backlog = new(maxRecords: 100, maxBytes: 1_000_000);
     private readonly PendingOutput.Sink _sink;
@@ -79,9 +78,9 @@ public sealed class IngestBackpressureTests : Akka.TestKit.Xunit2.TestKit, IDisp
 
         Finish(1, 6);
 
-        // Sent unasked, it echoes the node's last join's nonce, or the node would not take it.
-        var told = await ExpectMsgAsync<JoinAccepted>();
-        Assert.Equal((11L, JoinNonce), (told.NextSeq, told.Nonce));
+        // Sent unasked, it carries the node's session key, or the node would not take it.
+        var told = await ExpectMsgAsync<ResendFrom>();
+        Assert.Equal((1L, 11L, _key), (told.Incarnation, told.NextSeq, told.SessionKey));
         Assert.Equal([11L], await SendAsync(11, 11));
         Assert.Equal(11, (await _merge.ExpectMsgAsync<MergeActor.AcceptedBatch>()).Batch.Seq);
     }
@@ -112,7 +111,7 @@ public sealed class IngestBackpressureTests : Akka.TestKit.Xunit2.TestKit, IDisp
 
         Finish(1, 6);
 
-        Assert.Equal(11, (await ExpectMsgAsync<JoinAccepted>()).NextSeq);
+        Assert.Equal(11, (await ExpectMsgAsync<ResendFrom>()).NextSeq);
         Assert.Equal(_ingest, LastSender);
         Assert.Equal(new ArchivedNode(1, 10), ArchiveFile.Repair(_archivePath)["a"]);
     }
@@ -121,7 +120,7 @@ public sealed class IngestBackpressureTests : Akka.TestKit.Xunit2.TestKit, IDisp
     {
         var settings = TestSettings.Aggregator($"chorus.aggregator.node-timeout = {nodeTimeout}");
         _ingest = Sys.ActorOf(IngestActor.Props(output ?? IngestOutput.Direct(_merge.Ref), _backlog, settings));
-        _ingest.Tell(new JoinRequest("a", 1, FirstSeq: 1, Nonce: JoinNonce));
+        _ingest.Tell(new JoinRequest("a", 1, FirstSeq: 1, Token: "", SentAt: default, Nonce: ""));
         _key = (await ExpectMsgAsync<JoinAccepted>()).SessionKey;
         await _merge.ExpectMsgAsync<MergeActor.NodeConnected>();
     }

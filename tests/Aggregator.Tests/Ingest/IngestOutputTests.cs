@@ -12,7 +12,7 @@ namespace Chorus.Aggregator.Tests.Ingest;
 /// <summary>Both forms of the ingest's output, with probes for the merge, the archive and the node.</summary>
 public sealed class IngestOutputTests() : Akka.TestKit.Xunit2.TestKit(HoconFiles.Load("aggregator.conf"))
 {
-    private static readonly LineBatch Batch = new("n1", 7, 1, At(5), [Line("web", 1, 1, "a")]);
+    private static readonly LineBatch Batch = new("n1", 7, 1, At(5), [Line("web", 1, 1, "a")], SessionKey: "");
 
     [Fact]
     public async Task Direct_passes_an_accepted_batch_and_the_rest_to_the_merge_and_answers_the_node_itself()
@@ -20,7 +20,7 @@ public sealed class IngestOutputTests() : Akka.TestKit.Xunit2.TestKit(HoconFiles
         var merge = CreateTestProbe();
         var output = IngestOutput.Direct(merge.Ref);
 
-        output.Answer(TestActor, new BatchAck(7, 1), Batch);
+        output.Answer(TestActor, new BatchAck(7, 1, SessionKey: ""), Batch);
         output.ToMerge(new MergeActor.NodeProgress("n1", At(6)));
 
         Assert.Equal(Batch, (await merge.ExpectMsgAsync<MergeActor.AcceptedBatch>()).Batch);
@@ -36,11 +36,11 @@ public sealed class IngestOutputTests() : Akka.TestKit.Xunit2.TestKit(HoconFiles
         var held = new Dictionary<string, ArchivedNode> { ["n1"] = new(7, 3) };
         var output = IngestOutput.Archived(archive.Ref, held);
 
-        output.Answer(TestActor, new BatchAck(7, 1), Batch);
+        output.Answer(TestActor, new BatchAck(7, 1, SessionKey: ""), Batch);
         output.ToMerge(new MergeActor.NodeProgress("n1", At(6)));
 
         var write = await archive.ExpectMsgAsync<ArchiveActor.WriteThenReply>();
-        Assert.Equal((Batch, (object)new BatchAck(7, 1), TestActor), (write.Batch, write.Reply, write.To));
+        Assert.Equal((Batch, (object)new BatchAck(7, 1, SessionKey: ""), TestActor), (write.Batch, write.Reply, write.To));
         await archive.ExpectMsgAsync<MergeActor.NodeProgress>();
         Assert.Same(held, output.ArchivedNodes);
     }

@@ -123,7 +123,7 @@ public sealed class MergeActorTests : Akka.TestKit.Xunit2.TestKit
     }
 
     private void Send(string node, int watermark, params NodeRecord[] records) =>
-        _merge.Tell(new MergeActor.AcceptedBatch(new LineBatch(node, 1, 1, At(watermark), records)));
+        _merge.Tell(new MergeActor.AcceptedBatch(new LineBatch(node, 1, 1, At(watermark), records, SessionKey: "")));
 
     /// <summary>The texts of the next chunk a sink receives, or of the next chunks until <paramref name="count"/> lines came.</summary>
     private static async Task<List<string>> TextsAsync(TestProbe sink, int count = 0)

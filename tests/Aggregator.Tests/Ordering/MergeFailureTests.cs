@@ -47,7 +47,7 @@ public sealed class MergeFailureTests() : Akka.TestKit.Xunit2.TestKit(HoconFiles
     private static void Send(IActorRef merge, PendingOutput pending, string node, NodeRecord record)
     {
         pending.Accept([record]);
-        merge.Tell(new MergeActor.AcceptedBatch(new LineBatch(node, 1, 1, record.Timestamp, [record])));
+        merge.Tell(new MergeActor.AcceptedBatch(new LineBatch(node, 1, 1, record.Timestamp, [record], SessionKey: "")));
     }
 
     private static long Lines(StatusBoard board, string node) =>

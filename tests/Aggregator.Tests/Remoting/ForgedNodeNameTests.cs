@@ -23,9 +23,9 @@ public sealed class ForgedNodeNameTests : IDisposable
 
         var ingest = _peer.ActorSelection($"akka.tcp://{RemoteSystem.Name}@{join}/user/ingest");
 
-        ingest.Tell(new JoinRequest(ForgedName, 1, 1, Nonce: "N"), node.Ref);
+        ingest.Tell(new JoinRequest(ForgedName, 1, 1, Nonce: "N", Token: "", SentAt: default), node.Ref);
         // And a batch under that name without joining, which is dropped and logged with the name it claims.
-        ingest.Tell(new LineBatch(ForgedName, 1, 1, DateTime.UtcNow, []), node.Ref);
+        ingest.Tell(new LineBatch(ForgedName, 1, 1, DateTime.UtcNow, [], SessionKey: ""), node.Ref);
 
         var refused = await node.ExpectMsgAsync<JoinRefused>(TimeSpan.FromSeconds(15));
         Assert.Contains(NodeName.Rule, refused.Reason);

@@ -46,14 +46,14 @@ public sealed class HostilePeerAtEveryPathTests() : Akka.TestKit.Xunit2.TestKit(
 
         using var peer = ActorSystem.Create(RemoteSystem.Name, HoconFiles.Load("wire.conf"));
         var address = $"akka.tcp://{RemoteSystem.Name}@{RemoteSystem.BoundAddress(Sys)}";
-        var forged = new LineBatch("forged", 1, 1, At(1), [Line("web", 1, 1, "forged")]);
+        var forged = new LineBatch("forged", 1, 1, At(1), [Line("web", 1, 1, "forged")], SessionKey: "");
         foreach (var path in paths)
         {
             var target = ((ExtendedActorSystem)peer).Provider.ResolveActorRef(address + path);
-            target.Tell(new JoinRequest("forged", 1, 1, "a guess"));
+            target.Tell(new JoinRequest("forged", 1, 1, "a guess", SentAt: default, Nonce: ""));
             target.Tell(forged);
-            target.Tell(new Heartbeat("forged", 1, 1, DateTime.MaxValue));
-            target.Tell(new NodeLeaving("forged", 1));
+            target.Tell(new Heartbeat("forged", 1, 1, DateTime.MaxValue, SessionKey: ""));
+            target.Tell(new NodeLeaving("forged", 1, SessionKey: ""));
         }
 
         // A real node over the same remoting afterwards: its line comes out, so everything sent before it
@@ -61,7 +61,7 @@ public sealed class HostilePeerAtEveryPathTests() : Akka.TestKit.Xunit2.TestKit(
         var node = new Akka.TestKit.TestProbe(peer, new Akka.TestKit.Xunit2.XunitAssertions());
         node.IgnoreMessages<ClockProbe>();
         var ingest = peer.ActorSelection(address + "/user/ingest");
-        ingest.Tell(new JoinRequest("good", 7, 1, Token), node.Ref);
+        ingest.Tell(new JoinRequest("good", 7, 1, Token, SentAt: default, Nonce: ""), node.Ref);
         var key = (await node.ExpectMsgAsync<JoinAccepted>(TimeSpan.FromSeconds(10))).SessionKey;
         ingest.Tell(new LineBatch("good", 7, 1, At(2), [Line("web", 1, 2, "real")], key), node.Ref);
         await Eventually.True(() => board.Snapshot().Any(n => n.Node == "good" && n.Processes.Any(p => p.Lines == 1)), TimeSpan.FromSeconds(10));

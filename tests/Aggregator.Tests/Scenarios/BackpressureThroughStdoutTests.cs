@@ -75,7 +75,7 @@ public sealed class BackpressureThroughStdoutTests : Akka.TestKit.Xunit2.TestKit
         var settings = TestSettings.Aggregator();
         var merge = Sys.ActorOf(MergeActor.Props([stdout], settings));
         _ingest = Sys.ActorOf(IngestActor.Props(IngestOutput.Direct(merge), _backlog, settings));
-        _ingest.Tell(new JoinRequest("a", 1, FirstSeq: 1));
+        _ingest.Tell(new JoinRequest("a", 1, FirstSeq: 1, Token: "", SentAt: default, Nonce: ""));
         _key = (await ExpectMsgAsync<JoinAccepted>()).SessionKey;
 
         await SendAsync(1, Batches);
@@ -87,15 +87,15 @@ public sealed class BackpressureThroughStdoutTests : Akka.TestKit.Xunit2.TestKit
     }
 
     /// <summary>
-    /// What a node's uplink does: on <see cref="JoinAccepted"/> (the ingest has room again), resend from where
+    /// What a node's uplink does: on <see cref="ResendFrom"/> (the ingest has room again), resend from where
     /// it says, until everything is acknowledged.
     /// </summary>
     private async Task ResendWhenToldAsync()
     {
         while (true)
         {
-            var answer = await FishForMessageAsync(m => m is JoinAccepted or BatchAck { UpToSeq: Batches }, TimeSpan.FromSeconds(10));
-            if (answer is not JoinAccepted { NextSeq: var from }) return;
+            var answer = await FishForMessageAsync(m => m is ResendFrom or BatchAck { UpToSeq: Batches }, TimeSpan.FromSeconds(10));
+            if (answer is not ResendFrom { NextSeq: var from }) return;
             for (var seq = from; seq <= Batches; seq++) _ingest.Tell(Batch(seq));
         }
     }

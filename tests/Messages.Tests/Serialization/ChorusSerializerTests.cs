@@ -13,21 +13,23 @@ public sealed class ChorusSerializerTests() : Akka.TestKit.Xunit2.TestKit(HoconF
 
     public static TheoryData<IChorusMessage> SmallMessages() =>
     [
-        new JoinRequest("web-1", 42, 7),
-        new JoinRequest("web-1", 42, 7, Token: "s3cret ünï"),
+        new JoinRequest("web-1", 42, 7, Token: "", SentAt: default, Nonce: ""),
+        new JoinRequest("web-1", 42, 7, Token: "s3cret ünï", SentAt: default, Nonce: ""),
         new JoinRequest("web-1", 42, 7, "t", T0, Nonce: "FEDCBA9876543210FEDCBA9876543210"),
-        new JoinAccepted(-9, 1),
-        new JoinAccepted(-9, 1, SessionKey: "0123456789ABCDEF0123456789ABCDEF"),
+        new JoinAccepted(-9, 1, SessionKey: "", Nonce: ""),
+        new JoinAccepted(-9, 1, SessionKey: "0123456789ABCDEF0123456789ABCDEF", Nonce: ""),
         new JoinAccepted(-9, 1, "key", Nonce: "nonce"),
-        new JoinRefused("the token is wrong"),
+        new JoinRefused("the token is wrong", Nonce: ""),
         new JoinRefused("the token is wrong", Nonce: "nonce"),
+        new ResendFrom(7, 11, SessionKey: "key"),
+        new ResendFrom(long.MinValue, 1, SessionKey: ""),
         new TimesRefused(7, "its times lie 30 days from the aggregator's clock", SessionKey: "key"),
-        new Heartbeat("ünïcode-node", long.MaxValue, 12, T0),
+        new Heartbeat("ünïcode-node", long.MaxValue, 12, T0, SessionKey: ""),
         new Heartbeat("n", 1, 12, T0, SessionKey: "key"),
-        new BatchAck(3, 0),
+        new BatchAck(3, 0, SessionKey: ""),
         new BatchAck(3, 9, SessionKey: "key"),
-        new NodeLeaving("a", 1),
-        new ClockProbe(T0),
+        new NodeLeaving("a", 1, SessionKey: ""),
+        new ClockProbe(T0, SessionKey: ""),
         new ClockProbe(T0, SessionKey: "key"),
         new ClockReply("a", 1, "key", T0, T0.AddSeconds(5), T0.AddSeconds(5).AddTicks(3)),
         new NodeLeaving("a", 1, SessionKey: "key"),
@@ -78,7 +80,7 @@ public sealed class ChorusSerializerTests() : Akka.TestKit.Xunit2.TestKit(HoconF
             NodeRecord.Line("svc", OutputStream.Stderr, 3, T0.AddSeconds(3), Utf8("piece"), continued: true, afterExit: true),
         ];
 
-        var back = Assert.IsType<LineBatch>(RoundTrip(new LineBatch("node-a", 1, 1, T0, records)));
+        var back = Assert.IsType<LineBatch>(RoundTrip(new LineBatch("node-a", 1, 1, T0, records, SessionKey: "")));
 
         Assert.Equal([false, false, true, true], back.Records.Select(r => r.AfterExit));
         Assert.Equal([false, false, false, true], back.Records.Select(r => r.Continued));
@@ -93,14 +95,14 @@ public sealed class ChorusSerializerTests() : Akka.TestKit.Xunit2.TestKit(HoconF
         var records = Enumerable.Range(1, 400).Select(i => NodeRecord.Line("p", OutputStream.Stdout, i, T0, Utf8(line), false)).ToArray();
         var single = new[] { NodeRecord.Line("p", OutputStream.Stdout, 1, T0, new byte[65536], true) };
 
-        Assert.InRange(Serializer().ToBinary(new LineBatch("n", 1, 1, T0, records)).Length, 1, 128_000);
-        Assert.InRange(Serializer().ToBinary(new LineBatch("n", 1, 1, T0, single)).Length, 1, 128_000);
+        Assert.InRange(Serializer().ToBinary(new LineBatch("n", 1, 1, T0, records, SessionKey: "")).Length, 1, 128_000);
+        Assert.InRange(Serializer().ToBinary(new LineBatch("n", 1, 1, T0, single, SessionKey: "")).Length, 1, 128_000);
     }
 
     [Fact]
     public void A_truncated_batch_is_refused_with_a_serialization_error()
     {
-        var bytes = Serializer().ToBinary(new LineBatch("n", 1, 1, T0, [NodeRecord.Line("p", OutputStream.Stdout, 1, T0, Utf8("hello"), false)]));
+        var bytes = Serializer().ToBinary(new LineBatch("n", 1, 1, T0, [NodeRecord.Line("p", OutputStream.Stdout, 1, T0, Utf8("hello"), false)], SessionKey: ""));
         for (var length = 0; length < bytes.Length; length++)
             Assert.Throws<SerializationException>(() => Serializer().FromBinary(bytes[..length], "B"));
     }
@@ -108,7 +110,7 @@ public sealed class ChorusSerializerTests() : Akka.TestKit.Xunit2.TestKit(HoconF
     [Fact]
     public void Invalid_utf8_in_a_line_is_refused()
     {
-        var bytes = Serializer().ToBinary(new LineBatch("n", 1, 1, T0, [NodeRecord.Line("p", OutputStream.Stdout, 1, T0, Utf8("hello"), false)]));
+        var bytes = Serializer().ToBinary(new LineBatch("n", 1, 1, T0, [NodeRecord.Line("p", OutputStream.Stdout, 1, T0, Utf8("hello"), false)], SessionKey: ""));
         bytes[^1] = 0xFF;
         Assert.Throws<SerializationException>(() => Serializer().FromBinary(bytes, "B"));
     }
@@ -131,7 +133,7 @@ public sealed class ChorusSerializerTests() : Akka.TestKit.Xunit2.TestKit(HoconF
     [Fact]
     public void A_node_cannot_put_a_record_only_the_aggregator_makes_into_a_batch()
     {
-        var batch = new LineBatch("n", 1, 1, T0, [NodeRecord.NodeUp(T0)]);
+        var batch = new LineBatch("n", 1, 1, T0, [NodeRecord.NodeUp(T0)], SessionKey: "");
 
         Assert.Throws<InvalidOperationException>(() => Serializer().ToBinary(batch));
     }
@@ -146,7 +148,7 @@ public sealed class ChorusSerializerTests() : Akka.TestKit.Xunit2.TestKit(HoconF
     public void Random_bytes_never_escape_as_anything_but_a_serialization_error()
     {
         var random = new Random(20261125);
-        var manifests = new[] { "B", "A", "H", "J", "JA", "JR", "L", "CP", "CR", "TR" };
+        var manifests = new[] { "B", "A", "H", "J", "JA", "JR", "L", "CP", "CR", "RF", "TR" };
         for (var i = 0; i < 5000; i++)
         {
             var bytes = new byte[random.Next(0, 200)];

@@ -51,6 +51,6 @@ public sealed class DeliveryQueueTests
 
     private void Enqueue(params long[] seqs)
     {
-        foreach (var seq in seqs) _queue.Enqueue(new LineBatch("n", 1, seq, DateTime.UnixEpoch, []));
+        foreach (var seq in seqs) _queue.Enqueue(new LineBatch("n", 1, seq, DateTime.UnixEpoch, [], SessionKey: ""));
     }
 }

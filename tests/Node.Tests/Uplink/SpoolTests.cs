@@ -236,7 +236,7 @@ public sealed class SpoolTests : Akka.TestKit.Xunit2.TestKit, IDisposable
         var records = Enumerable.Range(1, lines)
             .Select(i => NodeRecord.Line(process, OutputStream.Stdout, (long)(n - 1) * lines + i, t0.AddTicks(i), text, false))
             .ToArray();
-        return new LineBatch("node-a", 7, 0, t0.AddSeconds(1), records);
+        return new LineBatch("node-a", 7, 0, t0.AddSeconds(1), records, SessionKey: "");
     }
 
     public new void Dispose()

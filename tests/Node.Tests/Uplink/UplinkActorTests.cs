@@ -26,7 +26,7 @@ public sealed class UplinkActorTests : Akka.TestKit.Xunit2.TestKit
         var join = await _aggregator.ExpectMsgAsync<JoinRequest>();
         Assert.Equal(("node-a", 7L, 1L), (join.Node, join.Incarnation, join.FirstSeq));
         _uplink.Tell(new ProcessActor.LinesRead("web", OutputStream.Stdout, 1, Lines("a", "b")));
-        _aggregator.Reply(new JoinAccepted(1, 1, Nonce: join.Nonce));
+        _aggregator.Reply(new JoinAccepted(1, 1, Nonce: join.Nonce, SessionKey: ""));
 
         var batch = await NextBatch();
 
@@ -47,7 +47,7 @@ public sealed class UplinkActorTests : Akka.TestKit.Xunit2.TestKit
 
         await reader.ExpectMsgAsync<ProcessActor.LinesAppended>();
         await reader.ExpectMsgAsync<ProcessActor.LinesAppended>();
-        _aggregator.Reply(new JoinAccepted(1, 1, Nonce: join.Nonce));
+        _aggregator.Reply(new JoinAccepted(1, 1, Nonce: join.Nonce, SessionKey: ""));
         var records = new List<NodeRecord>();
         while (records.Count < 2) records.AddRange((await NextBatch()).Records);
         Assert.Equal([false, true], records.Select(r => r.AfterExit));
@@ -71,27 +71,27 @@ public sealed class UplinkActorTests : Akka.TestKit.Xunit2.TestKit
         _uplink.Tell(new ProcessActor.LinesRead("web", OutputStream.Stdout, 1, Lines("a")));
         var sent = await NextBatch();
 
-        _uplink.Tell(new JoinAccepted(AggregatorIncarnation: 2, NextSeq: 1, Nonce: _joinNonce), _aggregator.Ref);
+        _uplink.Tell(new JoinAccepted(AggregatorIncarnation: 2, NextSeq: 1, Nonce: _joinNonce, SessionKey: ""), _aggregator.Ref);
 
         Assert.Equal(sent.Seq, (await NextBatch()).Seq);
     }
 
     [Fact]
-    public async Task A_join_acceptance_sent_unasked_makes_the_node_resend_from_where_it_says_at_once()
+    public async Task A_call_to_resend_makes_the_node_resend_from_where_it_says_at_once()
     {
         // An aggregator sends one once it has room again after turning batches away. The resend timer is long
-        // here, so only the acceptance can explain the resend.
+        // here, so only the call can explain the resend.
         var aggregator = CreateTestProbe();
         var uplink = Sys.ActorOf(UplinkActor.Props("node-b", 8, aggregator.Ref.Path.ToString(), new MonotonicClock(),
             TestNodeSettings.With("chorus.node.resend-after = 60s")));
         var join = await aggregator.ExpectMsgAsync<JoinRequest>();
-        aggregator.Reply(new JoinAccepted(1, 1, Nonce: join.Nonce));
+        aggregator.Reply(new JoinAccepted(1, 1, SessionKey: "KEY", Nonce: join.Nonce));
         uplink.Tell(new ProcessActor.LinesRead("web", OutputStream.Stdout, 1, Lines("a")));
         await aggregator.FishForMessageAsync(m => m is LineBatch { Seq: 1 });
         uplink.Tell(new ProcessActor.LinesRead("web", OutputStream.Stdout, 2, Lines("b")));
         await aggregator.FishForMessageAsync(m => m is LineBatch { Seq: 2 });
 
-        uplink.Tell(new JoinAccepted(AggregatorIncarnation: 1, NextSeq: 2, Nonce: join.Nonce), aggregator.Ref);
+        uplink.Tell(new ResendFrom(Incarnation: 8, NextSeq: 2, SessionKey: "KEY"), aggregator.Ref);
 
         var resent = (LineBatch)await aggregator.FishForMessageAsync(m => m is LineBatch, TimeSpan.FromSeconds(3));
         Assert.Equal(2, resent.Seq);
@@ -104,9 +104,9 @@ public sealed class UplinkActorTests : Akka.TestKit.Xunit2.TestKit
         await Join();
         _uplink.Tell(new ProcessActor.LinesRead("web", OutputStream.Stdout, 1, Lines("a")));
         var sent = await NextBatch();
-        _uplink.Tell(new BatchAck(7, sent.Seq), _aggregator.Ref);
+        _uplink.Tell(new BatchAck(7, sent.Seq, SessionKey: ""), _aggregator.Ref);
 
-        _uplink.Tell(new JoinAccepted(AggregatorIncarnation: 2, NextSeq: 2, Nonce: _joinNonce), _aggregator.Ref);
+        _uplink.Tell(new JoinAccepted(AggregatorIncarnation: 2, NextSeq: 2, Nonce: _joinNonce, SessionKey: ""), _aggregator.Ref);
 
         // Absence can only be shown over time: longer than resend-after.
         var seen = new List<object>();
@@ -146,7 +146,7 @@ public sealed class UplinkActorTests : Akka.TestKit.Xunit2.TestKit
         _uplink.Tell(new UplinkActor.Drain());
         var batch = await NextBatch();
         await ExpectNoMsgAsync(TimeSpan.FromMilliseconds(100));
-        _uplink.Tell(new BatchAck(7, batch.Seq), _aggregator.Ref);
+        _uplink.Tell(new BatchAck(7, batch.Seq, SessionKey: ""), _aggregator.Ref);
 
         Assert.Equal(0, (await ExpectMsgAsync<UplinkActor.Drained>()).UndeliveredRecords);
         await _aggregator.FishForMessageAsync(m => m is NodeLeaving);
@@ -158,7 +158,7 @@ public sealed class UplinkActorTests : Akka.TestKit.Xunit2.TestKit
     private async Task Join()
     {
         _joinNonce = (await _aggregator.ExpectMsgAsync<JoinRequest>()).Nonce;
-        _aggregator.Reply(new JoinAccepted(1, 1, Nonce: _joinNonce));
+        _aggregator.Reply(new JoinAccepted(1, 1, Nonce: _joinNonce, SessionKey: ""));
     }
 
     private async Task<LineBatch> NextBatch() =>

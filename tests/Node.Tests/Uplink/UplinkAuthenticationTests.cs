@@ -57,7 +57,7 @@ public sealed class UplinkAuthenticationTests : Akka.TestKit.Xunit2.TestKit
         var join = await _aggregator.ExpectMsgAsync<JoinRequest>();
         _aggregator.Reply(new JoinAccepted(1, 1, "KEY", join.Nonce));
 
-        _uplink.Tell(new JoinRefused("forged"), _aggregator.Ref);
+        _uplink.Tell(new JoinRefused("forged", Nonce: ""), _aggregator.Ref);
 
         await _node.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(300));
     }

@@ -59,7 +59,7 @@ public sealed class UplinkForgedPeerTests : Akka.TestKit.Xunit2.TestKit
         Write(1, "a");
         var first = await NextBatch();
 
-        Forge(new JoinAccepted(AggregatorIncarnation: 1, NextSeq: 100, SessionKey: "FORGED"));
+        Forge(new JoinAccepted(AggregatorIncarnation: 1, NextSeq: 100, SessionKey: "FORGED", Nonce: ""));
 
         // Not acknowledged by the forged NextSeq: batch 1 comes again, to the aggregator, with its key.
         var resent = await NextBatch();
@@ -74,7 +74,7 @@ public sealed class UplinkForgedPeerTests : Akka.TestKit.Xunit2.TestKit
     {
         await _aggregator.ExpectMsgAsync<JoinRequest>(TimeSpan.FromSeconds(10)); // left unanswered: the node is joining
 
-        Forge(new JoinRefused("this node is not welcome; stop everything."));
+        Forge(new JoinRefused("this node is not welcome; stop everything.", Nonce: ""));
 
         await _node.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(500));
         await Join();
@@ -87,11 +87,24 @@ public sealed class UplinkForgedPeerTests : Akka.TestKit.Xunit2.TestKit
     {
         await Join();
 
-        Forge(new JoinRefused("this node is not welcome; stop everything."));
+        Forge(new JoinRefused("this node is not welcome; stop everything.", Nonce: ""));
 
         await _node.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(500));
         Write(1, "still here");
         await AssertDelivered("still here");
+    }
+
+    [Fact]
+    public async Task A_forged_call_to_resend_from_a_later_batch_does_not_drop_an_unacknowledged_batch()
+    {
+        await Join();
+        Write(1, "a");
+        var first = await NextBatch();
+
+        Forge(new ResendFrom(Incarnation, NextSeq: first.Seq + 1, SessionKey: ""));
+
+        Assert.Equal(first.Seq, (await NextBatch()).Seq);
+        await AssertDelivered("a");
     }
 
     [Fact]
@@ -101,7 +114,7 @@ public sealed class UplinkForgedPeerTests : Akka.TestKit.Xunit2.TestKit
         Write(1, "a");
         var first = await NextBatch();
 
-        Forge(new BatchAck(Incarnation, UpToSeq: first.Seq));
+        Forge(new BatchAck(Incarnation, UpToSeq: first.Seq, SessionKey: ""));
 
         Assert.Equal(first.Seq, (await NextBatch()).Seq);
         await AssertDelivered("a");
@@ -113,7 +126,7 @@ public sealed class UplinkForgedPeerTests : Akka.TestKit.Xunit2.TestKit
         await Join();
         var forgedAt = new DateTime(2001, 1, 1, 0, 0, 0, DateTimeKind.Utc);
 
-        Forge(new ClockProbe(forgedAt));
+        Forge(new ClockProbe(forgedAt, SessionKey: ""));
 
         await _peer.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(500));
         // Under the aggregator's name the answer could only go to the aggregator, and it is not sent at all:

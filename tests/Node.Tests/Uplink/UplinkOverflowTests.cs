@@ -58,7 +58,7 @@ public sealed class UplinkOverflowTests() : Akka.TestKit.Xunit2.TestKit(HoconFil
     public async Task Lines_not_acknowledged_when_the_drain_times_out_go_back_to_the_spool_and_the_next_run_sends_them()
     {
         var (aggregator, uplink) = await Start("max-buffered-bytes = 64KiB, spool-max-bytes = 100MiB, drain-timeout = 500ms");
-        aggregator.Reply(new JoinAccepted(1, 1, Nonce: ((JoinRequest)aggregator.LastMessage).Nonce));
+        aggregator.Reply(new JoinAccepted(1, 1, Nonce: ((JoinRequest)aggregator.LastMessage).Nonce, SessionKey: ""));
         for (var i = 0; i < 100; i++) uplink.Tell(Read("web", 1 + i * 100, 100));
         await aggregator.FishForMessageAsync(m => m is LineBatch, TimeSpan.FromSeconds(5)); // sent, never acknowledged
 
@@ -107,13 +107,13 @@ public sealed class UplinkOverflowTests() : Akka.TestKit.Xunit2.TestKit(HoconFil
     {
         await Task.Delay(300); // nothing to wait for: the uplink is meant to sit on the lines while no aggregator answers
         // The join Start saw, still the last message: nothing else comes before the node is accepted.
-        aggregator.Reply(new JoinAccepted(1, 1, Nonce: ((JoinRequest)aggregator.LastMessage).Nonce));
+        aggregator.Reply(new JoinAccepted(1, 1, Nonce: ((JoinRequest)aggregator.LastMessage).Nonce, SessionKey: ""));
         var batches = new SortedDictionary<long, LineBatch>();
         while (batches.Values.Sum(b => b.Records.Sum(r => r.Kind == RecordKind.Gap ? r.Count : 1)) < expectedLines)
         {
             var batch = (LineBatch)await aggregator.FishForMessageAsync(m => m is LineBatch, TimeSpan.FromSeconds(5));
             batches.TryAdd(batch.Seq, batch);
-            aggregator.Reply(new BatchAck(7, batch.Seq));
+            aggregator.Reply(new BatchAck(7, batch.Seq, SessionKey: ""));
         }
         return batches.Values.ToList();
     }
