@@ -60,7 +60,7 @@ static async Task<int> Run(ParseResult parsed)
         : IngestOutput.Archived(system.ActorOf(ArchiveActor.Props(settings.ArchivePath!, merge, stop), "archive"), archived);
     system.ActorOf(IngestActor.Props(output, pending, settings, token), IngestEndpoint.ActorName);
 
-    var (web, http) = await HttpServer.StartAsync(settings.Http, feed, board, settings, token, tls?.Certificate);
+    var (web, http) = await HttpServer.StartAsync(feed, board, settings, token, tls?.Certificate);
     Notice.Write($"nodes join at {RemoteSystem.BoundAddress(system)}");
     Notice.Write($"watch at {(tls is null ? "http" : "https")}://{http}/");
 
