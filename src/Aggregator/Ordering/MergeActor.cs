@@ -100,7 +100,7 @@ public sealed class MergeActor : ReceiveActor, IWithTimers
         if (_arriving is { } batch)
             foreach (var record in batch.Records) items.Add(new OutputItem(batch.Node, record, Late: true));
         _arriving = null;
-        _log.Error("The merge failed on {0} ({1}: {2}); {3} record(s) it held go out now, unordered and marked late. Nothing is lost.",
+        _log.Warning("The merge failed on {0} ({1}: {2}); {3} record(s) it held go out now, unordered and marked late. Nothing is lost.",
             message.GetType().Name, e.GetType().Name, e.Message, items.Count);
         if (items.Count > 0) Publish(items);
     }
