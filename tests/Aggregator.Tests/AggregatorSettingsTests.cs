@@ -54,7 +54,7 @@ public sealed class AggregatorSettingsTests
     }
 
     [Fact]
-    public void The_output_backlog_bounds_are_read()
+    public void The_pending_output_bounds_are_read()
     {
         var settings = TestSettings.Aggregator();
 
@@ -65,7 +65,7 @@ public sealed class AggregatorSettingsTests
     [Theory]
     [InlineData("max-pending-records = 0")]
     [InlineData("max-pending-bytes = 0")]
-    public void An_output_backlog_bound_that_is_not_positive_names_its_key(string setting)
+    public void A_pending_output_bound_that_is_not_positive_names_its_key(string setting)
     {
         var e = Assert.Throws<UsageException>(() => TestSettings.Aggregator($"chorus.aggregator.{setting}"));
 
