@@ -4,7 +4,10 @@ using Chorus.Hosting;
 
 namespace Chorus.Aggregator;
 
-/// <summary>The chorus.aggregator section of the configuration, read once. Defaults live in hocon/aggregator.conf only.</summary>
+/// <summary>
+/// The chorus.aggregator section of the configuration, read once and checked (<see cref="SettingsSection"/>: a value
+/// out of range is a usage error that names its key). Defaults live in hocon/aggregator.conf only.
+/// </summary>
 public sealed record AggregatorSettings(
     HostPort Listen,
     HostPort Http,
@@ -38,35 +41,34 @@ public sealed record AggregatorSettings(
 
     public static AggregatorSettings From(Config config)
     {
-        var c = config.GetConfig("chorus.aggregator")
-            ?? throw new InvalidOperationException("The chorus.aggregator configuration section is missing (hocon/aggregator.conf).");
+        var c = new SettingsSection(config, "chorus.aggregator", "aggregator.conf");
         return new AggregatorSettings(
-            Listen: HostPort.Parse(c.GetString("listen"), "--listen"),
-            Http: HostPort.Parse(c.GetString("http"), "--http"),
-            Format: FormatOf(c.GetString("format")),
-            ShutdownFlushTimeout: Positive(c, "shutdown.flush-timeout", key => c.GetTimeSpan(key)),
-            ShutdownHttpTimeout: Positive(c, "shutdown.http-timeout", key => c.GetTimeSpan(key)),
-            ReorderWindow: c.GetTimeSpan("reorder-window"),
-            ReleaseInterval: c.GetTimeSpan("release-interval"),
-            NodeTimeout: c.GetTimeSpan("node-timeout"),
-            ClockProbeInterval: c.GetTimeSpan("clock-probe-interval"),
-            BacklogCapacity: c.GetInt("backlog-capacity"),
-            ClientBuffer: c.GetInt("client-buffer"),
-            GrepTimeout: c.GetTimeSpan("grep-timeout"),
-            WebSocketKeepAlive: c.GetTimeSpan("websocket.keep-alive-interval"),
-            WebSocketKeepAliveTimeout: Positive(c, "websocket.keep-alive-timeout", key => c.GetTimeSpan(key)),
-            EventsKeepAlive: c.GetTimeSpan("events.keep-alive-interval"),
-            HttpMaxConnections: Positive(c, "http-limits.max-connections", key => c.GetInt(key)),
-            MaxNodes: Positive(c, "max-nodes", key => c.GetInt(key)),
-            HttpRequestHeadersTimeout: Positive(c, "http-limits.request-headers-timeout", key => c.GetTimeSpan(key)),
-            HttpKeepAliveTimeout: Positive(c, "http-limits.keep-alive-timeout", key => c.GetTimeSpan(key)),
-            ArchivePath: c.GetString("archive") is { Length: > 0 } archive ? archive : null,
-            MaxPendingRecords: Positive(c, "max-pending-records", key => c.GetLong(key)),
-            MaxPendingBytes: Positive(c, "max-pending-bytes", key => c.GetByteSize(key) ?? 0),
-            ClientBufferBytes: Positive(c, "client-buffer-bytes", key => c.GetByteSize(key) ?? 0),
-            ForgetDownNodeAfter: Positive(c, "forget-down-node-after", key => c.GetTimeSpan(key)),
-            MaxClockDistance: Positive(c, "max-clock-distance", key => c.GetTimeSpan(key)),
-            DropLogInterval: Positive(c, "drop-log-interval", key => c.GetTimeSpan(key)));
+            Listen: HostPort.Parse(c.Text("listen"), "--listen"),
+            Http: HostPort.Parse(c.Text("http"), "--http"),
+            Format: FormatOf(c.Text("format")),
+            ShutdownFlushTimeout: c.Duration("shutdown.flush-timeout"),
+            ShutdownHttpTimeout: c.Duration("shutdown.http-timeout"),
+            ReorderWindow: c.Duration("reorder-window", zeroAllowed: true),
+            ReleaseInterval: c.Duration("release-interval"),
+            NodeTimeout: c.Duration("node-timeout"),
+            ClockProbeInterval: c.Duration("clock-probe-interval"),
+            BacklogCapacity: c.Count("backlog-capacity"),
+            ClientBuffer: c.Count("client-buffer"),
+            GrepTimeout: c.Duration("grep-timeout"),
+            WebSocketKeepAlive: c.Duration("websocket.keep-alive-interval", zeroAllowed: true),
+            WebSocketKeepAliveTimeout: c.Duration("websocket.keep-alive-timeout"),
+            EventsKeepAlive: c.Duration("events.keep-alive-interval"),
+            HttpMaxConnections: c.Count("http-limits.max-connections"),
+            MaxNodes: c.Count("max-nodes"),
+            HttpRequestHeadersTimeout: c.Duration("http-limits.request-headers-timeout"),
+            HttpKeepAliveTimeout: c.Duration("http-limits.keep-alive-timeout"),
+            ArchivePath: c.Text("archive") is { Length: > 0 } archive ? archive : null,
+            MaxPendingRecords: c.Count("max-pending-records", largest: long.MaxValue),
+            MaxPendingBytes: c.Bytes("max-pending-bytes", smallest: 1, largest: long.MaxValue),
+            ClientBufferBytes: c.Bytes("client-buffer-bytes", smallest: 1, largest: long.MaxValue),
+            ForgetDownNodeAfter: c.Duration("forget-down-node-after"),
+            MaxClockDistance: c.Duration("max-clock-distance"),
+            DropLogInterval: c.Duration("drop-log-interval"));
     }
 
     // --format accepts only these already; a value from --config FILE must not silently become text.
@@ -74,9 +76,4 @@ public sealed record AggregatorSettings(
         Formats.Contains(value) ? Enum.Parse<OutputFormat>(value, ignoreCase: true)
         : throw new UsageException($"chorus.aggregator.format = \"{value}\" is not a format. Give {string.Join(" or ", Formats)} " +
                                    "(text for people, json for programs), in --config FILE or with --format.");
-
-    // Zero or negative limits make no sense (Kestrel refuses them with a stack trace); say which key and what to do instead.
-    private static T Positive<T>(Config c, string key, Func<string, T> get) where T : IComparable<T> =>
-        get(key) is var value && value.CompareTo(default!) > 0 ? value
-        : throw new UsageException($"chorus.aggregator.{key} = {c.GetString(key)} must be more than zero. Give a larger value in --config FILE, or leave the key out for the shipped default (hocon/aggregator.conf).");
 }

@@ -21,6 +21,8 @@ static async Task<int> Run(ParseResult parsed)
     var options = AggregatorOptions.From(parsed);
     var config = ConfigFile.Compose(options.HoconOverrides, parsed, "aggregator.conf", "node.conf", "wire.conf");
     var settings = AggregatorSettings.From(config);
+    // The embedded node's settings are checked with ours, before anything starts listening.
+    var nodeSettings = options.Entries is null ? null : NodeSettings.From(config);
     ListenPolicy.Check(settings.Listen, "--listen", options.Security);
     ListenPolicy.Check(settings.Http, "--http", options.Security);
     var token = options.Security.Token;
@@ -60,12 +62,12 @@ static async Task<int> Run(ParseResult parsed)
         : IngestOutput.Archived(system.ActorOf(ArchiveActor.Props(settings.ArchivePath!, merge, stop), "archive"), archived);
     system.ActorOf(IngestActor.Props(output, pending, settings, token), IngestEndpoint.ActorName);
 
-    var (web, http) = await HttpServer.StartAsync(settings.Http, feed, board, settings, token, tls?.Certificate);
+    var (web, http) = await HttpServer.StartAsync(feed, board, settings, token, tls?.Certificate);
     Notice.Write($"nodes join at {RemoteSystem.BoundAddress(system)}");
     Notice.Write($"watch at {(tls is null ? "http" : "https")}://{http}/");
 
     var embedded = options.Entries is { } entries
-        ? NodeHost.Start(system, options.NodeName, entries, IngestEndpoint.Path, NodeSettings.From(config), new MonotonicClock(), token?.Value ?? "")
+        ? NodeHost.Start(system, options.NodeName, entries, IngestEndpoint.Path, nodeSettings!, new MonotonicClock(), token?.Value ?? "")
         : null;
     using var signals = embedded is null
         ? new ShutdownSignals(() => stop.Request(ExitCodes.Success), () => stop.Request(ExitCodes.Success))

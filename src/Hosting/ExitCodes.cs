@@ -17,9 +17,9 @@ public static class ExitCodes
     /// <summary>A listener could not be opened (address in use, not permitted).</summary>
     public const int CannotListen = 4;
 
-    /// <summary>The aggregator could not write its --archive: it stops rather than acknowledge lines it did not keep.</summary>
+    /// <summary>The aggregator could not open its --archive at start, or write it later: it stops rather than acknowledge lines it did not keep.</summary>
     public const int CannotArchive = 5;
 
-    /// <summary>The aggregator refused this node's join: its token is missing or wrong.</summary>
+    /// <summary>The aggregator refused this node's join: its token is missing or wrong, its name breaks the rule, or max-nodes are up.</summary>
     public const int Refused = 6;
 }

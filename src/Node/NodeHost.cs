@@ -25,8 +25,9 @@ public sealed class NodeHost
     /// <summary>Completes with the node's exit code once every process has finished and the uplink drained (or the node was refused).</summary>
     public Task<int> ExitCode => _exitCode.Task;
 
+    /// <param name="token">The shared token every join carries; "" when there is none (no default, so no caller forgets it).</param>
     public static NodeHost Start(ActorSystem system, string name, IReadOnlyList<ProcfileEntry> entries,
-        string aggregatorPath, NodeSettings settings, MonotonicClock clock, string token = "")
+        string aggregatorPath, NodeSettings settings, MonotonicClock clock, string token)
     {
         // Refused before anything starts: a spool directory of another user would hand it every line.
         if (settings.SpoolMaxBytes > 0) SpoolLocation.Prepare(SpoolLocation.For(name, settings.SpoolDirectory));

@@ -30,72 +30,33 @@ public sealed record NodeSettings(
     string? SpoolDirectory,
     long SpoolMaxBytes)
 {
-    private const string Section = "chorus.node";
-
     public static NodeSettings From(Config config)
     {
-        var c = config.GetConfig(Section)
-            ?? throw new InvalidOperationException($"The {Section} configuration section is missing (hocon/node.conf).");
+        var c = new SettingsSection(config, "chorus.node", "node.conf");
         var settings = new NodeSettings(
-            MaxLineBytes: Bytes(c, "max-line-bytes", smallest: Processes.LineFramer.SmallestLimit, largest: int.MaxValue),
-            ReadChunkBytes: Bytes(c, "read-chunk-bytes", smallest: 1, largest: int.MaxValue),
-            BatchMaxRecords: Count(c, "batch-max-records"),
-            BatchMaxBytes: Bytes(c, "batch-max-bytes", smallest: 1, largest: int.MaxValue),
-            BatchMaxDelay: Duration(c, "batch-max-delay"),
-            MaxUnackedBatches: Count(c, "max-unacked-batches"),
-            ResendAfter: Duration(c, "resend-after"),
-            HeartbeatInterval: Duration(c, "heartbeat-interval"),
-            LinkTimeout: Duration(c, "link-timeout"),
-            JoinBackoffMin: Duration(c, "join-backoff-min"),
-            JoinBackoffMax: Duration(c, "join-backoff-max"),
-            JoinAnswersRemembered: Count(c, "join-answers-remembered"),
-            StopGrace: Duration(c, "stop-grace", zeroAllowed: true),
-            DrainTimeout: Duration(c, "drain-timeout", zeroAllowed: true),
-            ExitDrainTimeout: Duration(c, "exit-drain-timeout", zeroAllowed: true),
-            GroupCheckInterval: Duration(c, "group-check-interval"),
-            KillWait: Duration(c, "kill-wait", zeroAllowed: true),
-            PipePollInterval: Duration(c, "pipe-poll-interval"),
-            MaxBufferedBytes: Bytes(c, "max-buffered-bytes", smallest: 1, largest: long.MaxValue),
-            SpoolDirectory: c.GetString("spool-dir") is { Length: > 0 } spool ? spool : null,
-            SpoolMaxBytes: Bytes(c, "spool-max-bytes", smallest: 0, largest: long.MaxValue));
+            MaxLineBytes: c.Bytes("max-line-bytes", smallest: Processes.LineFramer.SmallestLimit, largest: int.MaxValue),
+            ReadChunkBytes: c.Bytes("read-chunk-bytes", smallest: 1, largest: int.MaxValue),
+            BatchMaxRecords: c.Count("batch-max-records"),
+            BatchMaxBytes: c.Bytes("batch-max-bytes", smallest: 1, largest: int.MaxValue),
+            BatchMaxDelay: c.Duration("batch-max-delay"),
+            MaxUnackedBatches: c.Count("max-unacked-batches"),
+            ResendAfter: c.Duration("resend-after"),
+            HeartbeatInterval: c.Duration("heartbeat-interval"),
+            LinkTimeout: c.Duration("link-timeout"),
+            JoinBackoffMin: c.Duration("join-backoff-min"),
+            JoinBackoffMax: c.Duration("join-backoff-max"),
+            JoinAnswersRemembered: c.Count("join-answers-remembered"),
+            StopGrace: c.Duration("stop-grace", zeroAllowed: true),
+            DrainTimeout: c.Duration("drain-timeout", zeroAllowed: true),
+            ExitDrainTimeout: c.Duration("exit-drain-timeout", zeroAllowed: true),
+            GroupCheckInterval: c.Duration("group-check-interval"),
+            KillWait: c.Duration("kill-wait", zeroAllowed: true),
+            PipePollInterval: c.Duration("pipe-poll-interval"),
+            MaxBufferedBytes: c.Bytes("max-buffered-bytes", smallest: 1, largest: long.MaxValue),
+            SpoolDirectory: c.Text("spool-dir") is { Length: > 0 } spool ? spool : null,
+            SpoolMaxBytes: c.Bytes("spool-max-bytes", smallest: 0, largest: long.MaxValue));
         if (settings.JoinBackoffMax < settings.JoinBackoffMin)
-            throw Invalid("join-backoff-max", $"{settings.JoinBackoffMax.TotalSeconds:0.###} s is shorter than join-backoff-min");
+            throw c.Invalid("join-backoff-max", $"{settings.JoinBackoffMax.TotalSeconds:0.###} s is shorter than join-backoff-min");
         return settings;
     }
-
-    private static TimeSpan Duration(Config c, string key, bool zeroAllowed = false)
-    {
-        var value = Read(key, () => c.GetTimeSpan(key, null, allowInfinite: false));
-        // A negative one the HOCON parser already refuses.
-        return zeroAllowed || value > TimeSpan.Zero ? value : throw Invalid(key, "a duration must be longer than 0");
-    }
-
-    private static int Count(Config c, string key)
-    {
-        var value = Read(key, () => c.GetInt(key));
-        return value >= 1 ? value : throw Invalid(key, $"{value} is not a count of at least 1");
-    }
-
-    private static int Bytes(Config c, string key, int smallest, int largest) => (int)Bytes(c, key, smallest, (long)largest);
-
-    private static long Bytes(Config c, string key, long smallest, long largest)
-    {
-        var value = Read(key, () => c.GetByteSize(key)) ?? throw Invalid(key, "a size is required");
-        return value >= smallest && value <= largest ? value : throw Invalid(key, $"{value} bytes is outside {smallest} to {largest}");
-    }
-
-    private static T Read<T>(string key, Func<T> read)
-    {
-        try
-        {
-            return read();
-        }
-        catch (Exception e) when (e is FormatException or OverflowException or ConfigurationException or ArgumentException)
-        {
-            throw Invalid(key, e.Message);
-        }
-    }
-
-    private static UsageException Invalid(string key, string why) =>
-        new($"{Section}.{key}: {why}. See hocon/node.conf for what it means and its default.");
 }

@@ -3,7 +3,7 @@ using Akka.Actor;
 using Chorus.Hosting;
 using Chorus.Node;
 
-// chorus-node: flags -> config -> actor system -> uplink and processes -> wait for them to finish.
+// chorus-node: flags -> config (checked) -> actor system -> the node actor (its uplink, then its processes) -> wait for its exit code.
 return await CommandLine.InvokeAsync(NodeOptions.CreateCommand(), args, Run);
 
 static async Task<int> Run(ParseResult parsed)

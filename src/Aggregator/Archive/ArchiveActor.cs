@@ -17,7 +17,6 @@ namespace Chorus.Aggregator.Archive;
 /// name and pass the batch to the merge); node-up and node-down (written, then passed on); watermarks,
 /// clock corrections and <see cref="FlushOutput"/> (passed on). Handled in order, so no answer is ahead
 /// of the file and the merge, hence stdout and watchers, never shows a line the file does not hold.
-/// Flushed to the OS, not fsynced: it survives the aggregator being killed, not a power cut.
 /// A write that fails asks for a stop with exit code 5 (<see cref="StopRequest"/>): going on would
 /// acknowledge lines that are not archived. From then on only <see cref="FlushOutput"/> is passed on, so
 /// the merge still writes out what it holds, all of it archived; the nodes resend the rest to the next run.
@@ -88,7 +87,10 @@ public sealed class ArchiveActor : ReceiveActor
         return Append();
     }
 
-    /// <summary>Writes and flushes the buffer; false, once and for good, when the file cannot take it.</summary>
+    /// <summary>
+    /// Writes and flushes the buffer; false, once and for good, when the file cannot take it. Flushed to the OS,
+    /// not fsynced: it survives the aggregator being killed, not a power cut (README, Reliability).
+    /// </summary>
     private bool Append()
     {
         var started = Stopwatch.GetTimestamp();

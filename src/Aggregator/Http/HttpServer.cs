@@ -22,9 +22,10 @@ namespace Chorus.Aggregator.Http;
 public static class HttpServer
 {
     /// <param name="certificate">With one, the port speaks only HTTPS (and WSS); watchers need no certificate of their own, they present the token.</param>
-    public static async Task<(WebApplication App, HostPort Bound)> StartAsync(HostPort listen, LiveFeed feed, StatusBoard board, AggregatorSettings settings,
+    public static async Task<(WebApplication App, HostPort Bound)> StartAsync(LiveFeed feed, StatusBoard board, AggregatorSettings settings,
         AccessToken? token, X509Certificate2? certificate = null)
     {
+        var listen = settings.Http;
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.Logging.AddProvider(new NoticeLoggerProvider());

@@ -16,7 +16,8 @@ namespace Chorus.Aggregator.Ingest;
 /// <see cref="TimesRefused"/>, <see cref="ClockProbe"/>.</item>
 /// <item>Out, to the merge: <see cref="MergeActor.AcceptedBatch"/>, <see cref="MergeActor.NodeConnected"/>,
 /// <see cref="MergeActor.NodeDisconnected"/>, <see cref="MergeActor.NodeProgress"/>, <see cref="MergeActor.NodeClock"/>.
-/// All of it, and every answer, goes out through the <see cref="IngestOutput"/>: straight on, or through the archive.</item>
+/// All of it, and every answer that reports what is held, goes out through the <see cref="IngestOutput"/>: straight on, or
+/// through the archive. Refusals and clock probes report nothing held and go straight to the node.</item>
 /// <item>Its own: CheckLiveness and ProbeClocks (timers), OutputLow (pending output came down below half).</item>
 /// </list>
 /// The rules are plain classes, wired here: <see cref="JoinPolicy"/> (who may join), <see cref="NodeLinks"/>

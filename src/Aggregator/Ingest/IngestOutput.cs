@@ -32,7 +32,7 @@ public abstract class IngestOutput
     /// <summary>Anything else for the merge: node events, watermarks, clock corrections.</summary>
     public abstract void ToMerge(object message);
 
-    /// <summary>Completes once everything sent so far is written by every sink (the archive's backlog first).</summary>
+    /// <summary>Completes once everything sent so far is written by every sink (with an archive, what it is still writing first).</summary>
     public abstract Task Flush(TimeSpan timeout);
 
     private sealed class DirectOutput(IActorRef merge) : IngestOutput

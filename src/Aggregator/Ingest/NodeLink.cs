@@ -29,7 +29,7 @@ public sealed class NodeLink(long incarnation, long nextSeq, string sessionKey)
     /// <summary>When it last went down (or was restored from the archive): down links are forgotten after a while.</summary>
     public DateTime DownSince { get; set; }
 
-    /// <summary>The node's uplink, from its last join: where clock probes go.</summary>
+    /// <summary>The node's uplink, from its last join: where clock probes and the answers owed after withholding go.</summary>
     public IActorRef? Uplink { get; set; }
 
     /// <summary>The node's clock against ours, from probes.</summary>

@@ -13,10 +13,7 @@ namespace Chorus.Aggregator.Ordering;
 /// releases everything held and is answered with <see cref="OutputFlushed"/> once every sink has written it.
 /// Takes no wire type: a remoting peer can send to /user/merge, so batches arrive only as
 /// <see cref="AcceptedBatch"/>, which no serializer is bound to (only the ingest checks who sent a batch).
-/// An exception here (a time out of range, say) must not lose what the buffer holds: PendingOutput counts
-/// those records until a sink is done with them, so a restart that dropped them would leak that count (and,
-/// once the leak reached half its bound, hold every node back for good) and forget which nodes are connected.
-/// So the merge catches it, sends what it held on unordered, and carries on with its state.
+/// A message it throws on does not restart it: what it held goes out unordered and marked late, and it carries on.
 /// </summary>
 public sealed class MergeActor : ReceiveActor, IWithTimers
 {
@@ -66,6 +63,9 @@ public sealed class MergeActor : ReceiveActor, IWithTimers
 
     private sealed record ReleaseDue;
 
+    // An exception (a time out of range, say) must not lose what the buffer holds: PendingOutput counts those
+    // records until a sink is done with them, so a restart that dropped them would leak that count (and, once the
+    // leak reached half its bound, hold every node back for good) and forget which nodes are connected.
     protected override bool AroundReceive(Receive receive, object message)
     {
         try
@@ -100,7 +100,7 @@ public sealed class MergeActor : ReceiveActor, IWithTimers
         if (_arriving is { } batch)
             foreach (var record in batch.Records) items.Add(new OutputItem(batch.Node, record, Late: true));
         _arriving = null;
-        _log.Error("The merge failed on {0} ({1}: {2}); {3} record(s) it held go out now, unordered and marked late. Nothing is lost.",
+        _log.Warning("The merge failed on {0} ({1}: {2}); {3} record(s) it held go out now, unordered and marked late. Nothing is lost.",
             message.GetType().Name, e.GetType().Name, e.Message, items.Count);
         if (items.Count > 0) Publish(items);
     }

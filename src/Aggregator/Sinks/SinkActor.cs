@@ -12,8 +12,6 @@ namespace Chorus.Aggregator.Sinks;
 /// <see cref="OutputFlushed"/> once every earlier chunk is written. An actor per sink, so a slow or blocked
 /// writer holds up neither the merge nor another sink; one that may block runs on a thread of its own
 /// (a pinned dispatcher, say chorus.stdout-dispatcher).
-/// Whatever the writer does, each chunk is reported: a chunk never reported would stay counted as pending
-/// and, once such leaks reached half the bound, hold every node back for good.
 /// </summary>
 public sealed class SinkActor : ReceiveActor
 {
@@ -53,6 +51,8 @@ public sealed class SinkActor : ReceiveActor
         }
         finally
         {
+            // Whatever the writer did: a chunk never reported would stay counted as pending and, once such
+            // leaks reached half the bound, hold every node back for good.
             _pending.Finished(chunk.Items);
         }
     }

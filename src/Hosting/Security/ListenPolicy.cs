@@ -16,7 +16,7 @@ public static class ListenPolicy
         {
             if (security.Tls is null)
                 Notice.Warning($"{flag} {listen} is reachable from the network without TLS: the token and the lines cross it in clear text. " +
-                             "Give --tls-cert, --tls-key and --tls-ca (README, Security), or tunnel.");
+                               "Give --tls-cert, --tls-key and --tls-ca (README, Security), or tunnel.");
             return;
         }
         if (security.Insecure)

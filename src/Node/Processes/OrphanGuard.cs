@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using System.Diagnostics;
+using Chorus.Hosting;
 
 namespace Chorus.Node.Processes;
 
@@ -68,7 +69,7 @@ public static class OrphanGuard
         }
         catch (Win32Exception e)
         {
-            Chorus.Hosting.Notice.Warning($"cannot start the orphan guard ({e.Message}); if the node is killed, its processes keep running.");
+            Notice.Warning($"cannot start the orphan guard ({e.Message}); if the node is killed, its processes keep running.");
             return null;
         }
     }

@@ -196,7 +196,7 @@ public sealed class ProcessActor : ReceiveActor, IWithTimers
     private void OnOutputEnded(OutputEnded ended)
     {
         if (ended.Failure is { } failure)
-            _log.Warning("Reading the output of \"{0}\" failed: {1}", _entry.Name, failure.Message);
+            _log.Error("Reading the output of \"{0}\" failed: {1}. What it writes from now on is lost.", _entry.Name, failure.Message);
         _outputEnded = true;
         Timers.Cancel("group-check");
         if (_exit is not null)

@@ -1,3 +1,4 @@
+using Chorus.Hosting;
 using Chorus.Messages;
 
 namespace Chorus.Node.Uplink;
@@ -22,9 +23,9 @@ public sealed class Overflow(Spool? spool, string node) : IDisposable
         {
             return new Overflow(new Spool(directory, settings.SpoolMaxBytes, new BatchCodec(system)), node);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or Chorus.Hosting.UsageException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or UsageException)
         {
-            Chorus.Hosting.Notice.Warning($"cannot use the spool directory {directory} ({e.Message}); without a spool, lines beyond " +
+            Notice.Warning($"cannot use the spool directory {directory} ({e.Message}); without a spool, lines beyond " +
                                           $"{settings.MaxBufferedBytes} bytes in memory are dropped while the aggregator is away. Give a writable --spool DIR.");
             return new Overflow(null, node);
         }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Chorus.Hosting;
 
 namespace Chorus.Node.Uplink;
 
@@ -38,7 +39,7 @@ public sealed class SpoolState(string directory)
         }
         catch (Exception e) when (e is FormatException or OverflowException or IOException)
         {
-            Chorus.Hosting.Notice.Warning($"ignoring the unreadable spool state {_path} ({e.Message}); everything spooled there is sent again.");
+            Notice.Warning($"ignoring the unreadable spool state {_path} ({e.Message}); everything spooled there is sent again.");
             return null;
         }
     }

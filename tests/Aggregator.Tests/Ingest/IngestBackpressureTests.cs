@@ -18,7 +18,7 @@ public sealed class IngestBackpressureTests : Akka.TestKit.Xunit2.TestKit, IDisp
 {
     private const int PerBatch = 10;
     private readonly Akka.TestKit.TestProbe _merge;
-    private readonly PendingOutput _backlog = new(maxRecords: 100, maxBytes: 1_000_000);
+    private readonly PendingOutput _pending = new(maxRecords: 100, maxBytes: 1_000_000);
     private readonly PendingOutput.Sink _sink;
     private readonly string _archivePath = Path.GetTempFileName();
     private IActorRef _ingest = ActorRefs.Nobody;
@@ -27,7 +27,7 @@ public sealed class IngestBackpressureTests : Akka.TestKit.Xunit2.TestKit, IDisp
     public IngestBackpressureTests() : base(HoconFiles.Load("aggregator.conf"))
     {
         _merge = CreateTestProbe();
-        _sink = _backlog.AddSink("stdout");
+        _sink = _pending.AddSink("stdout");
         IgnoreMessages<ClockProbe>();
         _merge.IgnoreMessages<MergeActor.NodeClock>();
     }
@@ -43,11 +43,11 @@ public sealed class IngestBackpressureTests : Akka.TestKit.Xunit2.TestKit, IDisp
             Assert.Equal([5L, 5L], await SendAsync(11, 12));
 
         await _merge.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(200));
-        Assert.Equal(100, _backlog.Held.Records);
+        Assert.Equal(100, _pending.Held.Records);
     }
 
     [Fact]
-    public async Task Heartbeats_are_answered_while_the_backlog_is_full()
+    public async Task Heartbeats_are_answered_while_pending_output_is_full()
     {
         await Join();
         await SendAsync(1, 11);
@@ -119,7 +119,7 @@ public sealed class IngestBackpressureTests : Akka.TestKit.Xunit2.TestKit, IDisp
     private async Task Join(IngestOutput? output = null, string nodeTimeout = "10s")
     {
         var settings = TestSettings.Aggregator($"chorus.aggregator.node-timeout = {nodeTimeout}");
-        _ingest = Sys.ActorOf(IngestActor.Props(output ?? IngestOutput.Direct(_merge.Ref), _backlog, settings));
+        _ingest = Sys.ActorOf(IngestActor.Props(output ?? IngestOutput.Direct(_merge.Ref), _pending, settings));
         _ingest.Tell(new JoinRequest("a", 1, FirstSeq: 1, Token: "", SentAt: default, Nonce: ""));
         _key = (await ExpectMsgAsync<JoinAccepted>()).SessionKey;
         await _merge.ExpectMsgAsync<MergeActor.NodeConnected>();

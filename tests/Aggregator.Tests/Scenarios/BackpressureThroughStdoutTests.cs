@@ -14,7 +14,7 @@ namespace Chorus.Aggregator.Tests.Scenarios;
 
 /// <summary>
 /// Ingest, merge and the real stdout sink (<see cref="StdoutWriter"/>) writing into a real OS pipe that the test does not
-/// read until it chooses to: the pipe fills, the sink blocks, the backlog fills, the ingest holds the node
+/// read until it chooses to: the pipe fills, the sink blocks, pending output fills, the ingest holds the node
 /// (the test actor) back. Then the reader either resumes (every line comes out once, in order) or goes away
 /// (stdout closed: the sink skips, and the pipeline must still drain rather than wedge).
 /// </summary>
@@ -28,7 +28,7 @@ public sealed class BackpressureThroughStdoutTests : Akka.TestKit.Xunit2.TestKit
     private static readonly string Text = new('x', 70_000);
     private readonly AnonymousPipeServerStream _stdout = new(PipeDirection.Out);
     private readonly AnonymousPipeClientStream _reader;
-    private readonly PendingOutput _backlog = new(MaxRecords, maxBytes: 100_000_000);
+    private readonly PendingOutput _pending = new(MaxRecords, maxBytes: 100_000_000);
     private IActorRef _ingest = ActorRefs.Nobody;
     private string _key = "";
 
@@ -45,7 +45,7 @@ public sealed class BackpressureThroughStdoutTests : Akka.TestKit.Xunit2.TestKit
 
         var reading = Task.Run(ReadAllLines);
         await ResendWhenToldAsync();
-        await AwaitAssertAsync(() => Assert.Equal(0, _backlog.Held.Records), TimeSpan.FromSeconds(10));
+        await AwaitAssertAsync(() => Assert.Equal(0, _pending.Held.Records), TimeSpan.FromSeconds(10));
         _stdout.Dispose();
 
         var texts = (await reading).Select(l => JsonDocument.Parse(l).RootElement)
@@ -61,7 +61,7 @@ public sealed class BackpressureThroughStdoutTests : Akka.TestKit.Xunit2.TestKit
         _reader.Dispose();
 
         await ResendWhenToldAsync();
-        await AwaitAssertAsync(() => Assert.Equal(0, _backlog.Held.Records), TimeSpan.FromSeconds(10));
+        await AwaitAssertAsync(() => Assert.Equal(0, _pending.Held.Records), TimeSpan.FromSeconds(10));
     }
 
     /// <summary>
@@ -71,18 +71,18 @@ public sealed class BackpressureThroughStdoutTests : Akka.TestKit.Xunit2.TestKit
     /// </summary>
     private async Task FloodWhileStdoutIsUnreadAsync()
     {
-        var stdout = Sys.ActorOf(SinkActor.Props(new StdoutWriter(_stdout, new JsonFormatter()), _backlog.AddSink("stdout"), "chorus.stdout-dispatcher"));
+        var stdout = Sys.ActorOf(SinkActor.Props(new StdoutWriter(_stdout, new JsonFormatter()), _pending.AddSink("stdout"), "chorus.stdout-dispatcher"));
         var settings = TestSettings.Aggregator();
         var merge = Sys.ActorOf(MergeActor.Props([stdout], settings));
-        _ingest = Sys.ActorOf(IngestActor.Props(IngestOutput.Direct(merge), _backlog, settings));
+        _ingest = Sys.ActorOf(IngestActor.Props(IngestOutput.Direct(merge), _pending, settings));
         _ingest.Tell(new JoinRequest("a", 1, FirstSeq: 1, Token: "", SentAt: default, Nonce: ""));
         _key = (await ExpectMsgAsync<JoinAccepted>()).SessionKey;
 
         await SendAsync(1, Batches);
-        await AwaitAssertAsync(() => Assert.Equal(PendingOutput.Fill.Full, _backlog.Level), TimeSpan.FromSeconds(10));
+        await AwaitAssertAsync(() => Assert.Equal(PendingOutput.Fill.Full, _pending.Level), TimeSpan.FromSeconds(10));
         await SendAsync(1, Batches);
 
-        Assert.InRange(_backlog.Held.Records, MaxRecords, MaxRecords + PerBatch);
+        Assert.InRange(_pending.Held.Records, MaxRecords, MaxRecords + PerBatch);
         Assert.InRange((await SendAsync(Batches, Batches))[0], 1, Batches - 1);
     }
 

@@ -26,7 +26,7 @@ public sealed class NodeToAggregatorRemotingTests() : Akka.TestKit.Xunit2.TestKi
         var nodeConfig = HoconFiles.Load("node.conf", "wire.conf");
         using var nodeSystem = ActorSystem.Create(RemoteSystem.Name, nodeConfig);
         var host = NodeHost.Start(nodeSystem, "remote-node", [new ProcfileEntry("p", "printf 'one\\ntwo\\n'; printf 'three\\n' >&2", 1)],
-            AggregatorAddress.IngestPath(aggregator, RemoteSystem.Protocol(Sys)), NodeSettings.From(nodeConfig), new MonotonicClock());
+            AggregatorAddress.IngestPath(aggregator, RemoteSystem.Protocol(Sys)), NodeSettings.From(nodeConfig), new MonotonicClock(), token: "");
 
         var seen = new List<OutputItem>();
         await AwaitAssertAsync(() =>
@@ -60,9 +60,9 @@ public sealed class NodeToAggregatorRemotingTests() : Akka.TestKit.Xunit2.TestKi
         using var honest = ActorSystem.Create(RemoteSystem.Name, nodeConfig);
         using var skewed = ActorSystem.Create(RemoteSystem.Name, nodeConfig);
         var first = NodeHost.Start(honest, "honest", [new ProcfileEntry("p", "sleep 1; echo a1; sleep 1; echo a2; sleep 1; echo a3", 1)],
-            ingest, NodeSettings.From(nodeConfig), new MonotonicClock());
+            ingest, NodeSettings.From(nodeConfig), new MonotonicClock(), token: "");
         var second = NodeHost.Start(skewed, "skewed", [new ProcfileEntry("p", "sleep 1.5; echo b1; sleep 1; echo b2; sleep 1; echo b3", 1)],
-            ingest, NodeSettings.From(nodeConfig), new SkewedClock(TimeSpan.FromSeconds(5)));
+            ingest, NodeSettings.From(nodeConfig), new SkewedClock(TimeSpan.FromSeconds(5)), token: "");
 
         var lines = new List<OutputItem>();
         await AwaitAssertAsync(() =>

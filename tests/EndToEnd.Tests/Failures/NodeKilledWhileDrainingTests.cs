@@ -41,8 +41,8 @@ public sealed class NodeKilledWhileDrainingTests(ITestOutputHelper output) : IDi
         aggregator.Signal(18); // SIGCONT
         output.WriteLine($"thawed at {clock.Elapsed.TotalSeconds:0.0} s");
 
-        // The node sends its spool; with stdout held, the aggregator archives what it takes until its output
-        // backlog is full, withholding acknowledgements on the way: kill the node once the archive stands still.
+        // The node sends its spool; with stdout held, the aggregator archives what it takes until its pending
+        // output is full, withholding acknowledgements on the way: kill the node once the archive stands still.
         await Eventually.True(() => ArchivedLines(archive) > 0, TimeSpan.FromSeconds(60));
         output.WriteLine($"archiving from {clock.Elapsed.TotalSeconds:0.0} s");
         await Steady(() => ArchivedLines(archive));

@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace Chorus.EndToEnd.Tests;
+namespace Chorus.EndToEnd.Tests.Failures;
 
 /// <summary>
 /// The archive's lines counted in one pass, without holding a million parsed documents: per process each

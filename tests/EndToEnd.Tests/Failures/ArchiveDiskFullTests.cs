@@ -1,7 +1,7 @@
 using Chorus.Tests.Support;
 using Xunit.Abstractions;
 
-namespace Chorus.EndToEnd.Tests;
+namespace Chorus.EndToEnd.Tests.Failures;
 
 /// <summary>
 /// The disk under --archive fills in the middle of a run: the aggregator must stop with exit code 5 rather
