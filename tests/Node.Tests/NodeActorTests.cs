@@ -62,7 +62,7 @@ public sealed class NodeActorTests : Akka.TestKit.Xunit2.TestKit
 
         await EndGroups();
         await _uplink.ExpectMsgAsync<UplinkActor.Drain>();
-        _uplink.Reply(new UplinkActor.Drained(0));
+        _uplink.Reply(new UplinkActor.Drained(0, SpooledRecords: 0));
 
         Assert.Equal(3, await _exitCode.Task.WaitAsync(TimeSpan.FromSeconds(5)));
     }
@@ -75,7 +75,7 @@ public sealed class NodeActorTests : Akka.TestKit.Xunit2.TestKit
 
         await EndGroups();
         await _uplink.ExpectMsgAsync<UplinkActor.Drain>();
-        _uplink.Reply(new UplinkActor.Drained(0));
+        _uplink.Reply(new UplinkActor.Drained(0, SpooledRecords: 0));
 
         Assert.Equal(128 + 9, await _exitCode.Task.WaitAsync(TimeSpan.FromSeconds(5)));
     }
@@ -89,7 +89,7 @@ public sealed class NodeActorTests : Akka.TestKit.Xunit2.TestKit
 
         await EndGroups();
         await _uplink.ExpectMsgAsync<UplinkActor.Drain>();
-        _uplink.Reply(new UplinkActor.Drained(0));
+        _uplink.Reply(new UplinkActor.Drained(0, SpooledRecords: 0));
 
         Assert.Equal(ExitCodes.Success, await _exitCode.Task.WaitAsync(TimeSpan.FromSeconds(5)));
     }

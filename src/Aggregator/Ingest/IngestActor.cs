@@ -66,7 +66,7 @@ public sealed class IngestActor : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(IngestOutput output, PendingOutput pending, AggregatorSettings settings, AccessToken? token = null) =>
+    public static Props Props(IngestOutput output, PendingOutput pending, AggregatorSettings settings, AccessToken? token) =>
         Akka.Actor.Props.Create(() => new IngestActor(output, pending, settings, token));
 
     private sealed record CheckLiveness;

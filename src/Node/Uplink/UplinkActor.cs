@@ -73,7 +73,7 @@ public sealed class UplinkActor : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(string node, long incarnation, string aggregatorPath, MonotonicClock clock, NodeSettings settings, string token = "") =>
+    public static Props Props(string node, long incarnation, string aggregatorPath, MonotonicClock clock, NodeSettings settings, string token) =>
         Akka.Actor.Props.Create(() => new UplinkActor(node, incarnation, aggregatorPath, clock, settings, token));
 
     /// <summary>Send everything still held, then tell the aggregator we leave. Answered with <see cref="Drained"/>.</summary>
@@ -83,7 +83,7 @@ public sealed class UplinkActor : ReceiveActor, IWithTimers
     /// How many records the aggregator never acknowledged (0 when everything arrived): of those, how many are
     /// lost, and how many wait in the spool for the next run.
     /// </summary>
-    public sealed record Drained(long UndeliveredRecords, long SpooledRecords = 0);
+    public sealed record Drained(long UndeliveredRecords, long SpooledRecords);
 
     /// <summary>To the parent: the aggregator at <paramref name="Aggregator"/> refused this node's join (its token, its name, one node too many).</summary>
     public sealed record Refused(string Aggregator, string Reason);

@@ -21,7 +21,7 @@ public sealed class ClockDistanceTests : Akka.TestKit.Xunit2.TestKit
     {
         _merge = CreateTestProbe();
         _merge.IgnoreMessages<MergeActor.NodeClock>();
-        _ingest = Sys.ActorOf(IngestActor.Props(IngestOutput.Direct(_merge.Ref), TestSettings.NothingPending(), TestSettings.Aggregator()));
+        _ingest = Sys.ActorOf(IngestActor.Props(IngestOutput.Direct(_merge.Ref), TestSettings.NothingPending(), TestSettings.Aggregator(), token: null));
         IgnoreMessages<ClockProbe>();
     }
 

@@ -16,7 +16,7 @@ public sealed class IngestActorTests : Akka.TestKit.Xunit2.TestKit
     public IngestActorTests()
     {
         _merge = CreateTestProbe();
-        _ingest = Sys.ActorOf(IngestActor.Props(IngestOutput.Direct(_merge.Ref), TestSettings.NothingPending(), TestSettings.Aggregator()));
+        _ingest = Sys.ActorOf(IngestActor.Props(IngestOutput.Direct(_merge.Ref), TestSettings.NothingPending(), TestSettings.Aggregator(), token: null));
         // The test actor plays the node; the clock probes it gets are answered by hand where a test needs it.
         IgnoreMessages<ClockProbe>();
         // Joins without a send time tell the merge "no correction"; only measured clocks matter here.
@@ -59,7 +59,7 @@ public sealed class IngestActorTests : Akka.TestKit.Xunit2.TestKit
     [Fact]
     public async Task Past_max_nodes_a_new_name_is_refused_and_known_names_may_still_join_again()
     {
-        var ingest = Sys.ActorOf(IngestActor.Props(IngestOutput.Direct(_merge.Ref), TestSettings.NothingPending(), TestSettings.Aggregator("chorus.aggregator.max-nodes = 3")));
+        var ingest = Sys.ActorOf(IngestActor.Props(IngestOutput.Direct(_merge.Ref), TestSettings.NothingPending(), TestSettings.Aggregator("chorus.aggregator.max-nodes = 3"), token: null));
         foreach (var node in new[] { "a", "b", "c" })
         {
             ingest.Tell(new JoinRequest(node, 1, FirstSeq: 1, Token: "", SentAt: default, Nonce: ""));
@@ -158,7 +158,7 @@ public sealed class IngestActorTests : Akka.TestKit.Xunit2.TestKit
     public async Task A_silent_node_is_reported_down_after_the_node_timeout()
     {
         // A short timeout for this test only: elsewhere a slow test run must not look like a silent node.
-        _ingest = Sys.ActorOf(IngestActor.Props(IngestOutput.Direct(_merge.Ref), TestSettings.NothingPending(), TestSettings.Aggregator("chorus.aggregator.node-timeout = 400ms")));
+        _ingest = Sys.ActorOf(IngestActor.Props(IngestOutput.Direct(_merge.Ref), TestSettings.NothingPending(), TestSettings.Aggregator("chorus.aggregator.node-timeout = 400ms"), token: null));
         await Join("a");
 
         var down = await _merge.ExpectMsgAsync<MergeActor.NodeDisconnected>(TimeSpan.FromSeconds(3));

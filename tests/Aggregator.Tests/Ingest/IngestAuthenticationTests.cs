@@ -116,7 +116,7 @@ public sealed class IngestAuthenticationTests : Akka.TestKit.Xunit2.TestKit
     [Fact]
     public async Task Without_a_token_configured_joins_are_accepted_and_the_session_key_still_applies()
     {
-        var open = Sys.ActorOf(IngestActor.Props(IngestOutput.Direct(_merge.Ref), TestSettings.NothingPending(), TestSettings.Aggregator()));
+        var open = Sys.ActorOf(IngestActor.Props(IngestOutput.Direct(_merge.Ref), TestSettings.NothingPending(), TestSettings.Aggregator(), token: null));
         open.Tell(new JoinRequest("a", 1, 1, Token: "", SentAt: default, Nonce: ""));
         var key = (await ExpectMsgAsync<JoinAccepted>()).SessionKey;
         await _merge.ExpectMsgAsync<MergeActor.NodeConnected>();

@@ -119,7 +119,7 @@ public sealed class IngestBackpressureTests : Akka.TestKit.Xunit2.TestKit, IDisp
     private async Task Join(IngestOutput? output = null, string nodeTimeout = "10s")
     {
         var settings = TestSettings.Aggregator($"chorus.aggregator.node-timeout = {nodeTimeout}");
-        _ingest = Sys.ActorOf(IngestActor.Props(output ?? IngestOutput.Direct(_merge.Ref), _pending, settings));
+        _ingest = Sys.ActorOf(IngestActor.Props(output ?? IngestOutput.Direct(_merge.Ref), _pending, settings, token: null));
         _ingest.Tell(new JoinRequest("a", 1, FirstSeq: 1, Token: "", SentAt: default, Nonce: ""));
         _key = (await ExpectMsgAsync<JoinAccepted>()).SessionKey;
         await _merge.ExpectMsgAsync<MergeActor.NodeConnected>();

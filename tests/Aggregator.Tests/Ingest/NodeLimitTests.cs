@@ -56,7 +56,7 @@ public sealed class NodeLimitTests : Akka.TestKit.Xunit2.TestKit
     {
         var archived = Enumerable.Range(0, 5).ToDictionary(i => $"old-{i}", _ => new ArchivedNode(7, 3));
         var ingest = Sys.ActorOf(IngestActor.Props(IngestOutput.Archived(TestActor, archived), TestSettings.NothingPending(),
-            TestSettings.Aggregator("chorus.aggregator.max-nodes = 5")));
+            TestSettings.Aggregator("chorus.aggregator.max-nodes = 5"), token: null));
 
         ingest.Tell(new JoinRequest("new", 1, FirstSeq: 1, Token: "", SentAt: default, Nonce: ""));
 
@@ -96,5 +96,5 @@ public sealed class NodeLimitTests : Akka.TestKit.Xunit2.TestKit
     }
 
     private IActorRef Ingest(string overrides) =>
-        Sys.ActorOf(IngestActor.Props(IngestOutput.Direct(_merge.Ref), TestSettings.NothingPending(), TestSettings.Aggregator(overrides)));
+        Sys.ActorOf(IngestActor.Props(IngestOutput.Direct(_merge.Ref), TestSettings.NothingPending(), TestSettings.Aggregator(overrides), token: null));
 }

@@ -74,7 +74,7 @@ public sealed class BackpressureThroughStdoutTests : Akka.TestKit.Xunit2.TestKit
         var stdout = Sys.ActorOf(SinkActor.Props(new StdoutWriter(_stdout, new JsonFormatter()), _pending.AddSink("stdout"), "chorus.stdout-dispatcher"));
         var settings = TestSettings.Aggregator();
         var merge = Sys.ActorOf(MergeActor.Props([stdout], settings));
-        _ingest = Sys.ActorOf(IngestActor.Props(IngestOutput.Direct(merge), _pending, settings));
+        _ingest = Sys.ActorOf(IngestActor.Props(IngestOutput.Direct(merge), _pending, settings, token: null));
         _ingest.Tell(new JoinRequest("a", 1, FirstSeq: 1, Token: "", SentAt: default, Nonce: ""));
         _key = (await ExpectMsgAsync<JoinAccepted>()).SessionKey;
 

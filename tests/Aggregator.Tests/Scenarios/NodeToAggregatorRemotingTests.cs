@@ -20,7 +20,7 @@ public sealed class NodeToAggregatorRemotingTests() : Akka.TestKit.Xunit2.TestKi
     {
         var sink = CreateTestProbe();
         var merge = Sys.ActorOf(MergeActor.Props([sink.Ref], Support.TestSettings.Aggregator()), "merge");
-        Sys.ActorOf(IngestActor.Props(IngestOutput.Direct(merge), Support.TestSettings.NothingPending(), Support.TestSettings.Aggregator()), "ingest");
+        Sys.ActorOf(IngestActor.Props(IngestOutput.Direct(merge), Support.TestSettings.NothingPending(), Support.TestSettings.Aggregator(), token: null), "ingest");
         var aggregator = RemoteSystem.BoundAddress(Sys);
 
         var nodeConfig = HoconFiles.Load("node.conf", "wire.conf");
@@ -52,7 +52,7 @@ public sealed class NodeToAggregatorRemotingTests() : Akka.TestKit.Xunit2.TestKi
         var sink = CreateTestProbe();
         var settings = Support.TestSettings.Aggregator("chorus.aggregator.clock-probe-interval = 200ms");
         var merge = Sys.ActorOf(MergeActor.Props([sink.Ref], settings), "merge");
-        Sys.ActorOf(IngestActor.Props(IngestOutput.Direct(merge), Support.TestSettings.NothingPending(), settings), "ingest");
+        Sys.ActorOf(IngestActor.Props(IngestOutput.Direct(merge), Support.TestSettings.NothingPending(), settings, token: null), "ingest");
         var ingest = AggregatorAddress.IngestPath(RemoteSystem.BoundAddress(Sys), RemoteSystem.Protocol(Sys));
 
         // Lines alternate between the two nodes every half second, in real time.

@@ -18,7 +18,7 @@ public sealed class ShortLivedNodesTests() : Akka.TestKit.Xunit2.TestKit(HoconFi
         var sink = CreateTestProbe();
         var settings = Support.TestSettings.Aggregator("chorus.aggregator.max-nodes = 5");
         var merge = Sys.ActorOf(MergeActor.Props([sink.Ref], settings), "merge");
-        Sys.ActorOf(IngestActor.Props(IngestOutput.Direct(merge), Support.TestSettings.NothingPending(), settings), "ingest");
+        Sys.ActorOf(IngestActor.Props(IngestOutput.Direct(merge), Support.TestSettings.NothingPending(), settings, token: null), "ingest");
         var ingest = AggregatorAddress.IngestPath(RemoteSystem.BoundAddress(Sys), RemoteSystem.Protocol(Sys));
         var nodeConfig = HoconFiles.Load("node.conf", "wire.conf");
 
