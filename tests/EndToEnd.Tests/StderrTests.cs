@@ -26,7 +26,8 @@ public sealed partial class StderrTests : IDisposable
             {
                 Assert.Equal(0, await node.WaitForExitAsync(TimeSpan.FromSeconds(30)));
                 Assert.Empty(node.Stdout);
-                Assert.Contains(node.Stderr, l => l == "chorus: joined the aggregator.");
+                // "joined the aggregator." or, on a loaded machine, "... after 2 attempts.": either is a notice.
+                Assert.Contains(node.Stderr, l => l.StartsWith("chorus: joined the aggregator", StringComparison.Ordinal));
                 Assert.All(node.Stderr, l => Assert.Matches(NoticeLine(), l));
             }
         }
