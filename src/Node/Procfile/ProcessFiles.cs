@@ -17,7 +17,6 @@ public static class ProcessFiles
         HelpName = "FILE",
         Description = "Set environment variables for the processes from this file of KEY=value lines (foreman's .env syntax: # comments, " +
                       "quotes, export prefix). Repeatable; later files win. A .env beside the Procfile is read first.",
-        Arity = ArgumentArity.ExactlyOne,
         AllowMultipleArgumentsPerToken = false,
     };
 
