@@ -52,7 +52,7 @@ public static class EnvFile
     private sealed record LineSource(string File, int Number, string Text)
     {
         public UsageException Error(string problem, string fix) =>
-            new($"{File} line {Number}: \"{Text}\" {problem}. {fix}");
+            new($"{File} line {Number}: \"{Text}\" {problem}. {fix}.");
     }
 
     private static (string Key, string Value) ParseLine(string line, LineSource source)
