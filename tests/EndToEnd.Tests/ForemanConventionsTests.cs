@@ -52,6 +52,18 @@ public sealed class ForemanConventionsTests : IDisposable
     }
 
     [Fact]
+    public async Task The_aggregator_given_env_files_but_no_procfile_exits_2_saying_they_would_set_nothing()
+    {
+        Write("vars.env", "A=1\n");
+
+        using var aggregator = ChorusProcess.StartFrom(_folder.FullName, NoChange, "chorus-aggregator",
+            "--listen", "127.0.0.1:0", "--http", "127.0.0.1:0", "--env-file", "vars.env");
+
+        Assert.Equal(2, await aggregator.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Contains(aggregator.Stderr, l => l.StartsWith("chorus: error: --env-file vars.env sets variables for the processes of --procfile"));
+    }
+
+    [Fact]
     public async Task Force_color_brings_colours_into_a_pipe_and_no_color_still_wins()
     {
         Write("Procfile", "say: echo coloured\n");
