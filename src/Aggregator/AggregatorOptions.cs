@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Chorus.Aggregator.Formatting;
 using Chorus.Hosting;
 using Chorus.Hosting.Security;
 using Chorus.Node.Procfile;
@@ -21,10 +22,8 @@ public sealed record AggregatorOptions(string HoconOverrides, bool Color, IReadO
         Description = "HTTP endpoint for the page, /ws and the API, HOST:PORT (port 0: any free port). Default: http in hocon/aggregator.conf.",
     };
 
-    public static readonly Option<string?> ProcfileOption = new("--procfile")
-    {
-        Description = "Also run this Procfile's processes here, as a node inside the aggregator (the one-machine setup).",
-    };
+    public static readonly Option<string?> ProcfileOption =
+        ProcessFiles.ProcfileOption("Also run this Procfile's processes here, as a node inside the aggregator (the one-machine setup).");
 
     public static readonly Option<string?> NameOption = new("--name")
     {
@@ -38,7 +37,7 @@ public sealed record AggregatorOptions(string HoconOverrides, bool Color, IReadO
 
     public static readonly Option<bool> NoColorOption = new("--no-color")
     {
-        Description = "No colours on stdout (also when NO_COLOR is set, or stdout is not a terminal).",
+        Description = "No colours on stdout. Without it: none when NO_COLOR is set, colours when FORCE_COLOR is set (not 0), else colours only on a terminal.",
     };
 
     public static readonly Option<int?> ReorderWindowOption = new("--reorder-window")
@@ -59,7 +58,7 @@ public sealed record AggregatorOptions(string HoconOverrides, bool Color, IReadO
 
     public static RootCommand CreateCommand() => new("chorus-aggregator: merges the output of every Chorus node into one ordered stream.")
     {
-        ListenOption, HttpOption, ProcfileOption, NameOption, FormatOption, NoColorOption, ReorderWindowOption, ArchiveOption, NodeTimeoutOption,
+        ListenOption, HttpOption, ProcfileOption, ProcessFiles.EnvFileOption, NameOption, FormatOption, NoColorOption, ReorderWindowOption, ArchiveOption, NodeTimeoutOption,
         SecurityOptions.TokenFileOption, SecurityOptions.InsecureOption, SecurityOptions.TlsCertOption, SecurityOptions.TlsKeyOption, SecurityOptions.TlsCaOption,
         ConfigFile.Option,
     };
@@ -89,14 +88,16 @@ public sealed record AggregatorOptions(string HoconOverrides, bool Color, IReadO
             overrides.Add($"chorus.aggregator.node-timeout = {timeout}ms");
         }
 
-        var noColor = parsed.GetValue(NoColorOption)
-                      || !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("NO_COLOR"))
-                      || Console.IsOutputRedirected;
-        var entries = parsed.GetValue(ProcfileOption) is { } procfile ? ProcfileParser.Load(procfile) : null;
+        var color = ColorChoice.Decide(parsed.GetValue(NoColorOption), Environment.GetEnvironmentVariable("NO_COLOR"),
+            Environment.GetEnvironmentVariable("FORCE_COLOR"), Console.IsOutputRedirected);
+        var procfile = ProcessFiles.ProcfilePath(parsed, ProcfileOption);
+        if (procfile is null && parsed.GetValue(ProcessFiles.EnvFileOption) is [var envFile, ..])
+            throw new UsageException($"--env-file {envFile} sets variables for the processes of --procfile, and there is none. Add --procfile FILE, or drop --env-file.");
+        var entries = procfile is null ? null : ProcessFiles.Load(procfile, parsed);
         // The name is --procfile's node's: without one, a host name outside the rule stops nothing.
         var name = entries is not null || parsed.GetValue(NameOption) is not null
             ? Chorus.Hosting.NodeName.FromFlagOrHostName(parsed.GetValue(NameOption), "--name")
             : Environment.MachineName;
-        return new AggregatorOptions(string.Join('\n', overrides), !noColor, entries, name, SecurityOptions.From(parsed));
+        return new AggregatorOptions(string.Join('\n', overrides), color, entries, name, SecurityOptions.From(parsed));
     }
 }

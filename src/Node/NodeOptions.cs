@@ -29,10 +29,7 @@ public sealed record NodeOptions(HostPort Aggregator, string Name, HostPort List
                       "A non-loopback address needs a token or --insecure.",
     };
 
-    public static readonly Option<string?> ProcfileOption = new("--procfile")
-    {
-        Description = "Run the processes of this Procfile (foreman syntax: \"name: command\").",
-    };
+    public static readonly Option<string?> ProcfileOption = ProcessFiles.ProcfileOption("Run the processes of this Procfile (foreman syntax: \"name: command\").");
 
     public static readonly Option<string?> SpoolOption = new("--spool")
     {
@@ -62,7 +59,7 @@ public sealed record NodeOptions(HostPort Aggregator, string Name, HostPort List
 
     public static RootCommand CreateCommand() => new("chorus-node: runs processes and streams their output to a Chorus aggregator.")
     {
-        AggregatorOption, NameOption, ListenOption, ProcfileOption, SpoolOption, MaxBufferedBytesOption, SpoolMaxBytesOption,
+        AggregatorOption, NameOption, ListenOption, ProcfileOption, ProcessFiles.EnvFileOption, SpoolOption, MaxBufferedBytesOption, SpoolMaxBytesOption,
         SecurityOptions.TokenFileOption, SecurityOptions.InsecureOption, SecurityOptions.TlsCertOption, SecurityOptions.TlsKeyOption, SecurityOptions.TlsCaOption,
         ConfigFile.Option, CommandArgument,
     };
@@ -87,19 +84,19 @@ public sealed record NodeOptions(HostPort Aggregator, string Name, HostPort List
             overrides.Add($"chorus.node.spool-max-bytes = {ByteSize.Parse(spoolMax, "--spool-max-bytes", zeroMeans: "means no spool")}");
         var security = SecurityOptions.From(parsed);
         ListenPolicy.Check(listen, "--listen", security);
-        return new NodeOptions(aggregator, name, listen, ReadEntries(parsed.GetValue(ProcfileOption), command), security)
+        return new NodeOptions(aggregator, name, listen, ReadEntries(parsed, command), security)
         {
             HoconOverrides = string.Join('\n', overrides),
         };
     }
 
-    private static IReadOnlyList<ProcfileEntry> ReadEntries(string? procfile, string[] command)
+    private static IReadOnlyList<ProcfileEntry> ReadEntries(ParseResult parsed, string[] command)
     {
-        if (procfile is not null && command.Length > 0)
+        if (parsed.GetResult(ProcfileOption) is not null && command.Length > 0)
             throw new UsageException("Give either --procfile FILE or a command after --, not both.");
-        if (procfile is not null) return ProcfileParser.Load(procfile);
+        if (ProcessFiles.ProcfilePath(parsed, ProcfileOption) is { } procfile) return ProcessFiles.Load(procfile, parsed);
         if (command.Length == 0)
             throw new UsageException("Nothing to run. Give --procfile FILE, or a command after --, e.g. chorus-node --aggregator 127.0.0.1:4053 -- python3 app.py");
-        return [CommandEntry.From(command)];
+        return ProcessFiles.WithEnvironment([CommandEntry.From(command)], parsed, procfile: null);
     }
 }

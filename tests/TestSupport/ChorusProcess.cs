@@ -33,11 +33,19 @@ public sealed partial class ChorusProcess : IDisposable
 
     public static ChorusProcess Start(string executable, params string[] args) => Launch(Executables.PathOf(executable), args, readStdout: true);
 
+    /// <summary>
+    /// Starts the executable in <paramref name="workingDirectory"/> with <paramref name="environment"/> set over the usual
+    /// environment (a null value removes a variable, e.g. NO_COLOR, which every other start sets).
+    /// </summary>
+    public static ChorusProcess StartFrom(string workingDirectory, IReadOnlyDictionary<string, string?> environment, string executable, params string[] args) =>
+        Launch(Executables.PathOf(executable), args, readStdout: true, workingDirectory, environment);
+
     /// <summary>Starts the executable inside a network namespace (see <see cref="NetworkNamespace"/>).</summary>
     public static ChorusProcess StartIn(NetworkNamespace space, string executable, params string[] args) =>
         Launch("ip", ["netns", "exec", space.Name, Executables.PathOf(executable), .. args], readStdout: true);
 
-    private static ChorusProcess Launch(string program, string[] args, bool readStdout)
+    private static ChorusProcess Launch(string program, string[] args, bool readStdout, string? workingDirectory = null,
+        IReadOnlyDictionary<string, string?>? environment = null)
     {
         var start = new ProcessStartInfo(program)
         {
@@ -48,6 +56,8 @@ public sealed partial class ChorusProcess : IDisposable
         };
         foreach (var arg in args) start.ArgumentList.Add(arg);
         start.Environment["NO_COLOR"] = "1";
+        foreach (var (key, value) in environment ?? new Dictionary<string, string?>()) start.Environment[key] = value;
+        if (workingDirectory is not null) start.WorkingDirectory = workingDirectory;
         return new ChorusProcess(Process.Start(start)!, readStdout);
     }
 

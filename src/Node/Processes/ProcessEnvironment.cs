@@ -3,7 +3,9 @@ using Chorus.Node.Procfile;
 namespace Chorus.Node.Processes;
 
 /// <summary>
-/// The environment foreman users expect their processes to see, on top of the node's own environment.
+/// The environment foreman users expect their processes to see, on top of the node's own environment: the
+/// entry's environment files may change the defaults (PYTHONUNBUFFERED), but not what names the process (PORT and
+/// PS, as in foreman, and CHORUS_NODE, CHORUS_PROCESS).
 /// </summary>
 public static class ProcessEnvironment
 {
@@ -11,13 +13,15 @@ public static class ProcessEnvironment
     private const int BasePort = 5000;
     private const int PortStep = 100;
 
-    public static IReadOnlyDictionary<string, string> For(ProcfileEntry entry, int index, string node) => new Dictionary<string, string>
+    public static IReadOnlyDictionary<string, string> For(ProcfileEntry entry, int index, string node)
     {
-        ["PORT"] = (BasePort + PortStep * index).ToString(System.Globalization.CultureInfo.InvariantCulture),
-        ["PS"] = $"{entry.Name}.1",
-        // Output into a pipe is block-buffered by default; these make common runtimes write line by line.
-        ["PYTHONUNBUFFERED"] = "1",
-        ["CHORUS_NODE"] = node,
-        ["CHORUS_PROCESS"] = entry.Name,
-    };
+        // Output into a pipe is block-buffered by default; this makes Python write line by line.
+        var environment = new Dictionary<string, string>(StringComparer.Ordinal) { ["PYTHONUNBUFFERED"] = "1" };
+        foreach (var (key, value) in entry.Environment) environment[key] = value;
+        environment["PORT"] = (BasePort + PortStep * index).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        environment["PS"] = $"{entry.Name}.1";
+        environment["CHORUS_NODE"] = node;
+        environment["CHORUS_PROCESS"] = entry.Name;
+        return environment;
+    }
 }

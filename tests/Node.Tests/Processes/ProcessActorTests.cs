@@ -156,6 +156,23 @@ public sealed class ProcessActorTests : Akka.TestKit.Xunit2.TestKit
         Assert.Equal("5000 1 node-a p", lines.Single().Text);
     }
 
+    [Fact]
+    public async Task Variables_from_environment_files_reach_the_process_but_do_not_rename_it()
+    {
+        Start(new ProcfileEntry("p", "echo \"$GREETING|$PYTHONUNBUFFERED|$PORT|$CHORUS_PROCESS|$HOME\"", 1)
+        {
+            Environment = new Dictionary<string, string>
+            {
+                ["GREETING"] = "hello there", ["PYTHONUNBUFFERED"] = "0", ["PORT"] = "80", ["CHORUS_PROCESS"] = "other",
+            },
+        });
+
+        var (_, lines, _) = await Collect();
+
+        // The node's own environment (HOME) is the base; PORT and the process's name stay foreman's and the node's.
+        Assert.Equal($"hello there|0|5000|p|{Environment.GetEnvironmentVariable("HOME")}", lines.Single().Text);
+    }
+
     private async Task<ProcessActor.LinesRead> NextRead()
     {
         var read = await _uplink.ExpectMsgAsync<ProcessActor.LinesRead>(TimeSpan.FromSeconds(15));
@@ -167,8 +184,10 @@ public sealed class ProcessActorTests : Akka.TestKit.Xunit2.TestKit
     private static long BytesWritten(int pid) =>
         long.Parse(File.ReadLines($"/proc/{pid}/io").First(l => l.StartsWith("wchar:"))["wchar:".Length..]);
 
-    private Akka.Actor.IActorRef Start(string command) =>
-        _parent.ChildActorOf(ProcessActor.Props(new ProcfileEntry("p", command, 1), 0, "node-a", _uplink.Ref, TestNodeSettings.With()));
+    private Akka.Actor.IActorRef Start(string command) => Start(new ProcfileEntry("p", command, 1));
+
+    private Akka.Actor.IActorRef Start(ProcfileEntry entry) =>
+        _parent.ChildActorOf(ProcessActor.Props(entry, 0, "node-a", _uplink.Ref, TestNodeSettings.With()));
 
     private async Task<(ProcessActor.ProcessStarted, List<(long Seq, OutputStream Stream, string Text)>, ProcessActor.ProcessExited)> Collect()
     {
