@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using System.Diagnostics;
 using System.Runtime.InteropServices;
+using Chorus.Hosting.Security;
 using Chorus.Node.Procfile;
 
 namespace Chorus.Node.Processes;
@@ -37,6 +38,9 @@ public sealed partial class ChildProcess : IDisposable
         start.ArgumentList.Add("/bin/sh");
         start.ArgumentList.Add("-c");
         start.ArgumentList.Add(entry.Command);
+        // The node's token is its own secret, not its processes': they do not inherit it (an environment file
+        // that names CHORUS_TOKEN still gives it to them, on purpose).
+        start.Environment.Remove(AccessToken.EnvironmentVariable);
         foreach (var (key, value) in environment) start.Environment[key] = value;
 
         try

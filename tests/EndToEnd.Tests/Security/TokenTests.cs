@@ -35,6 +35,19 @@ public sealed class TokenTests : IDisposable
     }
 
     [Fact]
+    public async Task The_token_from_the_environment_does_not_reach_the_processes()
+    {
+        var procfile = Path.Combine(_directory, "Procfile");
+        File.WriteAllText(procfile, "peek: echo \"token=[${CHORUS_TOKEN-unset}]\"\n");
+        using var aggregator = ChorusProcess.StartFrom(_directory, new Dictionary<string, string?> { ["CHORUS_TOKEN"] = "the-secret" },
+            "chorus-aggregator", "--listen", "127.0.0.1:0", "--http", "127.0.0.1:0", "--name", "n", "--procfile", procfile);
+
+        Assert.Equal(0, await aggregator.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Contains(aggregator.Stdout, l => l.EndsWith("token=[unset]"));
+        Assert.DoesNotContain(aggregator.Stdout, l => l.Contains("the-secret"));
+    }
+
+    [Fact]
     public async Task An_empty_token_file_stops_the_aggregator_with_a_usage_error()
     {
         using var aggregator = ChorusProcess.Start("chorus-aggregator", "--listen", "127.0.0.1:0", "--http", "127.0.0.1:0", "--token-file", TokenFile("empty", "\n"));
