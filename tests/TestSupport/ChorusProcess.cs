@@ -33,11 +33,15 @@ public sealed partial class ChorusProcess : IDisposable
 
     public static ChorusProcess Start(string executable, params string[] args) => Launch(Executables.PathOf(executable), args, readStdout: true);
 
+    /// <summary>Starts the executable with <paramref name="environment"/> added to the test's environment.</summary>
+    public static ChorusProcess StartWith(IReadOnlyDictionary<string, string> environment, string executable, params string[] args) =>
+        Launch(Executables.PathOf(executable), args, readStdout: true, environment);
+
     /// <summary>Starts the executable inside a network namespace (see <see cref="NetworkNamespace"/>).</summary>
     public static ChorusProcess StartIn(NetworkNamespace space, string executable, params string[] args) =>
         Launch("ip", ["netns", "exec", space.Name, Executables.PathOf(executable), .. args], readStdout: true);
 
-    private static ChorusProcess Launch(string program, string[] args, bool readStdout)
+    private static ChorusProcess Launch(string program, string[] args, bool readStdout, IReadOnlyDictionary<string, string>? environment = null)
     {
         var start = new ProcessStartInfo(program)
         {
@@ -48,6 +52,7 @@ public sealed partial class ChorusProcess : IDisposable
         };
         foreach (var arg in args) start.ArgumentList.Add(arg);
         start.Environment["NO_COLOR"] = "1";
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>()) start.Environment[name] = value;
         return new ChorusProcess(Process.Start(start)!, readStdout);
     }
 
