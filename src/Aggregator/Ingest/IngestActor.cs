@@ -99,7 +99,7 @@ public sealed class IngestActor : ReceiveActor, IWithTimers
         if (!link.Up)
         {
             link.Up = true;
-            _output.ToMerge(new MergeActor.NodeConnected(join.Node));
+            _output.ToMerge(new MergeActor.NodeConnected(join.Node, join.ChorusVersion));
         }
         _acks.Joined(link);
         Reply(null, new JoinAccepted(_incarnation, link.Sequence.Next, link.SessionKey, join.Nonce));

@@ -133,7 +133,7 @@ public sealed class ChorusSerializerTests() : Akka.TestKit.Xunit2.TestKit(HoconF
     [Fact]
     public void A_node_cannot_put_a_record_only_the_aggregator_makes_into_a_batch()
     {
-        var batch = new LineBatch("n", 1, 1, T0, [NodeRecord.NodeUp(T0)], SessionKey: "");
+        var batch = new LineBatch("n", 1, 1, T0, [NodeRecord.NodeUp(T0, "0.1.0")], SessionKey: "");
 
         Assert.Throws<InvalidOperationException>(() => Serializer().ToBinary(batch));
     }
