@@ -25,6 +25,7 @@ public sealed class UplinkActorTests : Akka.TestKit.Xunit2.TestKit
     {
         var join = await _aggregator.ExpectMsgAsync<JoinRequest>();
         Assert.Equal(("node-a", 7L, 1L), (join.Node, join.Incarnation, join.FirstSeq));
+        Assert.Equal((WireVersion.Current, ChorusVersion.Text), (join.WireVersion, join.ChorusVersion));
         _uplink.Tell(new ProcessActor.LinesRead("web", OutputStream.Stdout, 1, Lines("a", "b")));
         _aggregator.Reply(new JoinAccepted(1, 1, Nonce: join.Nonce, SessionKey: ""));
 
