@@ -67,7 +67,7 @@ static async Task<int> Run(ParseResult parsed)
     Notice.Write($"watch at {(tls is null ? "http" : "https")}://{http}/");
 
     var embedded = options.Entries is { } entries
-        ? NodeHost.Start(system, options.NodeName, entries, IngestEndpoint.Path, nodeSettings!, new MonotonicClock(), token?.Value ?? "")
+        ? NodeHost.Start(system, options.NodeName, entries, IngestEndpoint.Path, nodeSettings!, new MonotonicClock(), token?.Value ?? "", WireVersion.Current)
         : null;
     using var signals = embedded is null
         ? new ShutdownSignals(() => stop.Request(ExitCodes.Success), () => stop.Request(ExitCodes.Success))

@@ -12,6 +12,13 @@ namespace Chorus.Messages;
 /// <paramref name="Nonce"/> is random per join attempt; the answer (<see cref="JoinAccepted"/> or
 /// <see cref="JoinRefused"/>) must echo it, so a peer that can reach the node but never saw the join cannot
 /// answer in the aggregator's place.
+/// <paramref name="WireVersion"/> is the layout version the node writes (<see cref="Messages.WireVersion"/>),
+/// <paramref name="ChorusVersion"/> its build ("0.1.0+1a2b3c4"), shown in /api/nodes.
+/// On the wire the join starts with the wire version, the nonce and the Chorus version, in every wire version
+/// to come: the wire version first, so an aggregator knows before anything else whether it can read the rest;
+/// the nonce next, because a refusal without it is one the node must ignore (it cannot tell it from a forged
+/// one); the Chorus version last of the three, so the refusal can tell the person which build to run. Whatever
+/// follows may change with the wire version. An aggregator that cannot read the rest gets an <see cref="UnreadableJoin"/>.
 /// </summary>
-public sealed record JoinRequest(string Node, long Incarnation, long FirstSeq, string Token, DateTime SentAt, string Nonce)
-    : IChorusMessage;
+public sealed record JoinRequest(string Node, long Incarnation, long FirstSeq, string Token, DateTime SentAt, string Nonce,
+    int WireVersion, string ChorusVersion) : IChorusMessage;

@@ -11,7 +11,8 @@ namespace Chorus.Messages;
 /// <param name="Stream">The pipe a line came from; meaningless for events.</param>
 /// <param name="Seq">Per-process line number, from 1, shared by stdout and stderr; 0 for events.</param>
 /// <param name="Timestamp">UTC time the node took the line in (its own clock).</param>
-/// <param name="Text">UTF-8 bytes of the line, without the line ending; always valid UTF-8.</param>
+/// <param name="Text">UTF-8 bytes of the line, without the line ending; always valid UTF-8. For
+/// <see cref="RecordKind.NodeUp"/>, the node's Chorus version (/api/nodes shows it; the stream's node-up does not).</param>
 /// <param name="Continued">The line was longer than the limit: this piece is followed by the rest.</param>
 /// <param name="Pid">Process id, for <see cref="RecordKind.Started"/>.</param>
 /// <param name="ExitCode">Exit code, for <see cref="RecordKind.Exited"/> when the process exited by itself.</param>
@@ -48,9 +49,9 @@ public readonly record struct NodeRecord(
     public static NodeRecord Gap(string? process, long count, string reason, DateTime timestamp) =>
         new(RecordKind.Gap, process, OutputStream.Stdout, 0, timestamp, default, Count: count, Reason: reason);
 
-    /// <summary>The aggregator saw a node join. Its own observation: no node sends one (the serializer refuses it in a batch).</summary>
-    public static NodeRecord NodeUp(DateTime timestamp) =>
-        new(RecordKind.NodeUp, null, OutputStream.Stdout, 0, timestamp, default);
+    /// <summary>The aggregator saw a node of that Chorus version join. Its own observation: no node sends one (the serializer refuses it in a batch).</summary>
+    public static NodeRecord NodeUp(DateTime timestamp, string chorusVersion) =>
+        new(RecordKind.NodeUp, null, OutputStream.Stdout, 0, timestamp, System.Text.Encoding.UTF8.GetBytes(chorusVersion));
 
     /// <summary>The aggregator saw a node leave or fall silent. Its own observation, like <see cref="NodeUp"/>.</summary>
     public static NodeRecord NodeDown(DateTime timestamp) =>

@@ -26,15 +26,16 @@ public sealed class NodeHost
     public Task<int> ExitCode => _exitCode.Task;
 
     /// <param name="token">The shared token every join carries; "" when there is none (no default, so no caller forgets it).</param>
+    /// <param name="wireVersion">The wire version every join carries: <see cref="Messages.WireVersion.Current"/> but in tests of the refusal.</param>
     public static NodeHost Start(ActorSystem system, string name, IReadOnlyList<ProcfileEntry> entries,
-        string aggregatorPath, NodeSettings settings, MonotonicClock clock, string token)
+        string aggregatorPath, NodeSettings settings, MonotonicClock clock, string token, int wireVersion)
     {
         // Refused before anything starts: a spool directory of another user would hand it every line.
         if (settings.SpoolMaxBytes > 0) SpoolLocation.Prepare(SpoolLocation.For(name, settings.SpoolDirectory));
         // Random per start, so a restarted node's batch numbers are never taken for repeats of the last run's
         // (unless its spool resumes the last run: see Outbox).
         var incarnation = Random.Shared.NextInt64(1, long.MaxValue);
-        var uplink = UplinkActor.Props(name, incarnation, aggregatorPath, clock, settings, token);
+        var uplink = UplinkActor.Props(name, incarnation, aggregatorPath, clock, settings, token, wireVersion);
         var exitCode = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
         var node = system.ActorOf(NodeActor.Props(entries, uplink, (entry, index, to) => ProcessActor.Props(entry, index, name, to, settings),
             settings, exitCode), "node");

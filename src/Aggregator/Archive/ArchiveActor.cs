@@ -40,7 +40,7 @@ public sealed class ArchiveActor : ReceiveActor
         Receive<WriteThenReply>(OnWrite);
         Receive<MergeActor.NodeConnected>(c =>
         {
-            if (WriteEvent(c.Node, NodeRecord.NodeUp(DateTime.UtcNow))) _merge.Forward(c);
+            if (WriteEvent(c.Node, NodeRecord.NodeUp(DateTime.UtcNow, c.ChorusVersion))) _merge.Forward(c);
         });
         Receive<MergeActor.NodeDisconnected>(d =>
         {

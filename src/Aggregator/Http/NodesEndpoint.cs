@@ -16,6 +16,7 @@ public static class NodesEndpoint
     private static readonly JsonEncodedText Nodes = JsonEncodedText.Encode("nodes");
     private static readonly JsonEncodedText Node = JsonEncodedText.Encode("node");
     private static readonly JsonEncodedText State = JsonEncodedText.Encode("state");
+    private static readonly JsonEncodedText Version = JsonEncodedText.Encode("version");
     private static readonly JsonEncodedText LastSeen = JsonEncodedText.Encode("last_seen");
     private static readonly JsonEncodedText Processes = JsonEncodedText.Encode("processes");
     private static readonly JsonEncodedText Proc = JsonEncodedText.Encode("proc");
@@ -43,6 +44,7 @@ public static class NodesEndpoint
             json.WriteStartObject();
             json.WriteString(Node, node.Node);
             json.WriteString(State, node.State);
+            json.WriteString(Version, node.Version);
             JsonFormatter.WriteTimestamp(json, LastSeen, node.LastSeen);
             json.WriteStartArray(Processes);
             foreach (var process in node.Processes)

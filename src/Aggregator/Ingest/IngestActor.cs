@@ -9,7 +9,7 @@ namespace Chorus.Aggregator.Ingest;
 /// <summary>
 /// Where nodes arrive, at <see cref="IngestEndpoint.Path"/>: the one actor of the aggregator that acts on wire messages.
 /// <list type="bullet">
-/// <item>In, from nodes: <see cref="JoinRequest"/>, <see cref="LineBatch"/>, <see cref="Heartbeat"/>,
+/// <item>In, from nodes: <see cref="JoinRequest"/> (or <see cref="UnreadableJoin"/>, always refused), <see cref="LineBatch"/>, <see cref="Heartbeat"/>,
 /// <see cref="ClockReply"/>, <see cref="NodeLeaving"/>; anything but a join must carry the run's session key.</item>
 /// <item>Out, to nodes: <see cref="JoinAccepted"/>, <see cref="JoinRefused"/>, <see cref="BatchAck"/> for every batch
 /// and heartbeat, <see cref="ResendFrom"/> (unasked, once the output has room again after turning a batch away),
@@ -51,6 +51,7 @@ public sealed class IngestActor : ReceiveActor, IWithTimers
             _links.Restore(node, archived.Incarnation, archived.LastBatch, DateTime.UtcNow);
 
         Receive<JoinRequest>(OnJoin);
+        Receive<UnreadableJoin>(join => Refuse(join.Nonce, JoinPolicy.OtherWireVersion(join)));
         Receive<LineBatch>(OnBatch);
         Receive<Heartbeat>(OnHeartbeat);
         Receive<NodeLeaving>(OnLeaving);
@@ -80,7 +81,7 @@ public sealed class IngestActor : ReceiveActor, IWithTimers
         var link = _links.Find(join.Node);
         if (_joinPolicy.Judge(join, knownName: link is not null, _links.UpCount) is { } refusal)
         {
-            Refuse(join, refusal);
+            Refuse(join.Nonce, refusal);
             return;
         }
         if (link is null || link.Incarnation != join.Incarnation)
@@ -98,7 +99,7 @@ public sealed class IngestActor : ReceiveActor, IWithTimers
         if (!link.Up)
         {
             link.Up = true;
-            _output.ToMerge(new MergeActor.NodeConnected(join.Node));
+            _output.ToMerge(new MergeActor.NodeConnected(join.Node, join.ChorusVersion));
         }
         _acks.Joined(link);
         Reply(null, new JoinAccepted(_incarnation, link.Sequence.Next, link.SessionKey, join.Nonce));
@@ -211,9 +212,9 @@ public sealed class IngestActor : ReceiveActor, IWithTimers
     private void Reply(LineBatch? accepted, object answer) => _output.Answer(Sender, answer, accepted);
 
     /// <summary>Answers a join with the reason; warns at most once per drop-log-interval per kind of refusal, with the count.</summary>
-    private void Refuse(JoinRequest join, JoinPolicy.Refusal refusal)
+    private void Refuse(string nonce, JoinPolicy.Refusal refusal)
     {
-        Sender.Tell(new JoinRefused(refusal.Reason, join.Nonce));
+        Sender.Tell(new JoinRefused(refusal.Reason, nonce));
         if (_refused.Count(refusal.CountAs, DateTime.UtcNow) is var count and > 0)
             _log.Warning("Refused {0} join(s) as node {1} from {2}: {3}", count, refusal.CountAs, Sender.Path.Address, refusal.Reason);
     }

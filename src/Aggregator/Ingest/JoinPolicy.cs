@@ -7,7 +7,8 @@ namespace Chorus.Aggregator.Ingest;
 /// <summary>
 /// Who may join: a name within <see cref="NodeName"/>'s rule, the token when one is configured, and room
 /// under max-nodes for a name not known yet (a known name, up or down, may always join again). The name is
-/// checked first, so whatever is logged after names the node by a name that is safe to print.
+/// checked first, so whatever is logged after names the node by a name that is safe to print. A join of another
+/// wire version is refused whoever sends it (<see cref="OtherWireVersion"/>): nothing else of it can be read.
 /// </summary>
 public sealed class JoinPolicy(AccessToken? token, int maxNodes)
 {
@@ -32,4 +33,10 @@ public sealed class JoinPolicy(AccessToken? token, int maxNodes)
                                "or raise chorus.aggregator.max-nodes in the aggregator's --config file.", "(any new name)");
         return null;
     }
+
+    /// <summary>Refuses a join this aggregator cannot read, naming both sides' wire and Chorus versions so the person knows which build to run.</summary>
+    public static Refusal OtherWireVersion(UnreadableJoin join) =>
+        new($"it speaks wire version {join.WireVersion} (Chorus {PrintableText.Escape(join.ChorusVersion)}), and this aggregator reads only " +
+            $"wire version {WireVersion.Current} (Chorus {ChorusVersion.Text}). Run the same Chorus version on the nodes and the aggregator.",
+            "(another wire version)");
 }

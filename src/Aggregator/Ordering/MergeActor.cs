@@ -57,7 +57,8 @@ public sealed class MergeActor : ReceiveActor, IWithTimers
     /// <summary>Add <paramref name="Correction"/> to this node's timestamps to put them on the aggregator's clock.</summary>
     public sealed record NodeClock(string Node, TimeSpan Correction);
 
-    public sealed record NodeConnected(string Node);
+    /// <summary>The node joined; <paramref name="ChorusVersion"/> is the build it said it runs.</summary>
+    public sealed record NodeConnected(string Node, string ChorusVersion);
 
     public sealed record NodeDisconnected(string Node);
 
@@ -109,7 +110,7 @@ public sealed class MergeActor : ReceiveActor, IWithTimers
     {
         _buffer.Connect(connected.Node);
         // node-up is the aggregator's own observation, so it goes out now rather than in node time.
-        var up = NodeRecord.NodeUp(DateTime.UtcNow);
+        var up = NodeRecord.NodeUp(DateTime.UtcNow, connected.ChorusVersion);
         Publish([new OutputItem(connected.Node, up)]);
     }
 

@@ -1,11 +1,12 @@
+using System.Text;
 using Chorus.Aggregator.Ordering;
 using Chorus.Messages;
 
 namespace Chorus.Aggregator.Sinks;
 
 /// <summary>
-/// What the merged stream says about each node and its processes: up or down, when last heard of, running
-/// or exited (and how), how many lines. Built only from the stream, so it tells what watchers saw, from the
+/// What the merged stream says about each node and its processes: up or down, its Chorus version (from its
+/// node-up), when last heard of, running or exited (and how), how many lines. Built only from the stream, so it tells what watchers saw, from the
 /// aggregator's start. Thread-safe: fed by its <see cref="SinkActor"/>, read by /api/nodes.
 /// </summary>
 public sealed class StatusBoard : IOutputWriter
@@ -38,7 +39,7 @@ public sealed class StatusBoard : IOutputWriter
         var record = item.Record;
         // node-down is stamped with the node's last reported progress, so it is a "last seen" too.
         if (record.Timestamp > node.LastSeen) node.LastSeen = record.Timestamp;
-        if (record.Kind == RecordKind.NodeUp) node.Up = true;
+        if (record.Kind == RecordKind.NodeUp) (node.Up, node.Version) = (true, Encoding.UTF8.GetString(record.Text.Span));
         else if (record.Kind == RecordKind.NodeDown) node.Up = false;
         else if (record.Process is { } name)
         {
@@ -66,6 +67,7 @@ public sealed class StatusBoard : IOutputWriter
         private ProcessEntry? _lastProcess;
 
         public bool Up { get; set; } = true;
+        public string? Version { get; set; }
         public DateTime LastSeen { get; set; }
 
         public ProcessEntry Process(string name)
@@ -79,6 +81,7 @@ public sealed class StatusBoard : IOutputWriter
         public NodeStatus ToStatus(string name) => new(
             name,
             Up ? "up" : "down",
+            Version,
             LastSeen,
             _processes.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => p.Value.ToStatus(p.Key)).ToArray());
     }
@@ -102,8 +105,8 @@ public sealed class StatusBoard : IOutputWriter
     }
 }
 
-/// <summary>One node as /api/nodes shows it. <paramref name="State"/> is "up" or "down".</summary>
-public sealed record NodeStatus(string Node, string State, DateTime LastSeen, IReadOnlyList<ProcessStatus> Processes);
+/// <summary>One node as /api/nodes shows it. <paramref name="State"/> is "up" or "down"; <paramref name="Version"/> null until its node-up.</summary>
+public sealed record NodeStatus(string Node, string State, string? Version, DateTime LastSeen, IReadOnlyList<ProcessStatus> Processes);
 
 /// <summary>One process as /api/nodes shows it. <paramref name="State"/> is "running" or "exited".</summary>
 public sealed record ProcessStatus(string Proc, string State, int? Pid, int? Code, int? Signal, long Lines);

@@ -25,12 +25,18 @@ public sealed class ChorusSerializer(ExtendedActorSystem system) : SerializerWit
         MessageLayout.Of<Heartbeat>("H",
             (w, m) => { w.WriteString(m.Node); w.WriteInt64(m.Incarnation); w.WriteVarint((ulong)m.LastBatchSeq); w.WriteInt64(m.Watermark.Ticks); w.WriteString(m.SessionKey); },
             (ref WireReader r) => new Heartbeat(r.ReadString(), r.ReadInt64(), (long)r.ReadVarint(), WireTime.FromTicks(r.ReadInt64()), r.ReadString())),
+        // Wire version, nonce and Chorus version first, in every wire version (see JoinRequest); the rest may change.
         MessageLayout.Of<JoinRequest>("J",
-            (w, m) => { w.WriteString(m.Node); w.WriteInt64(m.Incarnation); w.WriteVarint((ulong)m.FirstSeq); w.WriteString(m.Token); w.WriteInt64(m.SentAt.Ticks); w.WriteString(m.Nonce); },
-            (ref WireReader r) => new JoinRequest(r.ReadString(), r.ReadInt64(), (long)r.ReadVarint(), r.ReadString(), WireTime.FromTicks(r.ReadInt64()), r.ReadString())),
+            (w, m) =>
+            {
+                w.WriteVarint((ulong)m.WireVersion); w.WriteString(m.Nonce); w.WriteString(m.ChorusVersion);
+                w.WriteString(m.Node); w.WriteInt64(m.Incarnation); w.WriteVarint((ulong)m.FirstSeq); w.WriteString(m.Token); w.WriteInt64(m.SentAt.Ticks);
+            },
+            ReadJoin),
         MessageLayout.Of<JoinAccepted>("JA",
             (w, m) => { w.WriteInt64(m.AggregatorIncarnation); w.WriteVarint((ulong)m.NextSeq); w.WriteString(m.SessionKey); w.WriteString(m.Nonce); },
             (ref WireReader r) => new JoinAccepted(r.ReadInt64(), (long)r.ReadVarint(), r.ReadString(), r.ReadString())),
+        // Never changes: nodes of every wire version read it (see JoinRefused).
         MessageLayout.Of<JoinRefused>("JR",
             (w, m) => { w.WriteString(m.Reason); w.WriteString(m.Nonce); },
             (ref WireReader r) => new JoinRefused(r.ReadString(), r.ReadString())),
@@ -87,6 +93,19 @@ public sealed class ChorusSerializer(ExtendedActorSystem system) : SerializerWit
         {
             throw new SerializationException($"Malformed Chorus message \"{manifest}\" ({bytes.Length} bytes): {e.Message}", e);
         }
+    }
+
+    // A join of another wire version is answered, not dropped: its start is all the aggregator reads of it.
+    private static object ReadJoin(ref WireReader r)
+    {
+        var (wireVersion, nonce, chorusVersion) = ((int)Math.Min(r.ReadVarint(), int.MaxValue), r.ReadString(), r.ReadString());
+        if (wireVersion != WireVersion.Current)
+        {
+            r.SkipToEnd();
+            return new UnreadableJoin(wireVersion, nonce, chorusVersion);
+        }
+        return new JoinRequest(r.ReadString(), r.ReadInt64(), (long)r.ReadVarint(), r.ReadString(), WireTime.FromTicks(r.ReadInt64()), nonce,
+            wireVersion, chorusVersion);
     }
 
     private static MessageLayout LayoutOf(object message) =>

@@ -15,6 +15,9 @@ internal struct WireReader(byte[] buffer)
     public readonly bool AtEnd => _position == buffer.Length;
     public readonly int Remaining => buffer.Length - _position;
 
+    /// <summary>Leaves the rest of the frame unread (a layout this build cannot read), so it is not taken for trailing bytes.</summary>
+    public void SkipToEnd() => _position = buffer.Length;
+
     public byte ReadByte()
     {
         Need(1);

@@ -33,6 +33,7 @@ public sealed class UplinkActor : ReceiveActor, IWithTimers
     private readonly JoinRound _join;
     private readonly LinkLiveness _liveness;
     private readonly string _token;
+    private readonly int _wireVersion;
     private readonly Address _dialled;
     private string _sessionKey = "";
     private bool _hasSession;
@@ -42,9 +43,10 @@ public sealed class UplinkActor : ReceiveActor, IWithTimers
     private IActorRef? _drainRequester;
     private bool _timesRefusedSaid;
 
-    public UplinkActor(string node, long incarnation, string aggregatorPath, MonotonicClock clock, NodeSettings settings, string token)
+    public UplinkActor(string node, long incarnation, string aggregatorPath, MonotonicClock clock, NodeSettings settings, string token, int wireVersion)
     {
         _token = token;
+        _wireVersion = wireVersion;
         _node = node;
         _aggregatorPath = aggregatorPath;
         // The address joins go to: a remote aggregator's, or this system's own for the aggregator's embedded node.
@@ -73,8 +75,9 @@ public sealed class UplinkActor : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(string node, long incarnation, string aggregatorPath, MonotonicClock clock, NodeSettings settings, string token) =>
-        Akka.Actor.Props.Create(() => new UplinkActor(node, incarnation, aggregatorPath, clock, settings, token));
+    /// <param name="wireVersion">Put on every join: <see cref="WireVersion.Current"/> but where a test proves a refusal.</param>
+    public static Props Props(string node, long incarnation, string aggregatorPath, MonotonicClock clock, NodeSettings settings, string token, int wireVersion) =>
+        Akka.Actor.Props.Create(() => new UplinkActor(node, incarnation, aggregatorPath, clock, settings, token, wireVersion));
 
     /// <summary>Send everything still held, then tell the aggregator we leave. Answered with <see cref="Drained"/>.</summary>
     public sealed record Drain;
@@ -154,7 +157,8 @@ public sealed class UplinkActor : ReceiveActor, IWithTimers
     private void TryJoin()
     {
         var nonce = SessionKeys.New();
-        Context.ActorSelection(_aggregatorPath).Tell(new JoinRequest(_node, _outbox.Incarnation, _outbox.FirstUnacknowledgedSeq, _token, _clock.UtcNow, nonce));
+        Context.ActorSelection(_aggregatorPath).Tell(new JoinRequest(_node, _outbox.Incarnation, _outbox.FirstUnacknowledgedSeq, _token, _clock.UtcNow, nonce,
+            _wireVersion, ChorusVersion.Text));
         Timers.StartSingleTimer("join", new JoinDue(), _join.Attempt(nonce));
         if (_join.WorthSaying)
             Notice.Warning($"aggregator at {_aggregatorPath} is not answering; still trying (attempt {_join.Attempts}, " +

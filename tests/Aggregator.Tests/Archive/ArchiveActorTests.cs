@@ -47,7 +47,7 @@ public sealed class ArchiveActorTests() : Akka.TestKit.Xunit2.TestKit(HoconFiles
         var archive = Sys.ActorOf(ArchiveActor.Props(_path, merge.Ref, new StopRequest()));
         var batch = new LineBatch("n1", 77, 1, At(5), [Line("web", 1, 1, "kept")], SessionKey: "");
 
-        archive.Tell(new MergeActor.NodeConnected("n1"));
+        archive.Tell(new MergeActor.NodeConnected("n1", ChorusVersion: "0.1.0+test"));
         archive.Tell(new ArchiveActor.WriteThenReply(batch, new BatchAck(77, 1, SessionKey: ""), TestActor));
         archive.Tell(new MergeActor.NodeProgress("n1", At(6)));
 
@@ -68,7 +68,7 @@ public sealed class ArchiveActorTests() : Akka.TestKit.Xunit2.TestKit(HoconFiles
 
         archive.Tell(new ArchiveActor.WriteThenReply(batch, new BatchAck(77, 1, SessionKey: ""), TestActor));
         Assert.Equal(ExitCodes.CannotArchive, await stop.ExitCode.WaitAsync(TimeSpan.FromSeconds(5)));
-        archive.Tell(new MergeActor.NodeConnected("n2"));
+        archive.Tell(new MergeActor.NodeConnected("n2", ChorusVersion: "0.1.0+test"));
         archive.Tell(new ArchiveActor.WriteThenReply(null, new BatchAck(77, 0, SessionKey: ""), TestActor));
         archive.Tell(new MergeActor.NodeProgress("n1", At(6)));
         archive.Tell(new FlushOutput());

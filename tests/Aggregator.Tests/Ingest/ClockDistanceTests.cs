@@ -59,7 +59,7 @@ public sealed class ClockDistanceTests : Akka.TestKit.Xunit2.TestKit
     [Fact]
     public async Task A_node_whose_clock_is_40_days_ahead_is_corrected_and_served()
     {
-        _ingest.Tell(new JoinRequest("a", 1, 1, SentAt: DateTime.UtcNow.AddDays(40), Token: "", Nonce: ""));
+        _ingest.Tell(new JoinRequest("a", 1, 1, SentAt: DateTime.UtcNow.AddDays(40), Token: "", Nonce: "", WireVersion: WireVersion.Current, ChorusVersion: "0.1.0+test"));
         _key = (await ExpectMsgAsync<JoinAccepted>()).SessionKey;
         await _merge.ExpectMsgAsync<MergeActor.NodeConnected>();
 
@@ -114,7 +114,7 @@ public sealed class ClockDistanceTests : Akka.TestKit.Xunit2.TestKit
 
     private async Task Join()
     {
-        _ingest.Tell(new JoinRequest("a", 1, FirstSeq: 1, Token: "", SentAt: default, Nonce: ""));
+        _ingest.Tell(new JoinRequest("a", 1, FirstSeq: 1, Token: "", SentAt: default, Nonce: "", WireVersion: WireVersion.Current, ChorusVersion: "0.1.0+test"));
         _key = (await ExpectMsgAsync<JoinAccepted>()).SessionKey;
         await _merge.ExpectMsgAsync<MergeActor.NodeConnected>();
     }

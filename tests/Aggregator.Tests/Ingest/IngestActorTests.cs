@@ -50,7 +50,7 @@ public sealed class IngestActorTests : Akka.TestKit.Xunit2.TestKit
     [Fact]
     public async Task A_joining_node_is_accepted_from_its_first_batch_and_reported_up()
     {
-        _ingest.Tell(new JoinRequest("a", 1, FirstSeq: 5, Token: "", SentAt: default, Nonce: ""));
+        _ingest.Tell(new JoinRequest("a", 1, FirstSeq: 5, Token: "", SentAt: default, Nonce: "", WireVersion: WireVersion.Current, ChorusVersion: "0.1.0+test"));
 
         Assert.Equal(5, (await ExpectMsgAsync<JoinAccepted>()).NextSeq);
         Assert.Equal("a", (await _merge.ExpectMsgAsync<MergeActor.NodeConnected>()).Node);
@@ -62,17 +62,17 @@ public sealed class IngestActorTests : Akka.TestKit.Xunit2.TestKit
         var ingest = Sys.ActorOf(IngestActor.Props(IngestOutput.Direct(_merge.Ref), TestSettings.NothingPending(), TestSettings.Aggregator("chorus.aggregator.max-nodes = 3"), token: null));
         foreach (var node in new[] { "a", "b", "c" })
         {
-            ingest.Tell(new JoinRequest(node, 1, FirstSeq: 1, Token: "", SentAt: default, Nonce: ""));
+            ingest.Tell(new JoinRequest(node, 1, FirstSeq: 1, Token: "", SentAt: default, Nonce: "", WireVersion: WireVersion.Current, ChorusVersion: "0.1.0+test"));
             await ExpectMsgAsync<JoinAccepted>();
         }
 
-        ingest.Tell(new JoinRequest("made-up", 1, FirstSeq: 1, Token: "", SentAt: default, Nonce: ""));
+        ingest.Tell(new JoinRequest("made-up", 1, FirstSeq: 1, Token: "", SentAt: default, Nonce: "", WireVersion: WireVersion.Current, ChorusVersion: "0.1.0+test"));
         Assert.Contains("chorus.aggregator.max-nodes", (await ExpectMsgAsync<JoinRefused>()).Reason);
 
         // A known name joining again, even as a new run of that node, takes no new room.
-        ingest.Tell(new JoinRequest("b", 2, FirstSeq: 1, Token: "", SentAt: default, Nonce: ""));
+        ingest.Tell(new JoinRequest("b", 2, FirstSeq: 1, Token: "", SentAt: default, Nonce: "", WireVersion: WireVersion.Current, ChorusVersion: "0.1.0+test"));
         await ExpectMsgAsync<JoinAccepted>();
-        ingest.Tell(new JoinRequest("a", 1, FirstSeq: 1, Token: "", SentAt: default, Nonce: ""));
+        ingest.Tell(new JoinRequest("a", 1, FirstSeq: 1, Token: "", SentAt: default, Nonce: "", WireVersion: WireVersion.Current, ChorusVersion: "0.1.0+test"));
         await ExpectMsgAsync<JoinAccepted>();
     }
 
@@ -132,7 +132,7 @@ public sealed class IngestActorTests : Akka.TestKit.Xunit2.TestKit
         await ExpectMsgAsync<BatchAck>();
         await _merge.ExpectMsgAsync<MergeActor.AcceptedBatch>();
 
-        _ingest.Tell(new JoinRequest("a", 2, FirstSeq: 1, Token: "", SentAt: default, Nonce: ""));
+        _ingest.Tell(new JoinRequest("a", 2, FirstSeq: 1, Token: "", SentAt: default, Nonce: "", WireVersion: WireVersion.Current, ChorusVersion: "0.1.0+test"));
         _keys[("a", 2)] = (await ExpectMsgAsync<JoinAccepted>()).SessionKey;
         await _merge.ExpectMsgAsync<MergeActor.NodeDisconnected>();
         await _merge.ExpectMsgAsync<MergeActor.NodeConnected>();
@@ -178,7 +178,7 @@ public sealed class IngestActorTests : Akka.TestKit.Xunit2.TestKit
 
     private async Task Join(string node, long incarnation = 1)
     {
-        _ingest.Tell(new JoinRequest(node, incarnation, FirstSeq: 1, Token: "", SentAt: default, Nonce: ""));
+        _ingest.Tell(new JoinRequest(node, incarnation, FirstSeq: 1, Token: "", SentAt: default, Nonce: "", WireVersion: WireVersion.Current, ChorusVersion: "0.1.0+test"));
         _keys[(node, incarnation)] = (await ExpectMsgAsync<JoinAccepted>()).SessionKey;
         await _merge.ExpectMsgAsync<MergeActor.NodeConnected>();
     }

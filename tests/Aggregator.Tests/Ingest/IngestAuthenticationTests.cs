@@ -30,7 +30,7 @@ public sealed class IngestAuthenticationTests : Akka.TestKit.Xunit2.TestKit
     [InlineData("right token but longer")]
     public async Task A_join_without_the_right_token_is_refused_and_the_node_is_not_reported_up(string token)
     {
-        _ingest.Tell(new JoinRequest("a", 1, 1, token, SentAt: default, Nonce: ""));
+        _ingest.Tell(new JoinRequest("a", 1, 1, token, SentAt: default, Nonce: "", WireVersion: WireVersion.Current, ChorusVersion: "0.1.0+test"));
 
         Assert.NotEmpty((await ExpectMsgAsync<JoinRefused>()).Reason);
         await _merge.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(200));
@@ -39,8 +39,8 @@ public sealed class IngestAuthenticationTests : Akka.TestKit.Xunit2.TestKit
     [Fact]
     public async Task A_join_with_the_right_token_gets_an_unguessable_session_key()
     {
-        _ingest.Tell(new JoinRequest("a", 1, 1, "right token", SentAt: default, Nonce: ""));
-        _ingest.Tell(new JoinRequest("b", 1, 1, "right token", SentAt: default, Nonce: ""));
+        _ingest.Tell(new JoinRequest("a", 1, 1, "right token", SentAt: default, Nonce: "", WireVersion: WireVersion.Current, ChorusVersion: "0.1.0+test"));
+        _ingest.Tell(new JoinRequest("b", 1, 1, "right token", SentAt: default, Nonce: "", WireVersion: WireVersion.Current, ChorusVersion: "0.1.0+test"));
 
         var a = (await ExpectMsgAsync<JoinAccepted>()).SessionKey;
         var b = (await ExpectMsgAsync<JoinAccepted>()).SessionKey;
@@ -52,8 +52,8 @@ public sealed class IngestAuthenticationTests : Akka.TestKit.Xunit2.TestKit
     [Fact]
     public async Task Answers_to_a_join_echo_its_nonce()
     {
-        _ingest.Tell(new JoinRequest("a", 1, 1, "right token", Nonce: "NONCE-OF-A", SentAt: default));
-        _ingest.Tell(new JoinRequest("b", 1, 1, "wrong token", Nonce: "NONCE-OF-B", SentAt: default));
+        _ingest.Tell(new JoinRequest("a", 1, 1, "right token", Nonce: "NONCE-OF-A", SentAt: default, WireVersion: WireVersion.Current, ChorusVersion: "0.1.0+test"));
+        _ingest.Tell(new JoinRequest("b", 1, 1, "wrong token", Nonce: "NONCE-OF-B", SentAt: default, WireVersion: WireVersion.Current, ChorusVersion: "0.1.0+test"));
 
         Assert.Equal("NONCE-OF-A", (await ExpectMsgAsync<JoinAccepted>()).Nonce);
         Assert.Equal("NONCE-OF-B", (await ExpectMsgAsync<JoinRefused>()).Nonce);
@@ -63,7 +63,7 @@ public sealed class IngestAuthenticationTests : Akka.TestKit.Xunit2.TestKit
     public async Task Acknowledgements_and_clock_probes_carry_the_node_session_key()
     {
         var node = CreateTestProbe();
-        _ingest.Tell(new JoinRequest("a", 1, 1, "right token", SentAt: default, Nonce: ""), node.Ref);
+        _ingest.Tell(new JoinRequest("a", 1, 1, "right token", SentAt: default, Nonce: "", WireVersion: WireVersion.Current, ChorusVersion: "0.1.0+test"), node.Ref);
         var key = (await node.ExpectMsgAsync<JoinAccepted>()).SessionKey;
 
         Assert.Equal(key, (await node.ExpectMsgAsync<ClockProbe>()).SessionKey);
@@ -83,11 +83,24 @@ public sealed class IngestAuthenticationTests : Akka.TestKit.Xunit2.TestKit
     [InlineData("01234567890123456789012345678901234567890123456789012345678901234")] // 65 characters
     public async Task A_join_under_a_name_outside_the_rule_is_refused_with_the_rule(string name)
     {
-        _ingest.Tell(new JoinRequest(name, 1, 1, "right token", Nonce: "N", SentAt: default));
+        _ingest.Tell(new JoinRequest(name, 1, 1, "right token", Nonce: "N", SentAt: default, WireVersion: WireVersion.Current, ChorusVersion: "0.1.0+test"));
 
         var refused = await ExpectMsgAsync<JoinRefused>();
         Assert.Contains(NodeName.Rule, refused.Reason);
         Assert.Equal("N", refused.Nonce);
+        Assert.DoesNotContain('\u001b', refused.Reason);
+        await _merge.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(200));
+    }
+
+    [Fact]
+    public async Task A_join_of_another_wire_version_is_refused_naming_both_versions_whatever_its_token()
+    {
+        _ingest.Tell(new UnreadableJoin(WireVersion.Current + 1, "N", ChorusVersion: "9.0.0+later\u001b[31m"));
+
+        var refused = await ExpectMsgAsync<JoinRefused>();
+        Assert.Equal("N", refused.Nonce);
+        Assert.Contains($"wire version {WireVersion.Current + 1} (Chorus 9.0.0+later", refused.Reason);
+        Assert.Contains($"wire version {WireVersion.Current} (Chorus {ChorusVersion.Text})", refused.Reason);
         Assert.DoesNotContain('\u001b', refused.Reason);
         await _merge.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(200));
     }
@@ -117,7 +130,7 @@ public sealed class IngestAuthenticationTests : Akka.TestKit.Xunit2.TestKit
     public async Task Without_a_token_configured_joins_are_accepted_and_the_session_key_still_applies()
     {
         var open = Sys.ActorOf(IngestActor.Props(IngestOutput.Direct(_merge.Ref), TestSettings.NothingPending(), TestSettings.Aggregator(), token: null));
-        open.Tell(new JoinRequest("a", 1, 1, Token: "", SentAt: default, Nonce: ""));
+        open.Tell(new JoinRequest("a", 1, 1, Token: "", SentAt: default, Nonce: "", WireVersion: WireVersion.Current, ChorusVersion: "0.1.0+test"));
         var key = (await ExpectMsgAsync<JoinAccepted>()).SessionKey;
         await _merge.ExpectMsgAsync<MergeActor.NodeConnected>();
 
@@ -129,7 +142,7 @@ public sealed class IngestAuthenticationTests : Akka.TestKit.Xunit2.TestKit
 
     private async Task<string> Join(string node)
     {
-        _ingest.Tell(new JoinRequest(node, 1, 1, "right token", SentAt: default, Nonce: ""));
+        _ingest.Tell(new JoinRequest(node, 1, 1, "right token", SentAt: default, Nonce: "", WireVersion: WireVersion.Current, ChorusVersion: "0.1.0+test"));
         var key = (await ExpectMsgAsync<JoinAccepted>()).SessionKey;
         await _merge.ExpectMsgAsync<MergeActor.NodeConnected>();
         return key;

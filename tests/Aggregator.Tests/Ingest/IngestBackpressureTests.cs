@@ -120,7 +120,7 @@ public sealed class IngestBackpressureTests : Akka.TestKit.Xunit2.TestKit, IDisp
     {
         var settings = TestSettings.Aggregator($"chorus.aggregator.node-timeout = {nodeTimeout}");
         _ingest = Sys.ActorOf(IngestActor.Props(output ?? IngestOutput.Direct(_merge.Ref), _pending, settings, token: null));
-        _ingest.Tell(new JoinRequest("a", 1, FirstSeq: 1, Token: "", SentAt: default, Nonce: ""));
+        _ingest.Tell(new JoinRequest("a", 1, FirstSeq: 1, Token: "", SentAt: default, Nonce: "", WireVersion: WireVersion.Current, ChorusVersion: "0.1.0+test"));
         _key = (await ExpectMsgAsync<JoinAccepted>()).SessionKey;
         await _merge.ExpectMsgAsync<MergeActor.NodeConnected>();
     }

@@ -30,7 +30,7 @@ public sealed class NodeLimitTests : Akka.TestKit.Xunit2.TestKit
 
         for (var i = 0; i < 10; i++)
         {
-            ingest.Tell(new JoinRequest($"job-{i}", 1, FirstSeq: 1, Token: "", SentAt: default, Nonce: ""));
+            ingest.Tell(new JoinRequest($"job-{i}", 1, FirstSeq: 1, Token: "", SentAt: default, Nonce: "", WireVersion: WireVersion.Current, ChorusVersion: "0.1.0+test"));
             var key = (await ExpectMsgAsync<JoinAccepted>()).SessionKey;
             ingest.Tell(new NodeLeaving($"job-{i}", 1, key));
         }
@@ -42,11 +42,11 @@ public sealed class NodeLimitTests : Akka.TestKit.Xunit2.TestKit
         var ingest = Ingest("chorus.aggregator.max-nodes = 2");
         foreach (var node in new[] { "a", "b" })
         {
-            ingest.Tell(new JoinRequest(node, 1, FirstSeq: 1, Token: "", SentAt: default, Nonce: ""));
+            ingest.Tell(new JoinRequest(node, 1, FirstSeq: 1, Token: "", SentAt: default, Nonce: "", WireVersion: WireVersion.Current, ChorusVersion: "0.1.0+test"));
             await ExpectMsgAsync<JoinAccepted>();
         }
 
-        ingest.Tell(new JoinRequest("c", 1, FirstSeq: 1, Token: "", SentAt: default, Nonce: ""));
+        ingest.Tell(new JoinRequest("c", 1, FirstSeq: 1, Token: "", SentAt: default, Nonce: "", WireVersion: WireVersion.Current, ChorusVersion: "0.1.0+test"));
 
         Assert.Contains("max-nodes", (await ExpectMsgAsync<JoinRefused>()).Reason);
     }
@@ -58,7 +58,7 @@ public sealed class NodeLimitTests : Akka.TestKit.Xunit2.TestKit
         var ingest = Sys.ActorOf(IngestActor.Props(IngestOutput.Archived(TestActor, archived), TestSettings.NothingPending(),
             TestSettings.Aggregator("chorus.aggregator.max-nodes = 5"), token: null));
 
-        ingest.Tell(new JoinRequest("new", 1, FirstSeq: 1, Token: "", SentAt: default, Nonce: ""));
+        ingest.Tell(new JoinRequest("new", 1, FirstSeq: 1, Token: "", SentAt: default, Nonce: "", WireVersion: WireVersion.Current, ChorusVersion: "0.1.0+test"));
 
         // With an archive, answers go through it (here: the test actor), so the accepted join arrives wrapped.
         var answer = await FishForMessageAsync<ArchiveActor.WriteThenReply>(w => w.Reply is JoinAccepted or JoinRefused);
@@ -69,7 +69,7 @@ public sealed class NodeLimitTests : Akka.TestKit.Xunit2.TestKit
     public async Task A_node_down_for_longer_than_forget_down_node_after_is_forgotten()
     {
         var ingest = Ingest("chorus.aggregator.forget-down-node-after = 300ms\nchorus.aggregator.node-timeout = 400ms");
-        ingest.Tell(new JoinRequest("gone", 1, FirstSeq: 1, Token: "", SentAt: default, Nonce: ""));
+        ingest.Tell(new JoinRequest("gone", 1, FirstSeq: 1, Token: "", SentAt: default, Nonce: "", WireVersion: WireVersion.Current, ChorusVersion: "0.1.0+test"));
         var key = (await ExpectMsgAsync<JoinAccepted>()).SessionKey;
         ingest.Tell(new LineBatch("gone", 1, 1, At(1), [Line("web", 1, 1)], key));
         await ExpectMsgAsync<BatchAck>();
@@ -91,7 +91,7 @@ public sealed class NodeLimitTests : Akka.TestKit.Xunit2.TestKit
         }, TimeSpan.FromSeconds(5), TimeSpan.FromMilliseconds(100));
 
         // The same run joining again starts afresh, where it says.
-        ingest.Tell(new JoinRequest("gone", 1, FirstSeq: 1, Token: "", SentAt: default, Nonce: ""));
+        ingest.Tell(new JoinRequest("gone", 1, FirstSeq: 1, Token: "", SentAt: default, Nonce: "", WireVersion: WireVersion.Current, ChorusVersion: "0.1.0+test"));
         Assert.Equal(1, (await ExpectMsgAsync<JoinAccepted>()).NextSeq);
     }
 

@@ -30,7 +30,7 @@ public sealed class MergeActorTests : Akka.TestKit.Xunit2.TestKit
     [Fact]
     public async Task A_node_that_joins_is_announced_to_every_sink_at_once()
     {
-        _merge.Tell(new MergeActor.NodeConnected("a"));
+        _merge.Tell(new MergeActor.NodeConnected("a", ChorusVersion: "0.1.0+test"));
 
         foreach (var sink in new[] { _stdout, _feed })
         {
@@ -116,7 +116,7 @@ public sealed class MergeActorTests : Akka.TestKit.Xunit2.TestKit
     {
         foreach (var node in nodes)
         {
-            _merge.Tell(new MergeActor.NodeConnected(node));
+            _merge.Tell(new MergeActor.NodeConnected(node, ChorusVersion: "0.1.0+test"));
             await _stdout.ExpectMsgAsync<OutputChunk>();
             await _feed.ExpectMsgAsync<OutputChunk>();
         }

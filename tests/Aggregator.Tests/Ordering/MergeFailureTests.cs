@@ -22,8 +22,8 @@ public sealed class MergeFailureTests() : Akka.TestKit.Xunit2.TestKit(HoconFiles
         var board = new StatusBoard();
         var sink = Sys.ActorOf(SinkActor.Props(board, pending.AddSink("status board")));
         var merge = Sys.ActorOf(MergeActor.Props([sink], Support.TestSettings.Aggregator("chorus.aggregator.reorder-window = 30s")));
-        merge.Tell(new MergeActor.NodeConnected("a"));
-        merge.Tell(new MergeActor.NodeConnected("b"));
+        merge.Tell(new MergeActor.NodeConnected("a", ChorusVersion: "0.1.0+test"));
+        merge.Tell(new MergeActor.NodeConnected("b", ChorusVersion: "0.1.0+test"));
         // a's line waits for b, which has reported no progress yet.
         Send(merge, pending, "a", Line("web", 1, 1, "held"));
 

@@ -23,7 +23,7 @@ public sealed class ForgedNodeNameTests : IDisposable
 
         var ingest = _peer.ActorSelection($"akka.tcp://{RemoteSystem.Name}@{join}/user/ingest");
 
-        ingest.Tell(new JoinRequest(ForgedName, 1, 1, Nonce: "N", Token: "", SentAt: default), node.Ref);
+        ingest.Tell(new JoinRequest(ForgedName, 1, 1, Nonce: "N", Token: "", SentAt: default, WireVersion: WireVersion.Current, ChorusVersion: "0.1.0+test"), node.Ref);
         // And a batch under that name without joining, which is dropped and logged with the name it claims.
         ingest.Tell(new LineBatch(ForgedName, 1, 1, DateTime.UtcNow, [], SessionKey: ""), node.Ref);
 

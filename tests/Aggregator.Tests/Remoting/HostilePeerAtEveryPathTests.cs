@@ -50,7 +50,7 @@ public sealed class HostilePeerAtEveryPathTests() : Akka.TestKit.Xunit2.TestKit(
         foreach (var path in paths)
         {
             var target = ((ExtendedActorSystem)peer).Provider.ResolveActorRef(address + path);
-            target.Tell(new JoinRequest("forged", 1, 1, "a guess", SentAt: default, Nonce: ""));
+            target.Tell(new JoinRequest("forged", 1, 1, "a guess", SentAt: default, Nonce: "", WireVersion: WireVersion.Current, ChorusVersion: "0.1.0+test"));
             target.Tell(forged);
             target.Tell(new Heartbeat("forged", 1, 1, DateTime.MaxValue, SessionKey: ""));
             target.Tell(new NodeLeaving("forged", 1, SessionKey: ""));
@@ -61,7 +61,7 @@ public sealed class HostilePeerAtEveryPathTests() : Akka.TestKit.Xunit2.TestKit(
         var node = new Akka.TestKit.TestProbe(peer, new Akka.TestKit.Xunit2.XunitAssertions());
         node.IgnoreMessages<ClockProbe>();
         var ingest = peer.ActorSelection(address + "/user/ingest");
-        ingest.Tell(new JoinRequest("good", 7, 1, Token, SentAt: default, Nonce: ""), node.Ref);
+        ingest.Tell(new JoinRequest("good", 7, 1, Token, SentAt: default, Nonce: "", WireVersion: WireVersion.Current, ChorusVersion: "0.1.0+test"), node.Ref);
         var key = (await node.ExpectMsgAsync<JoinAccepted>(TimeSpan.FromSeconds(10))).SessionKey;
         ingest.Tell(new LineBatch("good", 7, 1, At(2), [Line("web", 1, 2, "real")], key), node.Ref);
         await Eventually.True(() => board.Snapshot().Any(n => n.Node == "good" && n.Processes.Any(p => p.Lines == 1)), TimeSpan.FromSeconds(10));

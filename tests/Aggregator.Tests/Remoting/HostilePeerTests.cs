@@ -50,7 +50,7 @@ public sealed class HostilePeerTests : Akka.TestKit.Xunit2.TestKit
 
         // A real node joining from the same peer afterwards is served: ingest is alive and the link is up.
         var node = new TestNode(_peer);
-        _remoteIngest.Tell(new JoinRequest("good", 1, 1, Token, SentAt: default, Nonce: ""), node.Probe.Ref);
+        _remoteIngest.Tell(new JoinRequest("good", 1, 1, Token, SentAt: default, Nonce: "", WireVersion: WireVersion.Current, ChorusVersion: "0.1.0+test"), node.Probe.Ref);
         await node.Probe.ExpectMsgAsync<JoinAccepted>(TimeSpan.FromSeconds(10));
         Assert.Equal("good", (await _merge.ExpectMsgAsync<MergeActor.NodeConnected>()).Node);
         Assert.Equal(built, Gadget.Built); // never constructed on the aggregator's side
@@ -65,7 +65,7 @@ public sealed class HostilePeerTests : Akka.TestKit.Xunit2.TestKit
         _peer.ActorSelection($"akka.tcp://{RemoteSystem.Name}@{RemoteSystem.BoundAddress(Sys)}/system/*").Tell(PoisonPill.Instance);
 
         var node = new TestNode(_peer);
-        _remoteIngest.Tell(new JoinRequest("good", 1, 1, Token, SentAt: default, Nonce: ""), node.Probe.Ref);
+        _remoteIngest.Tell(new JoinRequest("good", 1, 1, Token, SentAt: default, Nonce: "", WireVersion: WireVersion.Current, ChorusVersion: "0.1.0+test"), node.Probe.Ref);
         await node.Probe.ExpectMsgAsync<JoinAccepted>(TimeSpan.FromSeconds(10));
         await watcher.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(200));
     }
@@ -74,7 +74,7 @@ public sealed class HostilePeerTests : Akka.TestKit.Xunit2.TestKit
     public async Task A_forged_batch_from_a_peer_that_knows_the_node_name_and_incarnation_never_reaches_the_merge()
     {
         var node = new TestNode(_peer);
-        _remoteIngest.Tell(new JoinRequest("victim", 42, 1, Token, SentAt: default, Nonce: ""), node.Probe.Ref);
+        _remoteIngest.Tell(new JoinRequest("victim", 42, 1, Token, SentAt: default, Nonce: "", WireVersion: WireVersion.Current, ChorusVersion: "0.1.0+test"), node.Probe.Ref);
         var key = (await node.Probe.ExpectMsgAsync<JoinAccepted>(TimeSpan.FromSeconds(10))).SessionKey;
         await _merge.ExpectMsgAsync<MergeActor.NodeConnected>();
 
@@ -93,7 +93,7 @@ public sealed class HostilePeerTests : Akka.TestKit.Xunit2.TestKit
     {
         var node = new TestNode(_peer);
 
-        _remoteIngest.Tell(new JoinRequest("intruder", 1, 1, "guess", SentAt: default, Nonce: ""), node.Probe.Ref);
+        _remoteIngest.Tell(new JoinRequest("intruder", 1, 1, "guess", SentAt: default, Nonce: "", WireVersion: WireVersion.Current, ChorusVersion: "0.1.0+test"), node.Probe.Ref);
 
         Assert.Contains("token", (await node.Probe.ExpectMsgAsync<JoinRefused>(TimeSpan.FromSeconds(10))).Reason);
         await _merge.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(200));
@@ -104,12 +104,12 @@ public sealed class HostilePeerTests : Akka.TestKit.Xunit2.TestKit
     {
         const int Joins = 5_000;
         var flooder = new TestNode(_peer);
-        for (var i = 0; i < Joins; i++) _remoteIngest.Tell(new JoinRequest($"made-up-{i}", i, 1, "guess", SentAt: default, Nonce: ""), flooder.Probe.Ref);
+        for (var i = 0; i < Joins; i++) _remoteIngest.Tell(new JoinRequest($"made-up-{i}", i, 1, "guess", SentAt: default, Nonce: "", WireVersion: WireVersion.Current, ChorusVersion: "0.1.0+test"), flooder.Probe.Ref);
 
         // Every join is answered (none is left hanging in a queue), and none reaches the merge as a node.
         for (var i = 0; i < Joins; i++) await flooder.Probe.ExpectMsgAsync<JoinRefused>(TimeSpan.FromSeconds(30));
         var node = new TestNode(_peer);
-        _remoteIngest.Tell(new JoinRequest("good", 1, 1, Token, SentAt: default, Nonce: ""), node.Probe.Ref);
+        _remoteIngest.Tell(new JoinRequest("good", 1, 1, Token, SentAt: default, Nonce: "", WireVersion: WireVersion.Current, ChorusVersion: "0.1.0+test"), node.Probe.Ref);
         await node.Probe.ExpectMsgAsync<JoinAccepted>(TimeSpan.FromSeconds(10));
         Assert.Equal("good", (await _merge.ExpectMsgAsync<MergeActor.NodeConnected>()).Node);
     }

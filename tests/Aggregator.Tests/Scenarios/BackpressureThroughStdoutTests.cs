@@ -75,7 +75,7 @@ public sealed class BackpressureThroughStdoutTests : Akka.TestKit.Xunit2.TestKit
         var settings = TestSettings.Aggregator();
         var merge = Sys.ActorOf(MergeActor.Props([stdout], settings));
         _ingest = Sys.ActorOf(IngestActor.Props(IngestOutput.Direct(merge), _pending, settings, token: null));
-        _ingest.Tell(new JoinRequest("a", 1, FirstSeq: 1, Token: "", SentAt: default, Nonce: ""));
+        _ingest.Tell(new JoinRequest("a", 1, FirstSeq: 1, Token: "", SentAt: default, Nonce: "", WireVersion: WireVersion.Current, ChorusVersion: "0.1.0+test"));
         _key = (await ExpectMsgAsync<JoinAccepted>()).SessionKey;
 
         await SendAsync(1, Batches);

@@ -26,7 +26,7 @@ public sealed class NodeToAggregatorRemotingTests() : Akka.TestKit.Xunit2.TestKi
         var nodeConfig = HoconFiles.Load("node.conf", "wire.conf");
         using var nodeSystem = ActorSystem.Create(RemoteSystem.Name, nodeConfig);
         var host = NodeHost.Start(nodeSystem, "remote-node", [new ProcfileEntry("p", "printf 'one\\ntwo\\n'; printf 'three\\n' >&2", 1)],
-            AggregatorAddress.IngestPath(aggregator, RemoteSystem.Protocol(Sys)), NodeSettings.From(nodeConfig), new MonotonicClock(), token: "");
+            AggregatorAddress.IngestPath(aggregator, RemoteSystem.Protocol(Sys)), NodeSettings.From(nodeConfig), new MonotonicClock(), token: "", wireVersion: WireVersion.Current);
 
         var seen = new List<OutputItem>();
         await AwaitAssertAsync(() =>
@@ -47,6 +47,24 @@ public sealed class NodeToAggregatorRemotingTests() : Akka.TestKit.Xunit2.TestKi
     }
 
     [Fact]
+    public async Task A_node_of_a_wire_version_the_aggregator_cannot_read_is_refused_over_the_wire_and_exits_6()
+    {
+        var sink = CreateTestProbe();
+        var merge = Sys.ActorOf(MergeActor.Props([sink.Ref], Support.TestSettings.Aggregator()), "merge");
+        Sys.ActorOf(IngestActor.Props(IngestOutput.Direct(merge), Support.TestSettings.NothingPending(), Support.TestSettings.Aggregator(), token: null), "ingest");
+
+        var nodeConfig = HoconFiles.Load("node.conf", "wire.conf");
+        using var nodeSystem = ActorSystem.Create(RemoteSystem.Name, nodeConfig);
+        var host = NodeHost.Start(nodeSystem, "later-node", [new ProcfileEntry("p", "sleep 30", 1)],
+            AggregatorAddress.IngestPath(RemoteSystem.BoundAddress(Sys), RemoteSystem.Protocol(Sys)), NodeSettings.From(nodeConfig), new MonotonicClock(),
+            token: "", wireVersion: WireVersion.Current + 1);
+
+        Assert.Equal(ExitCodes.Refused, await host.ExitCode.WaitAsync(TimeSpan.FromSeconds(20)));
+        Assert.False(sink.HasMessages); // never reported up
+        await nodeSystem.Terminate();
+    }
+
+    [Fact]
     public async Task A_node_whose_clock_is_5_seconds_ahead_still_takes_its_place_in_time()
     {
         var sink = CreateTestProbe();
@@ -60,9 +78,9 @@ public sealed class NodeToAggregatorRemotingTests() : Akka.TestKit.Xunit2.TestKi
         using var honest = ActorSystem.Create(RemoteSystem.Name, nodeConfig);
         using var skewed = ActorSystem.Create(RemoteSystem.Name, nodeConfig);
         var first = NodeHost.Start(honest, "honest", [new ProcfileEntry("p", "sleep 1; echo a1; sleep 1; echo a2; sleep 1; echo a3", 1)],
-            ingest, NodeSettings.From(nodeConfig), new MonotonicClock(), token: "");
+            ingest, NodeSettings.From(nodeConfig), new MonotonicClock(), token: "", wireVersion: WireVersion.Current);
         var second = NodeHost.Start(skewed, "skewed", [new ProcfileEntry("p", "sleep 1.5; echo b1; sleep 1; echo b2; sleep 1; echo b3", 1)],
-            ingest, NodeSettings.From(nodeConfig), new SkewedClock(TimeSpan.FromSeconds(5)), token: "");
+            ingest, NodeSettings.From(nodeConfig), new SkewedClock(TimeSpan.FromSeconds(5)), token: "", wireVersion: WireVersion.Current);
 
         var lines = new List<OutputItem>();
         await AwaitAssertAsync(() =>

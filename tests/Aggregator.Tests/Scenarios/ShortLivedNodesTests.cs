@@ -25,7 +25,7 @@ public sealed class ShortLivedNodesTests() : Akka.TestKit.Xunit2.TestKit(HoconFi
         for (var i = 0; i < 10; i++)
         {
             using var system = ActorSystem.Create(RemoteSystem.Name, nodeConfig);
-            var host = NodeHost.Start(system, $"job-{i}", [new ProcfileEntry("p", $"echo done {i}", 1)], ingest, NodeSettings.From(nodeConfig), new MonotonicClock(), token: "");
+            var host = NodeHost.Start(system, $"job-{i}", [new ProcfileEntry("p", $"echo done {i}", 1)], ingest, NodeSettings.From(nodeConfig), new MonotonicClock(), token: "", wireVersion: WireVersion.Current);
             Assert.Equal(0, await host.ExitCode.WaitAsync(TimeSpan.FromSeconds(30))); // a refused node exits 6
             await system.Terminate();
         }

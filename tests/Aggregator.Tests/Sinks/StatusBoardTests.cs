@@ -40,6 +40,18 @@ public sealed class StatusBoardTests
     }
 
     [Fact]
+    public void A_node_shows_the_chorus_version_of_its_latest_node_up()
+    {
+        var board = new StatusBoard();
+
+        board.Write([Item(Line("web", T0))]);
+        Assert.Null(board.Snapshot().Single().Version); // heard of before it was seen joining: not known
+        board.Write([Item(NodeRecord.NodeUp(T0, "0.1.0+1a2b3c4")), Item(NodeRecord.NodeDown(T0)), Item(NodeRecord.NodeUp(T0, "0.2.0+5d6e7f8"))]);
+
+        Assert.Equal("0.2.0+5d6e7f8", board.Snapshot().Single().Version);
+    }
+
+    [Fact]
     public void A_line_cut_into_pieces_counts_once()
     {
         var board = new StatusBoard();

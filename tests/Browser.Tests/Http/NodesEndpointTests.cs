@@ -21,6 +21,7 @@ public sealed class NodesEndpointTests(WatchedAggregator watched)
         });
 
         Assert.Equal("up", (string?)node["state"]);
+        Assert.Matches(@"^\d+\.\d+\.\d+\+([0-9a-f]{7,}|unknown)$", (string?)node["version"]); // the embedded node's build, as --version prints it
         var lastSeen = DateTime.ParseExact((string)node["last_seen"]!, "yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture);
         Assert.InRange(lastSeen, DateTime.UtcNow.AddMinutes(-10), DateTime.UtcNow.AddMinutes(1));
         var once = Process(node, "once")!;

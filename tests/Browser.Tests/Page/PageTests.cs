@@ -67,6 +67,15 @@ public sealed class PageTests(BrowserPage browser, ITestOutputHelper output) : I
     }
 
     [Fact]
+    public async Task The_status_panel_names_a_nodes_chorus_version_in_its_tooltip()
+    {
+        var page = await browser.OpenAsync();
+
+        await Expect(page.Locator($"#status-panel .node[data-node={WatchedAggregator.Node}] .node-name"))
+            .ToHaveAttributeAsync("title", new Regex(@"\(Chorus \d+\.\d+\.\d+\+([0-9a-f]{7,}|unknown)\)$"));
+    }
+
+    [Fact]
     public async Task A_line_written_after_its_process_exited_carries_a_mark()
     {
         var page = await browser.OpenAsync();

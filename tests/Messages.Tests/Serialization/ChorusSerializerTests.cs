@@ -13,9 +13,9 @@ public sealed class ChorusSerializerTests() : Akka.TestKit.Xunit2.TestKit(HoconF
 
     public static TheoryData<IChorusMessage> SmallMessages() =>
     [
-        new JoinRequest("web-1", 42, 7, Token: "", SentAt: default, Nonce: ""),
-        new JoinRequest("web-1", 42, 7, Token: "s3cret ünï", SentAt: default, Nonce: ""),
-        new JoinRequest("web-1", 42, 7, "t", T0, Nonce: "FEDCBA9876543210FEDCBA9876543210"),
+        new JoinRequest("web-1", 42, 7, Token: "", SentAt: default, Nonce: "", WireVersion: WireVersion.Current, ChorusVersion: "0.1.0+test"),
+        new JoinRequest("web-1", 42, 7, Token: "s3cret ünï", SentAt: default, Nonce: "", WireVersion: WireVersion.Current, ChorusVersion: "0.1.0+test"),
+        new JoinRequest("web-1", 42, 7, "t", T0, Nonce: "FEDCBA9876543210FEDCBA9876543210", WireVersion: WireVersion.Current, ChorusVersion: "0.1.0+test"),
         new JoinAccepted(-9, 1, SessionKey: "", Nonce: ""),
         new JoinAccepted(-9, 1, SessionKey: "0123456789ABCDEF0123456789ABCDEF", Nonce: ""),
         new JoinAccepted(-9, 1, "key", Nonce: "nonce"),
@@ -133,9 +133,38 @@ public sealed class ChorusSerializerTests() : Akka.TestKit.Xunit2.TestKit(HoconF
     [Fact]
     public void A_node_cannot_put_a_record_only_the_aggregator_makes_into_a_batch()
     {
-        var batch = new LineBatch("n", 1, 1, T0, [NodeRecord.NodeUp(T0)], SessionKey: "");
+        var batch = new LineBatch("n", 1, 1, T0, [NodeRecord.NodeUp(T0, "0.1.0")], SessionKey: "");
 
         Assert.Throws<InvalidOperationException>(() => Serializer().ToBinary(batch));
+    }
+
+    [Fact]
+    public void A_join_starts_with_its_wire_version_then_its_nonce_then_its_chorus_version()
+    {
+        var bytes = Serializer().ToBinary(new JoinRequest("web-1", 42, 7, "t", T0, "N", WireVersion: 5, ChorusVersion: "9.9"));
+
+        // varint 5; "N" (length 1); "9.9" (length 3): the start every wire version keeps.
+        Assert.Equal([5, 1, (byte)'N', 3, (byte)'9', (byte)'.', (byte)'9'], bytes[..7]);
+    }
+
+    [Fact]
+    public void A_join_of_another_wire_version_is_read_as_far_as_its_nonce_and_chorus_version()
+    {
+        // What a later version might send: the start every version keeps, then a layout this build cannot read.
+        var later = new JoinRequest("web-1", 42, 7, "t", T0, "NONCE", WireVersion.Current + 1, ChorusVersion: "9.0.0+later");
+        byte[] bytes = [.. Serializer().ToBinary(later), 0xFF, 0xFF, 0xFF];
+
+        var unreadable = Assert.IsType<UnreadableJoin>(Serializer().FromBinary(bytes, "J"));
+
+        Assert.Equal(new UnreadableJoin(WireVersion.Current + 1, "NONCE", "9.0.0+later"), unreadable);
+    }
+
+    [Fact]
+    public void A_refusal_keeps_the_layout_every_wire_version_reads()
+    {
+        var bytes = Serializer().ToBinary(new JoinRefused("why", "N"));
+
+        Assert.Equal([3, (byte)'w', (byte)'h', (byte)'y', 1, (byte)'N'], bytes);
     }
 
     [Fact]

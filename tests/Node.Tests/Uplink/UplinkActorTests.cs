@@ -17,7 +17,7 @@ public sealed class UplinkActorTests : Akka.TestKit.Xunit2.TestKit
     {
         _aggregator = CreateTestProbe();
         var settings = TestNodeSettings.With("chorus.node { link-timeout = 1s, resend-after = 300ms, heartbeat-interval = 50ms }");
-        _uplink = Sys.ActorOf(UplinkActor.Props("node-a", 7, _aggregator.Ref.Path.ToString(), new MonotonicClock(), settings, token: ""));
+        _uplink = Sys.ActorOf(UplinkActor.Props("node-a", 7, _aggregator.Ref.Path.ToString(), new MonotonicClock(), settings, token: "", wireVersion: WireVersion.Current));
     }
 
     [Fact]
@@ -25,6 +25,7 @@ public sealed class UplinkActorTests : Akka.TestKit.Xunit2.TestKit
     {
         var join = await _aggregator.ExpectMsgAsync<JoinRequest>();
         Assert.Equal(("node-a", 7L, 1L), (join.Node, join.Incarnation, join.FirstSeq));
+        Assert.Equal((WireVersion.Current, ChorusVersion.Text), (join.WireVersion, join.ChorusVersion));
         _uplink.Tell(new ProcessActor.LinesRead("web", OutputStream.Stdout, 1, Lines("a", "b")));
         _aggregator.Reply(new JoinAccepted(1, 1, Nonce: join.Nonce, SessionKey: ""));
 
@@ -83,7 +84,7 @@ public sealed class UplinkActorTests : Akka.TestKit.Xunit2.TestKit
         // here, so only the call can explain the resend.
         var aggregator = CreateTestProbe();
         var uplink = Sys.ActorOf(UplinkActor.Props("node-b", 8, aggregator.Ref.Path.ToString(), new MonotonicClock(),
-            TestNodeSettings.With("chorus.node.resend-after = 60s"), token: ""));
+            TestNodeSettings.With("chorus.node.resend-after = 60s"), token: "", wireVersion: WireVersion.Current));
         var join = await aggregator.ExpectMsgAsync<JoinRequest>();
         aggregator.Reply(new JoinAccepted(1, 1, SessionKey: "KEY", Nonce: join.Nonce));
         uplink.Tell(new ProcessActor.LinesRead("web", OutputStream.Stdout, 1, Lines("a")));

@@ -43,7 +43,7 @@ public sealed class UplinkForgedPeerTests : Akka.TestKit.Xunit2.TestKit
         var settings = TestNodeSettings.With(
             "chorus.node { resend-after = 300ms, heartbeat-interval = 50ms, link-timeout = 10s, join-backoff-min = 200ms, join-backoff-max = 200ms, spool-max-bytes = 0 }");
         _node = CreateTestProbe();
-        _uplink = ProbeActors.ChildOf(Sys, UplinkActor.Props("node-a", Incarnation, $"{aggregatorAddress}/user/ingest", new MonotonicClock(), settings, token: ""), "uplink", _node.Ref);
+        _uplink = ProbeActors.ChildOf(Sys, UplinkActor.Props("node-a", Incarnation, $"{aggregatorAddress}/user/ingest", new MonotonicClock(), settings, token: "", wireVersion: WireVersion.Current), "uplink", _node.Ref);
 
         _peerSystem = ActorSystem.Create(RemoteSystem.Name, HoconFiles.Load("wire.conf"));
         _peer = new Akka.TestKit.TestProbe(_peerSystem, new Akka.TestKit.Xunit2.XunitAssertions());

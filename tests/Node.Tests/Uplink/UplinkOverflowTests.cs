@@ -70,7 +70,7 @@ public sealed class UplinkOverflowTests() : Akka.TestKit.Xunit2.TestKit(HoconFil
         // The next run (given incarnation 8) resumes run 7, which sent some of them, from its first batch; the
         // aggregator, which kept none, then gets every line once.
         var next = CreateTestProbe();
-        Sys.ActorOf(UplinkActor.Props("node-a", 8, next.Ref.Path.ToString(), new MonotonicClock(), Settings("max-buffered-bytes = 64KiB, spool-max-bytes = 100MiB"), token: ""));
+        Sys.ActorOf(UplinkActor.Props("node-a", 8, next.Ref.Path.ToString(), new MonotonicClock(), Settings("max-buffered-bytes = 64KiB, spool-max-bytes = 100MiB"), token: "", wireVersion: WireVersion.Current));
         var join = await next.ExpectMsgAsync<JoinRequest>();
         Assert.Equal((7L, 1L), (join.Incarnation, join.FirstSeq));
         var batches = await AcknowledgeEverything(next, expectedLines: 10_000);
@@ -94,7 +94,7 @@ public sealed class UplinkOverflowTests() : Akka.TestKit.Xunit2.TestKit(HoconFil
     private async Task<(Akka.TestKit.TestProbe, IActorRef)> Start(string overrides)
     {
         var aggregator = CreateTestProbe();
-        var uplink = Sys.ActorOf(UplinkActor.Props("node-a", 7, aggregator.Ref.Path.ToString(), new MonotonicClock(), Settings(overrides), token: ""));
+        var uplink = Sys.ActorOf(UplinkActor.Props("node-a", 7, aggregator.Ref.Path.ToString(), new MonotonicClock(), Settings(overrides), token: "", wireVersion: WireVersion.Current));
         await aggregator.ExpectMsgAsync<JoinRequest>();
         return (aggregator, uplink);
     }

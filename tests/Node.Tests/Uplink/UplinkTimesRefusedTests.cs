@@ -17,7 +17,7 @@ public sealed class UplinkTimesRefusedTests : Akka.TestKit.Xunit2.TestKit
         var aggregator = CreateTestProbe();
         var node = CreateTestProbe();
         var settings = TestNodeSettings.With("chorus.node { heartbeat-interval = 50ms, resend-after = 200ms }");
-        var uplink = ProbeActors.ChildOf(Sys, UplinkActor.Props("node-a", 7, aggregator.Ref.Path.ToString(), new MonotonicClock(), settings, token: ""), "uplink", node.Ref);
+        var uplink = ProbeActors.ChildOf(Sys, UplinkActor.Props("node-a", 7, aggregator.Ref.Path.ToString(), new MonotonicClock(), settings, token: "", wireVersion: WireVersion.Current), "uplink", node.Ref);
         var join = await aggregator.ExpectMsgAsync<JoinRequest>();
         aggregator.Reply(new JoinAccepted(1, 1, "KEY", join.Nonce));
 

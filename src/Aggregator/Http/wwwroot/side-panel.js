@@ -39,7 +39,7 @@ function renderNodes(nodes) {
     section.dataset.state = n.state;
     const name = el('button', 'node-name', n.node);
     name.type = 'button';
-    name.title = `Show only node ${n.node}`;
+    name.title = n.version ? `Show only node ${n.node} (Chorus ${n.version})` : `Show only node ${n.node}`;
     name.addEventListener('click', () => toggleNode(n.node));
     const state = el('span', 'node-state', n.state);
     if (n.state !== 'up' && n.last_seen) state.title = `last seen ${clock(n.last_seen)}`;

@@ -1,0 +1,11 @@
+namespace Chorus.Messages;
+
+/// <summary>
+/// The version of the wire layouts this build writes and reads (<see cref="Serialization.ChorusSerializer"/>).
+/// Raise it with any change to a layout: an aggregator reads joins of its own wire version only, and refuses the
+/// others by name (<see cref="UnreadableJoin"/>). What must never change is in <see cref="JoinRequest"/>'s comment.
+/// </summary>
+public static class WireVersion
+{
+    public const int Current = 1;
+}
