@@ -53,6 +53,9 @@ public readonly record struct NodeRecord(
     public static NodeRecord NodeUp(DateTime timestamp, string chorusVersion) =>
         new(RecordKind.NodeUp, null, OutputStream.Stdout, 0, timestamp, System.Text.Encoding.UTF8.GetBytes(chorusVersion));
 
+    /// <summary>The Chorus version a <see cref="RecordKind.NodeUp"/> carries; null for every other kind.</summary>
+    public string? ChorusVersion => Kind == RecordKind.NodeUp ? System.Text.Encoding.UTF8.GetString(Text.Span) : null;
+
     /// <summary>The aggregator saw a node leave or fall silent. Its own observation, like <see cref="NodeUp"/>.</summary>
     public static NodeRecord NodeDown(DateTime timestamp) =>
         new(RecordKind.NodeDown, null, OutputStream.Stdout, 0, timestamp, default);

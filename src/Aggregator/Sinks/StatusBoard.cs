@@ -1,4 +1,3 @@
-using System.Text;
 using Chorus.Aggregator.Ordering;
 using Chorus.Messages;
 
@@ -39,7 +38,7 @@ public sealed class StatusBoard : IOutputWriter
         var record = item.Record;
         // node-down is stamped with the node's last reported progress, so it is a "last seen" too.
         if (record.Timestamp > node.LastSeen) node.LastSeen = record.Timestamp;
-        if (record.Kind == RecordKind.NodeUp) (node.Up, node.Version) = (true, Encoding.UTF8.GetString(record.Text.Span));
+        if (record.Kind == RecordKind.NodeUp) (node.Up, node.Version) = (true, record.ChorusVersion);
         else if (record.Kind == RecordKind.NodeDown) node.Up = false;
         else if (record.Process is { } name)
         {
