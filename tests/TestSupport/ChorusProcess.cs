@@ -37,7 +37,16 @@ public sealed partial class ChorusProcess : IDisposable
     public static ChorusProcess StartIn(NetworkNamespace space, string executable, params string[] args) =>
         Launch("ip", ["netns", "exec", space.Name, Executables.PathOf(executable), .. args], readStdout: true);
 
-    private static ChorusProcess Launch(string program, string[] args, bool readStdout)
+    /// <summary>
+    /// Starts the executable at <paramref name="path"/> (a published one, say), inside <paramref name="space"/> when given,
+    /// with the environment <paramref name="environment"/> leaves (it gets this process's, to edit).
+    /// </summary>
+    public static ChorusProcess StartFile(string path, NetworkNamespace? space, Action<IDictionary<string, string?>> environment, params string[] args) =>
+        space is null
+            ? Launch(path, args, readStdout: true, environment)
+            : Launch("ip", ["netns", "exec", space.Name, path, .. args], readStdout: true, environment);
+
+    private static ChorusProcess Launch(string program, string[] args, bool readStdout, Action<IDictionary<string, string?>>? environment = null)
     {
         var start = new ProcessStartInfo(program)
         {
@@ -48,6 +57,7 @@ public sealed partial class ChorusProcess : IDisposable
         };
         foreach (var arg in args) start.ArgumentList.Add(arg);
         start.Environment["NO_COLOR"] = "1";
+        environment?.Invoke(start.Environment);
         return new ChorusProcess(Process.Start(start)!, readStdout);
     }
 
@@ -69,9 +79,16 @@ public sealed partial class ChorusProcess : IDisposable
     private static async Task<(ChorusProcess Process, string Join, Uri Http)> StartAggregatorAsync(string listen, bool readStdout, string[] extraArgs)
     {
         var aggregator = Launch(Executables.PathOf("chorus-aggregator"), ["--listen", listen, "--http", "127.0.0.1:0", .. extraArgs], readStdout);
-        var join = JoinLine().Match(await aggregator.WaitForStderrAsync(l => JoinLine().IsMatch(l)));
-        var watch = WatchLine().Match(await aggregator.WaitForStderrAsync(l => WatchLine().IsMatch(l)));
-        return (aggregator, join.Groups[1].Value, new Uri(watch.Groups[1].Value));
+        var (join, http) = await aggregator.WaitForAddressesAsync();
+        return (aggregator, join, http);
+    }
+
+    /// <summary>Waits for an aggregator's two start-up lines on stderr: where nodes join, and where to watch.</summary>
+    public async Task<(string Join, Uri Http)> WaitForAddressesAsync()
+    {
+        var join = JoinLine().Match(await WaitForStderrAsync(l => JoinLine().IsMatch(l)));
+        var watch = WatchLine().Match(await WaitForStderrAsync(l => WatchLine().IsMatch(l)));
+        return (join.Groups[1].Value, new Uri(watch.Groups[1].Value));
     }
 
     /// <summary>Starts collecting stdout, for a process started with it held.</summary>
