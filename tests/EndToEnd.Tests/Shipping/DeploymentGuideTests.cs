@@ -33,11 +33,12 @@ public sealed class DeploymentGuideTests(PublishedExecutables published, ITestOu
             Run(_dir, $"{Path.Combine(Executables.RepositoryRoot, "examples", "make-test-certs.sh")} certs {address} {string.Join(' ', Nodes)}");
 
             // Each host: the tarball unpacked, the token, ca.pem and its own certificate and key beside it.
-            var release = Path.GetFileName(published.Folder);
+            var (folder, tarball) = await published.ReleaseAsync();
+            var release = Path.GetFileName(folder);
             string Host(string name, params string[] certificates)
             {
                 var home = Directory.CreateDirectory(Path.Combine(_dir, name)).FullName;
-                Run(home, $"tar xzf {published.Tarball}");
+                Run(home, $"tar xzf {tarball}");
                 Run(home, $"cp ../chorus.token ../certs/ca.pem {string.Join(' ', certificates.Select(c => "../certs/" + c))} .");
                 return home;
             }

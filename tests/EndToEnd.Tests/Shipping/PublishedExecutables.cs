@@ -5,7 +5,7 @@ namespace Chorus.EndToEnd.Tests.Shipping;
 
 /// <summary>
 /// The linux-x64 release as README's Install section makes it (./publish.sh linux-x64), published once per
-/// test run into a temporary directory, which is deleted afterwards. Shared by the tests of the collection.
+/// test run into a temporary directory, which is deleted afterwards. Shared by the tests of the class.
 /// </summary>
 public sealed class PublishedExecutables : IAsyncLifetime
 {
@@ -13,13 +13,19 @@ public sealed class PublishedExecutables : IAsyncLifetime
     private static readonly TimeSpan PublishWithin = TimeSpan.FromMinutes(4);
     private readonly string _artifacts = Directory.CreateTempSubdirectory("chorus-published-").FullName;
 
-    /// <summary>The unpacked release folder: chorus-node, chorus-aggregator and hocon/.</summary>
-    public string Folder { get; private set; } = "";
+    private readonly Lazy<Task<(string Folder, string Tarball)>> _release;
 
-    /// <summary>The tarball a host downloads.</summary>
-    public string Tarball { get; private set; } = "";
+    public PublishedExecutables() => _release = new(PublishAsync);
 
-    public async Task InitializeAsync()
+    /// <summary>
+    /// The release folder (chorus-node, chorus-aggregator and hocon/) and the tarball a host downloads, published on
+    /// first use: a test that skips itself costs no publish.
+    /// </summary>
+    public Task<(string Folder, string Tarball)> ReleaseAsync() => _release.Value;
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    private async Task<(string Folder, string Tarball)> PublishAsync()
     {
         var script = Path.Combine(Executables.RepositoryRoot, "publish.sh");
         var start = new ProcessStartInfo(script, ["linux-x64"]) { RedirectStandardOutput = true, RedirectStandardError = true };
@@ -44,8 +50,7 @@ public sealed class PublishedExecutables : IAsyncLifetime
             throw new InvalidOperationException($"./publish.sh linux-x64 failed ({publish.ExitCode}):\n{await stdout}\n{await stderr}");
         // publish.sh prints the folder, then the tarball.
         var written = (await stdout).Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Folder = written[^2];
-        Tarball = written[^1];
+        return (written[^2], written[^1]);
     }
 
     public Task DisposeAsync()
