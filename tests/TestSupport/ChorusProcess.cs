@@ -38,14 +38,26 @@ public sealed partial class ChorusProcess : IDisposable
     /// environment (a null value removes a variable, e.g. NO_COLOR, which every other start sets).
     /// </summary>
     public static ChorusProcess StartFrom(string workingDirectory, IReadOnlyDictionary<string, string?> environment, string executable, params string[] args) =>
-        Launch(Executables.PathOf(executable), args, readStdout: true, workingDirectory, environment);
+        Launch(Executables.PathOf(executable), args, readStdout: true, workingDirectory, start =>
+        {
+            foreach (var (key, value) in environment) start[key] = value;
+        });
 
     /// <summary>Starts the executable inside a network namespace (see <see cref="NetworkNamespace"/>).</summary>
     public static ChorusProcess StartIn(NetworkNamespace space, string executable, params string[] args) =>
         Launch("ip", ["netns", "exec", space.Name, Executables.PathOf(executable), .. args], readStdout: true);
 
+    /// <summary>
+    /// Starts the executable at <paramref name="path"/> (a published one, say), inside <paramref name="space"/> when given,
+    /// with the environment <paramref name="environment"/> leaves (it gets this process's, to edit).
+    /// </summary>
+    public static ChorusProcess StartFile(string path, NetworkNamespace? space, Action<IDictionary<string, string?>> environment, params string[] args) =>
+        space is null
+            ? Launch(path, args, readStdout: true, editEnvironment: environment)
+            : Launch("ip", ["netns", "exec", space.Name, path, .. args], readStdout: true, editEnvironment: environment);
+
     private static ChorusProcess Launch(string program, string[] args, bool readStdout, string? workingDirectory = null,
-        IReadOnlyDictionary<string, string?>? environment = null)
+        Action<IDictionary<string, string?>>? editEnvironment = null)
     {
         var start = new ProcessStartInfo(program)
         {
@@ -56,7 +68,7 @@ public sealed partial class ChorusProcess : IDisposable
         };
         foreach (var arg in args) start.ArgumentList.Add(arg);
         start.Environment["NO_COLOR"] = "1";
-        foreach (var (key, value) in environment ?? new Dictionary<string, string?>()) start.Environment[key] = value;
+        editEnvironment?.Invoke(start.Environment);
         if (workingDirectory is not null) start.WorkingDirectory = workingDirectory;
         return new ChorusProcess(Process.Start(start)!, readStdout);
     }
@@ -79,9 +91,16 @@ public sealed partial class ChorusProcess : IDisposable
     private static async Task<(ChorusProcess Process, string Join, Uri Http)> StartAggregatorAsync(string listen, bool readStdout, string[] extraArgs)
     {
         var aggregator = Launch(Executables.PathOf("chorus-aggregator"), ["--listen", listen, "--http", "127.0.0.1:0", .. extraArgs], readStdout);
-        var join = JoinLine().Match(await aggregator.WaitForStderrAsync(l => JoinLine().IsMatch(l)));
-        var watch = WatchLine().Match(await aggregator.WaitForStderrAsync(l => WatchLine().IsMatch(l)));
-        return (aggregator, join.Groups[1].Value, new Uri(watch.Groups[1].Value));
+        var (join, http) = await aggregator.WaitForAddressesAsync();
+        return (aggregator, join, http);
+    }
+
+    /// <summary>Waits for an aggregator's two start-up lines on stderr: where nodes join, and where to watch.</summary>
+    public async Task<(string Join, Uri Http)> WaitForAddressesAsync()
+    {
+        var join = JoinLine().Match(await WaitForStderrAsync(l => JoinLine().IsMatch(l)));
+        var watch = WatchLine().Match(await WaitForStderrAsync(l => WatchLine().IsMatch(l)));
+        return (join.Groups[1].Value, new Uri(watch.Groups[1].Value));
     }
 
     /// <summary>Starts collecting stdout, for a process started with it held.</summary>

@@ -55,6 +55,13 @@ public sealed class NetworkNamespace : IDisposable
         }
     }
 
+    /// <summary>
+    /// Sends everything beyond the /30 to the root namespace, so this "host" reaches every address the root
+    /// namespace has (another namespace's host end included) the way a host reaches others through its router.
+    /// Nothing is forwarded further: the root namespace is not made a router.
+    /// </summary>
+    public void RouteThroughHost() => Ip($"-n {Name} route add default via {HostAddress}");
+
     public void CutLink() => Ip($"link set {HostEnd} down");
 
     public void RestoreLink() => Ip($"link set {HostEnd} up");
