@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Chorus.Tests.Support;
 
 namespace Chorus.EndToEnd.Tests.Shipping;
@@ -27,29 +26,9 @@ public sealed class PublishedExecutables : IAsyncLifetime
 
     private async Task<(string Folder, string Tarball)> PublishAsync()
     {
-        var script = Path.Combine(Executables.RepositoryRoot, "publish.sh");
-        var start = new ProcessStartInfo(script, ["linux-x64"]) { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.Environment["CHORUS_ARTIFACTS"] = _artifacts;
-        // The test host's MSBuild variables would point the publish's build at the test run's own MSBuild.
-        foreach (var name in start.Environment.Keys.Where(k => k.StartsWith("MSBuild", StringComparison.OrdinalIgnoreCase)).ToList())
-            start.Environment.Remove(name);
-        using var publish = Process.Start(start)!;
-        var stdout = publish.StandardOutput.ReadToEndAsync();
-        var stderr = publish.StandardError.ReadToEndAsync();
-        using var cancel = new CancellationTokenSource(PublishWithin);
-        try
-        {
-            await publish.WaitForExitAsync(cancel.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            publish.Kill(entireProcessTree: true);
-            throw new TimeoutException($"./publish.sh linux-x64 did not finish within {PublishWithin}.");
-        }
-        if (publish.ExitCode != 0)
-            throw new InvalidOperationException($"./publish.sh linux-x64 failed ({publish.ExitCode}):\n{await stdout}\n{await stderr}");
+        var written = (await BuildCommand.RunAsync(Executables.RepositoryRoot, PublishWithin, Path.Combine(Executables.RepositoryRoot, "publish.sh"), ["linux-x64"],
+            new Dictionary<string, string> { ["CHORUS_ARTIFACTS"] = _artifacts })).Split('\n', StringSplitOptions.RemoveEmptyEntries);
         // publish.sh prints the folder, then the tarball.
-        var written = (await stdout).Split('\n', StringSplitOptions.RemoveEmptyEntries);
         return (written[^2], written[^1]);
     }
 
