@@ -13,6 +13,7 @@ namespace Chorus.EndToEnd.Tests.Shipping;
 /// is the root namespace, since this machine does not route between namespaces, and the nodes reach it at one
 /// of its addresses through their default route.
 /// </summary>
+[Collection(ReleaseBuilds.Name)]
 public sealed class DeploymentGuideTests(PublishedExecutables published, ITestOutputHelper output) : IClassFixture<PublishedExecutables>, IDisposable
 {
     private static readonly string[] Nodes = ["web-1", "web-2", "web-3"];
