@@ -158,11 +158,18 @@ public sealed partial class ChorusProcess : IDisposable
         {
             var found = lines.FirstOrDefault(match);
             if (found is not null) return found;
-            if (_process.HasExited && lines.FirstOrDefault(match) is null)
+            if (_process.HasExited && DrainedOutput(lines).FirstOrDefault(match) is null)
                 throw new InvalidOperationException($"{_process.StartInfo.FileName} exited ({_process.ExitCode}) before printing the expected line. stderr:\n{string.Join('\n', _stderr)}");
             await Task.Delay(20); // polling the collected output; the condition, not the delay, ends the wait
         }
         throw new TimeoutException($"{_process.StartInfo.FileName} did not print the expected line. stderr:\n{string.Join('\n', _stderr)}");
+    }
+
+    /// <summary>The lines, once the exited process's last output is collected: the exit can be seen before the last lines are read.</summary>
+    private ConcurrentQueue<string> DrainedOutput(ConcurrentQueue<string> lines)
+    {
+        _process.WaitForExit();
+        return lines;
     }
 
     [GeneratedRegex(@"^chorus: nodes join at (\S+)$")]
