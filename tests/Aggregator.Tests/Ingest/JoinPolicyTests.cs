@@ -47,4 +47,16 @@ public sealed class JoinPolicyTests
         Assert.Equal("(any new name)", refusal?.CountAs);
         Assert.Null(_guarded.Judge(new JoinRequest("old", 9, 1, "right token", SentAt: default, Nonce: "", WireVersion: WireVersion.Current, ChorusVersion: "0.1.0+test"), knownName: true, nodesUp: 2));
     }
+
+    [Fact]
+    public void What_a_peer_sent_is_quoted_short_however_long_it_is()
+    {
+        var huge = new string('\u0001', 100_000);
+        var badName = _guarded.Judge(new JoinRequest(huge, 1, 1, "", SentAt: default, Nonce: "", WireVersion: WireVersion.Current, ChorusVersion: "0.1.0+test"), knownName: false, nodesUp: 0);
+        var otherWire = JoinPolicy.OtherWireVersion(new UnreadableJoin(999, "", huge));
+
+        // Sent back in a JoinRefused, which must fit the wire's 128000-byte frame, and logged.
+        Assert.InRange(badName!.Reason.Length, 1, 2000);
+        Assert.InRange(otherWire.Reason.Length, 1, 2000);
+    }
 }
