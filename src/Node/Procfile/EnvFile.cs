@@ -16,6 +16,8 @@ public static class EnvFile
     /// <param name="path">The path as the user gave it; messages repeat it unchanged.</param>
     public static IReadOnlyDictionary<string, string> Load(string path)
     {
+        if (Directory.Exists(path))
+            throw new UsageException($"Environment file \"{path}\" is a directory. Give a file of KEY=value lines, e.g. --env-file {Path.Combine(path, ".env")}.");
         string text;
         try
         {

@@ -71,4 +71,20 @@ public sealed class EnvFileTests
 
         Assert.Contains("\"/nonexistent/.env\" was not found", e.Message);
     }
+
+    [Fact]
+    public void A_directory_is_an_error_saying_so()
+    {
+        var folder = Directory.CreateTempSubdirectory("chorus-env-");
+        try
+        {
+            var e = Assert.Throws<UsageException>(() => EnvFile.Load(folder.FullName));
+
+            Assert.Equal($"Environment file \"{folder.FullName}\" is a directory. Give a file of KEY=value lines, e.g. --env-file {Path.Combine(folder.FullName, ".env")}.", e.Message);
+        }
+        finally
+        {
+            folder.Delete();
+        }
+    }
 }
