@@ -39,6 +39,18 @@ public sealed class ForemanConventionsTests : IDisposable
     }
 
     [Fact]
+    public async Task Procfile_alone_in_a_folder_whose_Procfile_is_a_directory_exits_2_saying_so()
+    {
+        _folder.CreateSubdirectory("Procfile");
+
+        using var node = ChorusProcess.StartFrom(_folder.FullName, NoChange, "chorus-node",
+            "--aggregator", "127.0.0.1:4053", "--listen", "127.0.0.1:0", "--procfile");
+
+        Assert.Equal(2, await node.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Equal(["chorus: error: Procfile \"Procfile\" is a directory. Pass the file itself with --procfile, e.g. Procfile/Procfile."], node.Stderr);
+    }
+
+    [Fact]
     public async Task A_bad_line_in_an_env_file_exits_2_naming_file_and_line()
     {
         Write("bad.env", "GOOD=1\nNOT A VARIABLE\n");

@@ -33,7 +33,8 @@ public static class ProcessFiles
     {
         if (parsed.GetResult(procfileOption) is null) return null;
         if (parsed.GetValue(procfileOption) is { } path) return path;
-        return File.Exists(DefaultProcfile)
+        // A folder named Procfile is there too: reading it says what is wrong, where "has none" would not.
+        return File.Exists(DefaultProcfile) || Directory.Exists(DefaultProcfile)
             ? DefaultProcfile
             : throw new UsageException($"--procfile without a FILE runs ./{DefaultProcfile}, but {Directory.GetCurrentDirectory()} has none. " +
                                        "Start from the folder that holds your Procfile, or give its path, e.g. --procfile deploy/Procfile.");
