@@ -99,6 +99,22 @@ public sealed class HostilePeerTests : Akka.TestKit.Xunit2.TestKit
         await _merge.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(200));
     }
 
+    [Theory]
+    [InlineData(WireVersion.Current)]
+    [InlineData(999)]
+    public async Task A_join_of_a_whole_frame_of_control_characters_is_still_answered_with_a_refusal(int wireVersion)
+    {
+        // Name and version together just under the 128000-byte frame as sent; escaped in the refusal, six times that.
+        var huge = new string('\u0001', 60_000);
+        var node = new TestNode(_peer);
+
+        _remoteIngest.Tell(new JoinRequest(huge, 1, 1, "", SentAt: default, Nonce: "N", WireVersion: wireVersion, ChorusVersion: huge), node.Probe.Ref);
+
+        var refusal = await node.Probe.ExpectMsgAsync<JoinRefused>(TimeSpan.FromSeconds(10));
+        Assert.Equal("N", refusal.Nonce);
+        Assert.DoesNotContain('\u0001', refusal.Reason);
+    }
+
     [Fact]
     public async Task A_flood_of_joins_under_made_up_names_is_refused_and_a_real_node_is_still_served()
     {
