@@ -214,7 +214,10 @@ public sealed class IngestActor : ReceiveActor, IWithTimers
     /// <summary>Answers a join with the reason; warns at most once per drop-log-interval per kind of refusal, with the count.</summary>
     private void Refuse(string nonce, JoinPolicy.Refusal refusal)
     {
-        Sender.Tell(new JoinRefused(refusal.Reason, nonce));
+        // A node's nonce is a session key (32 characters; 256 leaves room for another wire version's). One of nearly
+        // a frame is made up, and echoed whole it would make a refusal over the frame, which Akka discards with an
+        // error line for each.
+        Sender.Tell(new JoinRefused(refusal.Reason, nonce.Length > 256 ? nonce[..256] : nonce));
         if (_refused.Count(refusal.CountAs, DateTime.UtcNow) is var count and > 0)
             _log.Warning("Refused {0} join(s) as node {1} from {2}: {3}", count, refusal.CountAs, Sender.Path.Address, refusal.Reason);
     }

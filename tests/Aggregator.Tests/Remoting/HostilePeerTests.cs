@@ -116,6 +116,20 @@ public sealed class HostilePeerTests : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
+    public async Task A_join_with_a_nonce_of_almost_a_whole_frame_is_still_answered_with_a_refusal()
+    {
+        // The join fits the 128000-byte frame; its refusal, quoting 200 escaped characters of the name beside
+        // the nonce, would not if the nonce were echoed whole (Akka would log each one it discards).
+        var nonce = new string('n', 127_000);
+        var node = new TestNode(_peer);
+
+        _remoteIngest.Tell(new JoinRequest(new string('\u0001', 200), 1, 1, "", SentAt: default, Nonce: nonce, WireVersion: WireVersion.Current, ChorusVersion: "0.1.0+test"), node.Probe.Ref);
+
+        var refusal = await node.Probe.ExpectMsgAsync<JoinRefused>(TimeSpan.FromSeconds(10));
+        Assert.StartsWith(refusal.Nonce, nonce);
+    }
+
+    [Fact]
     public async Task A_flood_of_joins_under_made_up_names_is_refused_and_a_real_node_is_still_served()
     {
         const int Joins = 5_000;
