@@ -27,6 +27,8 @@ public static class ConfigFile
     public static Config From(ParseResult parsed)
     {
         if (parsed.GetValue(Option) is not { } path) return Config.Empty;
+        if (Directory.Exists(path))
+            throw new UsageException($"--config {path}: is a directory, not a file. Give a readable HOCON file, e.g. one holding chorus.aggregator.node-timeout = 20s.");
         string text;
         try
         {

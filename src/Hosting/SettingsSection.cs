@@ -1,3 +1,4 @@
+using System.Globalization;
 using Akka.Configuration;
 
 namespace Chorus.Hosting;
@@ -49,12 +50,27 @@ public sealed class SettingsSection
     public long Bytes(string key, long smallest, long largest)
     {
         var value = Read(key, () => _config.GetByteSize(key)) ?? throw Invalid(key, "a size is required");
+        if (Overflows(key)) throw Invalid(key, $"{_config.GetString(key)} is more bytes than {long.MaxValue}");
         return value >= smallest && value <= largest ? value : throw Invalid(key, $"{value} bytes is outside {smallest} to {largest}");
     }
 
     /// <summary>A value that breaks a rule of its own (one key against another, a name outside a list).</summary>
     public UsageException Invalid(string key, string why) =>
         new($"{Name}.{key}: {why}. See hocon/{_file} for what it means and its default.");
+
+    /// <summary>
+    /// Akka multiplies a size by its unit without checking, so a huge one wraps around to a small or negative
+    /// number of bytes; this multiplies again, by the unit Akka gives the same suffix, where it cannot wrap.
+    /// </summary>
+    private bool Overflows(string key)
+    {
+        var text = _config.GetString(key).Trim();
+        var digits = text.TakeWhile(c => char.IsAsciiDigit(c) || c == '.').Count();
+        if (digits == 0 || !double.TryParse(text[..digits], NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var number))
+            return false;
+        var unit = ConfigurationFactory.ParseString($"unit = 1{text[digits..]}").GetByteSize("unit") ?? 1;
+        return number * unit > long.MaxValue;
+    }
 
     private T Read<T>(string key, Func<T> read)
     {

@@ -41,6 +41,17 @@ public sealed class ConfigFileTests : IDisposable
     }
 
     [Fact]
+    public void A_directory_is_a_usage_error_that_says_it_is_one()
+    {
+        var directory = Path.GetTempPath();
+
+        var error = Assert.Throws<UsageException>(() => Load("--config", directory));
+
+        // .NET says "Access to the path ... is denied", which sends a person to the permissions.
+        Assert.StartsWith($"--config {directory}: is a directory, not a file.", error.Message);
+    }
+
+    [Fact]
     public void A_file_the_parser_rejects_is_a_usage_error()
     {
         // Akka's HOCON parser forgives most slips (an unclosed brace, a missing value); a substitution of

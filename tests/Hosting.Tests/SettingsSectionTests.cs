@@ -25,6 +25,9 @@ public sealed class SettingsSectionTests
     [InlineData("count", "0", "chorus.test.count: 0 is not a count of at least 1")]
     [InlineData("count", "3000000000", "chorus.test.count: 3000000000 is more than 2147483647")]
     [InlineData("size", "0", "chorus.test.size: 0 bytes is outside 1 to")]
+    // Akka multiplies a size by its unit without checking: 2^24 TiB + 1 TiB wraps to 1 TiB, a huge one to a negative.
+    [InlineData("size", "16777217TiB", "chorus.test.size: 16777217TiB is more bytes than")]
+    [InlineData("size", "99999999999999GiB", "chorus.test.size: 99999999999999GiB is more bytes than")]
     public void A_value_it_cannot_use_is_a_usage_error_that_names_the_key_and_the_file_of_its_default(string key, string value, string message)
     {
         var section = Section($"chorus.test {{ {key} = {value} }}");
