@@ -40,7 +40,8 @@ static async Task<int> Run(ParseResult parsed)
     }
 
     var tls = options.Security.Tls;
-    using var system = RemoteSystem.Start(config, "--listen", settings.Listen, tls);
+    // Not disposed: disposing waits for every actor to stop, and a sink stuck in a write never does (see the end).
+    var system = RemoteSystem.Start(config, "--listen", settings.Listen, tls);
     var stop = new StopRequest();
     IRecordFormatter formatter = settings.Format == OutputFormat.Json ? new JsonFormatter() : new TextFormatter(options.Color);
     // What ingest accepted and a sink has not finished with: its bound is where backpressure starts.
@@ -52,7 +53,7 @@ static async Task<int> Run(ParseResult parsed)
         system.ActorOf(SinkActor.Props(writer, pending.AddSink(name), dispatcher), name.Replace(' ', '-'));
     IActorRef[] sinks =
     [
-        Sink("stdout", new StdoutWriter(Console.OpenStandardOutput(), formatter), "chorus.stdout-dispatcher"),
+        Sink("stdout", StdoutWriter.ForThisProcess(formatter), "chorus.stdout-dispatcher"),
         Sink("live feed", feed),
         Sink("status board", board),
     ];
@@ -91,6 +92,8 @@ static async Task<int> Run(ParseResult parsed)
     feed.CompleteAll();
     using var stopping = new CancellationTokenSource(settings.ShutdownHttpTimeout);
     await web.StopAsync(stopping.Token);
-    await system.Terminate();
+    // A sink stuck in a write (a stdout nobody reads) never stops, and the actor system waits for it: the
+    // process ends all the same once the flush's time is up again.
+    await system.Terminate().WaitAsync(settings.ShutdownFlushTimeout).ContinueWith(_ => { });
     return exitCode;
 }

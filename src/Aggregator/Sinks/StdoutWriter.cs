@@ -1,6 +1,7 @@
 using System.Buffers;
 using Chorus.Aggregator.Formatting;
 using Chorus.Aggregator.Ordering;
+using Microsoft.Win32.SafeHandles;
 
 namespace Chorus.Aggregator.Sinks;
 
@@ -12,6 +13,14 @@ namespace Chorus.Aggregator.Sinks;
 /// </summary>
 public sealed class StdoutWriter(Stream output, IRecordFormatter formatter) : IOutputWriter
 {
+    /// <summary>
+    /// A writer onto this process's stdout, file descriptor 1 itself. Not Console's stdout stream: each of its
+    /// writes holds a lock that writes to stderr take too, so a stdout that blocks (a full pipe nobody reads)
+    /// would hold every notice behind it, and with them the actors that print them, a stop included.
+    /// </summary>
+    public static StdoutWriter ForThisProcess(IRecordFormatter formatter) =>
+        new(new FileStream(new SafeFileHandle(1, ownsHandle: false), FileAccess.Write, bufferSize: 0), formatter);
+
     private readonly ArrayBufferWriter<byte> _buffer = new(64 * 1024);
     private bool _closed;
 
