@@ -23,6 +23,14 @@ public static class PrintableText
         return escaped.ToString();
     }
 
+    /// <summary>
+    /// What a peer sent, to quote in a message: its first 200 characters, escaped. However long the peer made
+    /// it, the message (and the log line, and an answer sent back in one frame) stays short.
+    /// </summary>
+    public static string Quote(string? text) => Escape(text is { Length: > QuoteLength } ? text[..QuoteLength] : text ?? "");
+
+    private const int QuoteLength = 200;
+
     private static bool NeedsEscape(char c) =>
         char.IsControl(c)
         || CharUnicodeInfo.GetUnicodeCategory(c) is UnicodeCategory.Format or UnicodeCategory.LineSeparator or UnicodeCategory.ParagraphSeparator;

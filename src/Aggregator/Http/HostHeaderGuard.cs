@@ -25,7 +25,7 @@ public static class HostHeaderGuard
                 return;
             }
             await PlainTextAnswer.Write(context, StatusCodes.Status403Forbidden,
-                $"Host \"{Quoted(context.Request.Host.Value)}\" is not this aggregator's address: without a token it answers only requests for localhost, a loopback address or {boundHost}, so that no web page can reach it under another name (DNS rebinding). Use http://localhost:PORT/, or give the aggregator a token (--token-file).");
+                $"Host \"{PrintableText.Quote(context.Request.Host.Value)}\" is not this aggregator's address: without a token it answers only requests for localhost, a loopback address or {boundHost}, so that no web page can reach it under another name (DNS rebinding). Use http://localhost:PORT/, or give the aggregator a token (--token-file).");
         });
     }
 
@@ -39,7 +39,4 @@ public static class HostHeaderGuard
         return IPAddress.IsLoopback(address)
                || (IPAddress.TryParse(boundHost.Trim('[', ']'), out var bound) && (bound.Equals(IPAddress.Any) || bound.Equals(IPAddress.IPv6Any)));
     }
-
-    // The header is the client's; what it sends back to it must stay one printable line, and short.
-    private static string Quoted(string? host) => PrintableText.Escape(host is { Length: > 200 } ? host[..200] : host ?? "");
 }

@@ -23,7 +23,7 @@ public sealed class JoinPolicy(AccessToken? token, int maxNodes)
     public Refusal? Judge(JoinRequest join, bool knownName, int nodesUp)
     {
         if (!NodeName.IsValid(join.Node))
-            return new Refusal($"its name \"{Quoted(join.Node)}\" breaks the rule: {NodeName.Rule}. Give the node another with --name NAME.",
+            return new Refusal($"its name \"{PrintableText.Quote(join.Node)}\" breaks the rule: {NodeName.Rule}. Give the node another with --name NAME.",
                 "(a name outside the rule)");
         if (token is not null && !token.Matches(join.Token))
             return new Refusal((join.Token.Length == 0 ? "it gave no token, and this aggregator requires one." : "its token does not match the aggregator's.") +
@@ -36,11 +36,7 @@ public sealed class JoinPolicy(AccessToken? token, int maxNodes)
 
     /// <summary>Refuses a join this aggregator cannot read, naming both sides' wire and Chorus versions so the person knows which build to run.</summary>
     public static Refusal OtherWireVersion(UnreadableJoin join) =>
-        new($"it speaks wire version {join.WireVersion} (Chorus {Quoted(join.ChorusVersion)}), and this aggregator reads only " +
+        new($"it speaks wire version {join.WireVersion} (Chorus {PrintableText.Quote(join.ChorusVersion)}), and this aggregator reads only " +
             $"wire version {WireVersion.Current} (Chorus {ChorusVersion.Text}). Run the same Chorus version on the nodes and the aggregator.",
             "(another wire version)");
-
-    // What the peer sent, as the refusal quotes it back to it and to the log: one printable line, and short, so a
-    // made-up name or version of a whole frame neither floods the log nor makes a refusal too big to send.
-    private static string Quoted(string text) => PrintableText.Escape(text.Length > 200 ? text[..200] : text);
 }
