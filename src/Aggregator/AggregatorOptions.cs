@@ -3,6 +3,7 @@ using Chorus.Aggregator.Formatting;
 using Chorus.Hosting;
 using Chorus.Hosting.Security;
 using Chorus.Node.Procfile;
+using Chorus.Node.Spec;
 
 namespace Chorus.Aggregator;
 
@@ -10,7 +11,7 @@ namespace Chorus.Aggregator;
 /// chorus-aggregator's command line. Flags become HOCON overrides on top of hocon/aggregator.conf, where
 /// the defaults live; every mistake becomes a <see cref="UsageException"/> that says how to fix it.
 /// </summary>
-public sealed record AggregatorOptions(string HoconOverrides, bool Color, IReadOnlyList<ProcfileEntry>? Entries, string NodeName, SecurityOptions Security)
+public sealed record AggregatorOptions(string HoconOverrides, bool Color, IReadOnlyList<ProcessSpec>? Processes, string NodeName, SecurityOptions Security)
 {
     public static readonly Option<string?> ListenOption = new("--listen")
     {

@@ -22,7 +22,7 @@ static async Task<int> Run(ParseResult parsed)
     var config = ConfigFile.Compose(options.HoconOverrides, parsed, "aggregator.conf", "node.conf", "wire.conf");
     var settings = AggregatorSettings.From(config);
     // The embedded node's settings are checked with ours, before anything starts listening.
-    var nodeSettings = options.Entries is null ? null : NodeSettings.From(config);
+    var nodeSettings = options.Processes is null ? null : NodeSettings.From(config);
     ListenPolicy.Check(settings.Listen, "--listen", options.Security);
     ListenPolicy.Check(settings.Http, "--http", options.Security);
     var token = options.Security.Token;
@@ -67,8 +67,8 @@ static async Task<int> Run(ParseResult parsed)
     Notice.Write($"nodes join at {RemoteSystem.BoundAddress(system)}");
     Notice.Write($"watch at {(tls is null ? "http" : "https")}://{http}/");
 
-    var embedded = options.Entries is { } entries
-        ? NodeHost.Start(system, options.NodeName, entries, IngestEndpoint.Path, nodeSettings!, new MonotonicClock(), token?.Value ?? "", WireVersion.Current)
+    var embedded = options.Processes is { } processes
+        ? NodeHost.Start(system, options.NodeName, processes, IngestEndpoint.Path, nodeSettings!, new MonotonicClock(), token?.Value ?? "", WireVersion.Current)
         : null;
     using var signals = embedded is null
         ? new ShutdownSignals(() => stop.Request(ExitCodes.Success), () => stop.Request(ExitCodes.Success))

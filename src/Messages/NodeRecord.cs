@@ -17,8 +17,11 @@ namespace Chorus.Messages;
 /// <param name="Pid">Process id, for <see cref="RecordKind.Started"/>.</param>
 /// <param name="ExitCode">Exit code, for <see cref="RecordKind.Exited"/> when the process exited by itself.</param>
 /// <param name="Signal">Signal number, for <see cref="RecordKind.Exited"/> when a signal ended the process.</param>
-/// <param name="Count">How many lines are missing, for <see cref="RecordKind.Gap"/>.</param>
-/// <param name="Reason">Why lines are missing, for <see cref="RecordKind.Gap"/>.</param>
+/// <param name="Count">How many lines are missing, for <see cref="RecordKind.Gap"/>; the attempt, for
+/// <see cref="RecordKind.Restarting"/>; the replicas, for <see cref="RecordKind.Scaled"/>.</param>
+/// <param name="Reason">Why lines are missing, for <see cref="RecordKind.Gap"/>; why, for <see cref="RecordKind.GivenUp"/>;
+/// what it waits for, for <see cref="RecordKind.Waiting"/>.</param>
+/// <param name="DelayMs">How long until the restart, for <see cref="RecordKind.Restarting"/> (whose attempt is <paramref name="Count"/>).</param>
 /// <param name="AfterExit">A line read after its process's leader exited ("exited" was already sent): written by
 /// something the command left running in its process group.</param>
 public readonly record struct NodeRecord(
@@ -34,7 +37,8 @@ public readonly record struct NodeRecord(
     int? Signal = null,
     long Count = 0,
     string? Reason = null,
-    bool AfterExit = false)
+    bool AfterExit = false,
+    int DelayMs = 0)
 {
     public static NodeRecord Line(string process, OutputStream stream, long seq, DateTime timestamp,
         ReadOnlyMemory<byte> text, bool continued, bool afterExit = false) =>
@@ -48,6 +52,26 @@ public readonly record struct NodeRecord(
 
     public static NodeRecord Gap(string? process, long count, string reason, DateTime timestamp) =>
         new(RecordKind.Gap, process, OutputStream.Stdout, 0, timestamp, default, Count: count, Reason: reason);
+
+    /// <summary>The process's readiness check holds (or it has none and started).</summary>
+    public static NodeRecord Ready(string process, DateTime timestamp) =>
+        new(RecordKind.Ready, process, OutputStream.Stdout, 0, timestamp, default);
+
+    /// <summary>The process exited and starts again after <paramref name="delay"/>: restart number <paramref name="attempt"/>.</summary>
+    public static NodeRecord Restarting(string process, long attempt, int delayMs, DateTime timestamp) =>
+        new(RecordKind.Restarting, process, OutputStream.Stdout, 0, timestamp, default, Count: attempt, DelayMs: delayMs);
+
+    /// <summary>The process will not run again by itself, and <paramref name="reason"/> says why.</summary>
+    public static NodeRecord GivenUp(string process, string reason, DateTime timestamp) =>
+        new(RecordKind.GivenUp, process, OutputStream.Stdout, 0, timestamp, default, Reason: reason);
+
+    /// <summary>The spec <paramref name="process"/> now runs <paramref name="replicas"/> instances.</summary>
+    public static NodeRecord Scaled(string process, long replicas, DateTime timestamp) =>
+        new(RecordKind.Scaled, process, OutputStream.Stdout, 0, timestamp, default, Count: replicas);
+
+    /// <summary>The process waits for <paramref name="waitingFor"/> ("db ready, cache@n2 started") before it starts.</summary>
+    public static NodeRecord Waiting(string process, string waitingFor, DateTime timestamp) =>
+        new(RecordKind.Waiting, process, OutputStream.Stdout, 0, timestamp, default, Reason: waitingFor);
 
     /// <summary>The aggregator saw a node of that Chorus version join. Its own observation: no node sends one (the serializer refuses it in a batch).</summary>
     public static NodeRecord NodeUp(DateTime timestamp, string chorusVersion) =>

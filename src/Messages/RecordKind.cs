@@ -10,4 +10,10 @@ public enum RecordKind : byte
     // The aggregator's own observations, built with NodeRecord.NodeUp/NodeDown: a batch holding one is refused.
     NodeUp = 4,
     NodeDown = 5,
+    // A process's life beyond started and exited (README, "Process spec"): sent by nodes, in the process's sequence.
+    Ready = 6,
+    Restarting = 7,
+    GivenUp = 8,
+    Scaled = 9,
+    Waiting = 10,
 }

@@ -7,5 +7,6 @@ namespace Chorus.Messages;
 /// </summary>
 public static class WireVersion
 {
-    public const int Current = 1;
+    // 2: process life events (ready, restarting, given-up, scaled, waiting) and the control messages.
+    public const int Current = 2;
 }

@@ -2,7 +2,7 @@ using Akka.Actor;
 using Chorus.Hosting;
 using Chorus.Hosting.Security;
 using Chorus.Node.Processes;
-using Chorus.Node.Procfile;
+using Chorus.Node.Spec;
 using Chorus.Node.Uplink;
 
 namespace Chorus.Node;
@@ -32,17 +32,17 @@ public sealed class NodeActor : ReceiveActor, IWithTimers
     private bool _stopping;
 
     /// <param name="uplink">The uplink's props: it is started as this actor's child, and tells it of a refusal.</param>
-    /// <param name="process">Props of the actor that runs an entry (its index in the Procfile), given the uplink to feed.</param>
-    public NodeActor(IReadOnlyList<ProcfileEntry> entries, Props uplink, Func<ProcfileEntry, int, IActorRef, Props> process,
+    /// <param name="process">Props of the actor that runs a process (its index in the Procfile or spec), given the uplink to feed.</param>
+    public NodeActor(IReadOnlyList<ProcessSpec> processes, Props uplink, Func<ProcessSpec, int, IActorRef, Props> process,
         NodeSettings settings, TaskCompletionSource<int> exitCode)
     {
         _settings = settings;
         _exitCode = exitCode;
         _uplink = Context.ActorOf(uplink, "uplink");
-        for (var i = 0; i < entries.Count; i++)
+        for (var i = 0; i < processes.Count; i++)
         {
-            _processes[entries[i].Name] = Context.ActorOf(process(entries[i], i, _uplink), ActorName(entries[i].Name));
-            _running.Add(entries[i].Name);
+            _processes[processes[i].Name] = Context.ActorOf(process(processes[i], i, _uplink), ActorName(processes[i].Name));
+            _running.Add(processes[i].Name);
         }
 
         Receive<StopProcesses>(_ => Stop(ChildProcess.SigTerm));
@@ -57,9 +57,9 @@ public sealed class NodeActor : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(IReadOnlyList<ProcfileEntry> entries, Props uplink, Func<ProcfileEntry, int, IActorRef, Props> process,
+    public static Props Props(IReadOnlyList<ProcessSpec> processes, Props uplink, Func<ProcessSpec, int, IActorRef, Props> process,
         NodeSettings settings, TaskCompletionSource<int> exitCode) =>
-        Akka.Actor.Props.Create(() => new NodeActor(entries, uplink, process, settings, exitCode));
+        Akka.Actor.Props.Create(() => new NodeActor(processes, uplink, process, settings, exitCode));
 
     /// <summary>Graceful stop: SIGTERM now, SIGKILL after the grace period.</summary>
     public sealed record StopProcesses;

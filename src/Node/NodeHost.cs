@@ -1,7 +1,7 @@
 using Akka.Actor;
 using Chorus.Hosting;
 using Chorus.Node.Processes;
-using Chorus.Node.Procfile;
+using Chorus.Node.Spec;
 using Chorus.Node.Uplink;
 
 namespace Chorus.Node;
@@ -27,7 +27,7 @@ public sealed class NodeHost
 
     /// <param name="token">The shared token every join carries; "" when there is none (no default, so no caller forgets it).</param>
     /// <param name="wireVersion">The wire version every join carries: <see cref="Messages.WireVersion.Current"/> but in tests of the refusal.</param>
-    public static NodeHost Start(ActorSystem system, string name, IReadOnlyList<ProcfileEntry> entries,
+    public static NodeHost Start(ActorSystem system, string name, IReadOnlyList<ProcessSpec> processes,
         string aggregatorPath, NodeSettings settings, MonotonicClock clock, string token, int wireVersion)
     {
         // Refused before anything starts: a spool directory of another user would hand it every line.
@@ -37,7 +37,7 @@ public sealed class NodeHost
         var incarnation = Random.Shared.NextInt64(1, long.MaxValue);
         var uplink = UplinkActor.Props(name, incarnation, aggregatorPath, clock, settings, token, wireVersion);
         var exitCode = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var node = system.ActorOf(NodeActor.Props(entries, uplink, (entry, index, to) => ProcessActor.Props(entry, index, name, to, settings),
+        var node = system.ActorOf(NodeActor.Props(processes, uplink, (spec, index, to) => ProcessActor.Props(spec, index, name, to, settings),
             settings, exitCode), "node");
         return new NodeHost(node, exitCode);
     }

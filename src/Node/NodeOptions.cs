@@ -2,11 +2,12 @@ using System.CommandLine;
 using Chorus.Hosting;
 using Chorus.Hosting.Security;
 using Chorus.Node.Procfile;
+using Chorus.Node.Spec;
 
 namespace Chorus.Node;
 
 /// <summary>chorus-node's command line, checked: every mistake becomes a <see cref="UsageException"/> that says how to fix it.</summary>
-public sealed record NodeOptions(HostPort Aggregator, string Name, HostPort Listen, IReadOnlyList<ProcfileEntry> Entries, SecurityOptions Security)
+public sealed record NodeOptions(HostPort Aggregator, string Name, HostPort Listen, IReadOnlyList<ProcessSpec> Processes, SecurityOptions Security)
 {
     /// <summary>chorus.node keys set by flags, as HOCON to put over hocon/node.conf.</summary>
     public string HoconOverrides { get; init; } = "";
@@ -90,13 +91,14 @@ public sealed record NodeOptions(HostPort Aggregator, string Name, HostPort List
         };
     }
 
-    private static IReadOnlyList<ProcfileEntry> ReadEntries(ParseResult parsed, string[] command)
+    private static IReadOnlyList<ProcessSpec> ReadEntries(ParseResult parsed, string[] command)
     {
         if (parsed.GetResult(ProcfileOption) is not null && command.Length > 0)
             throw new UsageException("Give either --procfile FILE or a command after --, not both.");
         if (ProcessFiles.ProcfilePath(parsed, ProcfileOption) is { } procfile) return ProcessFiles.Load(procfile, parsed);
         if (command.Length == 0)
             throw new UsageException("Nothing to run. Give --procfile FILE, or a command after --, e.g. chorus-node --aggregator 127.0.0.1:4053 -- python3 app.py");
-        return ProcessFiles.WithEnvironment([CommandEntry.From(command)], parsed, procfile: null);
+        return ProcessFiles.WithEnvironment([CommandEntry.From(command)], parsed, procfile: null)
+            .Select(e => ProcessSpec.FromProcfile(e, CommandEntry.Origin)).ToArray();
     }
 }

@@ -5,6 +5,7 @@ using Chorus.Node.Processes;
 using Chorus.Node.Procfile;
 using Chorus.Node.Tests.Support;
 using Chorus.Node.Uplink;
+using Chorus.Node.Spec;
 
 namespace Chorus.Node.Tests;
 
@@ -24,7 +25,7 @@ public sealed class NodeActorTests : Akka.TestKit.Xunit2.TestKit
         _uplink = CreateTestProbe();
         foreach (var name in new[] { "web", "worker" }) _processes[name] = CreateTestProbe();
         var settings = TestNodeSettings.With($"chorus.node {{ stop-grace = {StopGrace.TotalMilliseconds}ms }}");
-        var entries = _processes.Keys.Select((name, i) => new ProcfileEntry(name, "true", i + 1)).ToList();
+        var entries = _processes.Keys.Select((name, i) => new ProcessSpec(name, "true", "test")).ToList();
         _node = Sys.ActorOf(NodeActor.Props(entries, ProbeActors.Forwarding(_uplink.Ref), (entry, _, uplink) =>
         {
             _fed[entry.Name] = uplink;

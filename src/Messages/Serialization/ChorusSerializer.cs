@@ -1,6 +1,7 @@
 using System.Runtime.Serialization;
 using Akka.Actor;
 using Akka.Serialization;
+using Chorus.Messages.Control;
 
 namespace Chorus.Messages.Serialization;
 
@@ -56,6 +57,18 @@ public sealed class ChorusSerializer(ExtendedActorSystem system) : SerializerWit
         MessageLayout.Of<TimesRefused>("TR",
             (w, m) => { w.WriteInt64(m.Incarnation); w.WriteString(m.Reason); w.WriteString(m.SessionKey); },
             (ref WireReader r) => new TimesRefused(r.ReadInt64(), r.ReadString(), r.ReadString())),
+        MessageLayout.Of<ProcessTable>("PT",
+            (w, m) => { w.WriteString(m.Node); w.WriteInt64(m.Incarnation); w.WriteString(m.SessionKey); ControlLayouts.WriteList(w, m.Processes, ControlLayouts.WriteProcess); },
+            (ref WireReader r) => new ProcessTable(r.ReadString(), r.ReadInt64(), r.ReadString(), ControlLayouts.ReadList(ref r, ControlLayouts.ReadProcess))),
+        MessageLayout.Of<ControlRequest>("CQ",
+            (w, m) => { w.WriteVarint((ulong)m.Id); w.WriteByte((byte)m.Verb); w.WriteString(m.Selector); w.WriteString(m.Argument); w.WriteString(m.SessionKey); },
+            (ref WireReader r) => new ControlRequest((long)r.ReadVarint(), ControlLayouts.ReadVerb(ref r), r.ReadString(), r.ReadString(), r.ReadString())),
+        MessageLayout.Of<ControlReply>("CY",
+            (w, m) => { w.WriteString(m.Node); w.WriteInt64(m.Incarnation); w.WriteString(m.SessionKey); w.WriteVarint((ulong)m.Id); ControlLayouts.WriteList(w, m.Results, ControlLayouts.WriteResult); },
+            (ref WireReader r) => new ControlReply(r.ReadString(), r.ReadInt64(), r.ReadString(), (long)r.ReadVarint(), ControlLayouts.ReadList(ref r, ControlLayouts.ReadResult))),
+        MessageLayout.Of<RemoteProcesses>("RP",
+            (w, m) => { w.WriteString(m.SessionKey); ControlLayouts.WriteList(w, m.Processes, ControlLayouts.WriteNodeProcess); },
+            (ref WireReader r) => new RemoteProcesses(r.ReadString(), ControlLayouts.ReadList(ref r, ControlLayouts.ReadNodeProcess))),
     ];
 
     // Batches, the bulk of the traffic, have a layout of their own (LineBatchFormat) that writes one buffer.

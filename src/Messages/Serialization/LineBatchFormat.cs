@@ -46,12 +46,24 @@ internal static class LineBatchFormat
                     writer.WriteInt32(record.Pid);
                     break;
                 case RecordKind.Exited:
-                    WriteOptional(writer, record.ExitCode);
-                    WriteOptional(writer, record.Signal);
+                    writer.WriteOptionalInt32(record.ExitCode);
+                    writer.WriteOptionalInt32(record.Signal);
                     break;
                 case RecordKind.Gap:
                     writer.WriteVarint((ulong)record.Count);
                     writer.WriteString(record.Reason ?? "");
+                    break;
+                case RecordKind.Ready:
+                    break;
+                case RecordKind.Restarting:
+                    writer.WriteVarint((ulong)record.Count);
+                    writer.WriteVarint((ulong)record.DelayMs);
+                    break;
+                case RecordKind.GivenUp or RecordKind.Waiting:
+                    writer.WriteString(record.Reason ?? "");
+                    break;
+                case RecordKind.Scaled:
+                    writer.WriteVarint((ulong)record.Count);
                     break;
                 default:
                     throw new InvalidOperationException($"A node never sends {record.Kind} records.");
@@ -86,8 +98,13 @@ internal static class LineBatchFormat
             {
                 RecordKind.Line => ReadLine(ref reader, Required(process, kind), timestamp),
                 RecordKind.Started => NodeRecord.Started(Required(process, kind), reader.ReadInt32(), timestamp),
-                RecordKind.Exited => NodeRecord.Exited(Required(process, kind), ReadOptional(ref reader), ReadOptional(ref reader), timestamp),
+                RecordKind.Exited => NodeRecord.Exited(Required(process, kind), reader.ReadOptionalInt32(), reader.ReadOptionalInt32(), timestamp),
                 RecordKind.Gap => NodeRecord.Gap(process, (long)reader.ReadVarint(), reader.ReadString(), timestamp),
+                RecordKind.Ready => NodeRecord.Ready(Required(process, kind), timestamp),
+                RecordKind.Restarting => NodeRecord.Restarting(Required(process, kind), (long)reader.ReadVarint(), ReadDelay(ref reader), timestamp),
+                RecordKind.GivenUp => NodeRecord.GivenUp(Required(process, kind), reader.ReadString(), timestamp),
+                RecordKind.Scaled => NodeRecord.Scaled(Required(process, kind), (long)reader.ReadVarint(), timestamp),
+                RecordKind.Waiting => NodeRecord.Waiting(Required(process, kind), reader.ReadString(), timestamp),
                 _ => throw new FormatException($"record kind {(byte)kind} is not sent by nodes"),
             };
         }
@@ -146,18 +163,13 @@ internal static class LineBatchFormat
     private static string Required(string? process, RecordKind kind) =>
         process ?? throw new FormatException($"a {kind} record must name its process");
 
-    private static void WriteOptional(WireWriter writer, int? value)
-    {
-        writer.WriteByte(value.HasValue ? (byte)1 : (byte)0);
-        if (value.HasValue) writer.WriteInt32(value.Value);
-    }
 
-    private static int? ReadOptional(ref WireReader reader) => reader.ReadByte() switch
+
+    private static int ReadDelay(ref WireReader reader)
     {
-        0 => null,
-        1 => reader.ReadInt32(),
-        var other => throw new FormatException($"optional marker {other} is neither 0 nor 1"),
-    };
+        var delay = reader.ReadVarint();
+        return delay <= int.MaxValue ? (int)delay : throw new FormatException($"restart delay {delay} ms is out of range");
+    }
 
     private static ulong ZigZag(long value) => (ulong)((value << 1) ^ (value >> 63));
 

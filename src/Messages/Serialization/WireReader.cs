@@ -67,6 +67,13 @@ internal struct WireReader(byte[] buffer)
         return slice;
     }
 
+    public int? ReadOptionalInt32() => ReadByte() switch
+    {
+        0 => null,
+        1 => ReadInt32(),
+        var other => throw new FormatException($"optional marker {other} is neither 0 nor 1"),
+    };
+
     public string ReadString() => Encoding.UTF8.GetString(ReadBytes().Span);
 
     private readonly void Need(int count)

@@ -44,6 +44,13 @@ internal sealed class WireWriter(int capacity)
         _buffer[_length++] = (byte)value;
     }
 
+    /// <summary>A marker byte (0: none, 1: a value), then the value.</summary>
+    public void WriteOptionalInt32(int? value)
+    {
+        WriteByte(value.HasValue ? (byte)1 : (byte)0);
+        if (value.HasValue) WriteInt32(value.Value);
+    }
+
     public void WriteBytes(ReadOnlySpan<byte> bytes)
     {
         WriteVarint((ulong)bytes.Length);

@@ -2,7 +2,7 @@ using System.ComponentModel;
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using Chorus.Hosting.Security;
-using Chorus.Node.Procfile;
+using Chorus.Node.Spec;
 
 namespace Chorus.Node.Processes;
 
@@ -25,7 +25,7 @@ public sealed partial class ChildProcess : IDisposable
     public Stream Stdout => _process.StandardOutput.BaseStream;
     public Stream Stderr => _process.StandardError.BaseStream;
 
-    public static ChildProcess Start(ProcfileEntry entry, IReadOnlyDictionary<string, string> environment)
+    public static ChildProcess Start(ProcessSpec spec, IReadOnlyDictionary<string, string> environment)
     {
         var start = new ProcessStartInfo("setsid")
         {
@@ -37,7 +37,7 @@ public sealed partial class ChildProcess : IDisposable
         // Without -w setsid execs the shell in place, so the pid we hold is the group leader's.
         start.ArgumentList.Add("/bin/sh");
         start.ArgumentList.Add("-c");
-        start.ArgumentList.Add(entry.Command);
+        start.ArgumentList.Add(spec.Command);
         // The node's token is its own secret, not its processes': they do not inherit it (an environment file
         // that names CHORUS_TOKEN still gives it to them, on purpose).
         start.Environment.Remove(AccessToken.EnvironmentVariable);
@@ -46,7 +46,7 @@ public sealed partial class ChildProcess : IDisposable
         try
         {
             var process = Process.Start(start)
-                ?? throw new InvalidOperationException($"\"{entry.Name}\" could not be started.");
+                ?? throw new InvalidOperationException($"\"{spec.Name}\" could not be started.");
             process.StandardInput.Close();
             OrphanGuard.Watch(process.Id);
             return new ChildProcess(process);
@@ -54,7 +54,7 @@ public sealed partial class ChildProcess : IDisposable
         catch (Win32Exception e)
         {
             throw new InvalidOperationException(
-                $"\"{entry.Name}\" could not be started: {e.Message}. Chorus needs /bin/sh and setsid (util-linux) on the PATH.", e);
+                $"\"{spec.Name}\" could not be started: {e.Message}. Chorus needs /bin/sh and setsid (util-linux) on the PATH.", e);
         }
     }
 

@@ -4,7 +4,7 @@ using Akka.Streams;
 using Akka.Streams.Dsl;
 using Chorus.Hosting;
 using Chorus.Messages;
-using Chorus.Node.Procfile;
+using Chorus.Node.Spec;
 
 namespace Chorus.Node.Processes;
 
@@ -25,7 +25,7 @@ namespace Chorus.Node.Processes;
 /// </summary>
 public sealed class ProcessActor : ReceiveActor, IWithTimers
 {
-    private readonly ProcfileEntry _entry;
+    private readonly ProcessSpec _spec;
     private readonly int _index;
     private readonly string _node;
     private readonly IActorRef _uplink;
@@ -52,9 +52,9 @@ public sealed class ProcessActor : ReceiveActor, IWithTimers
     private bool _finished;
     private IActorRef? _endRequester;
 
-    public ProcessActor(ProcfileEntry entry, int index, string node, IActorRef uplink, NodeSettings settings)
+    public ProcessActor(ProcessSpec spec, int index, string node, IActorRef uplink, NodeSettings settings)
     {
-        _entry = entry;
+        _spec = spec;
         _index = index;
         _node = node;
         _uplink = uplink;
@@ -73,8 +73,8 @@ public sealed class ProcessActor : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(ProcfileEntry entry, int index, string node, IActorRef uplink, NodeSettings settings) =>
-        Akka.Actor.Props.Create(() => new ProcessActor(entry, index, node, uplink, settings));
+    public static Props Props(ProcessSpec spec, int index, string node, IActorRef uplink, NodeSettings settings) =>
+        Akka.Actor.Props.Create(() => new ProcessActor(spec, index, node, uplink, settings));
 
     // ---- In, from the parent (NodeActor)
 
@@ -128,7 +128,7 @@ public sealed class ProcessActor : ReceiveActor, IWithTimers
     {
         try
         {
-            _child = ChildProcess.Start(_entry, ProcessEnvironment.For(_entry, _index, _node));
+            _child = ChildProcess.Start(_spec, ProcessEnvironment.For(_spec, _index, _node));
         }
         catch (InvalidOperationException e)
         {
@@ -139,7 +139,7 @@ public sealed class ProcessActor : ReceiveActor, IWithTimers
             return;
         }
 
-        _uplink.Tell(new ProcessStarted(_entry.Name, _child.Pid));
+        _uplink.Tell(new ProcessStarted(_spec.Name, _child.Pid));
         _stdout = new ChildPipe(_child.Stdout, _settings.PipePollInterval);
         _stderr = new ChildPipe(_child.Stderr, _settings.PipePollInterval);
         ReadOutput(_stdout, _stderr);
@@ -175,7 +175,7 @@ public sealed class ProcessActor : ReceiveActor, IWithTimers
 
         if (output.Read.Lines.Count > 0)
         {
-            _uplink.Tell(new LinesRead(_entry.Name, output.Stream, _nextSeq, output.Read.Lines, AfterExit: _exitReported));
+            _uplink.Tell(new LinesRead(_spec.Name, output.Stream, _nextSeq, output.Read.Lines, AfterExit: _exitReported));
             _nextSeq += output.Read.Lines.Count;
         }
         else AckStream();
@@ -196,7 +196,7 @@ public sealed class ProcessActor : ReceiveActor, IWithTimers
     private void OnOutputEnded(OutputEnded ended)
     {
         if (ended.Failure is { } failure)
-            _log.Error("Reading the output of \"{0}\" failed: {1}. What it writes from now on is lost.", _entry.Name, failure.Message);
+            _log.Error("Reading the output of \"{0}\" failed: {1}. What it writes from now on is lost.", _spec.Name, failure.Message);
         _outputEnded = true;
         Timers.Cancel("group-check");
         if (_exit is not null)
@@ -227,7 +227,7 @@ public sealed class ProcessActor : ReceiveActor, IWithTimers
         if (_exitReported || _exit is null) return;
         _exitReported = true;
         Timers.Cancel("exit-drain");
-        _uplink.Tell(new ProcessExited(_entry.Name, _exit.Code, _exit.Signal));
+        _uplink.Tell(new ProcessExited(_spec.Name, _exit.Code, _exit.Signal));
     }
 
     // The leader is gone and the pipes are still open. Once nothing of the group is left, what holds them is a
@@ -250,7 +250,7 @@ public sealed class ProcessActor : ReceiveActor, IWithTimers
     {
         if (_finished) return;
         _finished = true;
-        Context.Parent.Tell(new Finished(_entry.Name, _exit!.Code, _exit.Signal));
+        Context.Parent.Tell(new Finished(_spec.Name, _exit!.Code, _exit.Signal));
     }
 
     private void OnEndGroup(EndGroup _)
@@ -261,7 +261,7 @@ public sealed class ProcessActor : ReceiveActor, IWithTimers
             ReportGroupEnded();
             return;
         }
-        Notice.Write($"\"{_entry.Name}\" exited but left processes in its group; stopping them: SIGTERM, SIGKILL after {_settings.StopGrace.TotalSeconds:0.#} s.");
+        Notice.Write($"\"{_spec.Name}\" exited but left processes in its group; stopping them: SIGTERM, SIGKILL after {_settings.StopGrace.TotalSeconds:0.#} s.");
         _child.SignalGroup(ChildProcess.SigTerm);
         Timers.StartPeriodicTimer("group-check", new GroupCheck(), _settings.GroupCheckInterval);
         Timers.StartSingleTimer("end-kill", new EndGroupKill(), _settings.StopGrace);
@@ -288,7 +288,7 @@ public sealed class ProcessActor : ReceiveActor, IWithTimers
 
     private void ReportGroupEnded()
     {
-        _endRequester?.Tell(new GroupEnded(_entry.Name));
+        _endRequester?.Tell(new GroupEnded(_spec.Name));
         Context.Stop(Self);
     }
 

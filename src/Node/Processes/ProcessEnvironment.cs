@@ -1,4 +1,4 @@
-using Chorus.Node.Procfile;
+using Chorus.Node.Spec;
 
 namespace Chorus.Node.Processes;
 
@@ -13,15 +13,15 @@ public static class ProcessEnvironment
     private const int BasePort = 5000;
     private const int PortStep = 100;
 
-    public static IReadOnlyDictionary<string, string> For(ProcfileEntry entry, int index, string node)
+    public static IReadOnlyDictionary<string, string> For(ProcessSpec spec, int index, string node)
     {
         // Output into a pipe is block-buffered by default; this makes Python write line by line.
         var environment = new Dictionary<string, string>(StringComparer.Ordinal) { ["PYTHONUNBUFFERED"] = "1" };
-        foreach (var (key, value) in entry.Environment) environment[key] = value;
+        foreach (var (key, value) in spec.Environment) environment[key] = value;
         environment["PORT"] = (BasePort + PortStep * index).ToString(System.Globalization.CultureInfo.InvariantCulture);
-        environment["PS"] = $"{entry.Name}.1";
+        environment["PS"] = $"{spec.Name}.1";
         environment["CHORUS_NODE"] = node;
-        environment["CHORUS_PROCESS"] = entry.Name;
+        environment["CHORUS_PROCESS"] = spec.Name;
         return environment;
     }
 }

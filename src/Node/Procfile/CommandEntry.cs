@@ -3,6 +3,9 @@ namespace Chorus.Node.Procfile;
 /// <summary>A command given after -- on the command line, turned into the one entry a node runs.</summary>
 public static class CommandEntry
 {
+    /// <summary>Where such an entry was written, for error messages.</summary>
+    public const string Origin = "the command after --";
+
     /// <summary>Named after the program (its file name, cleaned to Procfile name characters), quoted for /bin/sh.</summary>
     public static ProcfileEntry From(IReadOnlyList<string> command)
     {

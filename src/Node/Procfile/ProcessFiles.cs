@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Chorus.Hosting;
+using Chorus.Node.Spec;
 
 namespace Chorus.Node.Procfile;
 
@@ -40,9 +41,9 @@ public static class ProcessFiles
                                        "Start from the folder that holds your Procfile, or give its path, e.g. --procfile deploy/Procfile.");
     }
 
-    /// <summary>The Procfile's entries, each with the environment its files set.</summary>
-    public static IReadOnlyList<ProcfileEntry> Load(string procfile, ParseResult parsed) =>
-        WithEnvironment(ProcfileParser.Load(procfile), parsed, procfile);
+    /// <summary>The Procfile's processes, each with the environment its files set.</summary>
+    public static IReadOnlyList<ProcessSpec> Load(string procfile, ParseResult parsed) =>
+        WithEnvironment(ProcfileParser.Load(procfile), parsed, procfile).Select(e => ProcessSpec.FromProcfile(e, procfile)).ToArray();
 
     /// <summary>The entries with the variables of the .env beside <paramref name="procfile"/> (if any) and of every --env-file.</summary>
     public static IReadOnlyList<ProcfileEntry> WithEnvironment(IReadOnlyList<ProcfileEntry> entries, ParseResult parsed, string? procfile)

@@ -9,6 +9,7 @@ using Chorus.Hosting;
 using Chorus.Messages;
 using Chorus.Node;
 using Chorus.Node.Procfile;
+using Chorus.Node.Spec;
 
 namespace Chorus.Aggregator.Tests.Scenarios;
 
@@ -25,7 +26,7 @@ public sealed class NodeToAggregatorRemotingTests() : Akka.TestKit.Xunit2.TestKi
 
         var nodeConfig = HoconFiles.Load("node.conf", "wire.conf");
         using var nodeSystem = ActorSystem.Create(RemoteSystem.Name, nodeConfig);
-        var host = NodeHost.Start(nodeSystem, "remote-node", [new ProcfileEntry("p", "printf 'one\\ntwo\\n'; printf 'three\\n' >&2", 1)],
+        var host = NodeHost.Start(nodeSystem, "remote-node", [new ProcessSpec("p", "printf 'one\\ntwo\\n'; printf 'three\\n' >&2", "test")],
             AggregatorAddress.IngestPath(aggregator, RemoteSystem.Protocol(Sys)), NodeSettings.From(nodeConfig), new MonotonicClock(), token: "", wireVersion: WireVersion.Current);
 
         var seen = new List<OutputItem>();
@@ -55,7 +56,7 @@ public sealed class NodeToAggregatorRemotingTests() : Akka.TestKit.Xunit2.TestKi
 
         var nodeConfig = HoconFiles.Load("node.conf", "wire.conf");
         using var nodeSystem = ActorSystem.Create(RemoteSystem.Name, nodeConfig);
-        var host = NodeHost.Start(nodeSystem, "later-node", [new ProcfileEntry("p", "sleep 30", 1)],
+        var host = NodeHost.Start(nodeSystem, "later-node", [new ProcessSpec("p", "sleep 30", "test")],
             AggregatorAddress.IngestPath(RemoteSystem.BoundAddress(Sys), RemoteSystem.Protocol(Sys)), NodeSettings.From(nodeConfig), new MonotonicClock(),
             token: "", wireVersion: WireVersion.Current + 1);
 
@@ -77,9 +78,9 @@ public sealed class NodeToAggregatorRemotingTests() : Akka.TestKit.Xunit2.TestKi
         var nodeConfig = HoconFiles.Load("node.conf", "wire.conf");
         using var honest = ActorSystem.Create(RemoteSystem.Name, nodeConfig);
         using var skewed = ActorSystem.Create(RemoteSystem.Name, nodeConfig);
-        var first = NodeHost.Start(honest, "honest", [new ProcfileEntry("p", "sleep 1; echo a1; sleep 1; echo a2; sleep 1; echo a3", 1)],
+        var first = NodeHost.Start(honest, "honest", [new ProcessSpec("p", "sleep 1; echo a1; sleep 1; echo a2; sleep 1; echo a3", "test")],
             ingest, NodeSettings.From(nodeConfig), new MonotonicClock(), token: "", wireVersion: WireVersion.Current);
-        var second = NodeHost.Start(skewed, "skewed", [new ProcfileEntry("p", "sleep 1.5; echo b1; sleep 1; echo b2; sleep 1; echo b3", 1)],
+        var second = NodeHost.Start(skewed, "skewed", [new ProcessSpec("p", "sleep 1.5; echo b1; sleep 1; echo b2; sleep 1; echo b3", "test")],
             ingest, NodeSettings.From(nodeConfig), new SkewedClock(TimeSpan.FromSeconds(5)), token: "", wireVersion: WireVersion.Current);
 
         var lines = new List<OutputItem>();

@@ -6,6 +6,7 @@ using Chorus.Hosting;
 using Chorus.Messages;
 using Chorus.Node;
 using Chorus.Node.Procfile;
+using Chorus.Node.Spec;
 
 namespace Chorus.Aggregator.Tests.Scenarios;
 
@@ -25,7 +26,7 @@ public sealed class ShortLivedNodesTests() : Akka.TestKit.Xunit2.TestKit(HoconFi
         for (var i = 0; i < 10; i++)
         {
             using var system = ActorSystem.Create(RemoteSystem.Name, nodeConfig);
-            var host = NodeHost.Start(system, $"job-{i}", [new ProcfileEntry("p", $"echo done {i}", 1)], ingest, NodeSettings.From(nodeConfig), new MonotonicClock(), token: "", wireVersion: WireVersion.Current);
+            var host = NodeHost.Start(system, $"job-{i}", [new ProcessSpec("p", $"echo done {i}", "test")], ingest, NodeSettings.From(nodeConfig), new MonotonicClock(), token: "", wireVersion: WireVersion.Current);
             Assert.Equal(0, await host.ExitCode.WaitAsync(TimeSpan.FromSeconds(30))); // a refused node exits 6
             await system.Terminate();
         }

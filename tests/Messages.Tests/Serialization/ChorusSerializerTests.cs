@@ -55,6 +55,11 @@ public sealed class ChorusSerializerTests() : Akka.TestKit.Xunit2.TestKit(HoconF
             NodeRecord.Gap(null, 3, "unknown", T0.AddSeconds(2)),
             NodeRecord.Exited("web", 0, null, T0.AddSeconds(3)),
             NodeRecord.Exited("worker", null, 9, T0.AddSeconds(3)),
+            NodeRecord.Waiting("api", "db@n1 ready, cache started", T0.AddSeconds(3)),
+            NodeRecord.Ready("web", T0.AddSeconds(3)),
+            NodeRecord.Restarting("worker", 3, 4000, T0.AddSeconds(3)),
+            NodeRecord.GivenUp("worker", "6 restarts within 60 s (max-restarts = 5)", T0.AddSeconds(3)),
+            NodeRecord.Scaled("web", 4, T0.AddSeconds(3)),
         ];
         var batch = new LineBatch("node-a", 77, 5, T0.AddSeconds(4), records, SessionKey: "session");
 

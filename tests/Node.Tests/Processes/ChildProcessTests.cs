@@ -1,6 +1,7 @@
 using Chorus.Tests.Support;
 using Chorus.Node.Processes;
 using Chorus.Node.Procfile;
+using Chorus.Node.Spec;
 
 namespace Chorus.Node.Tests.Processes;
 
@@ -13,7 +14,7 @@ public sealed class ChildProcessTests
         // must still end the command rather than leave it running.
         for (var i = 0; i < 20; i++)
         {
-            using var child = ChildProcess.Start(new ProcfileEntry("p", "sleep 60", 1), new Dictionary<string, string>());
+            using var child = ChildProcess.Start(new ProcessSpec("p", "sleep 60", "test"), new Dictionary<string, string>());
 
             child.SignalGroup(ChildProcess.SigTerm);
 
@@ -26,7 +27,7 @@ public sealed class ChildProcessTests
     public async Task A_group_counts_as_gone_once_its_members_are_dead_though_unreaped()
     {
         // The background sleep, orphaned by the kill, is a zombie until PID 1 reaps it, which some never do.
-        using var child = ChildProcess.Start(new ProcfileEntry("p", "sleep 60 & exec sleep 60", 1), new Dictionary<string, string>());
+        using var child = ChildProcess.Start(new ProcessSpec("p", "sleep 60 & exec sleep 60", "test"), new Dictionary<string, string>());
         await Eventually.True(child.GroupAlive, TimeSpan.FromSeconds(10));
 
         child.SignalGroup(ChildProcess.SigKill);

@@ -4,6 +4,7 @@ using Chorus.Messages;
 using Chorus.Node.Processes;
 using Chorus.Node.Procfile;
 using Chorus.Node.Tests.Support;
+using Chorus.Node.Spec;
 
 namespace Chorus.Node.Tests.Processes;
 
@@ -159,7 +160,7 @@ public sealed class ProcessActorTests : Akka.TestKit.Xunit2.TestKit
     [Fact]
     public async Task Variables_from_environment_files_reach_the_process_but_do_not_rename_it()
     {
-        Start(new ProcfileEntry("p", "echo \"$GREETING|$PYTHONUNBUFFERED|$PORT|$CHORUS_PROCESS|$HOME\"", 1)
+        Start(new ProcessSpec("p", "echo \"$GREETING|$PYTHONUNBUFFERED|$PORT|$CHORUS_PROCESS|$HOME\"", "test")
         {
             Environment = new Dictionary<string, string>
             {
@@ -184,9 +185,9 @@ public sealed class ProcessActorTests : Akka.TestKit.Xunit2.TestKit
     private static long BytesWritten(int pid) =>
         long.Parse(File.ReadLines($"/proc/{pid}/io").First(l => l.StartsWith("wchar:"))["wchar:".Length..]);
 
-    private Akka.Actor.IActorRef Start(string command) => Start(new ProcfileEntry("p", command, 1));
+    private Akka.Actor.IActorRef Start(string command) => Start(new ProcessSpec("p", command, "test"));
 
-    private Akka.Actor.IActorRef Start(ProcfileEntry entry) =>
+    private Akka.Actor.IActorRef Start(ProcessSpec entry) =>
         _parent.ChildActorOf(ProcessActor.Props(entry, 0, "node-a", _uplink.Ref, TestNodeSettings.With()));
 
     private async Task<(ProcessActor.ProcessStarted, List<(long Seq, OutputStream Stream, string Text)>, ProcessActor.ProcessExited)> Collect()

@@ -1,5 +1,6 @@
 using Chorus.Hosting;
 using Chorus.Node.Procfile;
+using Chorus.Node.Spec;
 
 namespace Chorus.Node.Tests.Procfile;
 
@@ -54,11 +55,11 @@ public sealed class ProcessFilesTests : IDisposable
         Assert.Contains("was not found", e.Message);
     }
 
-    private IReadOnlyList<ProcfileEntry> Entries(params string[] flags)
+    private IReadOnlyList<ProcessSpec> Entries(params string[] flags)
     {
         var parsed = NodeOptions.CreateCommand().Parse(["--aggregator", "127.0.0.1:4053", "--listen", "127.0.0.1:0", .. flags]);
         Assert.Empty(parsed.Errors);
-        return NodeOptions.From(parsed).Entries;
+        return NodeOptions.From(parsed).Processes;
     }
 
     private string Write(string name, string text)

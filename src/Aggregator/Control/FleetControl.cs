@@ -1,0 +1,24 @@
+using Akka.Actor;
+using Chorus.Messages.Control;
+using Chorus.Messages.Selection;
+
+namespace Chorus.Aggregator.Control;
+
+/// <summary>
+/// What HTTP (POST /api/actions, /attach, the page) asks of the fleet: a verb for every process a selector
+/// matches, on every node. The ControlActor routes it to the nodes and gathers their answers.
+/// </summary>
+public sealed class FleetControl(IActorRef control, TimeSpan timeout)
+{
+    /// <summary>One result per selected process (and one "node-down" per node that may match but is down); empty when nothing matched.</summary>
+    public Task<Acted> ActAsync(ControlVerb verb, Selector selector, string argument) =>
+        control.Ask<Acted>(new Act(verb, selector, argument), timeout);
+}
+
+/// <summary>To the ControlActor: do <paramref name="Verb"/> to what <paramref name="Selector"/> matches. Answered with <see cref="Acted"/>.</summary>
+public sealed record Act(ControlVerb Verb, Selector Selector, string Argument);
+
+public sealed record Acted(IReadOnlyList<NodeActionResult> Results);
+
+/// <summary>One process's result, with its node.</summary>
+public sealed record NodeActionResult(string Node, ActionResult Result);

@@ -1,0 +1,59 @@
+using Chorus.Messages.Control;
+
+namespace Chorus.Aggregator.Control;
+
+/// <summary>
+/// Every node's process table as the node last reported it (<see cref="ProcessTable"/>): groups, labels, state,
+/// readiness. What selectors match on at the aggregator (watchers' select=, the page, /api/nodes). Thread-safe:
+/// written by the ControlActor, read by HTTP requests and stream filters; <see cref="Version"/> changes with every
+/// write, so a reader can keep what it worked out until then.
+/// </summary>
+public sealed class FleetDirectory
+{
+    private readonly Lock _lock = new();
+    private readonly Dictionary<string, Dictionary<string, ProcessInfo>> _nodes = new(StringComparer.Ordinal);
+    private long _version;
+
+    public long Version => Volatile.Read(ref _version);
+
+    /// <summary>The node's processes are these, and only these, from now on.</summary>
+    public void Update(string node, IReadOnlyList<ProcessInfo> processes)
+    {
+        var table = new Dictionary<string, ProcessInfo>(processes.Count, StringComparer.Ordinal);
+        foreach (var process in processes) table[process.Name] = process;
+        lock (_lock)
+        {
+            _nodes[node] = table;
+            _version++;
+        }
+    }
+
+    /// <summary>The node is gone for good (forgotten by ingest): its processes no longer exist anywhere.</summary>
+    public void Forget(string node)
+    {
+        lock (_lock)
+            if (_nodes.Remove(node)) _version++;
+    }
+
+    public ProcessInfo? Find(string node, string process)
+    {
+        lock (_lock)
+            return _nodes.TryGetValue(node, out var table) && table.TryGetValue(process, out var info) ? info : null;
+    }
+
+    /// <summary>Every process of every node, by node then process name.</summary>
+    public IReadOnlyList<NodeProcess> All()
+    {
+        lock (_lock)
+            return _nodes.OrderBy(n => n.Key, StringComparer.Ordinal)
+                .SelectMany(n => n.Value.Values.OrderBy(p => p.Name, StringComparer.Ordinal).Select(p => new NodeProcess(n.Key, p)))
+                .ToArray();
+    }
+
+    /// <summary>The processes of one node, by name; empty for a node that never reported.</summary>
+    public IReadOnlyList<ProcessInfo> Of(string node)
+    {
+        lock (_lock)
+            return _nodes.TryGetValue(node, out var table) ? table.Values.OrderBy(p => p.Name, StringComparer.Ordinal).ToArray() : [];
+    }
+}
