@@ -2,6 +2,7 @@ using System.CommandLine;
 using Akka.Actor;
 using Chorus.Aggregator;
 using Chorus.Aggregator.Archive;
+using Chorus.Aggregator.Control;
 using Chorus.Aggregator.Formatting;
 using Chorus.Aggregator.Http;
 using Chorus.Aggregator.Ingest;
@@ -63,7 +64,10 @@ static async Task<int> Run(ParseResult parsed)
         : IngestOutput.Archived(system.ActorOf(ArchiveActor.Props(settings.ArchivePath!, merge, stop), "archive"), archived);
     system.ActorOf(IngestActor.Props(output, pending, settings, token), IngestEndpoint.ActorName);
 
-    var (web, http) = await HttpServer.StartAsync(feed, board, settings, token, tls?.Certificate);
+    var directory = new FleetDirectory();
+    // FOUNDATION PLACEHOLDER: the ControlActor (src/Aggregator/Control) replaces Nobody.
+    var control = new FleetControl(ActorRefs.Nobody, TimeSpan.FromSeconds(5));
+    var (web, http) = await HttpServer.StartAsync(feed, board, directory, control, settings, token, tls?.Certificate);
     Notice.Write($"nodes join at {RemoteSystem.BoundAddress(system)}");
     Notice.Write($"watch at {(tls is null ? "http" : "https")}://{http}/");
 

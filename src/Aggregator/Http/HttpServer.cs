@@ -1,5 +1,6 @@
 using System.Net;
 using System.Security.Cryptography.X509Certificates;
+using Chorus.Aggregator.Control;
 using Chorus.Aggregator.Sinks;
 using Chorus.Hosting;
 using Chorus.Hosting.Security;
@@ -22,7 +23,8 @@ namespace Chorus.Aggregator.Http;
 public static class HttpServer
 {
     /// <param name="certificate">With one, the port speaks only HTTPS (and WSS); watchers need no certificate of their own, they present the token.</param>
-    public static async Task<(WebApplication App, HostPort Bound)> StartAsync(LiveFeed feed, StatusBoard board, AggregatorSettings settings,
+    public static async Task<(WebApplication App, HostPort Bound)> StartAsync(LiveFeed feed, StatusBoard board, FleetDirectory directory, FleetControl control,
+        AggregatorSettings settings,
         AccessToken? token, X509Certificate2? certificate = null)
     {
         var listen = settings.Http;
@@ -40,6 +42,8 @@ public static class HttpServer
         });
         builder.Services.AddSingleton(feed);
         builder.Services.AddSingleton(board);
+        builder.Services.AddSingleton(directory);
+        builder.Services.AddSingleton(control);
         builder.Services.AddSingleton(settings);
 
         var app = builder.Build();

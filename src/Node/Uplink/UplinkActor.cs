@@ -2,6 +2,7 @@ using Akka.Actor;
 using Chorus.Hosting;
 using Chorus.Hosting.Security;
 using Chorus.Messages;
+using Chorus.Messages.Control;
 using Chorus.Node.Processes;
 
 namespace Chorus.Node.Uplink;
@@ -93,6 +94,18 @@ public sealed class UplinkActor : ReceiveActor, IWithTimers
 
     /// <summary>To the parent, once a run: the aggregator refuses this node's lines for their times; they are kept and resent.</summary>
     public sealed record LinesRefused(string Aggregator, string Reason);
+
+    /// <summary>From the parent: the node's processes now stand so. Sent to the aggregator as a <see cref="ProcessTable"/> now, and again after every join.</summary>
+    public sealed record PublishTable(IReadOnlyList<ProcessInfo> Processes);
+
+    /// <summary>From the parent: what request <paramref name="Id"/> did, sent to the aggregator as a <see cref="ControlReply"/>.</summary>
+    public sealed record Answer(long Id, IReadOnlyList<ActionResult> Results);
+
+    /// <summary>To the parent: the joined aggregator asks for an action (from the dialled address, with the session key).</summary>
+    public sealed record ControlRequested(ControlRequest Request);
+
+    /// <summary>To the parent: how the other nodes' processes this node's processes wait for stand now.</summary>
+    public sealed record RemoteProcessesChanged(IReadOnlyList<NodeProcess> Processes);
 
     private sealed record FlushDue;
     private sealed record JoinDue;
