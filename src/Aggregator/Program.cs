@@ -6,6 +6,7 @@ using Chorus.Aggregator.Control;
 using Chorus.Aggregator.Formatting;
 using Chorus.Aggregator.Http;
 using Chorus.Aggregator.Ingest;
+using Chorus.Aggregator.Metrics;
 using Chorus.Aggregator.Ordering;
 using Chorus.Aggregator.Sinks;
 using Chorus.Hosting;
@@ -49,6 +50,7 @@ static async Task<int> Run(ParseResult parsed)
     var pending = new PendingOutput(settings.MaxPendingRecords, settings.MaxPendingBytes);
     var feed = new LiveFeed(settings.BacklogCapacity, DateTime.UtcNow);
     var board = new StatusBoard();
+    var metrics = new ChorusMetrics(pending, feed, board, system, settings.ShutdownHttpTimeout);
     // One line a sink: its name (in logs, and its path with dashes), its writer, a thread of its own if it may block.
     IActorRef Sink(string name, IOutputWriter writer, string? dispatcher = null) =>
         system.ActorOf(SinkActor.Props(writer, pending.AddSink(name), dispatcher), name.Replace(' ', '-'));
@@ -57,6 +59,7 @@ static async Task<int> Run(ParseResult parsed)
         Sink("stdout", StdoutWriter.ForThisProcess(formatter), "chorus.stdout-dispatcher"),
         Sink("live feed", feed),
         Sink("status board", board),
+        Sink("metrics", metrics.Traffic),
     ];
     var merge = system.ActorOf(MergeActor.Props(sinks, settings), "merge");
     var output = archived is null
@@ -67,7 +70,7 @@ static async Task<int> Run(ParseResult parsed)
     var directory = new FleetDirectory();
     // FOUNDATION PLACEHOLDER: the ControlActor (src/Aggregator/Control) replaces Nobody.
     var control = new FleetControl(ActorRefs.Nobody, TimeSpan.FromSeconds(5));
-    var (web, http) = await HttpServer.StartAsync(feed, board, directory, control, settings, token, tls?.Certificate);
+    var (web, http) = await HttpServer.StartAsync(feed, board, directory, control, metrics, settings, token, tls?.Certificate);
     Notice.Write($"nodes join at {RemoteSystem.BoundAddress(system)}");
     Notice.Write($"watch at {(tls is null ? "http" : "https")}://{http}/");
 

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Security.Cryptography.X509Certificates;
 using Chorus.Aggregator.Control;
+using Chorus.Aggregator.Metrics;
 using Chorus.Aggregator.Sinks;
 using Chorus.Hosting;
 using Chorus.Hosting.Security;
@@ -24,7 +25,7 @@ public static class HttpServer
 {
     /// <param name="certificate">With one, the port speaks only HTTPS (and WSS); watchers need no certificate of their own, they present the token.</param>
     public static async Task<(WebApplication App, HostPort Bound)> StartAsync(LiveFeed feed, StatusBoard board, FleetDirectory directory, FleetControl control,
-        AggregatorSettings settings,
+        ChorusMetrics metrics,        AggregatorSettings settings,
         AccessToken? token, X509Certificate2? certificate = null)
     {
         var listen = settings.Http;
@@ -44,6 +45,7 @@ public static class HttpServer
         builder.Services.AddSingleton(board);
         builder.Services.AddSingleton(directory);
         builder.Services.AddSingleton(control);
+        builder.Services.AddSingleton(metrics);
         builder.Services.AddSingleton(settings);
 
         var app = builder.Build();
@@ -53,6 +55,7 @@ public static class HttpServer
         app.Map("/ws", WebSocketEndpoint.Handle);
         app.MapGet("/events", ServerSentEventsEndpoint.Handle);
         app.MapGet("/api/nodes", NodesEndpoint.Handle);
+        app.MapGet("/metrics", MetricsEndpoint.Handle);
         app.MapGet("/healthz", () => "ok\n");
         StaticAssets.Map(app);
         // Every path and method, dotted ones too (MapFallback's default skips names that look like files).
@@ -98,7 +101,7 @@ public static class HttpServer
 
     private static Task NotFound(HttpContext context) =>
         PlainTextAnswer.Write(context, StatusCodes.Status404NotFound,
-            $"Nothing at {context.Request.Method} {context.Request.Path}. This aggregator serves GET / (the page), /events (Server-Sent Events), /ws (WebSocket), /api/nodes and /healthz.");
+            $"Nothing at {context.Request.Method} {context.Request.Path}. This aggregator serves GET / (the page), /events (Server-Sent Events), /ws (WebSocket), /api/nodes, /metrics and /healthz.");
 
     private static IPAddress Resolve(HostPort listen) =>
         IPAddress.TryParse(listen.Host, out var ip) ? ip

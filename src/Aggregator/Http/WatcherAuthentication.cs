@@ -11,7 +11,7 @@ namespace Chorus.Aggregator.Http;
 /// </summary>
 public static class WatcherAuthentication
 {
-    private static readonly PathString[] Protected = ["/ws", "/events", "/api"];
+    private static readonly PathString[] Protected = ["/ws", "/events", "/api", "/metrics"];
 
     public static void Use(WebApplication app, AccessToken? token)
     {

@@ -10,7 +10,7 @@ namespace Chorus.Aggregator.Ingest;
 /// Where nodes arrive, at <see cref="IngestEndpoint.Path"/>: the one actor of the aggregator that acts on wire messages.
 /// <list type="bullet">
 /// <item>In, from nodes: <see cref="JoinRequest"/> (or <see cref="UnreadableJoin"/>, always refused), <see cref="LineBatch"/>, <see cref="Heartbeat"/>,
-/// <see cref="ClockReply"/>, <see cref="NodeLeaving"/>; anything but a join must carry the run's session key.</item>
+/// <see cref="ClockReply"/>, <see cref="NodeLeaving"/>, <see cref="SpoolReport"/>; anything but a join must carry the run's session key.</item>
 /// <item>Out, to nodes: <see cref="JoinAccepted"/>, <see cref="JoinRefused"/>, <see cref="BatchAck"/> for every batch
 /// and heartbeat, <see cref="ResendFrom"/> (unasked, once the output has room again after turning a batch away),
 /// <see cref="TimesRefused"/>, <see cref="ClockProbe"/>.</item>
@@ -18,6 +18,7 @@ namespace Chorus.Aggregator.Ingest;
 /// <see cref="MergeActor.NodeDisconnected"/>, <see cref="MergeActor.NodeProgress"/>, <see cref="MergeActor.NodeClock"/>.
 /// All of it, and every answer that reports what is held, goes out through the <see cref="IngestOutput"/>: straight on, or
 /// through the archive. Refusals and clock probes report nothing held and go straight to the node.</item>
+/// <item>In, from /metrics: <see cref="ReportLinks"/>, answered with <see cref="LinksReport"/>.</item>
 /// <item>Its own: CheckLiveness and ProbeClocks (timers), OutputLow (pending output came down below half).</item>
 /// </list>
 /// The rules are plain classes, wired here: <see cref="JoinPolicy"/> (who may join), <see cref="NodeLinks"/>
@@ -59,6 +60,9 @@ public sealed class IngestActor : ReceiveActor, IWithTimers
         Receive<ProbeClocks>(_ => OnProbeClocks());
         Receive<ClockReply>(OnClockReply);
         Receive<OutputLow>(_ => OnOutputLow());
+        Receive<SpoolReport>(OnSpoolReport);
+        Receive<ReportLinks>(_ => Sender.Tell(new LinksReport(_links.Named.Where(l => l.Value.Up)
+            .Select(l => new LinkFigures(l.Key, l.Value.Sequence.LastTaken - l.Value.Acknowledged, l.Value.SpooledBytes)).ToArray())));
 
         // Checking eight times per timeout: node-down comes at most an eighth of the timeout late.
         Timers.StartPeriodicTimer("liveness", new CheckLiveness(), settings.NodeTimeout / 8);
@@ -69,6 +73,14 @@ public sealed class IngestActor : ReceiveActor, IWithTimers
 
     public static Props Props(IngestOutput output, PendingOutput pending, AggregatorSettings settings, AccessToken? token) =>
         Akka.Actor.Props.Create(() => new IngestActor(output, pending, settings, token));
+
+    /// <summary>Asks for every up node's figures (what /metrics shows); not a wire message, so no peer can send it.</summary>
+    public sealed record ReportLinks;
+
+    public sealed record LinksReport(IReadOnlyList<LinkFigures> Links);
+
+    /// <summary>Batches taken but not yet acknowledged (withheld by backpressure), and the node's spool as it last reported it.</summary>
+    public sealed record LinkFigures(string Node, long AckLagBatches, long SpooledBytes);
 
     private sealed record CheckLiveness;
     private sealed record ProbeClocks;
@@ -179,6 +191,11 @@ public sealed class IngestActor : ReceiveActor, IWithTimers
         if (!TryLink(leaving.Node, leaving.Incarnation, leaving.SessionKey, out var link)) return;
         link.GoDown(DateTime.UtcNow);
         _output.ToMerge(new MergeActor.NodeDisconnected(leaving.Node));
+    }
+
+    private void OnSpoolReport(SpoolReport report)
+    {
+        if (TryLink(report.Node, report.Incarnation, report.SessionKey, out var link)) link.SpooledBytes = report.SpooledBytes;
     }
 
     private void OnProbeClocks()

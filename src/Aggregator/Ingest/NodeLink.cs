@@ -32,6 +32,9 @@ public sealed class NodeLink(long incarnation, long nextSeq, string sessionKey)
     /// <summary>The node's uplink, from its last join: where clock probes and the answers owed after withholding go.</summary>
     public IActorRef? Uplink { get; set; }
 
+    /// <summary>Bytes of lines in the node's spool, as its last <see cref="Messages.SpoolReport"/> said.</summary>
+    public long SpooledBytes { get; set; }
+
     /// <summary>The node's clock against ours, from probes.</summary>
     public ClockOffsetEstimator Clock { get; } = new();
 

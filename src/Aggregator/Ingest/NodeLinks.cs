@@ -27,6 +27,8 @@ public sealed class NodeLinks(int maxNodes, TimeSpan nodeTimeout, TimeSpan forge
 
     public IEnumerable<NodeLink> All => _links.Values;
 
+    public IEnumerable<KeyValuePair<string, NodeLink>> Named => _links;
+
     public int UpCount => _links.Values.Count(l => l.Up);
 
     public NodeLink? Find(string node) => _links.GetValueOrDefault(node);

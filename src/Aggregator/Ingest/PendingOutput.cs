@@ -69,6 +69,12 @@ public sealed class PendingOutput(long maxRecords, long maxBytes)
         get { lock (_lock) return HeldLocked(); }
     }
 
+    /// <summary>Each sink's name and how many records it has finished with since the start.</summary>
+    public IReadOnlyList<(string Sink, long Records)> Finished()
+    {
+        lock (_lock) return _sinks.Select(s => (s.Name, s.Records)).ToArray();
+    }
+
     /// <summary>Completes once what is pending is below half the bounds again (at once when it already is).</summary>
     public Task WhenLow()
     {

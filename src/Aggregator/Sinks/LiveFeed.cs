@@ -81,6 +81,9 @@ public sealed class LiveFeed(int capacity, DateTime startedAt) : IOutputWriter
         return subscription;
     }
 
+    /// <summary>How many watchers are subscribed now.</summary>
+    public int Watchers => Volatile.Read(ref _subscriptions).Length;
+
     public void Unsubscribe(FeedSubscription subscription)
     {
         lock (_lock) _subscriptions = Array.FindAll(_subscriptions, s => s != subscription);

@@ -15,7 +15,7 @@ namespace Chorus.Node.Uplink;
 /// <item>In, from the parent: <see cref="Drain"/>, answered with <see cref="Drained"/>.</item>
 /// <item>Out, to the parent: <see cref="Refused"/> (the node stops) and <see cref="LinesRefused"/> (said once a run).</item>
 /// <item>With the aggregator: out <see cref="JoinRequest"/>, <see cref="LineBatch"/>, <see cref="Heartbeat"/>,
-/// <see cref="ClockReply"/>, <see cref="NodeLeaving"/>; in <see cref="JoinAccepted"/>, <see cref="JoinRefused"/>,
+/// <see cref="ClockReply"/>, <see cref="NodeLeaving"/>, <see cref="SpoolReport"/>; in <see cref="JoinAccepted"/>, <see cref="JoinRefused"/>,
 /// <see cref="ResendFrom"/>, <see cref="BatchAck"/>, <see cref="TimesRefused"/>, <see cref="ClockProbe"/>.</item>
 /// </list>
 /// The rules live in plain classes: <see cref="Outbox"/> (batching, numbering, the send window, the spool, what a
@@ -43,6 +43,8 @@ public sealed class UplinkActor : ReceiveActor, IWithTimers
     private bool _sentSinceTick;
     private IActorRef? _drainRequester;
     private bool _timesRefusedSaid;
+    // The spool size the aggregator was last told of (SpoolReport).
+    private long _spoolReported;
 
     public UplinkActor(string node, long incarnation, string aggregatorPath, MonotonicClock clock, NodeSettings settings, string token, int wireVersion)
     {
@@ -205,6 +207,7 @@ public sealed class UplinkActor : ReceiveActor, IWithTimers
         _sessionKey = sessionKey;
         _hasSession = true;
         _liveness.Joined(_clock.UtcNow);
+        _spoolReported = 0; // a new session (perhaps a new aggregator): report the spool afresh
         var attempts = _join.Accepted();
         if (!restarted && !wasJoined) Notice.Write(attempts > 1 ? $"joined the aggregator after {attempts} attempts." : "joined the aggregator.");
         return restarted;
@@ -282,6 +285,7 @@ public sealed class UplinkActor : ReceiveActor, IWithTimers
         }
         if (!_sentSinceTick) SendHeartbeatIfIdle();
         _sentSinceTick = false;
+        ReportSpoolIfChanged();
     }
 
     /// <summary>
@@ -292,6 +296,15 @@ public sealed class UplinkActor : ReceiveActor, IWithTimers
     {
         if (_aggregator is null || !_outbox.Idle) return;
         _aggregator.Tell(new Heartbeat(_node, _outbox.Incarnation, _outbox.LastNumbered, _clock.UtcNow, _sessionKey));
+    }
+
+    // Told when it changes, not every tick: an idle node with an empty spool sends nothing for it.
+    private void ReportSpoolIfChanged()
+    {
+        var spooled = _outbox.SpooledBytes;
+        if (spooled == _spoolReported || _aggregator is null) return;
+        _aggregator.Tell(new SpoolReport(_node, _outbox.Incarnation, spooled, _sessionKey));
+        _spoolReported = spooled;
     }
 
     private void OnDrain()

@@ -60,6 +60,21 @@ public sealed class IngestAuthenticationTests : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
+    public async Task A_spool_report_counts_only_with_the_session_key()
+    {
+        var node = CreateTestProbe();
+        _ingest.Tell(new JoinRequest("a", 1, 1, "right token", SentAt: default, Nonce: "", WireVersion: WireVersion.Current, ChorusVersion: "0.1.0+test"), node.Ref);
+        var key = (await node.ExpectMsgAsync<JoinAccepted>()).SessionKey;
+
+        _ingest.Tell(new SpoolReport("a", 1, 999_999, SessionKey: "forged"));
+        _ingest.Tell(new SpoolReport("a", 1, 4096, key), node.Ref);
+        _ingest.Tell(new IngestActor.ReportLinks());
+
+        var link = Assert.Single((await ExpectMsgAsync<IngestActor.LinksReport>()).Links);
+        Assert.Equal(new IngestActor.LinkFigures("a", 0, 4096), link);
+    }
+
+    [Fact]
     public async Task Acknowledgements_and_clock_probes_carry_the_node_session_key()
     {
         var node = CreateTestProbe();

@@ -14,6 +14,7 @@ public sealed class AuthenticationTests(GuardedWatchedAggregator guarded) : ICla
     [InlineData("/api/nodes")]
     [InlineData("/events")]
     [InlineData("/ws")]
+    [InlineData("/metrics")]
     public async Task Without_the_token_the_stream_and_the_api_answer_401_saying_how_to_authenticate(string path)
     {
         using var response = await Http.GetAsync(path, HttpCompletionOption.ResponseHeadersRead);

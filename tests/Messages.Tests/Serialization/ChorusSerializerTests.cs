@@ -33,6 +33,7 @@ public sealed class ChorusSerializerTests() : Akka.TestKit.Xunit2.TestKit(HoconF
         new ClockProbe(T0, SessionKey: "key"),
         new ClockReply("a", 1, "key", T0, T0.AddSeconds(5), T0.AddSeconds(5).AddTicks(3)),
         new NodeLeaving("a", 1, SessionKey: "key"),
+        new SpoolReport("a", 1, 123_456_789, SessionKey: "key"),
     ];
 
     [Theory]

@@ -55,6 +55,26 @@ public sealed class UplinkOverflowTests() : Akka.TestKit.Xunit2.TestKit(HoconFil
     }
 
     [Fact]
+    public async Task A_node_tells_the_aggregator_how_much_it_spooled_and_when_the_spool_is_empty_again()
+    {
+        var (aggregator, uplink) = await Start("max-buffered-bytes = 64KiB, spool-max-bytes = 100MiB");
+        aggregator.Reply(new JoinAccepted(1, 1, Nonce: ((JoinRequest)aggregator.LastMessage).Nonce, SessionKey: "key"));
+        for (var i = 0; i < 100; i++) uplink.Tell(Read("web", 1 + i * 100, 100)); // 1 MB, never acknowledged: most of it spools
+
+        var spooling = (SpoolReport)await aggregator.FishForMessageAsync(m => m is SpoolReport, TimeSpan.FromSeconds(5));
+        Assert.True(spooling.SpooledBytes > 0);
+        Assert.Equal(("node-a", 7L, "key"), (spooling.Node, spooling.Incarnation, spooling.SessionKey));
+
+        // Acknowledged, every batch (spooled ones too) is sent and the spool empties.
+        var empty = await aggregator.FishForMessageAsync(m =>
+        {
+            if (m is LineBatch batch) aggregator.Reply(new BatchAck(7, batch.Seq, "key"));
+            return m is SpoolReport { SpooledBytes: 0 };
+        }, TimeSpan.FromSeconds(10));
+        Assert.IsType<SpoolReport>(empty);
+    }
+
+    [Fact]
     public async Task Lines_not_acknowledged_when_the_drain_times_out_go_back_to_the_spool_and_the_next_run_sends_them()
     {
         var (aggregator, uplink) = await Start("max-buffered-bytes = 64KiB, spool-max-bytes = 100MiB, drain-timeout = 500ms");
