@@ -69,6 +69,17 @@ public class SelectorMatchingTests
         Assert.False(M("label:zone", Db));
     }
 
+    [Fact]
+    public void A_star_matches_an_empty_label_value_and_nothing_else_does()
+    {
+        var empty = Process("p", labels: new() { ["note"] = "" });
+        Assert.True(M("label:note=*", empty));
+        Assert.True(M("label:note=**", empty));
+        Assert.False(M("label:note=?", empty));
+        Assert.False(M("label:note=a*", empty));
+        Assert.True(M("label:note", empty));
+    }
+
     [Theory]
     [InlineData(ProcessState.Waiting, false, "waiting")]
     [InlineData(ProcessState.Running, false, "running")]
