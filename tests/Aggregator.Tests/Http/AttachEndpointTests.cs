@@ -23,6 +23,7 @@ namespace Chorus.Aggregator.Tests.Http;
 public sealed class AttachEndpointTests : Akka.TestKit.Xunit2.TestKit, IAsyncLifetime
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(20);
+    private static readonly NodeActionResult Taken = new("n1", new ActionResult("repl", ActionResult.Ok, "sent"));
     private readonly LiveFeed _feed = new(1000, DateTime.UtcNow);
     private readonly FleetDirectory _directory = new();
     private readonly TestProbe _control;
@@ -65,14 +66,17 @@ public sealed class AttachEndpointTests : Akka.TestKit.Xunit2.TestKit, IAsyncLif
         await using var client = await WebSocketRecorder.ConnectAsync(_http, "/attach?select=repl");
 
         await client.SendAsync("print(1+1)");
-        await ExpectInput("print(1+1)");
+        await ExpectInput("print(1+1)", Taken);
         await client.SendAsync("a = 1\r\nb = 2\n");
-        await ExpectInput("a = 1");
-        await ExpectInput("b = 2");
+        await ExpectInput("a = 1", Taken);
+        await ExpectInput("b = 2", Taken);
         await client.SendAsync("");
-        await ExpectInput("");
+        await ExpectInput("", Taken);
 
-        Assert.Empty(client.Frames); // every line was taken: nothing to report
+        // Lines taken make no frame: the first frame is the answer to the first line refused.
+        await client.SendAsync("quit()");
+        await ExpectInput("quit()", new NodeActionResult("n1", new ActionResult("repl", "stdin-closed", "closed")));
+        Assert.Equal("stdin-closed", (string?)(await Frame(client, 0))["outcome"]);
     }
 
     [Fact]
