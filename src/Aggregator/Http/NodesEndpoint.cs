@@ -13,8 +13,8 @@ namespace Chorus.Aggregator.Http;
 /// /api/nodes: every node the merged stream has told of (<see cref="StatusBoard"/>), with each process the
 /// stream showed or its node's table lists (<see cref="FleetDirectory"/>: waiting processes have not been in
 /// the stream yet). What the table says of a process (state, readiness, restarts, groups, labels, stdin) wins
-/// over the stream's view, which stands in for a process the table does not list (a Procfile node before its
-/// first table, an older node). Field names are a public contract, like the stream's: add, never rename.
+/// over the stream's view, which stands in for a process the table does not list (a node before its
+/// first table comes). Field names are a public contract, like the stream's: add, never rename.
 /// </summary>
 public static class NodesEndpoint
 {

@@ -11,7 +11,7 @@ namespace Chorus.Aggregator.Http;
 /// later (started, scaled up, on a node that joins, a state change) are included from then on.
 /// <list type="bullet">
 /// <item>An item with a process: <see cref="Selector.Matches"/>. A process the directory does not know (a
-/// Procfile node before its first table, a node of an older version, a spec name in a scaled event) is taken as
+/// node before its first table comes, a spec name in a scaled event) is taken as
 /// running and ready, with its spec's groups and labels when one of its replicas is known, else none: name and
 /// node terms still work.</item>
 /// <item>An item without a process (node-up/down, a node's gap): passes when some process of that node could be
