@@ -60,8 +60,9 @@ public sealed partial class ChildProcess : IDisposable
         {
             var process = Process.Start(start)
                 ?? throw new InvalidOperationException($"\"{spec.Name}\" could not be started.");
+            var pid = process.Id; // the Process object may be disposed while the stdin writer still asks
             ChildInput? input = null;
-            if (spec.Stdin) input = new ChildInput(process.StandardInput.BaseStream, () => ProcessGroupMembers.Alive(process.Id), pollInterval ?? TimeSpan.FromMilliseconds(100));
+            if (spec.Stdin) input = new ChildInput(process.StandardInput.BaseStream, () => ProcessGroupMembers.Alive(pid), pollInterval ?? TimeSpan.FromMilliseconds(100));
             else process.StandardInput.Close();
             OrphanGuard.Watch(process.Id);
             return new ChildProcess(process, spec.Tty, input);
