@@ -55,6 +55,33 @@ public sealed class ReadinessProbeTests
     }
 
     [Fact]
+    public async Task Http_follows_a_redirect_loop_only_so_far_and_is_not_ready()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var url = $"http://127.0.0.1:{((IPEndPoint)listener.LocalEndpoint).Port}/loop";
+        var served = 0;
+        using var stop = new CancellationTokenSource();
+        var server = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                await Answer(listener, "302 Found\r\nLocation: /loop", stop.Token);
+                Interlocked.Increment(ref served);
+            }
+        });
+        var probe = Probe(ReadinessKind.Http, url);
+
+        Assert.False(await probe.IsReadyAsync(CancellationToken.None));
+
+        Assert.Equal($"{url} answered 302", probe.LastFailure);
+        // The request and every redirect it was allowed (the last answer may still be on its way to this count).
+        await Eventually.True(() => Volatile.Read(ref served) == 1 + HttpProbe.MostRedirects, TimeSpan.FromSeconds(5));
+        await stop.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => server);
+    }
+
+    [Fact]
     public async Task Http_is_not_ready_on_a_closed_port()
     {
         var url = $"http://127.0.0.1:{ClosedPort()}/";
@@ -128,9 +155,9 @@ public sealed class ReadinessProbeTests
     }
 
     // One raw HTTP exchange: read the request's head, answer with the status, close.
-    private static async Task Answer(TcpListener listener, string status)
+    private static async Task Answer(TcpListener listener, string status, CancellationToken cancellation = default)
     {
-        using var client = await listener.AcceptTcpClientAsync();
+        using var client = await listener.AcceptTcpClientAsync(cancellation);
         var stream = client.GetStream();
         var head = new StringBuilder();
         var buffer = new byte[1024];
