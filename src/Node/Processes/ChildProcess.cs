@@ -83,6 +83,18 @@ public sealed partial class ChildProcess : IDisposable
         return code is > 128 and < 128 + 65 ? (null, code - 128) : (code, null);
     }
 
+    /// <summary>
+    /// <see cref="SignalGroup"/>, unless this is a tty command that script has not started yet: then nothing
+    /// is sent and the answer is false, ask again shortly. Signalled itself, script would not pass the signal
+    /// on as it is (TERM becomes its own stop, exit 0; others kill script alone). SIGKILL is always sent.
+    /// </summary>
+    public bool TrySignalGroup(int signal)
+    {
+        if (_tty && signal != Signals.Kill && InnerGroup() is null && !_process.HasExited) return false;
+        SignalGroup(signal);
+        return true;
+    }
+
     /// <summary>Signals the whole process group (a tty command's own group); harmless if it is already gone.</summary>
     public void SignalGroup(int signal)
     {

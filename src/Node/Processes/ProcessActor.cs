@@ -31,6 +31,9 @@ namespace Chorus.Node.Processes;
 /// </summary>
 public sealed class ProcessActor : ReceiveActor, IWithTimers
 {
+    private const int SignalAttempts = 200;
+    private static readonly TimeSpan SignalAttemptInterval = TimeSpan.FromMilliseconds(10);
+
     private readonly ProcessSpec _spec;
     // The name in the stream: the spec's name, or NAME.N for a replica.
     private readonly string _instance;
@@ -82,6 +85,10 @@ public sealed class ProcessActor : ReceiveActor, IWithTimers
         Receive<ExitDrainExpired>(_ => ReportExit());
         Receive<GroupCheck>(_ => OnGroupCheck());
         Receive<SendSignal>(OnSendSignal);
+        Receive<SignalAgain>(again =>
+        {
+            if (_endRequester is null) Signal(again.Signal, again.Attempt);
+        });
         Receive<EndGroup>(OnEndGroup);
         Receive<WriteInput>(OnWriteInput);
     }
@@ -141,6 +148,7 @@ public sealed class ProcessActor : ReceiveActor, IWithTimers
     private sealed record ChildExited(int? Code, int? Signal);
     private sealed record ExitDrainExpired;
     private sealed record GroupCheck;
+    private sealed record SignalAgain(int Signal, int Attempt);
     private sealed record EndGroupKill;
     private sealed record EndGroupGiveUp;
     private sealed record StreamStarted
@@ -225,7 +233,15 @@ public sealed class ProcessActor : ReceiveActor, IWithTimers
     private void OnSendSignal(SendSignal send)
     {
         // Until the group has been ended, members may be left even after the leader and the pipes are gone.
-        if (_child is not null && _endRequester is null) _child.SignalGroup(send.Signal);
+        if (_child is not null && _endRequester is null) Signal(send.Signal, attempt: 0);
+    }
+
+    // A tty command may not have been started by script yet: the signal waits for it (bounded: then script gets it).
+    private void Signal(int signal, int attempt)
+    {
+        if (_child!.TrySignalGroup(signal)) return;
+        if (attempt >= SignalAttempts) _child.SignalGroup(signal);
+        else Timers.StartSingleTimer($"signal-{signal}", new SignalAgain(signal, attempt + 1), SignalAttemptInterval);
     }
 
     private void OnOutput(Output output)

@@ -34,6 +34,25 @@ public sealed partial class ProcessActorTests
     }
 
     [Fact]
+    public async Task A_signal_sent_the_moment_a_tty_process_starts_still_ends_it_by_that_signal()
+    {
+        // Right after start, script may not have started the command yet; signalled itself, it would say
+        // "Session terminated" and exit 0. The signal must wait for the command instead.
+        for (var i = 0; i < 10; i++)
+        {
+            var process = Start(new ProcessSpec("p", "exec sleep 60", "test") { Tty = true });
+            await _uplink.ExpectMsgAsync<ProcessActor.ProcessStarted>(TimeSpan.FromSeconds(15));
+
+            process.Tell(new ProcessActor.SendSignal(Signals.Term), TestActor);
+
+            var (_, lines, exited) = await Collect(started: false);
+            Assert.Empty(lines);
+            Assert.Equal((null, Signals.Term), (exited.ExitCode, exited.Signal));
+            await _parent.ExpectMsgAsync<ProcessActor.Finished>(TimeSpan.FromSeconds(15));
+        }
+    }
+
+    [Fact]
     public async Task Input_reaches_a_tty_process()
     {
         var process = Start(new ProcessSpec("p", "read line; echo \"got $line\"", "test") { Tty = true, Stdin = true });
