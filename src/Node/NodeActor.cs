@@ -45,8 +45,8 @@ public sealed class NodeActor : ReceiveActor, IWithTimers
             _running.Add(processes[i].Name);
         }
 
-        Receive<StopProcesses>(_ => Stop(ChildProcess.SigTerm));
-        Receive<KillProcesses>(_ => Stop(ChildProcess.SigKill));
+        Receive<StopProcesses>(_ => Stop(Signals.Term));
+        Receive<KillProcesses>(_ => Stop(Signals.Kill));
         Receive<ProcessActor.Finished>(OnFinished);
         Receive<ProcessActor.GroupEnded>(OnGroupEnded);
         Receive<UplinkActor.Refused>(OnRefused);
@@ -76,7 +76,7 @@ public sealed class NodeActor : ReceiveActor, IWithTimers
         Notice.Error($"the aggregator at {refused.Aggregator} refused this node: {refused.Reason}");
         _exit.RefusedByAggregator();
         if (_processes.Count == 0) Finish(_exit.ExitCode());
-        else Stop(ChildProcess.SigTerm);
+        else Stop(Signals.Term);
     }
 
     private void Stop(int signal)

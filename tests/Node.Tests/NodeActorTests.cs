@@ -48,9 +48,9 @@ public sealed class NodeActorTests : Akka.TestKit.Xunit2.TestKit
         _node.Tell(new NodeActor.StopProcesses());
 
         foreach (var process in _processes.Values)
-            Assert.Equal(ChildProcess.SigTerm, (await process.ExpectMsgAsync<ProcessActor.SendSignal>()).Signal);
+            Assert.Equal(Signals.Term, (await process.ExpectMsgAsync<ProcessActor.SendSignal>()).Signal);
         foreach (var process in _processes.Values)
-            Assert.Equal(ChildProcess.SigKill, (await process.ExpectMsgAsync<ProcessActor.SendSignal>(StopGrace * 4)).Signal);
+            Assert.Equal(Signals.Kill, (await process.ExpectMsgAsync<ProcessActor.SendSignal>(StopGrace * 4)).Signal);
         Assert.True(stopped.Elapsed >= StopGrace * 0.9, $"SIGKILL came {stopped.Elapsed.TotalMilliseconds} ms after the stop");
     }
 
@@ -85,7 +85,7 @@ public sealed class NodeActorTests : Akka.TestKit.Xunit2.TestKit
     public async Task Exits_the_node_caused_by_stopping_are_not_failures()
     {
         _node.Tell(new NodeActor.StopProcesses());
-        Finish("web", exitCode: null, signal: ChildProcess.SigTerm);
+        Finish("web", exitCode: null, signal: Signals.Term);
         Finish("worker", exitCode: 143);
 
         await EndGroups();
@@ -114,9 +114,9 @@ public sealed class NodeActorTests : Akka.TestKit.Xunit2.TestKit
         _uplink.Send(_node, new UplinkActor.Refused("akka.tcp://chorus@aggregator:7000/user/ingest", "its token does not match"));
 
         foreach (var process in _processes.Values)
-            Assert.Equal(ChildProcess.SigTerm, (await process.ExpectMsgAsync<ProcessActor.SendSignal>()).Signal);
-        Finish("web", exitCode: null, signal: ChildProcess.SigTerm);
-        Finish("worker", exitCode: null, signal: ChildProcess.SigTerm);
+            Assert.Equal(Signals.Term, (await process.ExpectMsgAsync<ProcessActor.SendSignal>()).Signal);
+        Finish("web", exitCode: null, signal: Signals.Term);
+        Finish("worker", exitCode: null, signal: Signals.Term);
         await EndGroups();
 
         Assert.Equal(ExitCodes.Refused, await _exitCode.Task.WaitAsync(TimeSpan.FromSeconds(5)));
@@ -124,7 +124,7 @@ public sealed class NodeActorTests : Akka.TestKit.Xunit2.TestKit
     }
 
     private void Finish(string process, int? exitCode, int? signal = null) =>
-        _processes[process].Send(_node, new ProcessActor.Finished(process, exitCode, signal));
+        _processes[process].Send(_node, new ProcessActor.Finished(process, exitCode, signal, 1));
 
     /// <summary>Every process is told to end its group, and answers that it has.</summary>
     private async Task EndGroups()

@@ -13,8 +13,6 @@ namespace Chorus.Node.Processes;
 /// </summary>
 public sealed partial class ChildProcess : IDisposable
 {
-    public const int SigKill = 9;
-    public const int SigTerm = 15;
     private const int NoSuchProcess = 3; // ESRCH
 
     private readonly Process _process;
