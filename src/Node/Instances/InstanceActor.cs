@@ -77,14 +77,14 @@ public sealed class InstanceActor : ReceiveActor, IWithTimers
         Receive<Input>(OnInput);
         Receive<Peers>(OnPeers);
         Receive<Shutdown>(_ => OnShutdown());
-        Receive<Kill>(_ => SignalRun(ChildProcess.SigKill));
+        Receive<Kill>(_ => SignalRun(Signals.Kill));
         Receive<EndGroups>(_ => BeginEnding());
         Receive<Retire>(_ => OnRetire());
         Receive<ProcessActor.Finished>(OnFinished);
         Receive<ProcessActor.LogReady>(_ => SetReady());
         Receive<ProcessActor.GroupEnded>(_ => OnGroupEnded());
         Receive<RestartDue>(_ => OnRestartDue());
-        Receive<KillDue>(_ => SignalRun(ChildProcess.SigKill));
+        Receive<KillDue>(_ => SignalRun(Signals.Kill));
         Receive<DependencyWaitOver>(_ => OnDependencyWaitOver());
         Receive<ProbeDue>(_ => Probe());
         Receive<ProbeAnswered>(OnProbeAnswered);
