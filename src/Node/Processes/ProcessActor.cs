@@ -1,3 +1,5 @@
+using System.Text;
+using System.Text.RegularExpressions;
 using Akka.Actor;
 using Akka.Event;
 using Akka.Streams;
@@ -54,6 +56,8 @@ public sealed class ProcessActor : ReceiveActor, IWithTimers
     private bool _exitReported;
     private bool _finished;
     private IActorRef? _endRequester;
+    // The spec's log readiness, until a line of this run matched it (then null: later lines cost nothing).
+    private Regex? _readyWhen;
 
     public ProcessActor(ProcessSpec spec, string instance, int index, long firstSeq, string node, IActorRef uplink, NodeSettings settings)
     {
@@ -61,6 +65,8 @@ public sealed class ProcessActor : ReceiveActor, IWithTimers
         _instance = instance;
         _index = index;
         _nextSeq = firstSeq;
+        if (spec.Readiness is { Kind: ReadinessKind.Log } log)
+            _readyWhen = new Regex(log.Target, RegexOptions.NonBacktracking | RegexOptions.CultureInvariant);
         _node = node;
         _uplink = uplink;
         _settings = settings;
@@ -147,7 +153,7 @@ public sealed class ProcessActor : ReceiveActor, IWithTimers
     {
         try
         {
-            _child = ChildProcess.Start(_spec, ProcessEnvironment.For(_spec, _instance, _index, _node));
+            _child = ChildProcess.Start(_spec, ProcessEnvironment.For(_spec, _instance, _index, _node), _settings.PipePollInterval);
         }
         catch (InvalidOperationException e)
         {
@@ -180,8 +186,38 @@ public sealed class ProcessActor : ReceiveActor, IWithTimers
                 Context.Materializer(ActorMaterializerSettings.Create(Context.System).WithInputBuffer(1, 1)));
     }
 
-    private void OnWriteInput(WriteInput input) =>
-        Sender.Tell(new ActionResult(_instance, "stdin-closed", "not yet"));
+    private void OnWriteInput(WriteInput input)
+    {
+        if (!_spec.Stdin)
+        {
+            Sender.Tell(new ActionResult(_instance, "stdin-closed",
+                $"\"{_instance}\" has a closed stdin: set stdin = true in its block of the --spec file ({_spec.Origin}) to send it input. A Procfile's processes always have a closed stdin."));
+            return;
+        }
+        if (_child?.Input is not { } stdin || _exit is not null)
+        {
+            Sender.Tell(NotRunning());
+            return;
+        }
+        if (stdin.TryWrite(StdinLine.Encode(input.Text)) is not { } written)
+        {
+            Sender.Tell(new ActionResult(_instance, "stdin-full",
+                $"\"{_instance}\" has not read the last {ChildInput.MaxPendingBytes / 1024} KiB sent to its stdin; nothing was written. Send it again once the process reads its input."));
+            return;
+        }
+        var instance = _instance;
+        var notRunning = NotRunning();
+        written.ContinueWith(t => t.Result switch
+        {
+            InputOutcome.Written => new ActionResult(instance, ActionResult.Ok, "written to its stdin"),
+            InputOutcome.ClosedByProcess => new ActionResult(instance, "stdin-closed",
+                $"\"{instance}\" closed its stdin: it reads no more input. Restart it to send it input again."),
+            _ => notRunning,
+        }, TaskContinuationOptions.ExecuteSynchronously).PipeTo(Sender);
+    }
+
+    private ActionResult NotRunning() =>
+        new(_instance, "not-running", $"\"{_instance}\" is not running, so nothing reads its stdin: start it, then send the input again.");
 
     private void OnSendSignal(SendSignal send)
     {
@@ -197,13 +233,26 @@ public sealed class ProcessActor : ReceiveActor, IWithTimers
 
         if (output.Read.Lines.Count > 0)
         {
-            _uplink.Tell(new LinesRead(_instance, output.Stream, _nextSeq, output.Read.Lines, AfterExit: _exitReported));
-            _nextSeq += output.Read.Lines.Count;
+            var lines = _spec.Tty ? TerminalLines.WithoutCarriageReturns(output.Read.Lines) : output.Read.Lines;
+            _uplink.Tell(new LinesRead(_instance, output.Stream, _nextSeq, lines, AfterExit: _exitReported));
+            _nextSeq += lines.Count;
+            if (_readyWhen is not null) LookForReadiness(lines);
         }
         else AckStream();
 
         if (!_exitReported && Reached(_exitMark)) ReportExit();
         if (Reached(_abandonMark)) Abandon();
+    }
+
+    private void LookForReadiness(IReadOnlyList<FramedLine> lines)
+    {
+        foreach (var line in lines)
+        {
+            if (!_readyWhen!.IsMatch(Encoding.UTF8.GetString(line.Text.Span))) continue;
+            _readyWhen = null;
+            Context.Parent.Tell(new LogReady(_instance));
+            return;
+        }
     }
 
     private void AckStream()
@@ -231,6 +280,8 @@ public sealed class ProcessActor : ReceiveActor, IWithTimers
     private void OnChildExited(ChildExited exit)
     {
         _exit = exit;
+        // Input sent from now on is answered not-running; what waits is answered so too.
+        _child?.Input?.Close();
         if (_outputEnded)
         {
             ReportExit();
