@@ -45,10 +45,15 @@ public sealed class RunningNode
     /// <summary>The next message of type <typeparamref name="T"/> the uplink got that <paramref name="matches"/>, skipping others.</summary>
     public async Task<T> Next<T>(Func<T, bool>? matches = null, TimeSpan? within = null)
     {
-        var fished = new System.Collections.ArrayList();
-        var found = await Uplink.FishForMessageAsync<object>(m => m is T t && (matches?.Invoke(t) ?? true), fished, within ?? TimeSpan.FromSeconds(15));
-        lock (_seen) _seen.AddRange(fished.Cast<object>());
-        return (T)found;
+        var deadline = DateTime.UtcNow + (within ?? TimeSpan.FromSeconds(15));
+        while (true)
+        {
+            var left = deadline - DateTime.UtcNow;
+            var message = await Uplink.ReceiveOneAsync(left > TimeSpan.Zero ? left : TimeSpan.Zero)
+                ?? throw new TimeoutException($"no {typeof(T).Name} came; the uplink got: {string.Join(", ", Seen)}");
+            lock (_seen) _seen.Add(message);
+            if (message is T t && (matches?.Invoke(t) ?? true)) return t;
+        }
     }
 
     private readonly List<object> _seen = new();
