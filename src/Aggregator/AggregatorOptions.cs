@@ -65,6 +65,7 @@ public sealed record AggregatorOptions(string HoconOverrides, bool Color, IReadO
         ListenOption, HttpOption, ProcfileOption, ProcessFiles.EnvFileOption, NameOption, FormatOption, NoColorOption, ReorderWindowOption, ArchiveOption, NodeTimeoutOption,
         SecurityOptions.TokenFileOption, SecurityOptions.WatchTokenFileOption, SecurityOptions.InsecureOption, SecurityOptions.TlsCertOption, SecurityOptions.TlsKeyOption, SecurityOptions.TlsCaOption,
         ConfigFile.Option,
+        Ctl.CtlCommand.Create(),
     };
 
     public static AggregatorOptions From(ParseResult parsed)
