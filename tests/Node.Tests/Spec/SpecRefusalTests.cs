@@ -153,6 +153,10 @@ public sealed class SpecRefusalTests : IDisposable
     [InlineData("processes {\n  web {\n    command = \"x\"\n  }\n", "stack.conf line 1: this '{' is never closed; add the '}' that ends it.")]
     [InlineData("processes {\n  web { command = x }\n}\n}\n", "stack.conf line 4: '}' closes nothing; remove it, or add the '{' it should close.")]
     [InlineData("processes {\n  web { command = ${HOME} }\n}\n", "stack.conf line 2: substitutions (${...}) are not supported in a spec; write the value itself, or set it for every process with --env-file FILE.")]
+    [InlineData("processes {\n  web { command = x, groups = [stor$ge] }\n}\n", "stack.conf line 2: '$' is outside quotes; put the value in double quotes, e.g. process = \"db@n1\".")]
+    [InlineData("processes {\n  web { command = x\n depends-on = [ { process = db@n1 } ] }\n}\n", "stack.conf line 3: '@' is outside quotes; put the value in double quotes, e.g. process = \"db@n1\".")]
+    [InlineData("processes {\n  web { command = x, groups = [a?] }\n}\n", "stack.conf line 2: '?' is outside quotes; put the value in double quotes, e.g. process = \"db@n1\".")]
+    [InlineData("processes {\n  web { command = x\n groups = [:workers] }\n}\n", "stack.conf line 3: ':' is inside a list, which holds values, not keys; write values, e.g. groups = [workers], objects in braces, e.g. [ { process = \"db\" } ], or quote a value that has it.")]
     [InlineData("include \"other.conf\"\n", "stack.conf line 1: include is not supported in a spec; write the processes in this one file.")]
     [InlineData("processes { web { command = \"\"\"x }\n}\n", "stack.conf line 1: a \"\"\" string is never closed; close it with \"\"\".")]
     public void A_syntax_error_names_its_line(string text, string expected)
@@ -174,6 +178,14 @@ public sealed class SpecRefusalTests : IDisposable
         Assert.Equal("echo '{[' # not a comment", specs[0].Command);
         Assert.Equal("\\d+ ready}", specs[0].Readiness!.Target);
         Assert.Equal("echo \"}\"", specs[1].Command);
+    }
+
+    [Fact]
+    public void The_word_include_in_a_value_or_a_name_is_no_include()
+    {
+        var specs = SpecFile.Parse("processes {\n  include { command = echo include me }\n}\n", "stack.conf", _folder, new Dictionary<string, string>());
+
+        Assert.Equal(("include", "echo include me"), (specs[0].Name, specs[0].Command));
     }
 
     [Fact]
