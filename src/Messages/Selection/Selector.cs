@@ -27,7 +27,7 @@ public sealed class Selector
     public static Selector Parse(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
-        var trimmed = text.Trim();
+        var trimmed = text.Trim(SelectorParser.Blanks);
         return new Selector(trimmed, SelectorParser.Parse(trimmed));
     }
 

@@ -39,15 +39,20 @@ internal static class SelectorParser
         for (var i = 0; i < text.Length; i++)
         {
             var c = text[i];
-            if (IsNameCharacter(c) || c is '*' or '?' or ':' or '=' or '!' or ',' || char.IsWhiteSpace(c))
+            if (IsNameCharacter(c) || c is '*' or '?' or ':' or '=' or '!' or ',' || IsBlank(c))
                 continue;
             // The character is named by code point, and only printable ASCII is shown as itself: the text may come
             // from a URL or a terminal, and an error message must not carry control characters back.
             var shown = c is > ' ' and < '\x7f' ? $"'{c}' (U+{(int)c:X4})" : $"U+{(int)c:X4}";
             throw new SelectorException(
-                $"selector, character {i + 1}: {shown} is not allowed (no parentheses or quotes either); {Grammar}");
+                $"selector, character {i + 1}: {shown} is not allowed; {Grammar}");
         }
     }
+
+    /// <summary>The whitespace between terms and around commas: ASCII only, like the rest of the language.</summary>
+    public static readonly char[] Blanks = [' ', '\t', '\r', '\n'];
+
+    private static bool IsBlank(char c) => Blanks.AsSpan().Contains(c);
 
     private static bool IsNameCharacter(char c) => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-';
 
@@ -57,12 +62,12 @@ internal static class SelectorParser
         var i = start;
         while (true)
         {
-            while (i < end && char.IsWhiteSpace(text[i]))
+            while (i < end && IsBlank(text[i]))
                 i++;
             if (i == end)
                 break;
             var termStart = i;
-            while (i < end && !char.IsWhiteSpace(text[i]))
+            while (i < end && !IsBlank(text[i]))
                 i++;
             terms.Add(ParseTerm(text[termStart..i], termStart));
         }
@@ -92,7 +97,7 @@ internal static class SelectorParser
                 "write it right before the term it negates, with no space, e.g. !group:web");
         if (body.StartsWith('!'))
             throw Refused(offset, term, "'!!' negates twice, which is the term itself",
-                $"write {body.TrimStart('!')} (or !{body.TrimStart('!')} for its opposite)");
+                $"write {Shortened(body.TrimStart('!'))} (or !{Shortened(body.TrimStart('!'))} for its opposite)");
         var bang = body.IndexOf('!');
         if (bang >= 0)
             throw Refused(offset + (negated ? 1 : 0) + bang, term, "'!' may only start a term",
@@ -125,7 +130,7 @@ internal static class SelectorParser
             return new NameTerm(name, negated);
         if (negated)
             throw Refused(offset, term, "!all selects nothing",
-                "leave it out, or to act on nothing name nothing; to select everything write all");
+                "leave it out (to select everything, write all)");
         return new AllTerm();
     }
 
@@ -133,7 +138,7 @@ internal static class SelectorParser
     {
         if (value.Length == 0)
             throw Refused(offset, term, $"{prefix}: needs a name or glob after it",
-                $"e.g. {prefix}:{(prefix == "node" ? "eu-*" : "workers")}");
+                $"write one, e.g. {prefix}:{(prefix == "node" ? "eu-*" : "workers")}");
         if (value.Contains('='))
             throw Refused(offset, term, $"'=' does not belong in a {prefix}: term",
                 "'=' is for labels: label:KEY=VALUE, e.g. label:tier=backend");
@@ -169,6 +174,7 @@ internal static class SelectorParser
 
     private static SelectorException UnknownPrefix(string prefix, string value, string term, int offset)
     {
+        value = Shortened(value);
         if (prefix.Length == 0)
             return Refused(offset, term, "':' has no prefix before it",
                 $"write node:, group:, label: or state: before the value, e.g. group:{Or(value, "workers")}");
@@ -218,5 +224,8 @@ internal static class SelectorParser
     }
 
     private static SelectorException Refused(int offset, string term, string what, string fix) =>
-        new($"selector, character {offset + 1}, term {term}: {what}; {fix}");
+        new($"selector, character {offset + 1}, term \"{Shortened(term)}\": {what}; {fix}");
+
+    // A term holds only the language's characters (checked first), but may be long: the message names it, not all of it.
+    private static string Shortened(string term) => term.Length <= 60 ? term : term[..57] + "...";
 }

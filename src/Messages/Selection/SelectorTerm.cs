@@ -32,10 +32,12 @@ public abstract class SelectorTerm
     /// <summary>
     /// <c>*</c> any text, <c>?</c> any one character, case-sensitive, whole name: .NET's matcher, the one the
     /// node=/proc= filters use, so the two glob dialects agree (its <c>\</c> escape cannot occur here: the parser
-    /// refuses the character). It works on spans and allocates nothing when case matters.
+    /// refuses the character). It works on spans and allocates nothing when case matters. It calls no empty name a
+    /// match, not even of <c>*</c>; a label's value may be empty, and <c>*</c> is "any text, also none".
     /// </summary>
-    protected static bool GlobMatches(string glob, string name) =>
-        FileSystemName.MatchesSimpleExpression(glob, name, ignoreCase: false);
+    protected static bool GlobMatches(string glob, string name) => name.Length == 0
+        ? glob.AsSpan().TrimStart('*').IsEmpty
+        : FileSystemName.MatchesSimpleExpression(glob, name, ignoreCase: false);
 }
 
 /// <summary><c>all</c>: every process.</summary>

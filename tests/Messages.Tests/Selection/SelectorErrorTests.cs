@@ -30,7 +30,7 @@ public class SelectorErrorTests
     [Fact]
     public void An_unknown_prefix_suggests_the_nearest_one()
     {
-        AssertSays(Refusal("web grp:web"), "character 5", "grp:web", "unknown prefix grp:", "did you mean group:web?");
+        AssertSays(Refusal("web grp:web"), "character 5", "term \"grp:web\"", "unknown prefix grp:", "did you mean group:web?");
         AssertSays(Refusal("Node:eu"), "did you mean node:eu?");
         AssertSays(Refusal("host:eu-1"), "did you mean node:eu-1?");
         AssertSays(Refusal("status:running"), "did you mean state:running?");
@@ -88,6 +88,7 @@ public class SelectorErrorTests
     [InlineData("wéb", "character 2", "U+00E9")]
     [InlineData("w\u0007b", "character 2", "U+0007")]
     [InlineData("a/b", "character 2", "'/' (U+002F)")]
+    [InlineData("web\u00A0db", "character 4", "U+00A0")] // a no-break space is not whitespace here
     public void A_bad_character_is_refused_by_position_with_the_character_set(string selector, string where, string shown)
     {
         var message = Refusal(selector);
@@ -108,7 +109,7 @@ public class SelectorErrorTests
     [Fact]
     public void Node_and_group_need_a_value()
     {
-        AssertSays(Refusal("node:"), "node: needs a name or glob", "e.g. node:eu-*");
+        AssertSays(Refusal("node:"), "node: needs a name or glob", "write one, e.g. node:eu-*");
         AssertSays(Refusal("web group:"), "character 5", "group: needs a name or glob", "e.g. group:workers");
     }
 
@@ -122,6 +123,14 @@ public class SelectorErrorTests
     [Fact]
     public void Negated_all_is_refused_as_selecting_nothing()
     {
-        AssertSays(Refusal("web, !all"), "character 6", "!all selects nothing", "to select everything write all");
+        AssertSays(Refusal("web, !all"), "character 6", "term \"!all\"", "!all selects nothing", "leave it out (to select everything, write all)");
+    }
+
+    [Fact]
+    public void A_long_term_is_named_by_its_start()
+    {
+        var message = Refusal("web grp:" + new string('x', 500));
+        AssertSays(message, "character 5", "term \"grp:xxx", "...\"", "did you mean group:");
+        Assert.True(message.Length < 400, message);
     }
 }

@@ -69,6 +69,17 @@ public class SelectorMatchingTests
         Assert.False(M("label:zone", Db));
     }
 
+    [Fact]
+    public void A_star_matches_an_empty_label_value_and_nothing_else_does()
+    {
+        var empty = Process("p", labels: new() { ["note"] = "" });
+        Assert.True(M("label:note=*", empty));
+        Assert.True(M("label:note=**", empty));
+        Assert.False(M("label:note=?", empty));
+        Assert.False(M("label:note=a*", empty));
+        Assert.True(M("label:note", empty));
+    }
+
     [Theory]
     [InlineData(ProcessState.Waiting, false, "waiting")]
     [InlineData(ProcessState.Running, false, "running")]
@@ -121,9 +132,19 @@ public class SelectorMatchingTests
     [Fact]
     public void Text_is_the_trimmed_input_and_ToString_returns_it()
     {
-        var selector = Selector.Parse("  \tgroup:web  node:eu* ,db \n");
+        var selector = Selector.Parse("  \tgroup:web  node:eu* ,db \r\n");
         Assert.Equal("group:web  node:eu* ,db", selector.Text);
         Assert.Equal(selector.Text, selector.ToString());
+        Assert.Equal(2, selector.Alternatives.Count);
+    }
+
+    [Fact]
+    public void Line_breaks_and_tabs_separate_terms_as_spaces_do()
+    {
+        var selector = Selector.Parse("group:web\nnode:eu*\t,\r\ndb");
+        Assert.Equal([2, 1], selector.Alternatives.Select(a => a.Count));
+        Assert.True(selector.Matches("eu-1", Web1));
+        Assert.False(selector.Matches("us-1", Web1));
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Chorus.Messages.Control;
 using Chorus.Messages.Selection;
 using FsCheck;
@@ -14,6 +15,13 @@ public class SelectorPropertyTests
 
     private static bool M(string selector, (string Node, ProcessInfo Process) target) =>
         Selector.Parse(selector).Matches(target.Node, target.Process);
+
+    [Fact]
+    public void Each_term_selects_what_a_plain_reading_of_README_says()
+    {
+        Holds(from term in Term from t in Target select (term, t), c =>
+            M(c.term, c.t) == Reference(c.term, c.t.Node, c.t.Process));
+    }
 
     [Fact]
     public void Comma_is_or()
@@ -92,6 +100,30 @@ public class SelectorPropertyTests
             }
         });
     }
+
+    /// <summary>One term's verdict, worked out another way: globs as regular expressions, the rules as README words them.</summary>
+    private static bool Reference(string term, string node, ProcessInfo process)
+    {
+        if (term.StartsWith('!'))
+            return !Reference(term[1..], node, process);
+        if (term == "all")
+            return true;
+        var colon = term.IndexOf(':');
+        var (prefix, value) = colon < 0 ? ("", term) : (term[..colon], term[(colon + 1)..]);
+        var keyValue = value.Split('=');
+        return prefix switch
+        {
+            "" => Like(value, process.Name) || Like(value, process.Base),
+            "node" => Like(value, node),
+            "group" => process.Groups.Any(group => Like(value, group)),
+            "label" => process.Labels.TryGetValue(keyValue[0], out var label) && (keyValue.Length == 1 || Like(keyValue[1], label)),
+            "state" => value == "ready" ? process.State == ProcessState.Running && process.Ready : process.State.Name() == value,
+            _ => throw new ArgumentException(term),
+        };
+    }
+
+    private static bool Like(string glob, string name) =>
+        Regex.IsMatch(name, @"\A" + Regex.Escape(glob).Replace(@"\*", ".*").Replace(@"\?", ".") + @"\z");
 
     /// <summary>The selector written with the given runs of whitespace around every comma, between terms and at both ends.</summary>
     private static string Respaced(string[][] alternatives, string[] blanks)
