@@ -161,7 +161,7 @@ public sealed class InstanceActor : ReceiveActor, IWithTimers
             Launch();
             return;
         }
-        _waitingFor = DependencyCheck.Unmet(_spec.DependsOn, _local, _remote);
+        _waitingFor = DependencyStatus.Unmet(_spec.DependsOn, _local, _remote);
         _uplink.Tell(new ProcessWaiting(_name, string.Join(", ", _waitingFor)));
         if (_spec.DependsOn.Any(d => d.Node is not null))
             Timers.StartSingleTimer("dependency-wait", new DependencyWaitOver(), _settings.DependencyWait);
@@ -331,7 +331,7 @@ public sealed class InstanceActor : ReceiveActor, IWithTimers
         _local = peers.Local;
         _remote = peers.Remote;
         if (_state != ProcessState.Waiting || _shuttingDown) return;
-        var unmet = DependencyCheck.Unmet(_spec.DependsOn, _local, _remote);
+        var unmet = DependencyStatus.Unmet(_spec.DependsOn, _local, _remote);
         if (unmet.Count == 0)
         {
             Timers.Cancel("dependency-wait");
@@ -347,9 +347,9 @@ public sealed class InstanceActor : ReceiveActor, IWithTimers
     private void OnDependencyWaitOver()
     {
         if (_state != ProcessState.Waiting) return;
-        var missing = DependencyCheck.Missing(_spec.DependsOn, _remote);
+        var missing = DependencyStatus.Missing(_spec.DependsOn, _remote);
         if (missing.Count == 0) return;
-        GiveUp($"{string.Join(", ", missing.Select(DependencyCheck.Describe))}: exists on no node after " +
+        GiveUp($"{string.Join(", ", missing.Select(DependencyStatus.Describe))}: exists on no node after " +
                $"{_settings.DependencyWait.TotalSeconds:0.###} s (dependency-wait)", new RunEnd(null, null, Stopped: false));
     }
 
