@@ -59,6 +59,20 @@ public sealed class DependencyTests() : Akka.TestKit.Xunit2.TestKit(HoconFiles.L
     }
 
     [Fact]
+    public async Task A_readiness_command_runs_in_the_process_s_own_environment()
+    {
+        var node = RunningNode.Start(this, "",
+            new ProcessSpec("db", "sleep 30", "test")
+            {
+                Readiness = new ReadinessCheck(ReadinessKind.Command, "test \"$CHORUS_PROCESS\" = db && test \"$PORT\" = 5000",
+                    TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(20)),
+            });
+
+        Assert.Equal("db", (await node.Next<InstanceActor.ProcessReady>()).Process);
+        node.Node.Tell(new NodeActor.KillProcesses(), TestActor);
+    }
+
+    [Fact]
     public async Task A_waiting_process_shows_what_it_waits_for_in_the_table_and_starts_once_the_other_node_says_it_holds()
     {
         var node = RunningNode.Start(this, "",
