@@ -2,6 +2,7 @@ using System.CommandLine;
 using Chorus.Aggregator.Formatting;
 using Chorus.Hosting;
 using Chorus.Hosting.Security;
+using Chorus.Node;
 using Chorus.Node.Procfile;
 using Chorus.Node.Spec;
 
@@ -13,6 +14,9 @@ namespace Chorus.Aggregator;
 /// </summary>
 public sealed record AggregatorOptions(string HoconOverrides, bool Color, IReadOnlyList<ProcessSpec>? Processes, string NodeName, SecurityOptions Security)
 {
+    /// <summary>The read-only token (--watch-token-file / CHORUS_WATCH_TOKEN); only ever with <see cref="SecurityOptions.Token"/>.</summary>
+    public AccessToken? WatchToken { get; init; }
+
     public static readonly Option<string?> ListenOption = new("--listen")
     {
         Description = "Akka.Remote endpoint where nodes join, HOST:PORT (port 0: any free port). Default: listen in hocon/aggregator.conf.",
@@ -63,8 +67,9 @@ public sealed record AggregatorOptions(string HoconOverrides, bool Color, IReadO
     public static RootCommand CreateCommand() => new("chorus-aggregator: merges the output of every Chorus node into one ordered stream.")
     {
         ListenOption, HttpOption, ProcfileOption, SpecOption, ProcessFiles.EnvFileOption, NameOption, FormatOption, NoColorOption, ReorderWindowOption, ArchiveOption, NodeTimeoutOption,
-        SecurityOptions.TokenFileOption, SecurityOptions.InsecureOption, SecurityOptions.TlsCertOption, SecurityOptions.TlsKeyOption, SecurityOptions.TlsCaOption,
-        ConfigFile.Option,
+        SecurityOptions.TokenFileOption, SecurityOptions.WatchTokenFileOption, SecurityOptions.InsecureOption, SecurityOptions.TlsCertOption, SecurityOptions.TlsKeyOption, SecurityOptions.TlsCaOption,
+        ExitOnFlag.Option, ConfigFile.Option,
+        Ctl.CtlCommand.Create(),
     };
 
     public static AggregatorOptions From(ParseResult parsed)
@@ -92,6 +97,8 @@ public sealed record AggregatorOptions(string HoconOverrides, bool Color, IReadO
             overrides.Add($"chorus.aggregator.node-timeout = {timeout}ms");
         }
 
+        if (ExitOnFlag.Override(parsed) is { } exitOn) overrides.Add(exitOn);
+
         var color = ColorChoice.Decide(parsed.GetValue(NoColorOption), Environment.GetEnvironmentVariable("NO_COLOR"),
             Environment.GetEnvironmentVariable("FORCE_COLOR"), Console.IsOutputRedirected);
         if (parsed.GetResult(ProcfileOption) is not null && parsed.GetResult(SpecOption) is not null)
@@ -104,6 +111,10 @@ public sealed record AggregatorOptions(string HoconOverrides, bool Color, IReadO
         var name = entries is not null || parsed.GetValue(NameOption) is not null
             ? Chorus.Hosting.NodeName.FromFlagOrHostName(parsed.GetValue(NameOption), "--name")
             : Environment.MachineName;
-        return new AggregatorOptions(string.Join('\n', overrides), color, entries, name, SecurityOptions.From(parsed));
+        var security = SecurityOptions.From(parsed);
+        return new AggregatorOptions(string.Join('\n', overrides), color, entries, name, security)
+        {
+            WatchToken = SecurityOptions.WatchToken(parsed, security.Token),
+        };
     }
 }

@@ -38,7 +38,7 @@ public sealed class AttachEndpointTests : Akka.TestKit.Xunit2.TestKit, IAsyncLif
         var settings = TestSettings.Aggregator("chorus.aggregator.http = \"127.0.0.1:0\"");
         var board = new StatusBoard();
         var metrics = new ChorusMetrics(TestSettings.NothingPending(), _feed, board, Sys, Wait);
-        var (app, bound) = await HttpServer.StartAsync(_feed, board, _directory, new FleetControl(_control.Ref, Wait), metrics, settings, token: null);
+        var (app, bound) = await HttpServer.StartAsync(new HttpServices(_feed, board, _directory, new FleetControl(_control.Ref, Wait), metrics), settings, token: null, watchToken: null);
         (_app, _http) = (app, new Uri($"http://{bound}/"));
     }
 
