@@ -14,7 +14,7 @@ set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(dirname "$HERE")
-OUT=$HERE/out/idle
+OUT=${IDLE_OUT:-$HERE/out/idle}
 SECONDS_IDLE=${SECONDS_IDLE:-60}
 NODES=${NODES:-100}
 SETTLE=${SETTLE:-5}

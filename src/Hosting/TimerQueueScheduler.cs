@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using Akka.Actor;
 using Akka.Configuration;
@@ -8,22 +7,30 @@ using Akka.Event;
 namespace Chorus.Hosting;
 
 /// <summary>
-/// Akka's scheduler (akka.scheduler.implementation in hocon/wire.conf) on .NET's own timer queue: each scheduled
-/// message or action is one <see cref="Timer"/>, so the process wakes when something is due and never otherwise.
-/// Akka's default, the hashed wheel, wakes every tick-duration (10 ms) whether or not anything is due: measured on
-/// an idle node and an idle aggregator (bench/idle.sh), those 100 wake-ups a second, each handed to a thread-pool
-/// worker, were about two thirds of their idle CPU (3-4 % of a core each). Timers fire within about a
-/// millisecond of their due time, where the wheel rounds up to its 10 ms tick.
+/// Akka's scheduler (akka.scheduler.implementation in hocon/wire.conf) that sleeps until the next thing is due:
+/// one thread, a queue ordered by due time, and a wait that ends when the earliest entry is due or an earlier one
+/// arrives. Akka's default, the hashed wheel, wakes every tick-duration (10 ms) whether or not anything is due:
+/// measured on an idle node and an idle aggregator (bench/idle.sh), those 100 wake-ups a second were about two
+/// thirds of their idle CPU (3-4 % of a core each). Like the wheel, it runs what is due on its own thread (a Tell
+/// only enqueues): a first version on .NET's timers ran them on the thread pool, which is starved while a node
+/// starts, and a node took half a second longer to join (bench/join.sh). Entries fire within about a
+/// millisecond of their due time, where the wheel rounds up to its tick.
 /// </summary>
 public sealed class TimerQueueScheduler : SchedulerBase, IDateTimeOffsetNowTimeProvider, IDisposable
 {
-    // A Timer nobody references is collected and never fires: every pending one is held here until it is done.
-    private readonly ConcurrentDictionary<Timer, byte> _pending = new(ReferenceEqualityComparer.Instance);
     private static readonly long Started = Stopwatch.GetTimestamp();
     private readonly ILoggingAdapter _log;
-    private volatile bool _disposed;
+    private readonly PriorityQueue<Entry, long> _due = new();
+    private readonly object _lock = new(); // Monitor.Wait and Pulse: the thread sleeps on it
+    private readonly Thread _thread;
+    private bool _disposed;
 
-    public TimerQueueScheduler(Config scheduler, ILoggingAdapter log) : base(scheduler, log) => _log = log;
+    public TimerQueueScheduler(Config scheduler, ILoggingAdapter log) : base(scheduler, log)
+    {
+        _log = log;
+        _thread = new Thread(Run) { IsBackground = true, Name = "chorus-scheduler" };
+        _thread.Start();
+    }
 
     protected override DateTimeOffset TimeNow => DateTimeOffset.UtcNow;
     // Time since the scheduler started, never going back: what Akka measures intervals with.
@@ -47,53 +54,80 @@ public sealed class TimerQueueScheduler : SchedulerBase, IDateTimeOffsetNowTimeP
     protected override void InternalScheduleRepeatedly(TimeSpan initialDelay, TimeSpan interval, IRunnable action, ICancelable cancelable) =>
         Schedule(initialDelay, interval, action.Run, cancelable);
 
+    private static long Now => Stopwatch.GetTimestamp();
+
+    private static long After(long from, TimeSpan delay) => from + (long)(delay.TotalSeconds * Stopwatch.Frequency);
+
     private void Schedule(TimeSpan delay, TimeSpan? interval, Action action, ICancelable? cancelable)
     {
-        if (_disposed || cancelable?.IsCancellationRequested == true) return;
-        Timer? timer = null;
-        timer = new Timer(_ =>
+        if (cancelable?.IsCancellationRequested == true) return;
+        var entry = new Entry(action, interval, cancelable);
+        lock (_lock)
         {
-            if (_disposed || cancelable?.IsCancellationRequested == true)
-            {
-                Forget(timer!);
-                return;
-            }
-            if (interval is null) Forget(timer!);
-            try
-            {
-                action();
-            }
-            catch (Exception e)
-            {
-                // As Akka's own scheduler does: a failing task is logged, and neither ends the process nor stops the others.
-                _log.Error(e, "A scheduled task failed.");
-            }
-        }, null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
-        _pending[timer] = 0;
-        // A cancelled timer goes at once: actors cancel most of theirs (a batch's flush, a join's retry) long before they are due.
-        cancelable?.Token.Register(static state =>
-        {
-            var (self, cancelled) = ((TimerQueueScheduler, Timer))state!;
-            self.Forget(cancelled);
-        }, (this, timer));
-        try
-        {
-            timer.Change(delay, interval ?? Timeout.InfiniteTimeSpan);
-        }
-        catch (ObjectDisposedException)
-        {
-            // Cancelled (or the scheduler disposed) between its creation and its start: nothing to run.
+            if (_disposed) return;
+            var due = After(Now, delay);
+            var earliest = _due.TryPeek(out _, out var head) ? head : long.MaxValue;
+            _due.Enqueue(entry, due);
+            // Only an entry due before the one the thread waits for needs to wake it.
+            if (due < earliest) Monitor.Pulse(_lock);
         }
     }
 
-    private void Forget(Timer timer)
+    private void Run()
     {
-        if (_pending.TryRemove(timer, out _)) timer.Dispose();
+        var ready = new List<Entry>();
+        while (true)
+        {
+            lock (_lock)
+            {
+                while (!_disposed)
+                {
+                    if (!_due.TryPeek(out _, out var due))
+                    {
+                        Monitor.Wait(_lock);
+                        continue;
+                    }
+                    var wait = Stopwatch.GetElapsedTime(Now, due);
+                    if (wait <= TimeSpan.Zero) break;
+                    Monitor.Wait(_lock, wait < TimeSpan.FromMilliseconds(1) ? TimeSpan.FromMilliseconds(1) : wait);
+                }
+                if (_disposed) return;
+                var now = Now;
+                while (_due.TryPeek(out var entry, out var due) && due <= now)
+                {
+                    _due.Dequeue();
+                    if (entry.Cancelable?.IsCancellationRequested == true) continue;
+                    ready.Add(entry);
+                    if (entry.Interval is { } interval) _due.Enqueue(entry, After(due, interval));
+                }
+            }
+            foreach (var entry in ready) Execute(entry.Action);
+            ready.Clear();
+        }
+    }
+
+    private void Execute(Action action)
+    {
+        try
+        {
+            action();
+        }
+        catch (Exception e)
+        {
+            // As Akka's own scheduler does: a failing task is logged, and neither ends the process nor stops the others.
+            _log.Error(e, "A scheduled task failed.");
+        }
     }
 
     public void Dispose()
     {
-        _disposed = true;
-        foreach (var timer in _pending.Keys) Forget(timer);
+        lock (_lock)
+        {
+            _disposed = true;
+            _due.Clear();
+            Monitor.Pulse(_lock);
+        }
     }
+
+    private sealed record Entry(Action Action, TimeSpan? Interval, ICancelable? Cancelable);
 }
