@@ -56,7 +56,12 @@ public sealed class TimerQueueScheduler : SchedulerBase, IDateTimeOffsetNowTimeP
 
     private static long Now => Stopwatch.GetTimestamp();
 
-    private static long After(long from, TimeSpan delay) => from + (long)(delay.TotalSeconds * Stopwatch.Frequency);
+    // Saturates: a delay too long to count in timestamps (TimeSpan.MaxValue, say) is never due, rather than overflowing into the past.
+    private static long After(long from, TimeSpan delay)
+    {
+        var ticks = delay.TotalSeconds * Stopwatch.Frequency;
+        return ticks >= long.MaxValue - from ? long.MaxValue : from + (long)ticks;
+    }
 
     private void Schedule(TimeSpan delay, TimeSpan? interval, Action action, ICancelable? cancelable)
     {
@@ -87,7 +92,12 @@ public sealed class TimerQueueScheduler : SchedulerBase, IDateTimeOffsetNowTimeP
                         Monitor.Wait(_lock);
                         continue;
                     }
-                    var wait = Stopwatch.GetElapsedTime(Now, due);
+                    if (due == long.MaxValue)
+                    {
+                        Monitor.Wait(_lock);
+                        continue;
+                    }
+                    var wait = TimeSpan.FromSeconds((double)(due - Now) / Stopwatch.Frequency);
                     if (wait <= TimeSpan.Zero) break;
                     Monitor.Wait(_lock, wait < TimeSpan.FromMilliseconds(1) ? TimeSpan.FromMilliseconds(1) : wait);
                 }

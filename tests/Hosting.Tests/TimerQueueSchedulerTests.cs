@@ -46,6 +46,16 @@ public sealed class TimerQueueSchedulerTests()
     }
 
     [Fact]
+    public async Task A_message_due_in_the_far_future_does_not_arrive_now_nor_hold_up_the_others()
+    {
+        Sys.Scheduler.ScheduleTellOnce(TimeSpan.MaxValue, TestActor, "never", ActorRefs.NoSender);
+        Sys.Scheduler.ScheduleTellOnce(TimeSpan.FromMilliseconds(50), TestActor, "soon", ActorRefs.NoSender);
+
+        await ExpectMsgAsync("soon", TimeSpan.FromSeconds(5));
+        await ExpectNoMsgAsync(TimeSpan.FromMilliseconds(200));
+    }
+
+    [Fact]
     public async Task A_failing_action_does_not_stop_the_others()
     {
         Sys.Scheduler.Advanced.ScheduleOnce(TimeSpan.Zero, () => throw new InvalidOperationException("boom"));
