@@ -2,13 +2,15 @@
 # Measures Chorus end to end on this machine, and GNU parallel on the same generators for scale.
 #
 #   bench/run.sh            (LINES=1000000 RATE=3000 LAT_SECONDS=10 by default; override in the environment)
-#   PHASES="json latency" bench/run.sh      only some of: json text parallel latency
+#   PHASES="json latency" bench/run.sh      only some of: json text parallel latency join
+#   bench/run.sh --full     adds the idle run (bench/idle.sh: about 4 minutes more)
 #
 # 1. throughput: 3 generators x LINES lines of 80 bytes -> chorus-node -> Akka.Remote (loopback) ->
 #    chorus-aggregator -> stdout to a file, once with --format json and once with --format text;
 # 2. the same generators under `parallel --line-buffer --tag`, to a file;
 # 3. latency: one generator paced at RATE lines/s for LAT_SECONDS, write time to WebSocket arrival;
-# 4. a summary in Markdown, ready for README.
+# 4. join: launch to first line, and lines marked late when a second node joins (bench/join.sh);
+# 5. a summary in Markdown, ready for README; with --full, then the idle cost (bench/idle.sh).
 # Everything it writes stays in bench/out/. Every wait is bounded; every process it starts is ended on exit.
 set -euo pipefail
 
@@ -20,7 +22,9 @@ RATE=${RATE:-3000}
 LAT_SECONDS=${LAT_SECONDS:-10}
 # Longest any one measured run may take before it is called a hang and stopped.
 RUN_TIMEOUT=${RUN_TIMEOUT:-300}
-PHASES=" ${PHASES:-json text parallel latency} "
+PHASES=" ${PHASES:-json text parallel latency join} "
+FULL=""
+[ "${1:-}" = --full ] && FULL=1
 TAGS=(p1 p2 p3)
 TOTAL=$((LINES * ${#TAGS[@]}))
 
@@ -324,6 +328,10 @@ done
 [[ $PHASES == *" text "* ]] && run_chorus text
 [[ $PHASES == *" parallel "* ]] && run_parallel
 [[ $PHASES == *" latency "* ]] && run_latency
+if [[ $PHASES == *" join "* ]]; then
+    say "join: launch to first line (bench/join.sh)"
+    NO_BUILD=1 "$HERE/join.sh" > /dev/null || say "join: bench/join.sh failed; see its output in $OUT/join"
+fi
 
 # --- 4. summary ----------------------------------------------------------------------------------------
 ratio() { [[ $1 == - || $P_rate == - ]] && echo - || calc '%.2f' "$1 / $P_rate"; }
@@ -372,7 +380,14 @@ ratio() { [[ $1 == - || $P_rate == - ]] && echo - || calc '%.2f' "$1 / $P_rate";
     echo "Wall time runs from starting chorus-node until the output file stopped growing (last write), or until parallel exited."
     echo "Files in $OUT: *.samples (CPU% and RSS each second), *-threads (CPU s per thread name),"
     echo "*.check (per-process counts), latency.delays (per line: number, write time, delay in ms)."
+    [ -f "$OUT/join/summary.md" ] && [[ $PHASES == *" join "* ]] && cat "$OUT/join/summary.md"
 } | tee "$OUT/summary.md"
+
+if [ -n "$FULL" ]; then
+    say "idle: an idle aggregator, an idle node, then many (bench/idle.sh)"
+    NO_BUILD=1 "$HERE/idle.sh" > /dev/null && tee -a "$OUT/summary.md" < "$OUT/idle/summary.md" ||
+        say "idle: bench/idle.sh failed; see $OUT/idle"
+fi
 
 # Keep the small files of every run, to compare runs and to go back to the evidence.
 RUN_DIR=$OUT/runs/$(date -u +%Y%m%dT%H%M%SZ)

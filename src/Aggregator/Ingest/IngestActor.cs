@@ -43,6 +43,7 @@ public sealed class IngestActor : ReceiveActor, IWithTimers
     private readonly DropCounter _forged, _refused, _turnedAway, _outOfTime;
     private readonly ClockDistance _clockDistance;
     private readonly IActorRef _control;
+    private readonly ProgressRequests _progressRequests;
 
     public IngestActor(IngestOutput output, PendingOutput pending, AggregatorSettings settings, AccessToken? token, IActorRef control)
     {
@@ -53,6 +54,7 @@ public sealed class IngestActor : ReceiveActor, IWithTimers
         _joinPolicy = new JoinPolicy(token, settings.MaxNodes);
         _links = new NodeLinks(settings.MaxNodes, settings.NodeTimeout, settings.ForgetDownNodeAfter);
         _clockDistance = new ClockDistance(settings.MaxClockDistance);
+        _progressRequests = new ProgressRequests(settings.ProgressRequestInterval);
         (_forged, _refused, _turnedAway, _outOfTime) = (DropLog(), DropLog(), DropLog(), DropLog());
         foreach (var (node, archived) in output.ArchivedNodes)
             _links.Restore(node, archived.Incarnation, archived.LastBatch, DateTime.UtcNow);
@@ -71,6 +73,7 @@ public sealed class IngestActor : ReceiveActor, IWithTimers
             .Select(l => new LinkFigures(l.Key, l.Value.Sequence.LastTaken - l.Value.Acknowledged, l.Value.SpooledBytes)).ToArray())));
         Receive<ProcessTable>(OnProcessTable);
         Receive<ControlReply>(OnControlReply);
+        Receive<AskForProgress>(_ => Ask(_progressRequests.Due(_links.All, DateTime.UtcNow)));
 
         // Checking eight times per timeout: node-down comes at most an eighth of the timeout late.
         Timers.StartPeriodicTimer("liveness", new CheckLiveness(), settings.NodeTimeout / 8);
@@ -97,6 +100,7 @@ public sealed class IngestActor : ReceiveActor, IWithTimers
     private sealed record CheckLiveness;
     private sealed record ProbeClocks;
     private sealed record OutputLow;
+    private sealed record AskForProgress;
 
     private DropCounter DropLog() => new(_settings.DropLogInterval, _settings.MaxNodes);
 
@@ -141,6 +145,7 @@ public sealed class IngestActor : ReceiveActor, IWithTimers
         {
             link.Sequence.Advance();
             _pending.Accept(batch.Records);
+            if (batch.Records.Count > 0) Ask(_progressRequests.LinesArrived(_links.All, link, DateTime.UtcNow));
         }
         Reply(accepted ? batch : null, new BatchAck(link.Incarnation, _acks.Acknowledge(link), link.SessionKey));
     }
@@ -230,6 +235,19 @@ public sealed class IngestActor : ReceiveActor, IWithTimers
         foreach (var link in _links.All)
             if (link.Up) link.Uplink?.Tell(new ClockProbe(DateTime.UtcNow, link.SessionKey));
     }
+
+    /// <summary>
+    /// Asks these nodes for their progress, so another node's lines need not wait out the reorder window: an idle
+    /// node answers a clock probe with a heartbeat. Requests held back by their interval are made when it runs out.
+    /// </summary>
+    private void Ask(List<NodeLink> links)
+    {
+        foreach (var link in links) link.Uplink?.Tell(new ClockProbe(DateTime.UtcNow, link.SessionKey));
+        if (_progressRequests.NextDue is { } due && !Timers.IsTimerActive("progress"))
+            Timers.StartSingleTimer("progress", new AskForProgress(), Max(due - DateTime.UtcNow, TimeSpan.FromMilliseconds(1)));
+    }
+
+    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 
     /// <summary>
     /// NTP-style: the node's clock against ours. The merge then orders this node's lines by its timestamps

@@ -21,6 +21,7 @@ public sealed class MergeActor : ReceiveActor, IWithTimers
     private readonly ReorderBuffer _buffer;
     private readonly List<OutputItem> _released = [];
     private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly TimeSpan _releaseInterval;
     // The batch being taken in, until the buffer holds it (it takes all of a batch or nothing).
     private LineBatch? _arriving;
 
@@ -36,8 +37,7 @@ public sealed class MergeActor : ReceiveActor, IWithTimers
         Receive<NodeDisconnected>(d => { _buffer.Disconnect(d.Node, DateTime.UtcNow); Release(); });
         Receive<ReleaseDue>(_ => Release());
         Receive<FlushOutput>(_ => OnFlush());
-
-        Timers.StartPeriodicTimer("release", new ReleaseDue(), settings.ReleaseInterval);
+        _releaseInterval = settings.ReleaseInterval;
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
@@ -117,9 +117,19 @@ public sealed class MergeActor : ReceiveActor, IWithTimers
     private void Release()
     {
         _buffer.Release(DateTime.UtcNow, _released);
+        CheckAgainWhileHolding();
         if (_released.Count == 0) return;
         Publish(_released.ToArray());
         _released.Clear();
+    }
+
+    // Held records wait for other nodes' progress or for the window to run out, which only the clock tells: look
+    // again every release-interval while anything is held, and not at all while nothing is (an idle aggregator).
+    private void CheckAgainWhileHolding()
+    {
+        var running = Timers.IsTimerActive("release");
+        if (_buffer.Holding && !running) Timers.StartPeriodicTimer("release", new ReleaseDue(), _releaseInterval);
+        else if (!_buffer.Holding && running) Timers.Cancel("release");
     }
 
     private void OnFlush()

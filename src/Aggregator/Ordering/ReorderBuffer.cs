@@ -18,6 +18,17 @@ public sealed class ReorderBuffer(TimeSpan window)
 
     public void Connect(string node) => QueueOf(node).Connected = true;
 
+    /// <summary>Whether any record is held, waiting for other nodes' progress or for the window.</summary>
+    public bool Holding
+    {
+        get
+        {
+            foreach (var queue in _nodes.Values)
+                if (queue.Count > 0) return true;
+            return false;
+        }
+    }
+
     /// <summary>
     /// What to add to this node's timestamps to put them on the aggregator's clock, from now on. Records
     /// already held keep theirs. A node's corrected times never go back: a correction a little smaller than

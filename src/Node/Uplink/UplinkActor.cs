@@ -254,12 +254,14 @@ public sealed class UplinkActor : ReceiveActor, IWithTimers
 
     // Answered at once, with this node's clock, so the aggregator can place our lines on its own clock.
     // Before the join is accepted there is no session key to answer with; the next probe will do. The answer
-    // carries the key, so it goes to the joined aggregator whoever is named as the sender.
+    // carries the key, so it goes to the joined aggregator whoever is named as the sender. A probe also asks
+    // for our progress (another node's lines wait for it), so an idle node sends a heartbeat with the reply.
     private void OnClockProbe(ClockProbe probe)
     {
         var receivedAt = _clock.UtcNow;
         if (_aggregator is null || !FromJoinedAggregator(probe.SessionKey)) return;
         _aggregator.Tell(new ClockReply(_node, _outbox.Incarnation, _sessionKey, probe.SentAt, receivedAt, _clock.UtcNow));
+        SendHeartbeatIfIdle();
     }
 
     // Said once: the refused batch is resent every resend-after, and every time refused again until the clock is fixed.
