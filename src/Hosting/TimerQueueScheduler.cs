@@ -19,6 +19,7 @@ namespace Chorus.Hosting;
 public sealed class TimerQueueScheduler : SchedulerBase, IDateTimeOffsetNowTimeProvider, IDisposable
 {
     private static readonly long Started = Stopwatch.GetTimestamp();
+    private static readonly TimeSpan LongestWait = TimeSpan.FromHours(1);
     private readonly ILoggingAdapter _log;
     private readonly PriorityQueue<Entry, long> _due = new();
     private readonly object _lock = new(); // Monitor.Wait and Pulse: the thread sleeps on it
@@ -99,7 +100,8 @@ public sealed class TimerQueueScheduler : SchedulerBase, IDateTimeOffsetNowTimeP
                     }
                     var wait = TimeSpan.FromSeconds((double)(due - Now) / Stopwatch.Frequency);
                     if (wait <= TimeSpan.Zero) break;
-                    Monitor.Wait(_lock, wait < TimeSpan.FromMilliseconds(1) ? TimeSpan.FromMilliseconds(1) : wait);
+                    // Monitor.Wait takes at most int.MaxValue ms (24.8 days) and throws beyond: a far entry is waited for in steps.
+                    Monitor.Wait(_lock, TimeSpan.FromMilliseconds(Math.Clamp(wait.TotalMilliseconds, 1, LongestWait.TotalMilliseconds)));
                 }
                 if (_disposed) return;
                 var now = Now;

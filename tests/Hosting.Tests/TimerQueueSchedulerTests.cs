@@ -45,10 +45,14 @@ public sealed class TimerQueueSchedulerTests()
         await ExpectNoMsgAsync(TimeSpan.FromMilliseconds(200));
     }
 
-    [Fact]
-    public async Task A_message_due_in_the_far_future_does_not_arrive_now_nor_hold_up_the_others()
+    [Theory]
+    [InlineData(10675199.0)] // TimeSpan.MaxValue, in days: never due
+    [InlineData(30.0)] // due, but further than one wait of the thread can reach (24.8 days)
+    public async Task A_message_due_in_the_far_future_does_not_arrive_now_nor_hold_up_the_others(double days)
     {
-        Sys.Scheduler.ScheduleTellOnce(TimeSpan.MaxValue, TestActor, "never", ActorRefs.NoSender);
+        var far = days >= TimeSpan.MaxValue.TotalDays ? TimeSpan.MaxValue : TimeSpan.FromDays(days);
+        Sys.Scheduler.ScheduleTellOnce(far, TestActor, "never", ActorRefs.NoSender);
+        await Task.Delay(100); // the scheduler's thread is waiting for it now
         Sys.Scheduler.ScheduleTellOnce(TimeSpan.FromMilliseconds(50), TestActor, "soon", ActorRefs.NoSender);
 
         await ExpectMsgAsync("soon", TimeSpan.FromSeconds(5));

@@ -18,7 +18,7 @@ namespace Chorus.Node.Instances;
 /// <item>Out, to the parent: <see cref="Changed"/> on every change of its <see cref="ProcessInfo"/>.</item>
 /// <item>Out, to the uplink: <see cref="ProcessWaiting"/>, <see cref="ProcessReady"/>, <see cref="ProcessRestarting"/>,
 /// <see cref="ProcessGivenUp"/> (the run's own actor reports started, lines and exited).</item>
-/// <item>In, from its runs: <see cref="ProcessActor.Finished"/>, <see cref="ProcessActor.LogReady"/>,
+/// <item>In, from its runs: <see cref="ProcessActor.ProcessStarted"/> (its pid), <see cref="ProcessActor.Finished"/>, <see cref="ProcessActor.LogReady"/>,
 /// <see cref="ProcessActor.GroupEnded"/>.</item>
 /// </list>
 /// A run that ends while being stopped (a verb, the node's stop) is never restarted and never a failure. A run
@@ -40,6 +40,7 @@ public sealed class InstanceActor : ReceiveActor, IWithTimers
     private IReadOnlyList<string> _waitingFor = [];
     private bool _ready;
     private int _restarts;
+    private int _pid;
     private DateTime _startedAt;
     private int? _exitCode;
     private int? _signal;
@@ -86,6 +87,7 @@ public sealed class InstanceActor : ReceiveActor, IWithTimers
         Receive<Retire>(_ => OnRetire());
         Receive<ProcessActor.Finished>(OnFinished);
         Receive<ProcessActor.LogReady>(_ => SetReady());
+        Receive<ProcessActor.ProcessStarted>(OnRunStarted);
         Receive<ProcessActor.GroupEnded>(_ => OnGroupEnded());
         Receive<RestartDue>(_ => OnRestartDue());
         Receive<KillDue>(_ => SignalRun(Signals.Kill));
@@ -157,7 +159,7 @@ public sealed class InstanceActor : ReceiveActor, IWithTimers
     private sealed record ProbeAnswered(int Run, bool Ready);
     private sealed record ReadinessTimedOut(int Run);
 
-    private ProcessInfo Info => new(_name, _spec.Name, _state, _state == ProcessState.Running && _ready, Pid: 0, _restarts, _startedAt,
+    private ProcessInfo Info => new(_name, _spec.Name, _state, _state == ProcessState.Running && _ready, _pid, _restarts, _startedAt,
         _exitCode, _signal, _spec.Stdin, _spec.Groups, _spec.Labels, _waitingFor);
 
     protected override void PreStart()
@@ -175,6 +177,14 @@ public sealed class InstanceActor : ReceiveActor, IWithTimers
     }
 
     protected override void PostStop() => _probeCancel?.Cancel();
+
+    private void OnRunStarted(ProcessActor.ProcessStarted started)
+    {
+        // A run that was replaced may still report: only the current one's pid counts.
+        if (!Sender.Equals(_run)) return;
+        _pid = started.Pid;
+        Report();
+    }
 
     private void Report(RunEnd? end = null) => Context.Parent.Tell(new Changed(Info, end));
 

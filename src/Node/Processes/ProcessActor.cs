@@ -16,7 +16,7 @@ namespace Chorus.Node.Processes;
 /// restart, with the <see cref="Finished.NextSeq"/> of the last. Declares every message it sends: the uplink
 /// imports them, and nothing here imports the uplink.
 /// <list type="bullet">
-/// <item>Out, to the uplink: <see cref="ProcessStarted"/>; <see cref="LinesRead"/>, one at a time (the next only
+/// <item>Out, to the uplink: <see cref="ProcessStarted"/> (to the parent too); <see cref="LinesRead"/>, one at a time (the next only
 /// once the uplink answered <see cref="LinesAppended"/>); <see cref="ProcessExited"/> once the group's leader has
 /// exited and the lines the pipes held then are handed on (later lines are marked after-exit).</item>
 /// <item>In, from the parent: <see cref="SendSignal"/>; <see cref="EndGroup"/>, answered with <see cref="GroupEnded"/>
@@ -175,7 +175,9 @@ public sealed class ProcessActor : ReceiveActor, IWithTimers
             return;
         }
 
-        _uplink.Tell(new ProcessStarted(_instance, _child.Pid));
+        var started = new ProcessStarted(_instance, _child.Pid);
+        _uplink.Tell(started);
+        Context.Parent.Tell(started); // its pid, for the node's process table
         _stdout = new ChildPipe(_child.Stdout, _settings.PipePollInterval);
         _stderr = new ChildPipe(_child.Stderr, _settings.PipePollInterval);
         ReadOutput(_stdout, _stderr);

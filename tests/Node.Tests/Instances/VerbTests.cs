@@ -38,7 +38,8 @@ public sealed class VerbTests() : Akka.TestKit.Xunit2.TestKit(HoconFiles.Load("n
 
         var second = await node.Next<ProcessActor.ProcessStarted>();
         Assert.NotEqual(first.Pid, second.Pid);
-        var table = await node.Table(t => t[0] is { State: ProcessState.Running, Restarts: 1 });
+        // The table the aggregator gets (ctl ps, /api/nodes) names the new run's pid.
+        var table = await node.Table(t => t[0] is { State: ProcessState.Running, Restarts: 1 } && t[0].Pid == second.Pid);
         Assert.Equal("web", table[0].Name);
         node.Node.Tell(new NodeActor.KillProcesses(), TestActor);
     }

@@ -18,6 +18,18 @@ public sealed partial class ProcessActorTests : Akka.TestKit.Xunit2.TestKit
     {
         _uplink = CreateTestProbe();
         _parent = CreateTestProbe();
+        // The parent learns the pid too (its own test below); the other tests look at what follows.
+        _parent.IgnoreMessages<ProcessActor.ProcessStarted>();
+    }
+
+    [Fact]
+    public async Task The_parent_learns_the_pid_the_uplink_is_told()
+    {
+        var parent = CreateTestProbe();
+        parent.ChildActorOf(ProcessActor.Props(new ProcessSpec("p", "sleep 30", "test"), "p", 0, 1, "node-a", _uplink.Ref, TestNodeSettings.With()));
+
+        var told = await _uplink.ExpectMsgAsync<ProcessActor.ProcessStarted>(TimeSpan.FromSeconds(15));
+        Assert.Equal(told, await parent.ExpectMsgAsync<ProcessActor.ProcessStarted>(TimeSpan.FromSeconds(15)));
     }
 
     [Fact]
