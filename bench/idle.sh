@@ -23,24 +23,9 @@ AGG=${AGG:-$ROOT/src/Aggregator/bin/Release/net10.0/chorus-aggregator}
 NODE=${NODE:-$ROOT/src/Node/bin/Release/net10.0/chorus-node}
 TICKS=$(getconf CLK_TCK)
 
-say() { echo "idle: $*" >&2; }
-die() { say "$*"; exit 1; }
+NAME=idle
+. "$HERE/lib.sh"
 
-PIDS=()
-cleanup() {
-    local pid i
-    [ ${#PIDS[@]} -gt 0 ] || return 0
-    for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-    for i in $(seq 100); do
-        kill -0 "${PIDS[@]}" 2>/dev/null || return 0
-        sleep 0.1
-    done
-    for pid in "${PIDS[@]}"; do kill -KILL "$pid" 2>/dev/null || true; done
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null || echo 0; }
 # sum_ticks PID...: utime+stime of all of them.
 sum_ticks() { local s=0 p; for p in "$@"; do s=$((s + $(cpu_ticks "$p"))); done; echo "$s"; }
 # percent TICKS: share of one core over the window.

@@ -25,22 +25,8 @@ NODE=${NODE:-$ROOT/src/Node/bin/Release/net10.0/chorus-node}
 GEN=$HERE/out/bin/gen
 CHECK=$HERE/out/bin/check
 
-say() { echo "join: $*" >&2; }
-die() { say "$*"; exit 1; }
-
-PIDS=()
-cleanup() {
-    local pid i
-    [ ${#PIDS[@]} -gt 0 ] || return 0
-    for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-    for i in $(seq 100); do
-        kill -0 "${PIDS[@]}" 2>/dev/null || return 0
-        sleep 0.1
-    done
-    for pid in "${PIDS[@]}"; do kill -KILL "$pid" 2>/dev/null || true; done
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+NAME=join
+. "$HERE/lib.sh"
 
 # stamp FILE: each line read, prefixed with the time it was read (seconds, microseconds).
 stamp() { local line; while IFS= read -r line; do printf '%s %s\n' "$EPOCHREALTIME" "$line"; done > "$1"; }

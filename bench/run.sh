@@ -34,31 +34,8 @@ PROBE=$HERE/LatencyProbe/bin/Release/net10.0/latency-probe
 GEN=$OUT/bin/gen
 CHECK=$OUT/bin/check
 
-say() { echo "bench: $*" >&2; }
-die() { say "$*"; exit 1; }
-
-# --- cleanup: every process started here, and whatever they started -------------------------------------
-PIDS=()
-descendants() {
-    local child
-    for child in $(ps -o pid= --ppid "$1" 2>/dev/null); do descendants "$child"; echo "$child"; done
-}
-cleanup() {
-    local all=() pid i
-    for pid in "${PIDS[@]}"; do
-        kill -0 "$pid" 2>/dev/null || continue
-        all+=($(descendants "$pid") "$pid")
-    done
-    [ ${#all[@]} -gt 0 ] || return 0
-    kill -TERM "${all[@]}" 2>/dev/null || true
-    for i in $(seq 50); do
-        kill -0 "${all[@]}" 2>/dev/null || return 0
-        sleep 0.1
-    done
-    kill -KILL "${all[@]}" 2>/dev/null || true
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
+NAME=bench
+. "$HERE/lib.sh"
 
 # --- helpers -------------------------------------------------------------------------------------------
 now_ns() { date +%s%N; }
@@ -93,8 +70,6 @@ wait_stable() {
     done
     return 1
 }
-# cpu_ticks PID: utime+stime of a live process, in clock ticks.
-cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null || echo 0; }
 # machine_ticks: busy ticks of the whole machine (all CPUs), from /proc/stat.
 machine_ticks() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 }' /proc/stat; }
 TICKS=$(getconf CLK_TCK)

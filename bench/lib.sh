@@ -1,0 +1,31 @@
+# Shared by run.sh, join.sh and idle.sh: their voice on stderr and the cleanup of everything they start.
+# Source it after setting NAME (the prefix of every message).
+
+say() { echo "$NAME: $*" >&2; }
+die() { say "$*"; exit 1; }
+
+# --- cleanup: every process started here (PIDS+=...), and whatever they started ---------------------------
+PIDS=()
+descendants() {
+    local child
+    for child in $(ps -o pid= --ppid "$1" 2>/dev/null); do descendants "$child"; echo "$child"; done
+}
+cleanup() {
+    local all=() pid i
+    for pid in "${PIDS[@]}"; do
+        kill -0 "$pid" 2>/dev/null || continue
+        all+=($(descendants "$pid") "$pid")
+    done
+    [ ${#all[@]} -gt 0 ] || return 0
+    kill -TERM "${all[@]}" 2>/dev/null || true
+    for i in $(seq 100); do
+        kill -0 "${all[@]}" 2>/dev/null || return 0
+        sleep 0.1
+    done
+    kill -KILL "${all[@]}" 2>/dev/null || true
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# cpu_ticks PID: utime+stime of a live process, in clock ticks (0 once it is gone).
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null || echo 0; }
