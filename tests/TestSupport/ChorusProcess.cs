@@ -9,17 +9,20 @@ namespace Chorus.Tests.Support;
 /// A built Chorus executable (chorus-aggregator or chorus-node, run from its own project's output folder,
 /// built in the same configuration as the tests) running as a real OS process. Collects its stdout and stderr lines as they come, so tests
 /// wait for what they expect instead of sleeping (stdout only from <see cref="ReadStdout"/> on, when started with it held). Killed on
-/// dispose if still running.
+/// dispose if still running. Each gets a state folder of its own (XDG_STATE_HOME, unless the test sets one), so
+/// nodes of the same name in tests that run at once never share a spool; it is deleted on dispose.
 /// </summary>
 public sealed partial class ChorusProcess : IDisposable
 {
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _stdout = new();
     private readonly ConcurrentQueue<string> _stderr = new();
+    private readonly string _stateHome;
 
-    private ChorusProcess(Process process, bool readStdout)
+    private ChorusProcess(Process process, bool readStdout, string stateHome)
     {
         _process = process;
+        _stateHome = stateHome;
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) _stdout.Enqueue(e.Data); };
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) _stderr.Enqueue(e.Data); };
         if (readStdout) process.BeginOutputReadLine();
@@ -68,9 +71,11 @@ public sealed partial class ChorusProcess : IDisposable
         };
         foreach (var arg in args) start.ArgumentList.Add(arg);
         start.Environment["NO_COLOR"] = "1";
+        var stateHome = Directory.CreateTempSubdirectory("chorus-state-").FullName;
+        start.Environment["XDG_STATE_HOME"] = stateHome;
         editEnvironment?.Invoke(start.Environment);
         if (workingDirectory is not null) start.WorkingDirectory = workingDirectory;
-        return new ChorusProcess(Process.Start(start)!, readStdout);
+        return new ChorusProcess(Process.Start(start)!, readStdout, stateHome);
     }
 
     /// <summary>Starts an aggregator on free ports and waits for it to say where nodes join and where to watch.</summary>
@@ -149,6 +154,7 @@ public sealed partial class ChorusProcess : IDisposable
             _process.WaitForExit();
         }
         _process.Dispose();
+        Directory.Delete(_stateHome, recursive: true);
     }
 
     private async Task<string> WaitForAsync(ConcurrentQueue<string> lines, Func<string, bool> match, TimeSpan? timeout)
