@@ -8,25 +8,75 @@ namespace Chorus.Messages.Selection;
 /// </summary>
 public sealed class Selector
 {
-    private Selector(string text) => Text = text;
+    // Arrays, not lists behind interfaces: looping over them in Matches needs no enumerator, so no allocation.
+    private readonly SelectorTerm[][] alternatives;
+
+    private Selector(string text, SelectorTerm[][] alternatives)
+    {
+        Text = text;
+        this.alternatives = alternatives;
+    }
 
     /// <summary>As written (trimmed).</summary>
     public string Text { get; }
 
+    /// <summary>What it selects: any alternative (comma, "or") whose every term (space, "and") holds.</summary>
+    public IReadOnlyList<IReadOnlyList<SelectorTerm>> Alternatives => alternatives;
+
     /// <summary>The selector, or a <see cref="SelectorException"/> that says what is wrong and how to write it.</summary>
-    public static Selector Parse(string text) => throw new NotImplementedException("the selector parser");
+    public static Selector Parse(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var trimmed = text.Trim(SelectorParser.Blanks);
+        return new Selector(trimmed, SelectorParser.Parse(trimmed));
+    }
 
     /// <summary>Whether <paramref name="process"/> of node <paramref name="node"/> is selected.</summary>
-    public bool Matches(string node, ProcessInfo process) => throw new NotImplementedException("the selector matcher");
+    public bool Matches(string node, ProcessInfo process)
+    {
+        foreach (var terms in alternatives)
+        {
+            if (AllHold(terms, node, process))
+                return true;
+        }
+        return false;
+    }
 
     /// <summary>
     /// Whether some process of node <paramref name="node"/> could be selected, judging by the node's name alone
     /// (its node: terms): which nodes an action must ask, and which down nodes it reports as node-down.
+    /// False only when every alternative has a node: term that rules the node out (a positive one it does not
+    /// match, or a negated one it does), so false means no process of that node matches; true promises nothing.
     /// </summary>
-    public bool MayMatchNode(string node) => throw new NotImplementedException("the selector matcher");
+    public bool MayMatchNode(string node)
+    {
+        foreach (var terms in alternatives)
+        {
+            if (!AnyRulesOut(terms, node))
+                return true;
+        }
+        return false;
+    }
 
     public override string ToString() => Text;
-}
 
-/// <summary>A selector that cannot be parsed; the message says where and how to fix it.</summary>
-public sealed class SelectorException(string message) : Exception(message);
+    private static bool AllHold(SelectorTerm[] terms, string node, ProcessInfo process)
+    {
+        foreach (var term in terms)
+        {
+            if (!term.Matches(node, process))
+                return false;
+        }
+        return true;
+    }
+
+    private static bool AnyRulesOut(SelectorTerm[] terms, string node)
+    {
+        foreach (var term in terms)
+        {
+            if (term.RulesOutNode(node))
+                return true;
+        }
+        return false;
+    }
+}
