@@ -47,6 +47,10 @@ public sealed class WebSocketRecorder : IAsyncDisposable
         }
     }
 
+    /// <summary>One text frame to the server, while frames keep being recorded (a send may overlap a receive, not another send).</summary>
+    public Task SendAsync(string text) =>
+        _socket.SendAsync(Encoding.UTF8.GetBytes(text), WebSocketMessageType.Text, endOfMessage: true, CancellationToken.None);
+
     public async ValueTask DisposeAsync()
     {
         await _stop.CancelAsync();

@@ -35,6 +35,10 @@ public sealed class JsonFormatter(bool newline = true) : IRecordFormatter
     private static readonly JsonEncodedText Signal = JsonEncodedText.Encode("signal");
     private static readonly JsonEncodedText Count = JsonEncodedText.Encode("count");
     private static readonly JsonEncodedText Reason = JsonEncodedText.Encode("reason");
+    private static readonly JsonEncodedText Attempt = JsonEncodedText.Encode("attempt");
+    private static readonly JsonEncodedText DelayMs = JsonEncodedText.Encode("delay_ms");
+    private static readonly JsonEncodedText Replicas = JsonEncodedText.Encode("replicas");
+    private static readonly JsonEncodedText For = JsonEncodedText.Encode("for");
     private static readonly JsonEncodedText LineType = JsonEncodedText.Encode("line");
     private static readonly JsonEncodedText EventType = JsonEncodedText.Encode("event");
     private static readonly JsonEncodedText Stdout = JsonEncodedText.Encode("stdout");
@@ -81,6 +85,19 @@ public sealed class JsonFormatter(bool newline = true) : IRecordFormatter
             case RecordKind.Gap:
                 writer.WriteNumber(Count, record.Count);
                 writer.WriteString(Reason, record.Reason);
+                break;
+            case RecordKind.Restarting:
+                writer.WriteNumber(Attempt, record.Count);
+                writer.WriteNumber(DelayMs, record.DelayMs);
+                break;
+            case RecordKind.GivenUp:
+                writer.WriteString(Reason, record.Reason);
+                break;
+            case RecordKind.Scaled:
+                writer.WriteNumber(Replicas, record.Count);
+                break;
+            case RecordKind.Waiting:
+                writer.WriteString(For, record.Reason);
                 break;
         }
         WriteTimes(writer, item);
@@ -173,6 +190,11 @@ public sealed class JsonFormatter(bool newline = true) : IRecordFormatter
         RecordKind.Gap => "gap",
         RecordKind.NodeUp => "node-up",
         RecordKind.NodeDown => "node-down",
+        RecordKind.Ready => "ready",
+        RecordKind.Restarting => "restarting",
+        RecordKind.GivenUp => "given-up",
+        RecordKind.Scaled => "scaled",
+        RecordKind.Waiting => "waiting",
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "lines are not events"),
     };
 

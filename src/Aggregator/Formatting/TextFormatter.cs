@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Globalization;
 using System.Text;
 using Chorus.Aggregator.Ordering;
 using Chorus.Messages;
@@ -58,7 +59,12 @@ public sealed class TextFormatter(bool color) : IRecordFormatter
         RecordKind.Gap => $"gap: {record.Count} lines missing ({record.Reason})",
         RecordKind.NodeUp => "node-up",
         RecordKind.NodeDown => "node-down",
-        _ => "",
+        RecordKind.Ready => "ready",
+        RecordKind.Restarting => string.Create(CultureInfo.InvariantCulture, $"restarting in {record.DelayMs / 1000.0:0.0} s (attempt {record.Count})"),
+        RecordKind.GivenUp => $"given up: {record.Reason}",
+        RecordKind.Scaled => $"scaled to {record.Count}",
+        RecordKind.Waiting => $"waiting for {record.Reason}",
+        _ => throw new ArgumentOutOfRangeException(nameof(record), record.Kind, "lines are not events"),
     };
 
     private byte[] Label(string node, string? process)

@@ -51,6 +51,7 @@ public static class HttpServer
         WatcherAuthentication.Use(app, token);
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = settings.WebSocketKeepAlive, KeepAliveTimeout = settings.WebSocketKeepAliveTimeout });
         app.Map("/ws", WebSocketEndpoint.Handle);
+        app.Map("/attach", AttachEndpoint.Handle);
         app.MapGet("/events", ServerSentEventsEndpoint.Handle);
         app.MapGet("/api/nodes", NodesEndpoint.Handle);
         app.MapGet("/healthz", () => "ok\n");
@@ -98,7 +99,7 @@ public static class HttpServer
 
     private static Task NotFound(HttpContext context) =>
         PlainTextAnswer.Write(context, StatusCodes.Status404NotFound,
-            $"Nothing at {context.Request.Method} {context.Request.Path}. This aggregator serves GET / (the page), /events (Server-Sent Events), /ws (WebSocket), /api/nodes and /healthz.");
+            $"Nothing at {context.Request.Method} {context.Request.Path}. This aggregator serves GET / (the page), /events (Server-Sent Events), /ws (WebSocket), /attach (WebSocket, to type into processes), /api/nodes and /healthz.");
 
     private static IPAddress Resolve(HostPort listen) =>
         IPAddress.TryParse(listen.Host, out var ip) ? ip

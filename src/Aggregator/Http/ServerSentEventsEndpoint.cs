@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Globalization;
 using System.IO.Pipelines;
 using System.Threading.Channels;
+using Chorus.Aggregator.Control;
 using Chorus.Aggregator.Sinks;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
@@ -29,7 +30,7 @@ public static class ServerSentEventsEndpoint
         long? lastEventId;
         try
         {
-            query = StreamQuery.Parse(context.Request.Query, settings);
+            query = StreamQuery.Parse(context.Request.Query, settings, context.RequestServices.GetRequiredService<FleetDirectory>());
             if (query.Text)
                 throw new BadHttpRequestException("/events sends JSON only; format=text is for /ws. Leave format out here.");
             lastEventId = LastEventId(context.Request);

@@ -8,19 +8,21 @@ using Chorus.Messages;
 namespace Chorus.Aggregator.Http;
 
 /// <summary>
-/// Which items of the merged stream one watcher wants. Node and process are globs (* and ?, case-sensitive);
-/// stream and grep apply to lines only. An event passes every filter that asks about something it does not
-/// have: node-up/down name no process, and a gap may name neither, yet each may explain missing lines. The
-/// page filters the same way. Runs once per item and watcher (outside the live feed's lock), so it
-/// allocates nothing per item and grep runs a linear-time regex.
+/// Which items of the merged stream one watcher wants; every filter given must pass. Node and process are
+/// globs (* and ?, case-sensitive); stream and grep apply to lines only; a selector (<see cref="SelectorFilter"/>)
+/// matches a process by what the <see cref="Control.FleetDirectory"/> knows of it. An event passes every filter
+/// that asks about something it does not have: node-up/down name no process, and a gap may name neither, yet
+/// each may explain missing lines. The page filters the same way. Runs once per item and watcher (outside the
+/// live feed's lock), so it allocates nothing per item and grep runs a linear-time regex.
 /// </summary>
-public sealed class StreamFilter(string? nodeGlob, string? procGlob, OutputStream? stream, Regex? grep)
+public sealed class StreamFilter(string? nodeGlob, string? procGlob, OutputStream? stream, Regex? grep, SelectorFilter? select = null)
 {
     public bool Matches(OutputItem item)
     {
         var record = item.Record;
         if (nodeGlob is not null && item.Node.Length > 0 && !Glob(nodeGlob, item.Node)) return false;
         if (procGlob is not null && record.Process is { } process && !Glob(procGlob, process)) return false;
+        if (select is not null && !select.Matches(item.Node, record.Process)) return false;
         if (record.Kind != RecordKind.Line) return true;
         if (stream is { } wanted && record.Stream != wanted) return false;
         return grep is null || Grep(grep, record.Text.Span);

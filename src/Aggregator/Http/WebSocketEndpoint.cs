@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Net.WebSockets;
+using Chorus.Aggregator.Control;
 using Chorus.Aggregator.Formatting;
 using Chorus.Aggregator.Sinks;
 using Microsoft.AspNetCore.Http;
@@ -12,19 +13,34 @@ namespace Chorus.Aggregator.Http;
 /// and with a backlog as the query asks (<see cref="StreamQuery"/>). Each client has its own bounded
 /// subscription and its own writer loop, so a slow client only ever slows itself; when it falls a whole
 /// buffer behind it is sent a gap event with the count it missed. Clients only listen: anything they
-/// send closes the connection with a reason.
+/// send closes the connection with a reason. /attach (<see cref="AttachEndpoint"/>) sends the same way
+/// through <see cref="Serve"/> and listens differently.
 /// </summary>
 public static class WebSocketEndpoint
 {
-    public static async Task Handle(HttpContext context)
+    /// <summary>What a WebSocket endpoint does with what its client sends, while the stream goes out; it cancels <paramref name="done"/> when the client is gone.</summary>
+    internal delegate Task Listener(WebSocket socket, StreamQuery query, FrameSender sender, CancellationTokenSource done);
+
+    public static Task Handle(HttpContext context) =>
+        Serve(context, check: null,
+            "This is the WebSocket endpoint: connect with a WebSocket client, e.g. websocat ws://HOST:PORT/ws. For a plain HTTP stream use /events.",
+            (socket, _, sender, done) => CloseOnAnyInput(socket, sender, done));
+
+    /// <summary>
+    /// Checks the query (and <paramref name="check"/>, which throws <see cref="BadHttpRequestException"/> for
+    /// what only this endpoint refuses), upgrades, and sends the filtered stream until the client or the feed
+    /// ends, while <paramref name="listen"/> handles what the client sends.
+    /// </summary>
+    internal static async Task Serve(HttpContext context, Action<StreamQuery>? check, string howToConnect, Listener listen)
     {
         var settings = context.RequestServices.GetRequiredService<AggregatorSettings>();
         StreamQuery query;
         try
         {
-            query = StreamQuery.Parse(context.Request.Query, settings);
+            query = StreamQuery.Parse(context.Request.Query, settings, context.RequestServices.GetRequiredService<FleetDirectory>());
             if (context.Request.Query.ContainsKey("last-event-id"))
-                throw new BadHttpRequestException("last-event-id is for /events, whose events carry ids; /ws frames do not. Use backlog=N here.");
+                throw new BadHttpRequestException($"last-event-id is for /events, whose events carry ids; {context.Request.Path} frames do not. Use backlog=N here.");
+            check?.Invoke(query);
         }
         catch (BadHttpRequestException e)
         {
@@ -33,8 +49,7 @@ public static class WebSocketEndpoint
         }
         if (!context.WebSockets.IsWebSocketRequest)
         {
-            await PlainTextAnswer.Write(context, StatusCodes.Status400BadRequest,
-                "This is the WebSocket endpoint: connect with a WebSocket client, e.g. websocat ws://HOST:PORT/ws. For a plain HTTP stream use /events.");
+            await PlainTextAnswer.Write(context, StatusCodes.Status400BadRequest, howToConnect);
             return;
         }
         if (!IsSameOrigin(context))
@@ -45,15 +60,15 @@ public static class WebSocketEndpoint
 
         var feed = context.RequestServices.GetRequiredService<LiveFeed>();
         using var socket = await context.WebSockets.AcceptWebSocketAsync();
+        var sender = new FrameSender(socket);
         var subscription = feed.Subscribe(query.Filter.Matches, query.Backlog, afterId: null, settings.ClientBuffer, settings.ClientBufferBytes);
         using var done = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
         try
         {
-            var listening = CloseOnAnyInput(socket, done);
-            await Send(socket, subscription, query.Text ? new TextFormatter(color: false) : new JsonFormatter(newline: false), done.Token);
+            var listening = listen(socket, query, sender, done);
+            await Send(sender, subscription, query.Text ? new TextFormatter(color: false) : new JsonFormatter(newline: false), done.Token);
             // The feed ended: the aggregator is shutting down.
-            if (socket.State == WebSocketState.Open)
-                await socket.CloseOutputAsync(WebSocketCloseStatus.EndpointUnavailable, "the aggregator is shutting down", done.Token);
+            await sender.Close(WebSocketCloseStatus.EndpointUnavailable, "the aggregator is shutting down", done.Token);
             await listening;
         }
         catch (Exception e) when (e is OperationCanceledException or WebSocketException)
@@ -66,7 +81,7 @@ public static class WebSocketEndpoint
         }
     }
 
-    private static async Task Send(WebSocket socket, FeedSubscription subscription, IRecordFormatter formatter, CancellationToken cancel)
+    private static async Task Send(FrameSender sender, FeedSubscription subscription, IRecordFormatter formatter, CancellationToken cancel)
     {
         var buffer = new ArrayBufferWriter<byte>(4096);
         var reader = subscription.Reader;
@@ -79,23 +94,23 @@ public static class WebSocketEndpoint
                 var frame = buffer.WrittenMemory;
                 // Text frames carry no line ending; the text format's trailing newline is dropped.
                 if (frame.Length > 0 && frame.Span[^1] == (byte)'\n') frame = frame[..^1];
-                await socket.SendAsync(frame, WebSocketMessageType.Text, endOfMessage: true, cancel);
+                await sender.Send(frame, cancel);
             }
         }
     }
 
     /// <summary>Reads what the client sends: a close ends the stream; anything else is answered with a close and its reason.</summary>
-    private static async Task CloseOnAnyInput(WebSocket socket, CancellationTokenSource done)
+    private static async Task CloseOnAnyInput(WebSocket socket, FrameSender sender, CancellationTokenSource done)
     {
         var buffer = new byte[1024];
         try
         {
             var received = await socket.ReceiveAsync(buffer, done.Token);
             if (received.MessageType == WebSocketMessageType.Close)
-                await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "bye", CancellationToken.None);
+                await sender.Close(WebSocketCloseStatus.NormalClosure, "bye", CancellationToken.None);
             else
-                await socket.CloseOutputAsync(WebSocketCloseStatus.PolicyViolation,
-                    "this endpoint only sends; filters go in the URL query", CancellationToken.None);
+                await sender.Close(WebSocketCloseStatus.PolicyViolation,
+                    "this endpoint only sends; filters go in the URL query (to type into a process, use /attach)", CancellationToken.None);
         }
         catch (Exception e) when (e is OperationCanceledException or WebSocketException)
         {

@@ -5,7 +5,9 @@ namespace Chorus.Aggregator.Sinks;
 
 /// <summary>
 /// What the merged stream says about each node and its processes: up or down, its Chorus version (from its
-/// node-up), when last heard of, running or exited (and how), how many lines. Built only from the stream, so it tells what watchers saw, from the
+/// node-up), when last heard of, each process's state (running, exited and how, restarting, given up,
+/// waiting), readiness and restarts, how many lines. /api/nodes prefers the FleetDirectory's view of a process
+/// where there is one; this is what it falls back on. Built only from the stream, so it tells what watchers saw, from the
 /// aggregator's start. Thread-safe: fed by its <see cref="SinkActor"/>, read by /api/nodes.
 /// </summary>
 public sealed class StatusBoard : IOutputWriter
@@ -40,13 +42,21 @@ public sealed class StatusBoard : IOutputWriter
         if (record.Timestamp > node.LastSeen) node.LastSeen = record.Timestamp;
         if (record.Kind == RecordKind.NodeUp) (node.Up, node.Version) = (true, record.ChorusVersion);
         else if (record.Kind == RecordKind.NodeDown) node.Up = false;
-        else if (record.Process is { } name)
+        // scaled names a spec ("worker"), not an instance: its instances report for themselves.
+        else if (record.Process is { } name && record.Kind != RecordKind.Scaled)
         {
             var process = node.Process(name);
-            if (record.Kind == RecordKind.Started) process.Start(record.Pid);
-            else if (record.Kind == RecordKind.Exited) process.Exit(record.ExitCode, record.Signal);
-            // A line cut into pieces for length is one line.
-            else if (record.Kind == RecordKind.Line && !record.Continued) process.Lines++;
+            switch (record.Kind)
+            {
+                // A line cut into pieces for length is one line.
+                case RecordKind.Line when !record.Continued: process.Lines++; break;
+                case RecordKind.Started: process.Start(record.Pid, record.Timestamp); break;
+                case RecordKind.Exited: process.Exit(record.ExitCode, record.Signal); break;
+                case RecordKind.Ready: process.Ready = true; break;
+                case RecordKind.Restarting: process.Restart(); break;
+                case RecordKind.GivenUp: process.Become("given-up"); break;
+                case RecordKind.Waiting: process.Become("waiting"); break;
+            }
         }
     }
 
@@ -89,23 +99,37 @@ public sealed class StatusBoard : IOutputWriter
     // started) counts as running, with no pid known.
     private sealed class ProcessEntry
     {
-        private bool _exited;
+        private string _state = "running";
         private int? _pid;
         private int? _code;
         private int? _signal;
+        private int _restarts;
+        private DateTime? _startedAt;
 
         public long Lines { get; set; }
 
-        public void Start(int pid) => (_exited, _pid, _code, _signal) = (false, pid, null, null);
+        public bool Ready { get; set; }
 
-        public void Exit(int? code, int? signal) => (_exited, _code, _signal) = (true, code, signal);
+        public void Start(int pid, DateTime at) => (_state, _pid, _code, _signal, _startedAt, Ready) = ("running", pid, null, null, at, false);
 
-        public ProcessStatus ToStatus(string name) => new(name, _exited ? "exited" : "running", _pid, _code, _signal, Lines);
+        public void Exit(int? code, int? signal) => (_state, _code, _signal, Ready) = ("exited", code, signal, false);
+
+        public void Restart() => (_state, _restarts, Ready) = ("restarting", _restarts + 1, false);
+
+        public void Become(string state) => (_state, Ready) = (state, false);
+
+        public ProcessStatus ToStatus(string name) => new(name, _state, _pid, _code, _signal, Lines, Ready, _restarts, _startedAt);
     }
 }
 
 /// <summary>One node as /api/nodes shows it. <paramref name="State"/> is "up" or "down"; <paramref name="Version"/> null until its node-up.</summary>
 public sealed record NodeStatus(string Node, string State, string? Version, DateTime LastSeen, IReadOnlyList<ProcessStatus> Processes);
 
-/// <summary>One process as /api/nodes shows it. <paramref name="State"/> is "running" or "exited".</summary>
-public sealed record ProcessStatus(string Proc, string State, int? Pid, int? Code, int? Signal, long Lines);
+/// <summary>
+/// One process as the stream told of it. <paramref name="State"/> is a <see cref="Chorus.Messages.Control.ProcessState"/>'s
+/// name: "running" or "exited", and from nodes that send them, "restarting", "given-up" or "waiting".
+/// <paramref name="Ready"/>: its ready event came since it last started; <paramref name="Restarts"/>: restarting
+/// events seen; <paramref name="StartedAt"/>: its last started event's time (node clock), null when none was seen.
+/// </summary>
+public sealed record ProcessStatus(string Proc, string State, int? Pid, int? Code, int? Signal, long Lines,
+    bool Ready = false, int Restarts = 0, DateTime? StartedAt = null);

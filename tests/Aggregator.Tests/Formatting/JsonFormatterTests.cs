@@ -38,6 +38,28 @@ public sealed class JsonFormatterTests
     }
 
     [Fact]
+    public void Process_life_events_are_written_exactly_in_the_documented_schema()
+    {
+        Assert.Equal("""{"type":"event","event":"ready","node":"a","proc":"db","ts":"2026-11-23T10:00:00.123456Z"}""",
+            Format(new OutputItem("a", NodeRecord.Ready("db", Ts))).TrimEnd());
+        Assert.Equal("""{"type":"event","event":"restarting","node":"a","proc":"worker.2","attempt":3,"delay_ms":2000,"ts":"2026-11-23T10:00:00.123456Z"}""",
+            Format(new OutputItem("a", NodeRecord.Restarting("worker.2", 3, 2000, Ts))).TrimEnd());
+        Assert.Equal("""{"type":"event","event":"given-up","node":"a","proc":"api","reason":"5 restarts within 60 s","ts":"2026-11-23T10:00:00.123456Z"}""",
+            Format(new OutputItem("a", NodeRecord.GivenUp("api", "5 restarts within 60 s", Ts))).TrimEnd());
+        Assert.Equal("""{"type":"event","event":"scaled","node":"a","proc":"worker","replicas":3,"ts":"2026-11-23T10:00:00.123456Z"}""",
+            Format(new OutputItem("a", NodeRecord.Scaled("worker", 3, Ts))).TrimEnd());
+        Assert.Equal("""{"type":"event","event":"waiting","node":"a","proc":"api","for":"db@n1 ready","ts":"2026-11-23T10:00:00.123456Z"}""",
+            Format(new OutputItem("a", NodeRecord.Waiting("api", "db@n1 ready", Ts))).TrimEnd());
+    }
+
+    [Fact]
+    public void Every_kind_but_a_line_has_an_event_name()
+    {
+        foreach (var kind in Enum.GetValues<RecordKind>().Where(k => k != RecordKind.Line))
+            Assert.Matches("^[a-z]+(-[a-z]+)?$", JsonFormatter.EventName(kind));
+    }
+
+    [Fact]
     public void Cut_and_late_lines_say_so()
     {
         var piece = NodeRecord.Line("web", OutputStream.Stderr, 7, Ts, "x"u8.ToArray(), continued: true);

@@ -44,6 +44,17 @@ public sealed class TextFormatterTests
     }
 
     [Fact]
+    public void Process_life_events_are_described_in_words()
+    {
+        Assert.EndsWith(" a/db * ready\n", Format(_plain, new OutputItem("a", NodeRecord.Ready("db", At(0)))));
+        Assert.EndsWith(" a/db * restarting in 2.0 s (attempt 3)\n", Format(_plain, new OutputItem("a", NodeRecord.Restarting("db", 3, 2000, At(0)))));
+        Assert.EndsWith(" a/db * restarting in 1.5 s (attempt 1)\n", Format(_plain, new OutputItem("a", NodeRecord.Restarting("db", 1, 1500, At(0)))));
+        Assert.EndsWith(" a/db * given up: 5 restarts within 60 s\n", Format(_plain, new OutputItem("a", NodeRecord.GivenUp("db", "5 restarts within 60 s", At(0)))));
+        Assert.EndsWith(" a/db * scaled to 3\n", Format(_plain, new OutputItem("a", NodeRecord.Scaled("db", 3, At(0)))));
+        Assert.EndsWith(" a/db * waiting for cache@n1 ready\n", Format(_plain, new OutputItem("a", NodeRecord.Waiting("db", "cache@n1 ready", At(0)))));
+    }
+
+    [Fact]
     public void A_line_read_after_its_process_exited_is_marked()
     {
         var after = NodeRecord.Line("web", OutputStream.Stdout, 2, At(0), "late"u8.ToArray(), continued: false, afterExit: true);

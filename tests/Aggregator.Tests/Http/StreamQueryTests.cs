@@ -1,8 +1,10 @@
 using System.Text;
+using Chorus.Aggregator.Control;
 using Chorus.Aggregator.Http;
 using Chorus.Aggregator.Ordering;
 using Chorus.Hosting;
 using Chorus.Messages;
+using Chorus.Messages.Selection;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Primitives;
 
@@ -49,9 +51,39 @@ public sealed class StreamQueryTests
         Assert.Equal(Settings.BacklogCapacity, Parse($"backlog={Settings.BacklogCapacity}").Backlog);
     }
 
+    [Fact]
+    public void Select_reaches_the_filter_beside_the_other_filters()
+    {
+        var query = Parse("select=w*&stream=stderr");
+
+        Assert.Equal("w*", query.Select!.Text);
+        Assert.True(query.Filter.Matches(Line("web", "x", OutputStream.Stderr)));
+        Assert.False(query.Filter.Matches(Line("db", "x", OutputStream.Stderr)));
+        Assert.False(query.Filter.Matches(Line("web", "x", OutputStream.Stdout)));
+    }
+
+    [Fact]
+    public void No_select_is_no_selector()
+    {
+        Assert.Null(Parse("select=").Select);
+    }
+
+    [Theory]
+    [InlineData("state:sleepy")]
+    [InlineData("label:")]
+    public void A_bad_selector_is_refused_with_the_parsers_message(string selector)
+    {
+        var parserSays = Assert.Throws<SelectorException>(() => Selector.Parse(selector)).Message;
+
+        var refused = Assert.Throws<BadHttpRequestException>(() => Parse("select=" + selector));
+
+        Assert.Equal(StatusCodes.Status400BadRequest, refused.StatusCode);
+        Assert.StartsWith($"select=\"{selector}\" is not a selector: {parserSays}", refused.Message);
+    }
+
     private static StreamQuery Parse(string query) =>
         StreamQuery.Parse(new QueryCollection(query.Split('&').Select(p => p.Split('=', 2))
-            .ToDictionary(p => p[0], p => new StringValues(p[1]))), Settings);
+            .ToDictionary(p => p[0], p => new StringValues(p[1]))), Settings, new FleetDirectory());
 
     private static OutputItem Line(string process, string text = "hello", OutputStream stream = OutputStream.Stdout) =>
         new("beta", NodeRecord.Line(process, stream, 1, DateTime.UtcNow, Encoding.UTF8.GetBytes(text), continued: false));

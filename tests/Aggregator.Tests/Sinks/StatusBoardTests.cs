@@ -15,7 +15,7 @@ public sealed class StatusBoardTests
 
         board.Write([Item(NodeRecord.Started("web", 4242, T0)), Item(Line("web", T0)), Item(Line("web", T0)), Item(NodeRecord.Exited("web", 3, null, T0))]);
 
-        Assert.Equal(new ProcessStatus("web", "exited", 4242, 3, null, 2), board.Snapshot().Single().Processes.Single());
+        Assert.Equal(new ProcessStatus("web", "exited", 4242, 3, null, 2, StartedAt: T0), board.Snapshot().Single().Processes.Single());
     }
 
     [Fact]
@@ -25,7 +25,7 @@ public sealed class StatusBoardTests
 
         board.Write([Item(NodeRecord.Started("web", 1, T0)), Item(NodeRecord.Exited("web", null, 9, T0)), Item(NodeRecord.Started("web", 2, T0))]);
 
-        Assert.Equal(new ProcessStatus("web", "running", 2, null, null, 0), board.Snapshot().Single().Processes.Single());
+        Assert.Equal(new ProcessStatus("web", "running", 2, null, null, 0, StartedAt: T0), board.Snapshot().Single().Processes.Single());
     }
 
     [Fact]
@@ -71,6 +71,36 @@ public sealed class StatusBoardTests
         var nodes = board.Snapshot();
         Assert.Equal(["alpha", "beta"], nodes.Select(n => n.Node));
         Assert.Equal(["web", "worker"], nodes[1].Processes.Select(p => p.Proc));
+    }
+
+    [Fact]
+    public void Process_life_events_set_state_readiness_and_restarts()
+    {
+        var board = new StatusBoard();
+
+        board.Write([Item(NodeRecord.Waiting("api", "db@n1 ready", T0))]);
+        Assert.Equal("waiting", board.Snapshot().Single().Processes.Single().State);
+
+        board.Write([Item(NodeRecord.Started("api", 7, T0.AddSeconds(1))), Item(NodeRecord.Ready("api", T0.AddSeconds(2)))]);
+        Assert.Equal(new ProcessStatus("api", "running", 7, null, null, 0, Ready: true, Restarts: 0, StartedAt: T0.AddSeconds(1)),
+            board.Snapshot().Single().Processes.Single());
+
+        board.Write([Item(NodeRecord.Exited("api", 1, null, T0.AddSeconds(3))), Item(NodeRecord.Restarting("api", 1, 1000, T0.AddSeconds(3)))]);
+        Assert.Equal(new ProcessStatus("api", "restarting", 7, 1, null, 0, Ready: false, Restarts: 1, StartedAt: T0.AddSeconds(1)),
+            board.Snapshot().Single().Processes.Single());
+
+        board.Write([Item(NodeRecord.GivenUp("api", "5 restarts within 60 s", T0.AddSeconds(4)))]);
+        Assert.Equal("given-up", board.Snapshot().Single().Processes.Single().State);
+    }
+
+    [Fact]
+    public void Scaled_names_a_spec_and_adds_no_process()
+    {
+        var board = new StatusBoard();
+
+        board.Write([Item(NodeRecord.Scaled("worker", 2, T0)), Item(NodeRecord.Started("worker.1", 1, T0))]);
+
+        Assert.Equal(["worker.1"], board.Snapshot().Single().Processes.Select(p => p.Proc));
     }
 
     private static OutputItem Item(NodeRecord record, string node = "alpha") => new(node, record);

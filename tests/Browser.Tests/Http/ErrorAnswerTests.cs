@@ -14,7 +14,7 @@ public sealed class ErrorAnswerTests(WatchedAggregator watched)
     [InlineData("events?stream=both", "stream=\"both\" is not a stream", "use stream=stdout or stream=stderr")]
     [InlineData("events?backlog=-1", "backlog=\"-1\" is not a count", "from 0 to 10000")]
     [InlineData("events?backlog=10001", "backlog=10001 is more than the 10000 items", "at most backlog=10000")]
-    [InlineData("events?procs=web", "\"procs\" is not a parameter", "Use node, proc, stream, grep, backlog")]
+    [InlineData("events?procs=web", "\"procs\" is not a parameter", "Use node, proc, stream, grep, select, backlog")]
     [InlineData("events?proc=web&proc=db", "proc is given 2 times", "give it once")]
     [InlineData("events?format=text", "/events sends JSON only", "format=text is for /ws")]
     [InlineData("ws?format=xml", "format=\"xml\" is not a format", "use format=json (the default) or format=text")]
