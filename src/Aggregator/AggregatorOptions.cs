@@ -13,6 +13,9 @@ namespace Chorus.Aggregator;
 /// </summary>
 public sealed record AggregatorOptions(string HoconOverrides, bool Color, IReadOnlyList<ProcessSpec>? Processes, string NodeName, SecurityOptions Security)
 {
+    /// <summary>The read-only token (--watch-token-file / CHORUS_WATCH_TOKEN); only ever with <see cref="SecurityOptions.Token"/>.</summary>
+    public AccessToken? WatchToken { get; init; }
+
     public static readonly Option<string?> ListenOption = new("--listen")
     {
         Description = "Akka.Remote endpoint where nodes join, HOST:PORT (port 0: any free port). Default: listen in hocon/aggregator.conf.",
@@ -60,8 +63,9 @@ public sealed record AggregatorOptions(string HoconOverrides, bool Color, IReadO
     public static RootCommand CreateCommand() => new("chorus-aggregator: merges the output of every Chorus node into one ordered stream.")
     {
         ListenOption, HttpOption, ProcfileOption, ProcessFiles.EnvFileOption, NameOption, FormatOption, NoColorOption, ReorderWindowOption, ArchiveOption, NodeTimeoutOption,
-        SecurityOptions.TokenFileOption, SecurityOptions.InsecureOption, SecurityOptions.TlsCertOption, SecurityOptions.TlsKeyOption, SecurityOptions.TlsCaOption,
+        SecurityOptions.TokenFileOption, SecurityOptions.WatchTokenFileOption, SecurityOptions.InsecureOption, SecurityOptions.TlsCertOption, SecurityOptions.TlsKeyOption, SecurityOptions.TlsCaOption,
         ConfigFile.Option,
+        Ctl.CtlCommand.Create(),
     };
 
     public static AggregatorOptions From(ParseResult parsed)
@@ -99,6 +103,10 @@ public sealed record AggregatorOptions(string HoconOverrides, bool Color, IReadO
         var name = entries is not null || parsed.GetValue(NameOption) is not null
             ? Chorus.Hosting.NodeName.FromFlagOrHostName(parsed.GetValue(NameOption), "--name")
             : Environment.MachineName;
-        return new AggregatorOptions(string.Join('\n', overrides), color, entries, name, SecurityOptions.From(parsed));
+        var security = SecurityOptions.From(parsed);
+        return new AggregatorOptions(string.Join('\n', overrides), color, entries, name, security)
+        {
+            WatchToken = SecurityOptions.WatchToken(parsed, security.Token),
+        };
     }
 }

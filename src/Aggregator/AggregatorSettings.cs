@@ -34,7 +34,8 @@ public sealed record AggregatorSettings(
     long ClientBufferBytes,
     TimeSpan ForgetDownNodeAfter,
     TimeSpan MaxClockDistance,
-    TimeSpan DropLogInterval)
+    TimeSpan DropLogInterval,
+    TimeSpan ControlTimeout)
 {
     /// <summary>The values chorus.aggregator.format and --format take: the names of <see cref="OutputFormat"/>, in lower case.</summary>
     public static readonly string[] Formats = Enum.GetNames<OutputFormat>().Select(name => name.ToLowerInvariant()).ToArray();
@@ -68,7 +69,8 @@ public sealed record AggregatorSettings(
             ClientBufferBytes: c.Bytes("client-buffer-bytes", smallest: 1, largest: long.MaxValue),
             ForgetDownNodeAfter: c.Duration("forget-down-node-after"),
             MaxClockDistance: c.Duration("max-clock-distance"),
-            DropLogInterval: c.Duration("drop-log-interval"));
+            DropLogInterval: c.Duration("drop-log-interval"),
+            ControlTimeout: c.Duration("control-timeout"));
     }
 
     // --format accepts only these already; a value from --config FILE must not silently become text.

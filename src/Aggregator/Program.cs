@@ -62,12 +62,12 @@ static async Task<int> Run(ParseResult parsed)
     var output = archived is null
         ? IngestOutput.Direct(merge)
         : IngestOutput.Archived(system.ActorOf(ArchiveActor.Props(settings.ArchivePath!, merge, stop), "archive"), archived);
-    system.ActorOf(IngestActor.Props(output, pending, settings, token), IngestEndpoint.ActorName);
-
     var directory = new FleetDirectory();
-    // FOUNDATION PLACEHOLDER: the ControlActor (src/Aggregator/Control) replaces Nobody.
-    var control = new FleetControl(ActorRefs.Nobody, TimeSpan.FromSeconds(5));
-    var (web, http) = await HttpServer.StartAsync(feed, board, directory, control, settings, token, tls?.Certificate);
+    var controlActor = system.ActorOf(ControlActor.Props(directory, settings.ControlTimeout), "control");
+    system.ActorOf(IngestActor.Props(output, pending, settings, token, controlActor), IngestEndpoint.ActorName);
+    // The actor answers every action by control-timeout; the margin covers a busy moment, not a node.
+    var control = new FleetControl(controlActor, settings.ControlTimeout + TimeSpan.FromSeconds(5));
+    var (web, http) = await HttpServer.StartAsync(feed, board, directory, control, settings, token, tls?.Certificate, options.WatchToken);
     Notice.Write($"nodes join at {RemoteSystem.BoundAddress(system)}");
     Notice.Write($"watch at {(tls is null ? "http" : "https")}://{http}/");
 

@@ -20,6 +20,13 @@ public static class ExitCodes
     /// <summary>The aggregator could not open its --archive at start, or write it later: it stops rather than acknowledge lines it did not keep.</summary>
     public const int CannotArchive = 5;
 
-    /// <summary>The aggregator refused this node's join: its token is missing or wrong, its name breaks the rule, or max-nodes are up.</summary>
+    /// <summary>The aggregator refused this node's join: its token is missing or wrong, its name breaks the rule, or max-nodes are up.
+    /// For ctl: the aggregator refused the token (missing, wrong, or the watch token for an action).</summary>
     public const int Refused = 6;
+
+    /// <summary>ctl: an action's outcome was not ok for some process, or the selector matched nothing.</summary>
+    public const int NotAllOk = 1;
+
+    /// <summary>ctl: the aggregator could not be reached at --url.</summary>
+    public const int Unreachable = 7;
 }

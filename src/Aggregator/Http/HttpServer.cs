@@ -25,7 +25,7 @@ public static class HttpServer
     /// <param name="certificate">With one, the port speaks only HTTPS (and WSS); watchers need no certificate of their own, they present the token.</param>
     public static async Task<(WebApplication App, HostPort Bound)> StartAsync(LiveFeed feed, StatusBoard board, FleetDirectory directory, FleetControl control,
         AggregatorSettings settings,
-        AccessToken? token, X509Certificate2? certificate = null)
+        AccessToken? token, X509Certificate2? certificate = null, AccessToken? watchToken = null)
     {
         var listen = settings.Http;
         var builder = WebApplication.CreateSlimBuilder();
@@ -48,12 +48,13 @@ public static class HttpServer
 
         var app = builder.Build();
         HostHeaderGuard.Use(app, listen.Host, tokenRequired: token is not null);
-        WatcherAuthentication.Use(app, token);
+        WatcherAuthentication.Use(app, token, watchToken);
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = settings.WebSocketKeepAlive, KeepAliveTimeout = settings.WebSocketKeepAliveTimeout });
         app.Map("/ws", WebSocketEndpoint.Handle);
         app.Map("/attach", AttachEndpoint.Handle);
         app.MapGet("/events", ServerSentEventsEndpoint.Handle);
         app.MapGet("/api/nodes", NodesEndpoint.Handle);
+        app.MapPost(ActionsEndpoint.Path, ActionsEndpoint.Handle);
         app.MapGet("/healthz", () => "ok\n");
         StaticAssets.Map(app);
         // Every path and method, dotted ones too (MapFallback's default skips names that look like files).
@@ -74,8 +75,9 @@ public static class HttpServer
     // Sized to what this server is asked, so not settings: a token, a grep= regex and filters fit many times
     // over in a request line. Headers carry Authorization and Last-Event-ID, but a browser also sends every
     // cookie of the host (on localhost, of every port), so they keep Kestrel's generous defaults. A request
-    // line or headers beyond these are answered 414 or 431. No endpoint reads a body: a request with one is
-    // answered as usual, and the connection is closed rather than drained past the body limit.
+    // line or headers beyond these are answered 414 or 431. Only POST /api/actions reads a body, and raises the
+    // limit for itself (ActionsEndpoint.MaxBodyBytes); elsewhere a request with a body is answered as usual, and
+    // the connection is closed rather than drained past this limit.
     private const int MaxRequestLineBytes = 8 * 1024;
     private const int MaxRequestHeadersBytes = 32 * 1024;
     private const int MaxRequestHeaderCount = 100;
@@ -99,7 +101,7 @@ public static class HttpServer
 
     private static Task NotFound(HttpContext context) =>
         PlainTextAnswer.Write(context, StatusCodes.Status404NotFound,
-            $"Nothing at {context.Request.Method} {context.Request.Path}. This aggregator serves GET / (the page), /events (Server-Sent Events), /ws (WebSocket), /attach (WebSocket, to type into processes), /api/nodes and /healthz.");
+            $"Nothing at {context.Request.Method} {context.Request.Path}. This aggregator serves GET / (the page), /events (Server-Sent Events), /ws (WebSocket), /attach (WebSocket, to type into processes), /api/nodes, POST /api/actions and /healthz.");
 
     private static IPAddress Resolve(HostPort listen) =>
         IPAddress.TryParse(listen.Host, out var ip) ? ip

@@ -8,19 +8,39 @@ namespace Chorus.Aggregator.Http;
 /// With a token configured, the stream and the API need it: as <c>Authorization: Bearer TOKEN</c>, or as
 /// <c>?token=TOKEN</c> for clients that cannot set headers (EventSource and WebSocket in browsers). The page
 /// and its assets stay public so it can ask for the token; /healthz stays public and says only "ok".
+/// A watch token (read-only) opens everything but what acts on processes: /api/actions and /attach answer it 403.
 /// </summary>
 public static class WatcherAuthentication
 {
-    private static readonly PathString[] Protected = ["/ws", "/events", "/api"];
+    private static readonly PathString[] Protected = ["/ws", "/events", "/api", "/attach"];
+    private static readonly PathString[] Acting = [ActionsEndpoint.Path, "/attach"];
 
-    public static void Use(WebApplication app, AccessToken? token)
+    public static void Use(WebApplication app, AccessToken? token, AccessToken? watchToken = null)
     {
         if (token is null) return;
         app.Use(async (context, next) =>
         {
-            if (!IsProtected(context.Request.Path) || token.Matches(Presented(context.Request)))
+            var path = context.Request.Path;
+            if (!StartsWithAny(path, Protected))
             {
                 await next(context);
+                return;
+            }
+            var presented = Presented(context.Request);
+            if (token.Matches(presented))
+            {
+                await next(context);
+                return;
+            }
+            if (watchToken is not null && watchToken.Matches(presented))
+            {
+                if (!StartsWithAny(path, Acting))
+                {
+                    await next(context);
+                    return;
+                }
+                await PlainTextAnswer.Write(context, StatusCodes.Status403Forbidden,
+                    $"The watch token can watch but not act: {path} needs the aggregator's full token (--token-file).");
                 return;
             }
             context.Response.Headers.WWWAuthenticate = "Bearer realm=\"chorus\"";
@@ -29,7 +49,7 @@ public static class WatcherAuthentication
         });
     }
 
-    private static bool IsProtected(PathString path) => Protected.Any(p => path.StartsWithSegments(p, StringComparison.OrdinalIgnoreCase));
+    private static bool StartsWithAny(PathString path, PathString[] prefixes) => prefixes.Any(p => path.StartsWithSegments(p, StringComparison.OrdinalIgnoreCase));
 
     private static string? Presented(HttpRequest request)
     {

@@ -1,8 +1,10 @@
 using Akka.Actor;
 using Akka.Event;
+using Chorus.Aggregator.Control;
 using Chorus.Aggregator.Ordering;
 using Chorus.Hosting.Security;
 using Chorus.Messages;
+using Chorus.Messages.Control;
 
 namespace Chorus.Aggregator.Ingest;
 
@@ -10,7 +12,9 @@ namespace Chorus.Aggregator.Ingest;
 /// Where nodes arrive, at <see cref="IngestEndpoint.Path"/>: the one actor of the aggregator that acts on wire messages.
 /// <list type="bullet">
 /// <item>In, from nodes: <see cref="JoinRequest"/> (or <see cref="UnreadableJoin"/>, always refused), <see cref="LineBatch"/>, <see cref="Heartbeat"/>,
-/// <see cref="ClockReply"/>, <see cref="NodeLeaving"/>; anything but a join must carry the run's session key.</item>
+/// <see cref="ClockReply"/>, <see cref="NodeLeaving"/>, <see cref="ProcessTable"/>, <see cref="ControlReply"/>; anything but a join must carry the run's session key.</item>
+/// <item>Out, to the <see cref="ControlActor"/>: the control plane's part, once checked: who joined (with the uplink that
+/// requests go to), went down or is forgotten, and the tables and replies of current runs.</item>
 /// <item>Out, to nodes: <see cref="JoinAccepted"/>, <see cref="JoinRefused"/>, <see cref="BatchAck"/> for every batch
 /// and heartbeat, <see cref="ResendFrom"/> (unasked, once the output has room again after turning a batch away),
 /// <see cref="TimesRefused"/>, <see cref="ClockProbe"/>.</item>
@@ -37,9 +41,11 @@ public sealed class IngestActor : ReceiveActor, IWithTimers
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly DropCounter _forged, _refused, _turnedAway, _outOfTime;
     private readonly ClockDistance _clockDistance;
+    private readonly IActorRef _control;
 
-    public IngestActor(IngestOutput output, PendingOutput pending, AggregatorSettings settings, AccessToken? token)
+    public IngestActor(IngestOutput output, PendingOutput pending, AggregatorSettings settings, AccessToken? token, IActorRef control)
     {
+        _control = control;
         _output = output;
         _pending = pending;
         _settings = settings;
@@ -59,6 +65,8 @@ public sealed class IngestActor : ReceiveActor, IWithTimers
         Receive<ProbeClocks>(_ => OnProbeClocks());
         Receive<ClockReply>(OnClockReply);
         Receive<OutputLow>(_ => OnOutputLow());
+        Receive<ProcessTable>(OnProcessTable);
+        Receive<ControlReply>(OnControlReply);
 
         // Checking eight times per timeout: node-down comes at most an eighth of the timeout late.
         Timers.StartPeriodicTimer("liveness", new CheckLiveness(), settings.NodeTimeout / 8);
@@ -67,8 +75,12 @@ public sealed class IngestActor : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(IngestOutput output, PendingOutput pending, AggregatorSettings settings, AccessToken? token) =>
-        Akka.Actor.Props.Create(() => new IngestActor(output, pending, settings, token));
+    /// <param name="control">The <see cref="ControlActor"/>; none (Nobody) where a test has no control plane.</param>
+    public static Props Props(IngestOutput output, PendingOutput pending, AggregatorSettings settings, AccessToken? token, IActorRef? control = null)
+    {
+        var controlActor = control ?? ActorRefs.Nobody;
+        return Akka.Actor.Props.Create(() => new IngestActor(output, pending, settings, token, controlActor));
+    }
 
     private sealed record CheckLiveness;
     private sealed record ProbeClocks;
@@ -88,6 +100,7 @@ public sealed class IngestActor : ReceiveActor, IWithTimers
         {
             if (link is { Up: true }) _output.ToMerge(new MergeActor.NodeDisconnected(join.Node));
             link = _links.StartRun(join.Node, join.Incarnation, join.FirstSeq);
+            ForgetInControl();
             _log.Info("Node {0} joined from {1}", join.Node, Sender.Path.Address);
         }
         link.Sequence.ResumeAt(join.FirstSeq);
@@ -102,6 +115,7 @@ public sealed class IngestActor : ReceiveActor, IWithTimers
             _output.ToMerge(new MergeActor.NodeConnected(join.Node, join.ChorusVersion));
         }
         _acks.Joined(link);
+        _control.Tell(new ControlActor.NodeJoined(join.Node, Sender, link.SessionKey));
         Reply(null, new JoinAccepted(_incarnation, link.Sequence.Next, link.SessionKey, join.Nonce));
         Sender.Tell(new ClockProbe(DateTime.UtcNow, link.SessionKey));
     }
@@ -179,6 +193,19 @@ public sealed class IngestActor : ReceiveActor, IWithTimers
         if (!TryLink(leaving.Node, leaving.Incarnation, leaving.SessionKey, out var link)) return;
         link.GoDown(DateTime.UtcNow);
         _output.ToMerge(new MergeActor.NodeDisconnected(leaving.Node));
+        _control.Tell(new ControlActor.NodeDown(leaving.Node));
+    }
+
+    private void OnProcessTable(ProcessTable table)
+    {
+        if (TryLink(table.Node, table.Incarnation, table.SessionKey, out _))
+            _control.Tell(new ControlActor.TableReceived(table.Node, table.Processes));
+    }
+
+    private void OnControlReply(ControlReply reply)
+    {
+        if (TryLink(reply.Node, reply.Incarnation, reply.SessionKey, out _))
+            _control.Tell(new ControlActor.ReplyReceived(reply.Node, reply.Id, reply.Results));
     }
 
     private void OnProbeClocks()
@@ -205,7 +232,14 @@ public sealed class IngestActor : ReceiveActor, IWithTimers
         {
             _log.Warning("Node {0} has not been heard from for {1:0.#} s: reporting node-down.", node, _settings.NodeTimeout.TotalSeconds);
             _output.ToMerge(new MergeActor.NodeDisconnected(node));
+            _control.Tell(new ControlActor.NodeDown(node));
         }
+        ForgetInControl();
+    }
+
+    private void ForgetInControl()
+    {
+        foreach (var node in _links.TakeForgotten()) _control.Tell(new ControlActor.NodeForgotten(node));
     }
 
     /// <summary>Answers the sender, after passing on <paramref name="accepted"/> (archived first, with an archive).</summary>

@@ -11,6 +11,7 @@ namespace Chorus.Aggregator.Ingest;
 public sealed class NodeLinks(int maxNodes, TimeSpan nodeTimeout, TimeSpan forgetDownAfter)
 {
     private readonly Dictionary<string, NodeLink> _links = new();
+    private readonly List<string> _forgotten = [];
 
     /// <summary>Who a message claiming a node run comes from, as far as the ingest can tell.</summary>
     public enum Heard
@@ -69,7 +70,7 @@ public sealed class NodeLinks(int maxNodes, TimeSpan nodeTimeout, TimeSpan forge
     public List<string> CheckLiveness(DateTime now)
     {
         foreach (var (node, link) in _links)
-            if (!link.Up && link.DownSince < now - forgetDownAfter) _links.Remove(node);
+            if (!link.Up && link.DownSince < now - forgetDownAfter) Forget(node);
         var silent = new List<string>();
         foreach (var (node, link) in _links)
         {
@@ -85,6 +86,21 @@ public sealed class NodeLinks(int maxNodes, TimeSpan nodeTimeout, TimeSpan forge
         var down = _links.Where(l => !l.Value.Up).ToList();
         if (down.Count <= keep) return;
         foreach (var (node, _) in down.OrderBy(l => l.Value.DownSince).Take(down.Count - keep))
-            _links.Remove(node);
+            Forget(node);
+    }
+
+    /// <summary>The nodes forgotten since the last call: what else the aggregator holds of them can go too.</summary>
+    public IReadOnlyList<string> TakeForgotten()
+    {
+        if (_forgotten.Count == 0) return [];
+        var forgotten = _forgotten.ToArray();
+        _forgotten.Clear();
+        return forgotten;
+    }
+
+    private void Forget(string node)
+    {
+        _links.Remove(node);
+        _forgotten.Add(node);
     }
 }

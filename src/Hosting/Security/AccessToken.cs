@@ -39,7 +39,10 @@ public sealed class AccessToken
     /// A file wins over the environment because it was named on this command line. Unreadable or empty sources
     /// are usage errors.
     /// </summary>
-    public static AccessToken? Load(string? file, string? fromEnvironment)
+    public static AccessToken? Load(string? file, string? fromEnvironment) => Load(file, fromEnvironment, "--token-file", EnvironmentVariable);
+
+    /// <summary>As <see cref="Load(string?, string?)"/>, for a token of another flag and variable (the aggregator's watch token).</summary>
+    public static AccessToken? Load(string? file, string? fromEnvironment, string flag, string variable)
     {
         if (file is not null)
         {
@@ -50,10 +53,10 @@ public sealed class AccessToken
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
             {
-                throw new UsageException($"--token-file \"{file}\" cannot be read ({e.Message}). Give a readable file holding the shared token.");
+                throw new UsageException($"{flag} \"{file}\" cannot be read ({e.Message}). Give a readable file holding the token.");
             }
-            return From(text, $"--token-file \"{file}\"");
+            return From(text, $"{flag} \"{file}\"");
         }
-        return fromEnvironment is null ? null : From(fromEnvironment, $"The {EnvironmentVariable} environment variable");
+        return fromEnvironment is null ? null : From(fromEnvironment, $"The {variable} environment variable");
     }
 }

@@ -17,6 +17,9 @@ namespace Chorus.Node.Uplink;
 /// <item>With the aggregator: out <see cref="JoinRequest"/>, <see cref="LineBatch"/>, <see cref="Heartbeat"/>,
 /// <see cref="ClockReply"/>, <see cref="NodeLeaving"/>; in <see cref="JoinAccepted"/>, <see cref="JoinRefused"/>,
 /// <see cref="ResendFrom"/>, <see cref="BatchAck"/>, <see cref="TimesRefused"/>, <see cref="ClockProbe"/>.</item>
+/// <item>Control: from the parent <see cref="PublishTable"/> (out as <see cref="ProcessTable"/>, again after every join) and
+/// <see cref="Answer"/> (out as <see cref="ControlReply"/>); from the joined aggregator only, <see cref="ControlRequest"/> and
+/// <see cref="RemoteProcesses"/>, to the parent as <see cref="ControlRequested"/> and <see cref="RemoteProcessesChanged"/>.</item>
 /// </list>
 /// The rules live in plain classes: <see cref="Outbox"/> (batching, numbering, the send window, the spool, what a
 /// drain leaves), <see cref="JoinRound"/> (join backoff) and <see cref="LinkLiveness"/> (re-join, resend).
@@ -43,6 +46,9 @@ public sealed class UplinkActor : ReceiveActor, IWithTimers
     private bool _sentSinceTick;
     private IActorRef? _drainRequester;
     private bool _timesRefusedSaid;
+    private IReadOnlyList<ProcessInfo>? _table;
+    private long _forgedControl;
+    private DateTime _forgedControlSaidAt = DateTime.MinValue;
 
     public UplinkActor(string node, long incarnation, string aggregatorPath, MonotonicClock clock, NodeSettings settings, string token, int wireVersion)
     {
@@ -72,6 +78,10 @@ public sealed class UplinkActor : ReceiveActor, IWithTimers
         Receive<Tick>(_ => OnTick());
         Receive<Drain>(_ => OnDrain());
         Receive<DrainExpired>(_ => FinishDrain());
+        Receive<PublishTable>(OnPublishTable);
+        Receive<Answer>(OnAnswer);
+        Receive<ControlRequest>(OnControlRequest);
+        Receive<RemoteProcesses>(OnRemoteProcesses);
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
@@ -184,6 +194,8 @@ public sealed class UplinkActor : ReceiveActor, IWithTimers
         if (!AnswersOurJoin(accepted.Nonce)) return;
         var restarted = BeginSession(accepted.AggregatorIncarnation, accepted.SessionKey);
         Resend(accepted.NextSeq, restarted);
+        // A new aggregator (or one that forgot us) knows nothing of our processes: it selects on this table.
+        SendTable();
     }
 
     // The aggregator had turned our batches away and has room again.
@@ -260,6 +272,47 @@ public sealed class UplinkActor : ReceiveActor, IWithTimers
     /// <summary>From the address dialled, with the key of the accepted join. The address alone proves nothing: a peer names its sender.</summary>
     private bool FromJoinedAggregator(string sessionKey) =>
         _hasSession && Sender.Path.Address == _dialled && SessionKeys.Same(_sessionKey, sessionKey);
+
+    private void OnPublishTable(PublishTable publish)
+    {
+        _table = publish.Processes;
+        SendTable();
+    }
+
+    private void SendTable()
+    {
+        if (_aggregator is null || _table is null) return;
+        _aggregator.Tell(new ProcessTable(_node, _outbox.Incarnation, _sessionKey, _table));
+    }
+
+    // Not joined: the aggregator that asked is gone (or re-joining); it counts this node as not answering.
+    private void OnAnswer(Answer answer) =>
+        _aggregator?.Tell(new ControlReply(_node, _outbox.Incarnation, _sessionKey, answer.Id, answer.Results));
+
+    // A node obeys only the aggregator it joined: anyone who reaches the remoting port can send a request.
+    private void OnControlRequest(ControlRequest request)
+    {
+        if (FromJoinedAggregator(request.SessionKey)) Context.Parent.Tell(new ControlRequested(request));
+        else DroppedForged("control request");
+    }
+
+    private void OnRemoteProcesses(RemoteProcesses remote)
+    {
+        if (FromJoinedAggregator(remote.SessionKey)) Context.Parent.Tell(new RemoteProcessesChanged(remote.Processes));
+        else DroppedForged("remote process table");
+    }
+
+    /// <summary>Counted, and said at most once a minute with the count: a flood of forged requests must not become a flood of lines.</summary>
+    private void DroppedForged(string what)
+    {
+        _forgedControl++;
+        var now = _clock.UtcNow;
+        if (now - _forgedControlSaidAt < TimeSpan.FromMinutes(1)) return;
+        Notice.Warning($"ignored {_forgedControl} {what}(s) not from the joined aggregator (the last from {Sender.Path.Address}): " +
+                       "a node obeys only the aggregator it joined, with that join's session key.");
+        _forgedControl = 0;
+        _forgedControlSaidAt = now;
+    }
 
     private void OnTick()
     {

@@ -3,6 +3,7 @@ using Akka.Actor;
 using Akka.Configuration;
 using Chorus.Hosting;
 using Chorus.Messages;
+using Chorus.Messages.Control;
 using Chorus.Node.Processes;
 using Chorus.Node.Tests.Support;
 using Chorus.Node.Uplink;
@@ -138,6 +139,37 @@ public sealed class UplinkForgedPeerTests : Akka.TestKit.Xunit2.TestKit
         var askedAt = DateTime.UtcNow;
         _remoteUplinkOfAggregator.Tell(new ClockProbe(askedAt, SessionKey), _aggregator.Ref);
         Assert.Equal(askedAt, ((ClockReply)await _aggregator.FishForMessageAsync(m => m is ClockReply, TimeSpan.FromSeconds(5))).EchoSentAt);
+    }
+
+    [Fact]
+    public async Task A_control_request_or_remote_table_without_the_session_key_is_not_passed_to_the_node()
+    {
+        await Join();
+
+        Forge(new ControlRequest(1, ControlVerb.Stop, "all", "", SessionKey: ""));
+        Forge(new ControlRequest(2, ControlVerb.Stop, "all", "", SessionKey: "GUESSED"));
+        Forge(new RemoteProcesses(SessionKey: "", []));
+        // The joined aggregator's request, with its key, is passed on; nothing else is.
+        _remoteUplinkOfAggregator.Tell(new ControlRequest(3, ControlVerb.Restart, "web", "", SessionKey), _aggregator.Ref);
+
+        var requested = await _node.ExpectMsgAsync<UplinkActor.ControlRequested>(TimeSpan.FromSeconds(5));
+        Assert.Equal((3L, ControlVerb.Restart), (requested.Request.Id, requested.Request.Verb));
+        await _node.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(500));
+    }
+
+    [Fact]
+    public async Task The_table_goes_to_the_aggregator_after_the_join_and_an_answer_carries_the_session_key()
+    {
+        var web = new ProcessInfo("web", "web", ProcessState.Running, true, 42, 0, DateTime.UtcNow, null, null, false, [], new Dictionary<string, string>(), []);
+        _uplink.Tell(new UplinkActor.PublishTable([web])); // before the join: kept for it
+        await Join();
+
+        var table = (ProcessTable)await _aggregator.FishForMessageAsync(m => m is ProcessTable, TimeSpan.FromSeconds(5));
+        Assert.Equal(("node-a", SessionKey, "web"), (table.Node, table.SessionKey, Assert.Single(table.Processes).Name));
+
+        _uplink.Tell(new UplinkActor.Answer(9, [new ActionResult("web", ActionResult.Ok, "restarted")]));
+        var reply = (ControlReply)await _aggregator.FishForMessageAsync(m => m is ControlReply, TimeSpan.FromSeconds(5));
+        Assert.Equal((9L, SessionKey, "web"), (reply.Id, reply.SessionKey, Assert.Single(reply.Results).Process));
     }
 
     /// <summary>The peer sends the message twice: as itself, and naming the aggregator as the sender.</summary>
