@@ -1,6 +1,9 @@
 using Akka.Actor;
 using Chorus.Hosting;
 using Chorus.Hosting.Security;
+using Chorus.Messages.Control;
+using Chorus.Messages.Selection;
+using Chorus.Node.Instances;
 using Chorus.Node.Processes;
 using Chorus.Node.Spec;
 using Chorus.Node.Uplink;
@@ -8,47 +11,71 @@ using Chorus.Node.Uplink;
 namespace Chorus.Node;
 
 /// <summary>
-/// The node agent's root, at /user/node: parent of the uplink and of one process actor per Procfile entry,
-/// owner of the stop order and of the exit code (<see cref="ExitPolicy"/>).
+/// The node agent's root, at /user/node: parent of the uplink and of one <see cref="InstanceActor"/> per process
+/// instance (NAME, or NAME.1..NAME.N with replicas), owner of the stop order, the verbs, the process table and
+/// the exit code (<see cref="ExitPolicy"/>).
 /// <list type="bullet">
-/// <item>In, from the host: <see cref="StopProcesses"/> (SIGTERM now, SIGKILL after stop-grace), <see cref="KillProcesses"/>.</item>
-/// <item>In, from the processes: <see cref="ProcessActor.Finished"/>, <see cref="ProcessActor.GroupEnded"/>.
-/// Out: <see cref="ProcessActor.SendSignal"/>, and <see cref="ProcessActor.EndGroup"/> once every process has finished.</item>
+/// <item>In, from the host: <see cref="StopProcesses"/> (stop-signal now, SIGKILL after stop-grace), <see cref="KillProcesses"/>.</item>
+/// <item>In, from the instances: <see cref="InstanceActor.Changed"/>, <see cref="InstanceActor.Ended"/>. Out:
+/// <see cref="InstanceActor.Shutdown"/>, <see cref="InstanceActor.Kill"/>, <see cref="InstanceActor.Peers"/>, the
+/// verbs, <see cref="InstanceActor.Retire"/> (scaled down), and <see cref="InstanceActor.EndGroups"/> once none runs
+/// or will run again.</item>
 /// <item>In, from the uplink: <see cref="UplinkActor.Refused"/> (stop everything, exit <see cref="ExitCodes.Refused"/>),
-/// <see cref="UplinkActor.LinesRefused"/>, <see cref="UplinkActor.Drained"/>. Out: <see cref="UplinkActor.Drain"/>
-/// once every process group has ended.</item>
+/// <see cref="UplinkActor.LinesRefused"/>, <see cref="UplinkActor.Drained"/>, <see cref="UplinkActor.ControlRequested"/>,
+/// <see cref="UplinkActor.RemoteProcessesChanged"/>. Out: <see cref="UplinkActor.PublishTable"/> (bursts of changes
+/// coalesced), <see cref="UplinkActor.Answer"/>, <see cref="ProcessScaled"/>, and <see cref="UplinkActor.Drain"/>
+/// once every instance has ended.</item>
 /// <item>Out, to the host: the exit code, once drained (or refused). The host ends the process; no actor does.</item>
 /// </list>
-/// A process that exits on its own does not stop the others (README, "Exit policy").
+/// When the node ends by itself is <c>exit-on</c>'s (README, "Exit policy").
 /// </summary>
 public sealed class NodeActor : ReceiveActor, IWithTimers
 {
+    // Changes closer together than this go out as one table.
+    private static readonly TimeSpan TableDelay = TimeSpan.FromMilliseconds(50);
+    // Under the aggregator's wait for a node's answer, so what did answer reaches it before it gives up on the rest.
+    private static readonly TimeSpan ActionTimeout = TimeSpan.FromSeconds(4);
+
+    private readonly string _name;
     private readonly IActorRef _uplink;
     private readonly NodeSettings _settings;
+    private readonly ProcessProps _process;
     private readonly TaskCompletionSource<int> _exitCode;
-    private readonly Dictionary<string, IActorRef> _processes = new();
-    private readonly HashSet<string> _running = new();
-    private readonly ExitPolicy _exit = new();
+    private readonly ExitPolicy _exit;
+    private readonly Dictionary<string, (ProcessSpec Spec, int Index)> _specs = new();
+    private readonly Dictionary<string, int> _replicas = new();
+    private readonly Dictionary<string, Instance> _instances = new();
+    private IReadOnlyList<NodeProcess> _remote = [];
+    private int _generation;
     private bool _stopping;
+    private bool _endingGroups;
 
+    /// <param name="name">This node's name: what selectors' node: terms match.</param>
     /// <param name="uplink">The uplink's props: it is started as this actor's child, and tells it of a refusal.</param>
-    /// <param name="process">Props of the actor that runs a process (its index in the Procfile or spec), given the uplink to feed.</param>
-    public NodeActor(IReadOnlyList<ProcessSpec> processes, Props uplink, Func<ProcessSpec, int, IActorRef, Props> process,
-        NodeSettings settings, TaskCompletionSource<int> exitCode)
+    /// <param name="process">Props of the actor that runs an instance once, given the uplink to feed.</param>
+    public NodeActor(string name, IReadOnlyList<ProcessSpec> processes, Props uplink, ProcessProps process, NodeSettings settings,
+        TaskCompletionSource<int> exitCode)
     {
+        _name = name;
         _settings = settings;
+        _process = process;
         _exitCode = exitCode;
+        _exit = new ExitPolicy(settings.ExitOn);
         _uplink = Context.ActorOf(uplink, "uplink");
         for (var i = 0; i < processes.Count; i++)
         {
-            _processes[processes[i].Name] = Context.ActorOf(process(processes[i], i, _uplink), ActorName(processes[i].Name));
-            _running.Add(processes[i].Name);
+            _specs[processes[i].Name] = (processes[i], i);
+            _replicas[processes[i].Name] = processes[i].Replicas;
+            for (var k = 1; k <= processes[i].Replicas; k++) Add(processes[i], k);
         }
 
-        Receive<StopProcesses>(_ => Stop(ChildProcess.SigTerm));
-        Receive<KillProcesses>(_ => Stop(ChildProcess.SigKill));
-        Receive<ProcessActor.Finished>(OnFinished);
-        Receive<ProcessActor.GroupEnded>(OnGroupEnded);
+        Receive<StopProcesses>(_ => Stop());
+        Receive<KillProcesses>(_ => Kill());
+        Receive<InstanceActor.Changed>(OnChanged);
+        Receive<InstanceActor.Ended>(OnEnded);
+        Receive<PublishDue>(_ => _uplink.Tell(new UplinkActor.PublishTable(Table())));
+        Receive<UplinkActor.ControlRequested>(requested => OnControl(requested.Request));
+        Receive<UplinkActor.RemoteProcessesChanged>(OnRemoteProcessesChanged);
         Receive<UplinkActor.Refused>(OnRefused);
         Receive<UplinkActor.LinesRefused>(refused =>
             Notice.Error($"the aggregator at {refused.Aggregator} refuses this node's lines: {refused.Reason}"));
@@ -57,57 +84,147 @@ public sealed class NodeActor : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(IReadOnlyList<ProcessSpec> processes, Props uplink, Func<ProcessSpec, int, IActorRef, Props> process,
-        NodeSettings settings, TaskCompletionSource<int> exitCode) =>
-        Akka.Actor.Props.Create(() => new NodeActor(processes, uplink, process, settings, exitCode));
+    /// <summary>Props of the actor that runs instance <paramref name="instance"/> of <paramref name="spec"/> (its place <paramref name="index"/> among the node's specs) once.</summary>
+    public delegate Props ProcessProps(ProcessSpec spec, string instance, int index, long firstSeq, IActorRef uplink);
 
-    /// <summary>Graceful stop: SIGTERM now, SIGKILL after the grace period.</summary>
+    public static Props Props(string name, IReadOnlyList<ProcessSpec> processes, Props uplink, ProcessProps process, NodeSettings settings,
+        TaskCompletionSource<int> exitCode) =>
+        Akka.Actor.Props.Create(() => new NodeActor(name, processes, uplink, process, settings, exitCode));
+
+    /// <summary>Graceful stop: each instance's stop-signal now, SIGKILL after its stop-grace.</summary>
     public sealed record StopProcesses;
 
     /// <summary>Stop now (a second Ctrl-C): SIGKILL every process group.</summary>
     public sealed record KillProcesses;
 
+    /// <summary>To the uplink: a <c>scaled</c> event, <paramref name="Process"/> (the spec's name) now has <paramref name="Replicas"/> instances.</summary>
+    public sealed record ProcessScaled(string Process, int Replicas);
+
+    private sealed record PublishDue;
+
+    private sealed class Instance(IActorRef actor, ProcessInfo info)
+    {
+        public IActorRef Actor { get; } = actor;
+        public ProcessInfo Info { get; set; } = info;
+        public bool Retiring { get; set; }
+    }
+
     // The children are reachable by path from any peer, like the top-level actors: a Kill from outside is resisted the same way.
     protected override SupervisorStrategy SupervisorStrategy() => new KillResistantGuardianStrategy().Create();
+
+    /// <summary>
+    /// Instance <paramref name="number"/> of a spec is NAME.number, but for the first of a spec written with one
+    /// replica: plain NAME, which it keeps when scaled up (NAME, NAME.2, NAME.3).
+    /// </summary>
+    private static string InstanceName(ProcessSpec spec, int number) => number == 1 && spec.Replicas == 1 ? spec.Name : $"{spec.Name}.{number}";
+
+    private void Add(ProcessSpec spec, int number)
+    {
+        var name = InstanceName(spec, number);
+        var index = _specs[spec.Name].Index;
+        var actor = Context.ActorOf(
+            InstanceActor.Props(spec, name, _uplink, _settings, (s, instance, firstSeq, uplink) => _process(s, instance, index, firstSeq, uplink)),
+            // Unique even while an instance of the same name, scaled down, is still stopping.
+            $"{name}-{++_generation}");
+        // Until it reports, it counts as about to run: the node must not end before its first report.
+        _instances[name] = new Instance(actor, new ProcessInfo(name, spec.Name, ProcessState.Waiting, false, 0, 0, default, null, null,
+            spec.Stdin, spec.Groups, spec.Labels, []));
+    }
+
+    private IReadOnlyList<ProcessInfo> Table() => _instances.Values.Select(i => i.Info).ToArray();
+
+    private void TableChanged()
+    {
+        if (!Timers.IsTimerActive("table")) Timers.StartSingleTimer("table", new PublishDue(), TableDelay);
+        TellWaiting();
+    }
+
+    private void TellWaiting()
+    {
+        var local = Table();
+        foreach (var instance in _instances.Values.Where(i => i.Info.State == ProcessState.Waiting))
+            instance.Actor.Tell(new InstanceActor.Peers(local, _remote));
+    }
+
+    private void OnChanged(InstanceActor.Changed changed)
+    {
+        if (!_instances.TryGetValue(changed.Info.Name, out var instance) || !instance.Actor.Equals(Sender)) return;
+        instance.Info = changed.Info;
+        TableChanged();
+        if (changed.End is { Stopped: false } end && !instance.Retiring && _exit.ProcessFinished(end.ExitCode, end.Signal))
+        {
+            Notice.Write($"\"{changed.Info.Name}\" has ended and --exit-on is {ExitOnName}: stopping the rest.");
+            Stop();
+        }
+        EndIfIdle();
+    }
+
+    private string ExitOnName => _exit.ExitOn == ExitOn.FirstExit ? "first-exit" : "failure";
+
+    private void OnRemoteProcessesChanged(UplinkActor.RemoteProcessesChanged changed)
+    {
+        _remote = changed.Processes;
+        TellWaiting();
+    }
+
+    /// <summary>Once nothing runs or will run again (and the policy ends the node then), the groups are ended, then the uplink drained.</summary>
+    private void EndIfIdle()
+    {
+        if (_endingGroups || !_exit.EndsWhenIdle) return;
+        if (_instances.Values.Any(i => i.Info.State is ProcessState.Waiting or ProcessState.Running or ProcessState.Restarting)) return;
+        _endingGroups = true;
+        foreach (var instance in _instances.Values) instance.Actor.Tell(new InstanceActor.EndGroups());
+        if (_instances.Count == 0) AfterGroupsEnded();
+    }
+
+    private void OnEnded(InstanceActor.Ended ended)
+    {
+        if (!_instances.TryGetValue(ended.Instance, out var instance) || !instance.Actor.Equals(Sender)) return;
+        _instances.Remove(ended.Instance);
+        if (_endingGroups)
+        {
+            if (_instances.Count == 0) AfterGroupsEnded();
+            return;
+        }
+        TableChanged();
+        EndIfIdle();
+    }
+
+    private void AfterGroupsEnded()
+    {
+        if (_exit.Refused) Finish(_exit.ExitCode());
+        else _uplink.Tell(new UplinkActor.Drain());
+    }
 
     private void OnRefused(UplinkActor.Refused refused)
     {
         // The reason says how to fix it: the aggregator knows why it refused.
         Notice.Error($"the aggregator at {refused.Aggregator} refused this node: {refused.Reason}");
         _exit.RefusedByAggregator();
-        if (_processes.Count == 0) Finish(_exit.ExitCode());
-        else Stop(ChildProcess.SigTerm);
+        if (_instances.Count == 0) Finish(_exit.ExitCode());
+        else Stop();
     }
 
-    private void Stop(int signal)
+    private void Stop()
     {
         if (!_stopping)
         {
             _stopping = true;
             _exit.Stopping();
-            if (_running.Count > 0)
-                Notice.Write($"stopping {_running.Count} process(es): SIGTERM, SIGKILL after {_settings.StopGrace.TotalSeconds:0.#} s.");
-            Timers.StartSingleTimer("kill", new KillProcesses(), _settings.StopGrace);
+            var running = _instances.Values.Count(i => i.Info.State == ProcessState.Running);
+            if (running > 0)
+                Notice.Write($"stopping {running} process(es): their stop-signal (SIGTERM unless the spec says), SIGKILL after " +
+                             $"their stop-grace ({_settings.StopGrace.TotalSeconds:0.#} s unless the spec says).");
         }
-        // Finished processes too: something of their group may still run.
-        foreach (var process in _processes.Values) process.Tell(new ProcessActor.SendSignal(signal));
+        // Exited ones too: something of their group may still run.
+        foreach (var instance in _instances.Values) instance.Actor.Tell(new InstanceActor.Shutdown());
+        EndIfIdle();
     }
 
-    private void OnFinished(ProcessActor.Finished finished)
+    private void Kill()
     {
-        _running.Remove(finished.Process);
-        _exit.ProcessFinished(finished.ExitCode, finished.Signal);
-        if (_running.Count > 0) return;
-        Timers.Cancel("kill");
-        foreach (var process in _processes.Values) process.Tell(new ProcessActor.EndGroup());
-    }
-
-    private void OnGroupEnded(ProcessActor.GroupEnded ended)
-    {
-        _processes.Remove(ended.Process);
-        if (_processes.Count > 0) return;
-        if (_exit.Refused) Finish(_exit.ExitCode());
-        else _uplink.Tell(new UplinkActor.Drain());
+        Stop();
+        foreach (var instance in _instances.Values) instance.Actor.Tell(new InstanceActor.Kill());
     }
 
     private void OnDrained(UplinkActor.Drained drained)
@@ -131,6 +248,91 @@ public sealed class NodeActor : ReceiveActor, IWithTimers
         Context.Stop(Self);
     }
 
-    // Procfile names are [A-Za-z0-9_-]+, already valid actor names; the prefix keeps them apart from system names.
-    private static string ActorName(string process) => "process-" + process;
+    // ---- Verbs (README, "Verbs on the node"): one result per instance the selector matches here.
+
+    private void OnControl(ControlRequest request)
+    {
+        Selector selector;
+        try
+        {
+            selector = Selector.Parse(request.Selector);
+        }
+        catch (SelectorException e)
+        {
+            Answer(request.Id, [new ActionResult("", "bad-selector", e.Message)]);
+            return;
+        }
+        var matched = _instances.Values.Where(i => !i.Retiring && selector.Matches(_name, i.Info)).ToList();
+        if (request.Verb == ControlVerb.Scale)
+        {
+            Answer(request.Id, Scale(request.Argument, matched.Select(i => i.Info.Base).Distinct().ToList()));
+            return;
+        }
+        if (_stopping)
+        {
+            Answer(request.Id, matched.Select(i => new ActionResult(i.Info.Name, "node-stopping", "the node is stopping; act once it runs again.")).ToArray());
+            return;
+        }
+        object? message = request.Verb switch
+        {
+            ControlVerb.Start => new InstanceActor.Start(),
+            ControlVerb.Stop => new InstanceActor.Stop(),
+            ControlVerb.Restart => new InstanceActor.Restart(),
+            ControlVerb.Signal => Signals.Parse(request.Argument) is { } number ? new InstanceActor.Signal(number) : null,
+            ControlVerb.Input => new InstanceActor.Input(request.Argument),
+            _ => null,
+        };
+        if (message is null)
+        {
+            Answer(request.Id, matched.Select(i => new ActionResult(i.Info.Name, "bad-signal",
+                $"\"{PrintableText.Quote(request.Argument)}\" is not a signal Chorus knows; use one of {Signals.Known}.")).ToArray());
+            return;
+        }
+        // Asked, not awaited: the answers gather off this actor, which goes on with its mailbox meanwhile.
+        var asks = matched.Select(i => Ask(i, message)).ToArray();
+        var id = request.Id;
+        Task.WhenAll(asks).PipeTo(_uplink, success: results => new UplinkActor.Answer(id, results));
+    }
+
+    private static Task<ActionResult> Ask(Instance instance, object message)
+    {
+        var name = instance.Info.Name;
+        return instance.Actor.Ask<ActionResult>(message, ActionTimeout).ContinueWith(t => t.IsCompletedSuccessfully
+            ? t.Result
+            : new ActionResult(name, "timeout", $"it did not answer within {ActionTimeout.TotalSeconds:0} s; look at its state in /api/nodes."),
+            TaskContinuationOptions.ExecuteSynchronously);
+    }
+
+    private void Answer(long id, IReadOnlyList<ActionResult> results) => _uplink.Tell(new UplinkActor.Answer(id, results));
+
+    /// <summary>Scale N: up adds the next numbers, down retires the highest; 0 stops them all (scale up again brings them back).</summary>
+    private IReadOnlyList<ActionResult> Scale(string argument, IReadOnlyList<string> bases)
+    {
+        if (!int.TryParse(argument, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var replicas))
+            return bases.Select(b => new ActionResult(b, "bad-replicas",
+                $"\"{PrintableText.Quote(argument)}\" is not a number of replicas; give 0 or more, e.g. scale web 3.")).ToArray();
+        if (_stopping)
+            return bases.Select(b => new ActionResult(b, "node-stopping", "the node is stopping; act once it runs again.")).ToArray();
+        return bases.Select(b => Scale(b, replicas)).ToArray();
+    }
+
+    private ActionResult Scale(string baseName, int replicas)
+    {
+        var spec = _specs[baseName].Spec;
+        var was = _replicas[baseName];
+        for (var k = was + 1; k <= replicas; k++)
+            if (_instances.ContainsKey(InstanceName(spec, k)))
+                return new ActionResult(baseName, "still-stopping", $"{InstanceName(spec, k)} is still stopping from the last scale down; scale again once it has.");
+        for (var k = was + 1; k <= replicas; k++) Add(spec, k);
+        for (var k = was; k > replicas; k--)
+        {
+            var instance = _instances[InstanceName(spec, k)];
+            instance.Retiring = true;
+            instance.Actor.Tell(new InstanceActor.Retire());
+        }
+        _replicas[baseName] = replicas;
+        _uplink.Tell(new ProcessScaled(baseName, replicas));
+        TableChanged();
+        return new ActionResult(baseName, ActionResult.Ok, $"scaled from {was} to {replicas}");
+    }
 }

@@ -37,8 +37,8 @@ public sealed class NodeHost
         var incarnation = Random.Shared.NextInt64(1, long.MaxValue);
         var uplink = UplinkActor.Props(name, incarnation, aggregatorPath, clock, settings, token, wireVersion);
         var exitCode = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var node = system.ActorOf(NodeActor.Props(processes, uplink, (spec, index, to) => ProcessActor.Props(spec, index, name, to, settings),
-            settings, exitCode), "node");
+        var node = system.ActorOf(NodeActor.Props(name, processes, uplink,
+            (spec, instance, index, firstSeq, to) => ProcessActor.Props(spec, instance, index, firstSeq, name, to, settings), settings, exitCode), "node");
         return new NodeHost(node, exitCode);
     }
 

@@ -28,7 +28,9 @@ public sealed record NodeSettings(
     TimeSpan PipePollInterval,
     long MaxBufferedBytes,
     string? SpoolDirectory,
-    long SpoolMaxBytes)
+    long SpoolMaxBytes,
+    ExitOn ExitOn,
+    TimeSpan DependencyWait)
 {
     public static NodeSettings From(Config config)
     {
@@ -54,7 +56,11 @@ public sealed record NodeSettings(
             PipePollInterval: c.Duration("pipe-poll-interval"),
             MaxBufferedBytes: c.Bytes("max-buffered-bytes", smallest: 1, largest: long.MaxValue),
             SpoolDirectory: c.Text("spool-dir") is { Length: > 0 } spool ? spool : null,
-            SpoolMaxBytes: c.Bytes("spool-max-bytes", smallest: 0, largest: long.MaxValue));
+            SpoolMaxBytes: c.Bytes("spool-max-bytes", smallest: 0, largest: long.MaxValue),
+            ExitOn: ExitOnNames.TryParse(c.Text("exit-on"), out var exitOn)
+                ? exitOn
+                : throw c.Invalid("exit-on", $"\"{c.Text("exit-on")}\" is not a policy; use one of {ExitOnNames.Known}"),
+            DependencyWait: c.Duration("dependency-wait"));
         if (settings.JoinBackoffMax < settings.JoinBackoffMin)
             throw c.Invalid("join-backoff-max", $"{settings.JoinBackoffMax.TotalSeconds:0.###} s is shorter than join-backoff-min");
         return settings;

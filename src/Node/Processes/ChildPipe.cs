@@ -15,9 +15,7 @@ namespace Chorus.Node.Processes;
 /// </summary>
 public sealed partial class ChildPipe(Stream pipe, TimeSpan pollInterval) : IDisposable
 {
-    private const short PollIn = 0x1;
     private const int FionRead = 0x541B;
-    private const int Interrupted = 4; // EINTR
 
     private readonly Lock _gate = new();
     private long _bytesRead;
@@ -57,12 +55,8 @@ public sealed partial class ChildPipe(Stream pipe, TimeSpan pollInterval) : IDis
     private bool WaitReadable()
     {
         if (Descriptor() is not { } fd) return true; // not an OS pipe (a test's stream): a read never blocks long
-        var poll = new PollFd { Fd = fd, Events = PollIn };
-        var ready = Poll(ref poll, 1, (int)pollInterval.TotalMilliseconds);
-        if (ready < 0 && Marshal.GetLastPInvokeError() != Interrupted)
-            throw new IOException($"poll() on a child's pipe failed (errno {Marshal.GetLastPInvokeError()}).");
         // Readable, hung up or failed: the read says which.
-        return ready > 0;
+        return DescriptorPoll.Wait(fd, DescriptorPoll.In, pollInterval);
     }
 
     private long Waiting()
@@ -79,17 +73,6 @@ public sealed partial class ChildPipe(Stream pipe, TimeSpan pollInterval) : IDis
     }
 
     private int? Descriptor() => pipe is PipeStream { SafePipeHandle: var handle } ? (int)handle.DangerousGetHandle() : null;
-
-    [StructLayout(LayoutKind.Sequential)]
-    private struct PollFd
-    {
-        public int Fd;
-        public short Events;
-        public short Revents;
-    }
-
-    [LibraryImport("libc", EntryPoint = "poll", SetLastError = true)]
-    private static partial int Poll(ref PollFd fds, nuint count, int timeoutMs);
 
     [LibraryImport("libc", EntryPoint = "ioctl", SetLastError = true)]
     private static partial int Ioctl(int fd, nuint request, out int value);

@@ -1,9 +1,12 @@
+using System.Text;
+using System.Text.RegularExpressions;
 using Akka.Actor;
 using Akka.Event;
 using Akka.Streams;
 using Akka.Streams.Dsl;
 using Chorus.Hosting;
 using Chorus.Messages;
+using Chorus.Messages.Control;
 using Chorus.Node.Spec;
 
 namespace Chorus.Node.Processes;
@@ -26,6 +29,8 @@ namespace Chorus.Node.Processes;
 public sealed class ProcessActor : ReceiveActor, IWithTimers
 {
     private readonly ProcessSpec _spec;
+    // The name in the stream: the spec's name, or NAME.N for a replica.
+    private readonly string _instance;
     private readonly int _index;
     private readonly string _node;
     private readonly IActorRef _uplink;
@@ -36,7 +41,7 @@ public sealed class ProcessActor : ReceiveActor, IWithTimers
     private ChildPipe? _stdout;
     private ChildPipe? _stderr;
     // One counter for both streams: a gap in seq then always means a lost line, whichever pipe it was on.
-    private long _nextSeq = 1;
+    private long _nextSeq;
     // The stream waits for this acknowledgement before it hands over the next read.
     private IActorRef? _waitingStream;
     // Bytes of each pipe whose lines were handed on.
@@ -51,11 +56,17 @@ public sealed class ProcessActor : ReceiveActor, IWithTimers
     private bool _exitReported;
     private bool _finished;
     private IActorRef? _endRequester;
+    // The spec's log readiness, until a line of this run matched it (then null: later lines cost nothing).
+    private Regex? _readyWhen;
 
-    public ProcessActor(ProcessSpec spec, int index, string node, IActorRef uplink, NodeSettings settings)
+    public ProcessActor(ProcessSpec spec, string instance, int index, long firstSeq, string node, IActorRef uplink, NodeSettings settings)
     {
         _spec = spec;
+        _instance = instance;
         _index = index;
+        _nextSeq = firstSeq;
+        if (spec.Readiness is { Kind: ReadinessKind.Log } log)
+            _readyWhen = new Regex(log.Target, RegexOptions.NonBacktracking | RegexOptions.CultureInvariant);
         _node = node;
         _uplink = uplink;
         _settings = settings;
@@ -69,12 +80,16 @@ public sealed class ProcessActor : ReceiveActor, IWithTimers
         Receive<GroupCheck>(_ => OnGroupCheck());
         Receive<SendSignal>(OnSendSignal);
         Receive<EndGroup>(OnEndGroup);
+        Receive<WriteInput>(OnWriteInput);
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(ProcessSpec spec, int index, string node, IActorRef uplink, NodeSettings settings) =>
-        Akka.Actor.Props.Create(() => new ProcessActor(spec, index, node, uplink, settings));
+    /// <param name="instance">The name in the stream: "web", or "web.2" for a replica.</param>
+    /// <param name="index">The spec's place among the node's processes: PORT follows from it (<see cref="ProcessEnvironment"/>).</param>
+    /// <param name="firstSeq">The seq of this run's first line: 1, or the last run's <see cref="Finished.NextSeq"/>, so seq keeps rising across restarts.</param>
+    public static Props Props(ProcessSpec spec, string instance, int index, long firstSeq, string node, IActorRef uplink, NodeSettings settings) =>
+        Akka.Actor.Props.Create(() => new ProcessActor(spec, instance, index, firstSeq, node, uplink, settings));
 
     // ---- In, from the parent (NodeActor)
 
@@ -84,10 +99,20 @@ public sealed class ProcessActor : ReceiveActor, IWithTimers
     /// <summary>After <see cref="Finished"/>: stop what is left of the group (SIGTERM, grace, SIGKILL), answer <see cref="GroupEnded"/>, stop.</summary>
     public sealed record EndGroup;
 
+    /// <summary>
+    /// A line for the process's stdin (<paramref name="Text"/> and a newline), answered to the sender with an
+    /// <see cref="Chorus.Messages.Control.ActionResult"/> once written (or refused: stdin-closed, stdin-full, not-running).
+    /// </summary>
+    public sealed record WriteInput(string Text);
+
     // ---- Out, to the parent
 
     /// <summary>Sent to the parent once the leader has exited and the pipes have closed (or were abandoned).</summary>
-    public sealed record Finished(string Process, int? ExitCode, int? Signal);
+    /// <param name="NextSeq">The seq the next run of this instance starts at.</param>
+    public sealed record Finished(string Process, int? ExitCode, int? Signal, long NextSeq);
+
+    /// <summary>Sent to the parent once, the first time a line of this run matches the spec's log readiness regex.</summary>
+    public sealed record LogReady(string Process);
 
     /// <summary>Nothing of the process group is left (or what is left could not be removed even by SIGKILL).</summary>
     public sealed record GroupEnded(string Process);
@@ -128,7 +153,7 @@ public sealed class ProcessActor : ReceiveActor, IWithTimers
     {
         try
         {
-            _child = ChildProcess.Start(_spec, ProcessEnvironment.For(_spec, _index, _node));
+            _child = ChildProcess.Start(_spec, ProcessEnvironment.For(_spec, _instance, _index, _node), _settings.PipePollInterval);
         }
         catch (InvalidOperationException e)
         {
@@ -139,7 +164,7 @@ public sealed class ProcessActor : ReceiveActor, IWithTimers
             return;
         }
 
-        _uplink.Tell(new ProcessStarted(_spec.Name, _child.Pid));
+        _uplink.Tell(new ProcessStarted(_instance, _child.Pid));
         _stdout = new ChildPipe(_child.Stdout, _settings.PipePollInterval);
         _stderr = new ChildPipe(_child.Stderr, _settings.PipePollInterval);
         ReadOutput(_stdout, _stderr);
@@ -161,6 +186,39 @@ public sealed class ProcessActor : ReceiveActor, IWithTimers
                 Context.Materializer(ActorMaterializerSettings.Create(Context.System).WithInputBuffer(1, 1)));
     }
 
+    private void OnWriteInput(WriteInput input)
+    {
+        if (!_spec.Stdin)
+        {
+            Sender.Tell(new ActionResult(_instance, "stdin-closed",
+                $"\"{_instance}\" has a closed stdin: set stdin = true in its block of the --spec file ({_spec.Origin}) to send it input. A Procfile's processes always have a closed stdin."));
+            return;
+        }
+        if (_child?.Input is not { } stdin || _exit is not null)
+        {
+            Sender.Tell(NotRunning());
+            return;
+        }
+        if (stdin.TryWrite(StdinLine.Encode(input.Text)) is not { } written)
+        {
+            Sender.Tell(new ActionResult(_instance, "stdin-full",
+                $"\"{_instance}\" has not read the last {ChildInput.MaxPendingBytes / 1024} KiB sent to its stdin; nothing was written. Send it again once the process reads its input."));
+            return;
+        }
+        var instance = _instance;
+        var notRunning = NotRunning();
+        written.ContinueWith(t => t.Result switch
+        {
+            InputOutcome.Written => new ActionResult(instance, ActionResult.Ok, "written to its stdin"),
+            InputOutcome.ClosedByProcess => new ActionResult(instance, "stdin-closed",
+                $"\"{instance}\" closed its stdin: it reads no more input. Restart it to send it input again."),
+            _ => notRunning,
+        }, TaskContinuationOptions.ExecuteSynchronously).PipeTo(Sender);
+    }
+
+    private ActionResult NotRunning() =>
+        new(_instance, "not-running", $"\"{_instance}\" is not running, so nothing reads its stdin: start it, then send the input again.");
+
     private void OnSendSignal(SendSignal send)
     {
         // Until the group has been ended, members may be left even after the leader and the pipes are gone.
@@ -175,13 +233,26 @@ public sealed class ProcessActor : ReceiveActor, IWithTimers
 
         if (output.Read.Lines.Count > 0)
         {
-            _uplink.Tell(new LinesRead(_spec.Name, output.Stream, _nextSeq, output.Read.Lines, AfterExit: _exitReported));
-            _nextSeq += output.Read.Lines.Count;
+            var lines = _spec.Tty ? TerminalLines.WithoutCarriageReturns(output.Read.Lines) : output.Read.Lines;
+            _uplink.Tell(new LinesRead(_instance, output.Stream, _nextSeq, lines, AfterExit: _exitReported));
+            _nextSeq += lines.Count;
+            if (_readyWhen is not null) LookForReadiness(lines);
         }
         else AckStream();
 
         if (!_exitReported && Reached(_exitMark)) ReportExit();
         if (Reached(_abandonMark)) Abandon();
+    }
+
+    private void LookForReadiness(IReadOnlyList<FramedLine> lines)
+    {
+        foreach (var line in lines)
+        {
+            if (!_readyWhen!.IsMatch(Encoding.UTF8.GetString(line.Text.Span))) continue;
+            _readyWhen = null;
+            Context.Parent.Tell(new LogReady(_instance));
+            return;
+        }
     }
 
     private void AckStream()
@@ -196,7 +267,7 @@ public sealed class ProcessActor : ReceiveActor, IWithTimers
     private void OnOutputEnded(OutputEnded ended)
     {
         if (ended.Failure is { } failure)
-            _log.Error("Reading the output of \"{0}\" failed: {1}. What it writes from now on is lost.", _spec.Name, failure.Message);
+            _log.Error("Reading the output of \"{0}\" failed: {1}. What it writes from now on is lost.", _instance, failure.Message);
         _outputEnded = true;
         Timers.Cancel("group-check");
         if (_exit is not null)
@@ -209,6 +280,8 @@ public sealed class ProcessActor : ReceiveActor, IWithTimers
     private void OnChildExited(ChildExited exit)
     {
         _exit = exit;
+        // Input sent from now on is answered not-running; what waits is answered so too.
+        _child?.Input?.Close();
         if (_outputEnded)
         {
             ReportExit();
@@ -227,7 +300,7 @@ public sealed class ProcessActor : ReceiveActor, IWithTimers
         if (_exitReported || _exit is null) return;
         _exitReported = true;
         Timers.Cancel("exit-drain");
-        _uplink.Tell(new ProcessExited(_spec.Name, _exit.Code, _exit.Signal));
+        _uplink.Tell(new ProcessExited(_instance, _exit.Code, _exit.Signal));
     }
 
     // The leader is gone and the pipes are still open. Once nothing of the group is left, what holds them is a
@@ -250,7 +323,7 @@ public sealed class ProcessActor : ReceiveActor, IWithTimers
     {
         if (_finished) return;
         _finished = true;
-        Context.Parent.Tell(new Finished(_spec.Name, _exit!.Code, _exit.Signal));
+        Context.Parent.Tell(new Finished(_instance, _exit!.Code, _exit.Signal, _nextSeq));
     }
 
     private void OnEndGroup(EndGroup _)
@@ -261,8 +334,8 @@ public sealed class ProcessActor : ReceiveActor, IWithTimers
             ReportGroupEnded();
             return;
         }
-        Notice.Write($"\"{_spec.Name}\" exited but left processes in its group; stopping them: SIGTERM, SIGKILL after {_settings.StopGrace.TotalSeconds:0.#} s.");
-        _child.SignalGroup(ChildProcess.SigTerm);
+        Notice.Write($"\"{_instance}\" exited but left processes in its group; stopping them: SIGTERM, SIGKILL after {_settings.StopGrace.TotalSeconds:0.#} s.");
+        _child.SignalGroup(Signals.Term);
         Timers.StartPeriodicTimer("group-check", new GroupCheck(), _settings.GroupCheckInterval);
         Timers.StartSingleTimer("end-kill", new EndGroupKill(), _settings.StopGrace);
         Become(EndingGroup);
@@ -282,20 +355,20 @@ public sealed class ProcessActor : ReceiveActor, IWithTimers
 
     private void OnEndGroupKill()
     {
-        _child!.SignalGroup(ChildProcess.SigKill);
+        _child!.SignalGroup(Signals.Kill);
         Timers.StartSingleTimer("end-give-up", new EndGroupGiveUp(), _settings.KillWait);
     }
 
     private void ReportGroupEnded()
     {
-        _endRequester?.Tell(new GroupEnded(_spec.Name));
+        _endRequester?.Tell(new GroupEnded(_instance));
         Context.Stop(Self);
     }
 
     protected override void PostStop()
     {
         // Stopped before the group was ended (the node is going down hard): leave nothing running, and no reader.
-        if (_endRequester is null) _child?.SignalGroup(ChildProcess.SigKill);
+        if (_endRequester is null) _child?.SignalGroup(Signals.Kill);
         Abandon();
         _child?.Dispose();
     }

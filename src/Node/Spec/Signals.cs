@@ -24,6 +24,10 @@ public static class Signals
         return ByName.TryGetValue(bare, out var number) ? number : null;
     }
 
+    /// <summary>"SIGTERM" for 15; "signal 40" for a number without a name Chorus knows.</summary>
+    public static string Name(int number) =>
+        ByName.FirstOrDefault(pair => pair.Value == number).Key is { } name ? "SIG" + name : $"signal {number}";
+
     /// <summary>The names Parse knows, for error messages.</summary>
     public static string Known => string.Join(", ", ByName.Keys);
 }

@@ -3,6 +3,7 @@ using Chorus.Hosting;
 using Chorus.Hosting.Security;
 using Chorus.Messages;
 using Chorus.Messages.Control;
+using Chorus.Node.Instances;
 using Chorus.Node.Processes;
 
 namespace Chorus.Node.Uplink;
@@ -12,6 +13,9 @@ namespace Chorus.Node.Uplink;
 /// <list type="bullet">
 /// <item>In, from the processes: <see cref="ProcessActor.ProcessStarted"/>, <see cref="ProcessActor.LinesRead"/>
 /// (answered with <see cref="ProcessActor.LinesAppended"/> once taken), <see cref="ProcessActor.ProcessExited"/>.</item>
+/// <item>In, from the instances: <see cref="InstanceActor.ProcessWaiting"/>, <see cref="InstanceActor.ProcessReady"/>,
+/// <see cref="InstanceActor.ProcessRestarting"/>, <see cref="InstanceActor.ProcessGivenUp"/>; from the parent
+/// <see cref="NodeActor.ProcessScaled"/>: events in the stream.</item>
 /// <item>In, from the parent: <see cref="Drain"/>, answered with <see cref="Drained"/>.</item>
 /// <item>Out, to the parent: <see cref="Refused"/> (the node stops) and <see cref="LinesRefused"/> (said once a run).</item>
 /// <item>With the aggregator: out <see cref="JoinRequest"/>, <see cref="LineBatch"/>, <see cref="Heartbeat"/>,
@@ -67,6 +71,11 @@ public sealed class UplinkActor : ReceiveActor, IWithTimers
         Receive<ProcessActor.LinesRead>(OnLinesRead);
         Receive<ProcessActor.ProcessStarted>(e => Append(NodeRecord.Started(e.Process, e.Pid, _clock.UtcNow)));
         Receive<ProcessActor.ProcessExited>(e => Append(NodeRecord.Exited(e.Process, e.ExitCode, e.Signal, _clock.UtcNow)));
+        Receive<InstanceActor.ProcessWaiting>(e => Append(NodeRecord.Waiting(e.Process, e.WaitingFor, _clock.UtcNow)));
+        Receive<InstanceActor.ProcessReady>(e => Append(NodeRecord.Ready(e.Process, _clock.UtcNow)));
+        Receive<InstanceActor.ProcessRestarting>(e => Append(NodeRecord.Restarting(e.Process, e.Attempt, e.DelayMs, _clock.UtcNow)));
+        Receive<InstanceActor.ProcessGivenUp>(e => Append(NodeRecord.GivenUp(e.Process, e.Reason, _clock.UtcNow)));
+        Receive<NodeActor.ProcessScaled>(e => Append(NodeRecord.Scaled(e.Process, e.Replicas, _clock.UtcNow)));
         Receive<FlushDue>(_ => CutBatch());
         Receive<JoinDue>(_ => TryJoin());
         Receive<JoinAccepted>(OnJoinAccepted);

@@ -16,10 +16,10 @@ public sealed class ChildProcessTests
         {
             using var child = ChildProcess.Start(new ProcessSpec("p", "sleep 60", "test"), new Dictionary<string, string>());
 
-            child.SignalGroup(ChildProcess.SigTerm);
+            child.SignalGroup(Signals.Term);
 
             var exit = await child.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10));
-            Assert.Equal((null, ChildProcess.SigTerm), exit);
+            Assert.Equal((null, Signals.Term), exit);
         }
     }
 
@@ -30,7 +30,7 @@ public sealed class ChildProcessTests
         using var child = ChildProcess.Start(new ProcessSpec("p", "sleep 60 & exec sleep 60", "test"), new Dictionary<string, string>());
         await Eventually.True(child.GroupAlive, TimeSpan.FromSeconds(10));
 
-        child.SignalGroup(ChildProcess.SigKill);
+        child.SignalGroup(Signals.Kill);
         await child.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10));
 
         await Eventually.True(() => !child.GroupAlive(), TimeSpan.FromSeconds(5));

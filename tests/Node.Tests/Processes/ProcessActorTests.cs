@@ -33,7 +33,7 @@ public sealed class ProcessActorTests : Akka.TestKit.Xunit2.TestKit
         Assert.Equal(["out 1", "out 2", "no newline at the end"], lines.Where(l => l.Stream == OutputStream.Stdout).Select(l => l.Text));
         Assert.Equal(["err 1"], lines.Where(l => l.Stream == OutputStream.Stderr).Select(l => l.Text));
         Assert.Equal((0, (int?)null), (exited.ExitCode, exited.Signal));
-        Assert.Equal(new ProcessActor.Finished("p", 0, null), await _parent.ExpectMsgAsync<ProcessActor.Finished>());
+        Assert.Equal(new ProcessActor.Finished("p", 0, null, 4), await _parent.ExpectMsgAsync<ProcessActor.Finished>());
     }
 
     [Fact]
@@ -53,10 +53,10 @@ public sealed class ProcessActorTests : Akka.TestKit.Xunit2.TestKit
         var process = Start("sleep 60 & sleep 60; echo never");
         await _uplink.ExpectMsgAsync<ProcessActor.ProcessStarted>();
 
-        process.Tell(new ProcessActor.SendSignal(ChildProcess.SigTerm), TestActor);
+        process.Tell(new ProcessActor.SendSignal(Signals.Term), TestActor);
 
         var exited = await _uplink.ExpectMsgAsync<ProcessActor.ProcessExited>(TimeSpan.FromSeconds(15));
-        Assert.Equal(ChildProcess.SigTerm, exited.Signal);
+        Assert.Equal(Signals.Term, exited.Signal);
     }
 
     [Fact]
@@ -98,7 +98,7 @@ public sealed class ProcessActorTests : Akka.TestKit.Xunit2.TestKit
 
         Assert.Equal(Enumerable.Range(1, 100000).Select(i => i.ToString()), lines);
         // The leader is gone, the group is not: a signal still reaches it, and then the pipes close.
-        process.Tell(new ProcessActor.SendSignal(ChildProcess.SigKill), TestActor);
+        process.Tell(new ProcessActor.SendSignal(Signals.Kill), TestActor);
         await _parent.ExpectMsgAsync<ProcessActor.Finished>(TimeSpan.FromSeconds(15));
     }
 
@@ -144,7 +144,7 @@ public sealed class ProcessActorTests : Akka.TestKit.Xunit2.TestKit
 
         reader.Tell(ProcessActor.LinesAppended.Instance, _uplink.Ref);
         await _uplink.ExpectMsgAsync<ProcessActor.LinesRead>(TimeSpan.FromSeconds(5));
-        process.Tell(new ProcessActor.SendSignal(ChildProcess.SigKill), TestActor);
+        process.Tell(new ProcessActor.SendSignal(Signals.Kill), TestActor);
     }
 
     [Fact]
@@ -188,7 +188,7 @@ public sealed class ProcessActorTests : Akka.TestKit.Xunit2.TestKit
     private Akka.Actor.IActorRef Start(string command) => Start(new ProcessSpec("p", command, "test"));
 
     private Akka.Actor.IActorRef Start(ProcessSpec entry) =>
-        _parent.ChildActorOf(ProcessActor.Props(entry, 0, "node-a", _uplink.Ref, TestNodeSettings.With()));
+        _parent.ChildActorOf(ProcessActor.Props(entry, entry.Name, 0, 1, "node-a", _uplink.Ref, TestNodeSettings.With()));
 
     private async Task<(ProcessActor.ProcessStarted, List<(long Seq, OutputStream Stream, string Text)>, ProcessActor.ProcessExited)> Collect()
     {
