@@ -29,9 +29,12 @@ public sealed record AggregatorOptions(string HoconOverrides, bool Color, IReadO
     public static readonly Option<string?> ProcfileOption =
         ProcessFiles.ProcfileOption("Also run this Procfile's processes here, as a node inside the aggregator (the one-machine setup).");
 
+    public static readonly Option<string?> SpecOption =
+        SpecFlag.Option("Also run this spec's processes here, as a node inside the aggregator (HOCON; README, \"Process spec\").");
+
     public static readonly Option<string?> NameOption = new("--name")
     {
-        Description = "Node name of the processes run with --procfile: 1 to 64 of A-Z a-z 0-9 . _ -. Default: the host name.",
+        Description = "Node name of the processes run with --procfile or --spec: 1 to 64 of A-Z a-z 0-9 . _ -. Default: the host name.",
     };
 
     public static readonly Option<string?> FormatOption = new Option<string?>("--format")
@@ -62,7 +65,7 @@ public sealed record AggregatorOptions(string HoconOverrides, bool Color, IReadO
 
     public static RootCommand CreateCommand() => new("chorus-aggregator: merges the output of every Chorus node into one ordered stream.")
     {
-        ListenOption, HttpOption, ProcfileOption, ProcessFiles.EnvFileOption, NameOption, FormatOption, NoColorOption, ReorderWindowOption, ArchiveOption, NodeTimeoutOption,
+        ListenOption, HttpOption, ProcfileOption, SpecOption, ProcessFiles.EnvFileOption, NameOption, FormatOption, NoColorOption, ReorderWindowOption, ArchiveOption, NodeTimeoutOption,
         SecurityOptions.TokenFileOption, SecurityOptions.WatchTokenFileOption, SecurityOptions.InsecureOption, SecurityOptions.TlsCertOption, SecurityOptions.TlsKeyOption, SecurityOptions.TlsCaOption,
         ConfigFile.Option,
         Ctl.CtlCommand.Create(),
@@ -95,11 +98,13 @@ public sealed record AggregatorOptions(string HoconOverrides, bool Color, IReadO
 
         var color = ColorChoice.Decide(parsed.GetValue(NoColorOption), Environment.GetEnvironmentVariable("NO_COLOR"),
             Environment.GetEnvironmentVariable("FORCE_COLOR"), Console.IsOutputRedirected);
+        if (parsed.GetResult(ProcfileOption) is not null && parsed.GetResult(SpecOption) is not null)
+            throw new UsageException("Give at most one of --procfile FILE and --spec FILE: the embedded node runs one of them.");
         var procfile = ProcessFiles.ProcfilePath(parsed, ProcfileOption);
-        if (procfile is null && parsed.GetValue(ProcessFiles.EnvFileOption) is [var envFile, ..])
-            throw new UsageException($"--env-file {envFile} sets variables for the processes of --procfile, and there is none. Add --procfile FILE, or drop --env-file.");
-        var entries = procfile is null ? null : ProcessFiles.Load(procfile, parsed);
-        // The name is --procfile's node's: without one, a host name outside the rule stops nothing.
+        if (procfile is null && parsed.GetResult(SpecOption) is null && parsed.GetValue(ProcessFiles.EnvFileOption) is [var envFile, ..])
+            throw new UsageException($"--env-file {envFile} sets variables for the processes of --procfile or --spec, and there is neither. Add --procfile FILE or --spec FILE, or drop --env-file.");
+        var entries = procfile is null ? SpecFlag.Load(parsed, SpecOption) : ProcessFiles.Load(procfile, parsed);
+        // The name is the embedded node's: without one, a host name outside the rule stops nothing.
         var name = entries is not null || parsed.GetValue(NameOption) is not null
             ? Chorus.Hosting.NodeName.FromFlagOrHostName(parsed.GetValue(NameOption), "--name")
             : Environment.MachineName;

@@ -32,6 +32,8 @@ public sealed record NodeOptions(HostPort Aggregator, string Name, HostPort List
 
     public static readonly Option<string?> ProcfileOption = ProcessFiles.ProcfileOption("Run the processes of this Procfile (foreman syntax: \"name: command\").");
 
+    public static readonly Option<string?> SpecOption = SpecFlag.Option("Run the processes of this spec (HOCON: processes { NAME { command = \"...\" } }; README, \"Process spec\").");
+
     public static readonly Option<string?> SpoolOption = new("--spool")
     {
         Description = "Directory where lines wait on disk while the aggregator is away and memory is full. " +
@@ -60,7 +62,7 @@ public sealed record NodeOptions(HostPort Aggregator, string Name, HostPort List
 
     public static RootCommand CreateCommand() => new("chorus-node: runs processes and streams their output to a Chorus aggregator.")
     {
-        AggregatorOption, NameOption, ListenOption, ProcfileOption, ProcessFiles.EnvFileOption, SpoolOption, MaxBufferedBytesOption, SpoolMaxBytesOption,
+        AggregatorOption, NameOption, ListenOption, ProcfileOption, SpecOption, ProcessFiles.EnvFileOption, SpoolOption, MaxBufferedBytesOption, SpoolMaxBytesOption,
         SecurityOptions.TokenFileOption, SecurityOptions.InsecureOption, SecurityOptions.TlsCertOption, SecurityOptions.TlsKeyOption, SecurityOptions.TlsCaOption,
         ConfigFile.Option, CommandArgument,
     };
@@ -93,11 +95,13 @@ public sealed record NodeOptions(HostPort Aggregator, string Name, HostPort List
 
     private static IReadOnlyList<ProcessSpec> ReadEntries(ParseResult parsed, string[] command)
     {
-        if (parsed.GetResult(ProcfileOption) is not null && command.Length > 0)
-            throw new UsageException("Give either --procfile FILE or a command after --, not both.");
+        var given = new[] { parsed.GetResult(ProcfileOption) is not null, parsed.GetResult(SpecOption) is not null, command.Length > 0 }.Count(g => g);
+        if (given > 1)
+            throw new UsageException("Give exactly one of --procfile FILE, --spec FILE or a command after --; this command line has more than one.");
+        if (SpecFlag.Load(parsed, SpecOption) is { } spec) return spec;
         if (ProcessFiles.ProcfilePath(parsed, ProcfileOption) is { } procfile) return ProcessFiles.Load(procfile, parsed);
         if (command.Length == 0)
-            throw new UsageException("Nothing to run. Give --procfile FILE, or a command after --, e.g. chorus-node --aggregator 127.0.0.1:4053 -- python3 app.py");
+            throw new UsageException("Nothing to run. Give --procfile FILE, --spec FILE, or a command after --, e.g. chorus-node --aggregator 127.0.0.1:4053 -- python3 app.py");
         return ProcessFiles.WithEnvironment([CommandEntry.From(command)], parsed, procfile: null)
             .Select(e => ProcessSpec.FromProcfile(e, CommandEntry.Origin)).ToArray();
     }

@@ -15,10 +15,12 @@ public sealed class NodeSettingsTests
         Assert.Equal(TimeSpan.FromMilliseconds(100), settings.GroupCheckInterval);
         Assert.Equal(TimeSpan.FromSeconds(1), settings.KillWait);
         Assert.Equal(TimeSpan.FromMilliseconds(100), settings.PipePollInterval);
+        Assert.Equal(TimeSpan.FromSeconds(60), settings.DependencyWait);
     }
 
     [Theory]
     [InlineData("heartbeat-interval = 0s", "chorus.node.heartbeat-interval: a duration must be longer than 0")]
+    [InlineData("dependency-wait = 0s", "chorus.node.dependency-wait: a duration must be longer than 0")]
     [InlineData("stop-grace = -1s", "chorus.node.stop-grace:")]
     [InlineData("max-unacked-batches = 0", "chorus.node.max-unacked-batches: 0 is not a count of at least 1")]
     [InlineData("max-line-bytes = 2", "chorus.node.max-line-bytes: 2 bytes is outside 4 to")]

@@ -48,13 +48,22 @@ public static class ProcessFiles
     /// <summary>The entries with the variables of the .env beside <paramref name="procfile"/> (if any) and of every --env-file.</summary>
     public static IReadOnlyList<ProcfileEntry> WithEnvironment(IReadOnlyList<ProcfileEntry> entries, ParseResult parsed, string? procfile)
     {
-        var environment = new Dictionary<string, string>(StringComparer.Ordinal);
         var besideProcfile = procfile is null ? null : Path.Combine(Path.GetDirectoryName(procfile) ?? "", ".env");
         var files = parsed.GetValue(EnvFileOption) ?? [];
-        foreach (var file in besideProcfile is not null && File.Exists(besideProcfile) ? [besideProcfile, .. files] : files)
+        var environment = Variables(besideProcfile is not null && File.Exists(besideProcfile) ? [besideProcfile, .. files] : files);
+        return environment.Count == 0 ? entries : entries.Select(e => e with { Environment = environment }).ToList();
+    }
+
+    /// <summary>The variables every --env-file FILE sets, later files winning (a --spec's processes set theirs over them).</summary>
+    public static IReadOnlyDictionary<string, string> EnvFileVariables(ParseResult parsed) => Variables(parsed.GetValue(EnvFileOption) ?? []);
+
+    private static Dictionary<string, string> Variables(IEnumerable<string> files)
+    {
+        var environment = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var file in files)
         {
             foreach (var (key, value) in EnvFile.Load(file)) environment[key] = value;
         }
-        return environment.Count == 0 ? entries : entries.Select(e => e with { Environment = environment }).ToList();
+        return environment;
     }
 }

@@ -67,8 +67,8 @@ public static class ProcfileParser
         return new ProcfileEntry(name, command, lineNumber);
     }
 
-    // Foreman's rule, [A-Za-z0-9_-]+: names become actor names and labels in the merged output.
-    private static bool IsValidName(string name)
+    // Foreman's rule, [A-Za-z0-9_-]+: names become actor names and labels in the merged output. A spec's names follow it too.
+    internal static bool IsValidName(string name)
     {
         foreach (var c in name)
         {
