@@ -39,7 +39,7 @@ function verbButtons(select, whom) {
 }
 
 function inputButton(node, p) {
-  const b = el('button', 'verb input', '⌨');
+  const b = el('button', 'verb input', 'in');
   b.type = 'button';
   b.dataset.key = `input ${processSelector(node, p.proc)}`;
   b.setAttribute('aria-label', `Type into ${node}/${p.proc}`);
