@@ -51,6 +51,19 @@ public sealed class ActionPageTests(ActingBrowserPage browser) : IClassFixture<A
     }
 
     [Fact]
+    public async Task An_action_a_process_refuses_shows_its_nodes_reason()
+    {
+        var page = await browser.OpenAsync();
+        var pid = await PidOf(page, "api");
+
+        await page.GetByRole(AriaRole.Button, new() { Name = $"Start {Node}/api", Exact = true }).ClickAsync();
+
+        await Expect(page.Locator("#action-status")).ToHaveAttributeAsync("data-outcome", "failed");
+        await Expect(page.Locator("#action-status")).ToHaveTextAsync(new Regex(@$"^start {Node}/api: not done\. {Node}/api: already-running \(.*use restart.*\)$"));
+        Assert.Equal(pid, await PidOf(page, "api"));
+    }
+
+    [Fact]
     public async Task A_group_restart_button_restarts_exactly_the_groups_processes()
     {
         var page = await browser.OpenAsync();
