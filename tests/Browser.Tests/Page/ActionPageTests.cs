@@ -23,11 +23,13 @@ public sealed class ActionPageTests(ActingBrowserPage browser) : IClassFixture<A
         var soloPid = await PidOf(page, "solo");
         var webPid = await PidOf(page, "web");
 
-        await page.GetByRole(AriaRole.Button, new() { Name = $"Restart {Node}/solo", Exact = true }).ClickAsync();
+        var restart = page.GetByRole(AriaRole.Button, new() { Name = $"Restart {Node}/solo", Exact = true });
+        await restart.ClickAsync();
 
         await Expect(page.Locator("#action-status")).ToHaveTextAsync($"restart {Node}/solo: ok");
         await Expect(page.Locator("#action-status")).ToHaveAttributeAsync("data-outcome", "ok");
         await Expect(Process(page, "solo").Locator(".pid")).Not.ToHaveTextAsync(soloPid);
+        await Expect(restart).ToBeFocusedAsync();   // the panel was drawn anew with the new pid; focus stayed on the button
         await Expect(Process(page, "solo").Locator(".pid")).ToHaveTextAsync(Pid);
         await Expect(Process(page, "solo").Locator(".restarts")).ToHaveTextAsync(new Regex(@"^[1-9]\d*$"));   // another test may have restarted the node before
         Assert.Equal(webPid, await PidOf(page, "web"));

@@ -28,5 +28,5 @@ async function apply(cleared) {
 export function watchSelectorBox(cleared) {
   $('selector-form').addEventListener('submit', (e) => { e.preventDefault(); apply(cleared); });
   // A box emptied by hand shows everything again without an Enter: nothing left to mistype.
-  input.addEventListener('input', () => { if (input.value.trim() === '' && applied !== '') apply(cleared); });
+  input.addEventListener('input', () => { if (input.value.trim() === '') apply(cleared); });
 }

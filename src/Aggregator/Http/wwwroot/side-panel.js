@@ -65,6 +65,7 @@ function procEntry(node, p) {
   const name = el('button', `proc-name ${colourClass(`${node}/${p.proc}`)}`, p.proc);
   name.type = 'button';
   name.title = `Show only ${node}/${p.proc}`;
+  name.dataset.key = `show ${processSelector(node, p.proc)}`;
   name.addEventListener('click', () => toggleProcess(node, p.proc));
   const state = el('span', 'proc-state', p.state);
   if (p.state === 'running') state.append(el('span', 'ready', p.ready === false ? 'not ready' : 'ready'));
@@ -91,6 +92,7 @@ function nodeSection(n) {
   section.dataset.state = n.state;
   const name = el('button', 'node-name', n.node);
   name.type = 'button';
+  name.dataset.key = `show node:${n.node}`;
   name.title = n.version ? `Show only node ${n.node} (Chorus ${n.version})` : `Show only node ${n.node}`;
   name.addEventListener('click', () => toggleNode(n.node));
   const state = el('span', 'node-state', n.state);
