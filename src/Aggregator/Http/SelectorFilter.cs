@@ -26,8 +26,6 @@ public sealed class SelectorFilter(Selector selector, FleetDirectory directory)
     // Replaced whole when the directory changes: a reader holding the old one only answers by the old table.
     private Verdicts _verdicts = new(-1);
 
-    public Selector Selector => selector;
-
     public bool Matches(string node, string? process)
     {
         if (node.Length == 0) return true;

@@ -58,7 +58,7 @@ public sealed record StreamQuery(StreamFilter Filter, int Backlog, bool Text, Se
         }
         catch (SelectorException e)
         {
-            throw Bad($"select=\"{text}\" is not a selector: {e.Message} URL-encode it (curl -G --data-urlencode 'select=group:web node:eu*').");
+            throw Bad($"select=\"{text}\" is not a selector: {e.Message.TrimEnd('.')}. URL-encode it (curl -G --data-urlencode 'select=group:web node:eu*').");
         }
     }
 

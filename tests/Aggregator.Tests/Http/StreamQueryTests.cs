@@ -78,7 +78,7 @@ public sealed class StreamQueryTests
         var refused = Assert.Throws<BadHttpRequestException>(() => Parse("select=" + selector));
 
         Assert.Equal(StatusCodes.Status400BadRequest, refused.StatusCode);
-        Assert.StartsWith($"select=\"{selector}\" is not a selector: {parserSays}", refused.Message);
+        Assert.StartsWith($"select=\"{selector}\" is not a selector: {parserSays.TrimEnd('.')}. URL-encode it", refused.Message);
     }
 
     private static StreamQuery Parse(string query) =>
