@@ -2,6 +2,7 @@ using System.CommandLine;
 using Chorus.Aggregator.Formatting;
 using Chorus.Hosting;
 using Chorus.Hosting.Security;
+using Chorus.Node;
 using Chorus.Node.Procfile;
 using Chorus.Node.Spec;
 
@@ -67,7 +68,7 @@ public sealed record AggregatorOptions(string HoconOverrides, bool Color, IReadO
     {
         ListenOption, HttpOption, ProcfileOption, SpecOption, ProcessFiles.EnvFileOption, NameOption, FormatOption, NoColorOption, ReorderWindowOption, ArchiveOption, NodeTimeoutOption,
         SecurityOptions.TokenFileOption, SecurityOptions.WatchTokenFileOption, SecurityOptions.InsecureOption, SecurityOptions.TlsCertOption, SecurityOptions.TlsKeyOption, SecurityOptions.TlsCaOption,
-        ConfigFile.Option,
+        ExitOnFlag.Option, ConfigFile.Option,
         Ctl.CtlCommand.Create(),
     };
 
@@ -95,6 +96,8 @@ public sealed record AggregatorOptions(string HoconOverrides, bool Color, IReadO
                 throw new UsageException($"--node-timeout {timeout} is not positive. Give milliseconds, e.g. --node-timeout 8000.");
             overrides.Add($"chorus.aggregator.node-timeout = {timeout}ms");
         }
+
+        if (ExitOnFlag.Override(parsed) is { } exitOn) overrides.Add(exitOn);
 
         var color = ColorChoice.Decide(parsed.GetValue(NoColorOption), Environment.GetEnvironmentVariable("NO_COLOR"),
             Environment.GetEnvironmentVariable("FORCE_COLOR"), Console.IsOutputRedirected);

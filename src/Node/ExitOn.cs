@@ -24,3 +24,20 @@ public static class ExitOnNames
 
     public static string Known => string.Join(", ", ByName.Keys);
 }
+
+/// <summary><c>--exit-on</c>, shared by chorus-node and chorus-aggregator (its embedded node): it sets <c>chorus.node.exit-on</c>.</summary>
+public static class ExitOnFlag
+{
+    public static readonly System.CommandLine.Option<string?> Option = new("--exit-on")
+    {
+        HelpName = "POLICY",
+        Description = "When the node ends by itself: all-exited (once no process runs or will run again), first-exit (stop the rest once one " +
+                      "has ended, as foreman), failure (stop the rest once one has failed), never (run until stopped). Default: all-exited.",
+    };
+
+    /// <summary>The HOCON line the flag sets, or null without the flag; an unknown policy is a usage error.</summary>
+    public static string? Override(System.CommandLine.ParseResult parsed) =>
+        parsed.GetValue(Option) is not { } policy ? null
+        : ExitOnNames.TryParse(policy, out _) ? $"chorus.node.exit-on = {policy}"
+        : throw new Hosting.UsageException($"--exit-on \"{Hosting.PrintableText.Quote(policy)}\" is not a policy. Use one of {ExitOnNames.Known}, e.g. --exit-on first-exit.");
+}

@@ -64,7 +64,7 @@ public sealed record NodeOptions(HostPort Aggregator, string Name, HostPort List
     {
         AggregatorOption, NameOption, ListenOption, ProcfileOption, SpecOption, ProcessFiles.EnvFileOption, SpoolOption, MaxBufferedBytesOption, SpoolMaxBytesOption,
         SecurityOptions.TokenFileOption, SecurityOptions.InsecureOption, SecurityOptions.TlsCertOption, SecurityOptions.TlsKeyOption, SecurityOptions.TlsCaOption,
-        ConfigFile.Option, CommandArgument,
+        ExitOnFlag.Option, ConfigFile.Option, CommandArgument,
     };
 
     public static NodeOptions From(ParseResult parsed)
@@ -85,6 +85,7 @@ public sealed record NodeOptions(HostPort Aggregator, string Name, HostPort List
             overrides.Add($"chorus.node.max-buffered-bytes = {ByteSize.Parse(maxBuffered, "--max-buffered-bytes")}");
         if (parsed.GetValue(SpoolMaxBytesOption) is { } spoolMax)
             overrides.Add($"chorus.node.spool-max-bytes = {ByteSize.Parse(spoolMax, "--spool-max-bytes", zeroMeans: "means no spool")}");
+        if (ExitOnFlag.Override(parsed) is { } exitOn) overrides.Add(exitOn);
         var security = SecurityOptions.From(parsed);
         ListenPolicy.Check(listen, "--listen", security);
         return new NodeOptions(aggregator, name, listen, ReadEntries(parsed, command), security)

@@ -40,6 +40,22 @@ public sealed class NodeOptionsTests
         Assert.Contains($"{flag} \"{value}\"", e.Message);
     }
 
+    [Fact]
+    public void Exit_on_sets_the_policy_and_defaults_to_all_exited()
+    {
+        Assert.Equal(ExitOn.FirstExit, SettingsFrom("--exit-on", "first-exit").ExitOn);
+        Assert.Equal(ExitOn.AllExited, SettingsFrom().ExitOn);
+    }
+
+    [Fact]
+    public void An_unknown_exit_policy_is_a_usage_error_listing_the_policies()
+    {
+        var e = Assert.Throws<UsageException>(() => SettingsFrom("--exit-on", "first"));
+
+        Assert.Contains("--exit-on \"first\" is not a policy", e.Message);
+        Assert.Contains("all-exited, first-exit, failure, never", e.Message);
+    }
+
     private static NodeSettings SettingsFrom(params string[] flags)
     {
         var parsed = NodeOptions.CreateCommand().Parse(["--aggregator", "127.0.0.1:4053", "--listen", "127.0.0.1:0", .. flags, "--", "true"]);

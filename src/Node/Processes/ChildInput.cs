@@ -31,12 +31,15 @@ public sealed class ChildInput
 
     private readonly Stream _pipe;
     private readonly TimeSpan _pollInterval;
+    private readonly Func<bool> _running;
     private readonly Channel<Pending> _queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
     private long _pendingBytes;
     private volatile bool _closed;
 
-    public ChildInput(Stream pipe, TimeSpan pollInterval)
+    /// <param name="running">Whether the process still runs: a pipe whose reader is gone because the process died says not-running, not closed.</param>
+    public ChildInput(Stream pipe, Func<bool> running, TimeSpan pollInterval)
     {
+        _running = running;
         _pipe = pipe;
         _pollInterval = pollInterval;
         new Thread(WriteLoop) { IsBackground = true, Name = "chorus-stdin" }.Start();
@@ -109,7 +112,8 @@ public sealed class ChildInput
         }
         catch (IOException)
         {
-            return InputOutcome.ClosedByProcess; // EPIPE (the runtime ignores SIGPIPE, so the write says it), or poll failed
+            // EPIPE (the runtime ignores SIGPIPE, so the write says it), or poll failed.
+            return _running() ? InputOutcome.ClosedByProcess : InputOutcome.NotRunning;
         }
         catch (ObjectDisposedException)
         {

@@ -60,8 +60,9 @@ public sealed partial class ChildProcess : IDisposable
         {
             var process = Process.Start(start)
                 ?? throw new InvalidOperationException($"\"{spec.Name}\" could not be started.");
+            var pid = process.Id; // the Process object may be disposed while the stdin writer still asks
             ChildInput? input = null;
-            if (spec.Stdin) input = new ChildInput(process.StandardInput.BaseStream, pollInterval ?? TimeSpan.FromMilliseconds(100));
+            if (spec.Stdin) input = new ChildInput(process.StandardInput.BaseStream, () => ProcessGroupMembers.Alive(pid), pollInterval ?? TimeSpan.FromMilliseconds(100));
             else process.StandardInput.Close();
             OrphanGuard.Watch(process.Id);
             return new ChildProcess(process, spec.Tty, input);
@@ -80,6 +81,18 @@ public sealed partial class ChildProcess : IDisposable
         await _process.WaitForExitAsync().ConfigureAwait(false);
         var code = _process.ExitCode;
         return code is > 128 and < 128 + 65 ? (null, code - 128) : (code, null);
+    }
+
+    /// <summary>
+    /// <see cref="SignalGroup"/>, unless this is a tty command that script has not started yet: then nothing
+    /// is sent and the answer is false, ask again shortly. Signalled itself, script would not pass the signal
+    /// on as it is (TERM becomes its own stop, exit 0; others kill script alone). SIGKILL is always sent.
+    /// </summary>
+    public bool TrySignalGroup(int signal)
+    {
+        if (_tty && signal != Signals.Kill && InnerGroup() is null && !_process.HasExited) return false;
+        SignalGroup(signal);
+        return true;
     }
 
     /// <summary>Signals the whole process group (a tty command's own group); harmless if it is already gone.</summary>

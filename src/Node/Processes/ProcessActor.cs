@@ -12,22 +12,28 @@ using Chorus.Node.Spec;
 namespace Chorus.Node.Processes;
 
 /// <summary>
-/// Runs one Procfile entry; child of <see cref="NodeActor"/>. Declares every message it sends: the uplink
+/// Runs one run of one process instance ("web", or "web.2" for a replica); its parent starts a new one for a
+/// restart, with the <see cref="Finished.NextSeq"/> of the last. Declares every message it sends: the uplink
 /// imports them, and nothing here imports the uplink.
 /// <list type="bullet">
 /// <item>Out, to the uplink: <see cref="ProcessStarted"/>; <see cref="LinesRead"/>, one at a time (the next only
 /// once the uplink answered <see cref="LinesAppended"/>); <see cref="ProcessExited"/> once the group's leader has
 /// exited and the lines the pipes held then are handed on (later lines are marked after-exit).</item>
 /// <item>In, from the parent: <see cref="SendSignal"/>; <see cref="EndGroup"/>, answered with <see cref="GroupEnded"/>
-/// once nothing of the group is left (SIGTERM, stop-grace, SIGKILL), then it stops.</item>
+/// once nothing of the group is left (SIGTERM, stop-grace, SIGKILL), then it stops; <see cref="WriteInput"/>,
+/// answered to its sender with an <see cref="ActionResult"/> once written (<see cref="ChildInput"/>; never waits).</item>
 /// <item>Out, to the parent: <see cref="Finished"/> once the leader has exited and the pipes have closed (or were
-/// abandoned: a pipe held by a process that left the group is let go once the group is empty).</item>
+/// abandoned: a pipe held by a process that left the group is let go once the group is empty); <see cref="LogReady"/>
+/// once, on the first line of the run that matches the spec's log readiness.</item>
 /// </list>
 /// Both pipes are read by one Akka.Streams graph (<see cref="PipeSource"/> per pipe, merged). Why a read waits
 /// for the uplink, and what "exited" promises: README, "Reliability" and "The ordering guarantee".
 /// </summary>
 public sealed class ProcessActor : ReceiveActor, IWithTimers
 {
+    private const int SignalAttempts = 200;
+    private static readonly TimeSpan SignalAttemptInterval = TimeSpan.FromMilliseconds(10);
+
     private readonly ProcessSpec _spec;
     // The name in the stream: the spec's name, or NAME.N for a replica.
     private readonly string _instance;
@@ -79,6 +85,10 @@ public sealed class ProcessActor : ReceiveActor, IWithTimers
         Receive<ExitDrainExpired>(_ => ReportExit());
         Receive<GroupCheck>(_ => OnGroupCheck());
         Receive<SendSignal>(OnSendSignal);
+        Receive<SignalAgain>(again =>
+        {
+            if (_endRequester is null) Signal(again.Signal, again.Attempt);
+        });
         Receive<EndGroup>(OnEndGroup);
         Receive<WriteInput>(OnWriteInput);
     }
@@ -138,6 +148,7 @@ public sealed class ProcessActor : ReceiveActor, IWithTimers
     private sealed record ChildExited(int? Code, int? Signal);
     private sealed record ExitDrainExpired;
     private sealed record GroupCheck;
+    private sealed record SignalAgain(int Signal, int Attempt);
     private sealed record EndGroupKill;
     private sealed record EndGroupGiveUp;
     private sealed record StreamStarted
@@ -191,7 +202,7 @@ public sealed class ProcessActor : ReceiveActor, IWithTimers
         if (!_spec.Stdin)
         {
             Sender.Tell(new ActionResult(_instance, "stdin-closed",
-                $"\"{_instance}\" has a closed stdin: set stdin = true in its block of the --spec file ({_spec.Origin}) to send it input. A Procfile's processes always have a closed stdin."));
+                $"\"{_instance}\" ({_spec.Origin}) has a closed stdin: a process takes input only with stdin = true in its block of a --spec file (a Procfile's processes always have a closed stdin)."));
             return;
         }
         if (_child?.Input is not { } stdin || _exit is not null)
@@ -222,7 +233,15 @@ public sealed class ProcessActor : ReceiveActor, IWithTimers
     private void OnSendSignal(SendSignal send)
     {
         // Until the group has been ended, members may be left even after the leader and the pipes are gone.
-        if (_child is not null && _endRequester is null) _child.SignalGroup(send.Signal);
+        if (_child is not null && _endRequester is null) Signal(send.Signal, attempt: 0);
+    }
+
+    // A tty command may not have been started by script yet: the signal waits for it (bounded: then script gets it).
+    private void Signal(int signal, int attempt)
+    {
+        if (_child!.TrySignalGroup(signal)) return;
+        if (attempt >= SignalAttempts) _child.SignalGroup(signal);
+        else Timers.StartSingleTimer($"signal-{signal}", new SignalAgain(signal, attempt + 1), SignalAttemptInterval);
     }
 
     private void OnOutput(Output output)

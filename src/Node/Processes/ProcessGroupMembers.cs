@@ -9,6 +9,12 @@ public static class ProcessGroupMembers
 {
     public static bool AnyAlive(int group) => Live(group).Any();
 
+    /// <summary>Whether the process runs (not a zombie: one that exited but was not reaped yet counts as gone).</summary>
+    public static bool Alive(int pid) => GroupOf(pid) is not null;
+
+    /// <summary>The process group of a live process; null for a zombie or one that is gone.</summary>
+    public static int? GroupOf(int pid) => LiveGroupOf($"/proc/{pid}/stat");
+
     /// <summary>The ids of live (not zombie, not dead) processes in <paramref name="group"/>, found one by one.</summary>
     public static IEnumerable<int> Live(int group)
     {

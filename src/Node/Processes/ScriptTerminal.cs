@@ -22,7 +22,10 @@ internal static class ScriptTerminal
         start.Environment["SHELL"] = "/bin/sh";
     }
 
-    /// <summary>The process group (= session) of the command script runs; null until script has started it, or once it is gone.</summary>
+    /// <summary>
+    /// The process group (= session) of the command script runs; null until script's child has made it (a
+    /// signal to the group before then would reach nobody), or once it is gone.
+    /// </summary>
     public static int? InnerGroup(int scriptPid)
     {
         try
@@ -30,7 +33,9 @@ internal static class ScriptTerminal
             // script has exactly one child: the command's session leader, whose pid is its group's id.
             var children = File.ReadAllText($"/proc/{scriptPid}/task/{scriptPid}/children");
             var first = children.Split(' ', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault();
-            return first is null ? null : int.Parse(first, CultureInfo.InvariantCulture);
+            if (first is null) return null;
+            var child = int.Parse(first, CultureInfo.InvariantCulture);
+            return ProcessGroupMembers.GroupOf(child) == child ? child : null;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -8,7 +8,7 @@ using Chorus.Node.Spec;
 
 namespace Chorus.Node.Tests.Processes;
 
-public sealed class ProcessActorTests : Akka.TestKit.Xunit2.TestKit
+public sealed partial class ProcessActorTests : Akka.TestKit.Xunit2.TestKit
 {
     private readonly Akka.TestKit.TestProbe _uplink;
     private readonly Akka.TestKit.TestProbe _parent;
@@ -33,7 +33,7 @@ public sealed class ProcessActorTests : Akka.TestKit.Xunit2.TestKit
         Assert.Equal(["out 1", "out 2", "no newline at the end"], lines.Where(l => l.Stream == OutputStream.Stdout).Select(l => l.Text));
         Assert.Equal(["err 1"], lines.Where(l => l.Stream == OutputStream.Stderr).Select(l => l.Text));
         Assert.Equal((0, (int?)null), (exited.ExitCode, exited.Signal));
-        Assert.Equal(new ProcessActor.Finished("p", 0, null, 4), await _parent.ExpectMsgAsync<ProcessActor.Finished>());
+        Assert.Equal(new ProcessActor.Finished("p", 0, null, NextSeq: 5), await _parent.ExpectMsgAsync<ProcessActor.Finished>());
     }
 
     [Fact]
@@ -187,12 +187,12 @@ public sealed class ProcessActorTests : Akka.TestKit.Xunit2.TestKit
 
     private Akka.Actor.IActorRef Start(string command) => Start(new ProcessSpec("p", command, "test"));
 
-    private Akka.Actor.IActorRef Start(ProcessSpec entry) =>
-        _parent.ChildActorOf(ProcessActor.Props(entry, entry.Name, 0, 1, "node-a", _uplink.Ref, TestNodeSettings.With()));
+    private Akka.Actor.IActorRef Start(ProcessSpec entry, string? instance = null, int index = 0, long firstSeq = 1) =>
+        _parent.ChildActorOf(ProcessActor.Props(entry, instance ?? entry.Name, index, firstSeq, "node-a", _uplink.Ref, TestNodeSettings.With()));
 
-    private async Task<(ProcessActor.ProcessStarted, List<(long Seq, OutputStream Stream, string Text)>, ProcessActor.ProcessExited)> Collect()
+    private async Task<(ProcessActor.ProcessStarted, List<(long Seq, OutputStream Stream, string Text)>, ProcessActor.ProcessExited)> Collect(bool started = true)
     {
-        var started = await _uplink.ExpectMsgAsync<ProcessActor.ProcessStarted>(TimeSpan.FromSeconds(15));
+        var start = started ? await _uplink.ExpectMsgAsync<ProcessActor.ProcessStarted>(TimeSpan.FromSeconds(15)) : null!;
         var lines = new List<(long, OutputStream, string)>();
         while (true)
         {
@@ -204,7 +204,7 @@ public sealed class ProcessActorTests : Akka.TestKit.Xunit2.TestKit
                     _uplink.Reply(ProcessActor.LinesAppended.Instance);
                     break;
                 case ProcessActor.ProcessExited exited:
-                    return (started, lines, exited);
+                    return (start, lines, exited);
                 default:
                     Assert.Fail($"unexpected {message}");
                     break;
