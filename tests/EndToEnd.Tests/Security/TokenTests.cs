@@ -56,6 +56,16 @@ public sealed class TokenTests : IDisposable
         Assert.Contains(aggregator.Stderr, l => l.Contains("--token-file") && l.Contains("empty"));
     }
 
+    [Fact]
+    public async Task A_watch_token_without_a_token_stops_the_aggregator_with_a_usage_error()
+    {
+        using var aggregator = ChorusProcess.Start("chorus-aggregator", "--listen", "127.0.0.1:0", "--http", "127.0.0.1:0",
+            "--watch-token-file", TokenFile("watch", "read-only"));
+
+        Assert.Equal(2, await aggregator.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Contains(aggregator.Stderr, l => l.Contains("watch token") && l.Contains("protects nothing") && l.Contains("--token-file"));
+    }
+
     private string TokenFile(string name, string content)
     {
         var path = Path.Combine(_directory, name);
