@@ -8,6 +8,8 @@ namespace Chorus.Node.Spec;
 /// </summary>
 internal static class SpecSyntax
 {
+    private const string NeedQuotes = "$?@!^`&*\\";
+
     public static void Check(string text, string file)
     {
         var open = new Stack<(char Bracket, int Line)>();
@@ -39,8 +41,15 @@ internal static class SpecSyntax
             if (c == '$' && At(text, i, "${"))
                 throw Error(file, line, "substitutions (${...}) are not supported in a spec",
                     "write the value itself, or set it for every process with --env-file FILE");
+            // Akka's parser refuses these outside quotes, except in a list, where it never returns.
+            if (NeedQuotes.Contains(c))
+                throw Error(file, line, $"'{c}' is outside quotes", "put the value in double quotes, e.g. process = \"db@n1\"");
             if (IsWordStart(text, i) && At(text, i, "include") && !IsWordChar(text, i + 7))
                 throw Error(file, line, "include is not supported in a spec", "write the processes in this one file");
+            // Akka's parser never returns on these directly inside a list (in an object inside one they are fine).
+            if (c is '=' or ':' && open.TryPeek(out var innermost) && innermost.Bracket == '[')
+                throw Error(file, line, $"'{c}' is inside a list, which holds values, not keys",
+                    "write values, e.g. groups = [workers], objects in braces, e.g. [ { process = \"db\" } ], or quote a value that has it");
             switch (c)
             {
                 case '{' or '[':

@@ -1,4 +1,5 @@
 using Chorus.Node.Spec;
+using Chorus.Tests.Support;
 
 namespace Chorus.Node.Tests.Spec;
 
@@ -158,5 +159,22 @@ public sealed class SpecFileTests : IDisposable
         var path = Write("stack.conf", "processes {\n zeta { command = z }\n alpha { command = a }\n mid { command = m }\n}");
 
         Assert.Equal(["zeta", "alpha", "mid"], SpecFile.Load(path, NoEnvironment).Select(s => s.Name));
+    }
+
+    [Fact]
+    public void The_example_stack_of_the_readme_is_a_valid_spec()
+    {
+        var examples = Path.Combine(Executables.RepositoryRoot, "examples");
+
+        var n1 = SpecFile.Load(Path.Combine(examples, "n1.conf"), NoEnvironment);
+        var n2 = SpecFile.Load(Path.Combine(examples, "n2.conf"), NoEnvironment);
+
+        Assert.Equal(["db", "repl"], n1.Select(s => s.Name));
+        Assert.Equal(ReadinessKind.Log, n1[0].Readiness!.Kind);
+        Assert.True(n1[1].Stdin);
+        Assert.Equal(["api", "worker"], n2.Select(s => s.Name));
+        Assert.Equal(new Dependency("db", "n1", DependencyCondition.Ready), Assert.Single(n2[0].DependsOn));
+        Assert.Equal((2, RestartPolicy.OnFailure), (n2[1].Replicas, n2[1].Restart));
+        Assert.Equal(["workers"], n2[1].Groups);
     }
 }

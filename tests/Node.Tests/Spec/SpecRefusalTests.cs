@@ -153,6 +153,10 @@ public sealed class SpecRefusalTests : IDisposable
     [InlineData("processes {\n  web {\n    command = \"x\"\n  }\n", "stack.conf line 1: this '{' is never closed; add the '}' that ends it.")]
     [InlineData("processes {\n  web { command = x }\n}\n}\n", "stack.conf line 4: '}' closes nothing; remove it, or add the '{' it should close.")]
     [InlineData("processes {\n  web { command = ${HOME} }\n}\n", "stack.conf line 2: substitutions (${...}) are not supported in a spec; write the value itself, or set it for every process with --env-file FILE.")]
+    [InlineData("processes {\n  web { command = x, groups = [stor$ge] }\n}\n", "stack.conf line 2: '$' is outside quotes; put the value in double quotes, e.g. process = \"db@n1\".")]
+    [InlineData("processes {\n  web { command = x\n depends-on = [ { process = db@n1 } ] }\n}\n", "stack.conf line 3: '@' is outside quotes; put the value in double quotes, e.g. process = \"db@n1\".")]
+    [InlineData("processes {\n  web { command = x, groups = [a?] }\n}\n", "stack.conf line 2: '?' is outside quotes; put the value in double quotes, e.g. process = \"db@n1\".")]
+    [InlineData("processes {\n  web { command = x\n groups = [:workers] }\n}\n", "stack.conf line 3: ':' is inside a list, which holds values, not keys; write values, e.g. groups = [workers], objects in braces, e.g. [ { process = \"db\" } ], or quote a value that has it.")]
     [InlineData("include \"other.conf\"\n", "stack.conf line 1: include is not supported in a spec; write the processes in this one file.")]
     [InlineData("processes { web { command = \"\"\"x }\n}\n", "stack.conf line 1: a \"\"\" string is never closed; close it with \"\"\".")]
     public void A_syntax_error_names_its_line(string text, string expected)
