@@ -123,7 +123,7 @@ public sealed class NodeActor : ReceiveActor, IWithTimers
         var name = InstanceName(spec, number);
         var index = _specs[spec.Name].Index;
         var actor = Context.ActorOf(
-            InstanceActor.Props(spec, name, _uplink, _settings, (s, instance, firstSeq, uplink) => _process(s, instance, index, firstSeq, uplink)),
+            InstanceActor.Props(spec, name, ProcessEnvironment.For(spec, name, index, _name), _uplink, _settings, (s, instance, firstSeq, uplink) => _process(s, instance, index, firstSeq, uplink)),
             // Unique even while an instance of the same name, scaled down, is still stopping.
             $"{name}-{++_generation}");
         // Until it reports, it counts as about to run: the node must not end before its first report.

@@ -33,6 +33,8 @@ public sealed class InstanceActor : ReceiveActor, IWithTimers
     private readonly NodeSettings _settings;
     private readonly RunProps _runProps;
     private readonly RestartBudget _budget;
+    // What a readiness command runs in: the process's own environment.
+    private readonly IReadOnlyDictionary<string, string> _environment;
 
     private ProcessState _state = ProcessState.Waiting;
     private IReadOnlyList<string> _waitingFor = [];
@@ -61,8 +63,10 @@ public sealed class InstanceActor : ReceiveActor, IWithTimers
     private IReadOnlyList<NodeProcess> _remote = [];
 
     /// <param name="runProps">Props of the actor for one run: a <see cref="ProcessActor"/>, or a probe in tests.</param>
-    public InstanceActor(ProcessSpec spec, string name, IActorRef uplink, NodeSettings settings, RunProps runProps, RestartBudget budget)
+    public InstanceActor(ProcessSpec spec, string name, IReadOnlyDictionary<string, string> environment, IActorRef uplink, NodeSettings settings,
+        RunProps runProps, RestartBudget budget)
     {
+        _environment = environment;
         _spec = spec;
         _name = name;
         _uplink = uplink;
@@ -96,8 +100,10 @@ public sealed class InstanceActor : ReceiveActor, IWithTimers
     /// <summary>Props of the actor that runs the instance once, numbering its lines from <c>firstSeq</c>.</summary>
     public delegate Props RunProps(ProcessSpec spec, string instance, long firstSeq, IActorRef uplink);
 
-    public static Props Props(ProcessSpec spec, string name, IActorRef uplink, NodeSettings settings, RunProps runProps) =>
-        Akka.Actor.Props.Create(() => new InstanceActor(spec, name, uplink, settings, runProps, new RestartBudget(spec)));
+    /// <param name="environment">The instance's environment (<see cref="ProcessEnvironment.For"/>), in which a readiness command runs.</param>
+    public static Props Props(ProcessSpec spec, string name, IReadOnlyDictionary<string, string> environment, IActorRef uplink, NodeSettings settings,
+        RunProps runProps) =>
+        Akka.Actor.Props.Create(() => new InstanceActor(spec, name, environment, uplink, settings, runProps, new RestartBudget(spec)));
 
     // ---- In, from the parent: verbs, each answered with an ActionResult
 
@@ -161,7 +167,7 @@ public sealed class InstanceActor : ReceiveActor, IWithTimers
             Launch();
             return;
         }
-        _waitingFor = DependencyCheck.Unmet(_spec.DependsOn, _local, _remote);
+        _waitingFor = DependencyStatus.Unmet(_spec.DependsOn, _local, _remote);
         _uplink.Tell(new ProcessWaiting(_name, string.Join(", ", _waitingFor)));
         if (_spec.DependsOn.Any(d => d.Node is not null))
             Timers.StartSingleTimer("dependency-wait", new DependencyWaitOver(), _settings.DependencyWait);
@@ -195,7 +201,7 @@ public sealed class InstanceActor : ReceiveActor, IWithTimers
     {
         Timers.StartSingleTimer("readiness-timeout", new ReadinessTimedOut(_runs), readiness.Timeout);
         if (readiness.Kind == ReadinessKind.Log) return;
-        _probe = ReadinessProbes.For(readiness, _spec, _spec.Environment);
+        _probe = ReadinessProbes.For(readiness, _spec, _environment);
         _probeCancel = new CancellationTokenSource();
         Timers.StartPeriodicTimer("probe", new ProbeDue(), TimeSpan.Zero, readiness.Interval);
     }
@@ -331,7 +337,7 @@ public sealed class InstanceActor : ReceiveActor, IWithTimers
         _local = peers.Local;
         _remote = peers.Remote;
         if (_state != ProcessState.Waiting || _shuttingDown) return;
-        var unmet = DependencyCheck.Unmet(_spec.DependsOn, _local, _remote);
+        var unmet = DependencyStatus.Unmet(_spec.DependsOn, _local, _remote);
         if (unmet.Count == 0)
         {
             Timers.Cancel("dependency-wait");
@@ -347,9 +353,9 @@ public sealed class InstanceActor : ReceiveActor, IWithTimers
     private void OnDependencyWaitOver()
     {
         if (_state != ProcessState.Waiting) return;
-        var missing = DependencyCheck.Missing(_spec.DependsOn, _remote);
+        var missing = DependencyStatus.Missing(_spec.DependsOn, _remote);
         if (missing.Count == 0) return;
-        GiveUp($"{string.Join(", ", missing.Select(DependencyCheck.Describe))}: exists on no node after " +
+        GiveUp($"{string.Join(", ", missing.Select(DependencyStatus.Describe))}: exists on no node after " +
                $"{_settings.DependencyWait.TotalSeconds:0.###} s (dependency-wait)", new RunEnd(null, null, Stopped: false));
     }
 

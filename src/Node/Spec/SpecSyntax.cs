@@ -44,7 +44,7 @@ internal static class SpecSyntax
             // Akka's parser refuses these outside quotes, except in a list, where it never returns.
             if (NeedQuotes.Contains(c))
                 throw Error(file, line, $"'{c}' is outside quotes", "put the value in double quotes, e.g. process = \"db@n1\"");
-            if (IsWordStart(text, i) && At(text, i, "include") && !IsWordChar(text, i + 7))
+            if (IsInclude(text, i))
                 throw Error(file, line, "include is not supported in a spec", "write the processes in this one file");
             // Akka's parser never returns on these directly inside a list (in an object inside one they are fine).
             if (c is '=' or ':' && open.TryPeek(out var innermost) && innermost.Bracket == '[')
@@ -90,6 +90,14 @@ internal static class SpecSyntax
             }
         }
         throw Error(file, line, "a \"...\" string is never closed", "close it with \"");
+    }
+
+    // include "file", include file("..."), include required(...): a word "include" elsewhere (a process, a command's word) is no include.
+    private static bool IsInclude(string text, int i)
+    {
+        if (!IsWordStart(text, i) || !At(text, i, "include") || IsWordChar(text, i + 7)) return false;
+        var next = text.AsSpan(i + 7).TrimStart(" \t");
+        return next.StartsWith("\"") || next.StartsWith("file(") || next.StartsWith("url(") || next.StartsWith("classpath(") || next.StartsWith("required(");
     }
 
     private static char Closing(char bracket) => bracket == '{' ? '}' : ']';

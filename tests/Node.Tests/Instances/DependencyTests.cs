@@ -33,6 +33,46 @@ public sealed class DependencyTests() : Akka.TestKit.Xunit2.TestKit(HoconFiles.L
     }
 
     [Fact]
+    public async Task A_dependent_starts_only_once_its_dependency_accepts_tcp_connections()
+    {
+        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        // The "database" opens its port a second after it starts: until then the dependent waits.
+        var node = RunningNode.Start(this, "",
+            new ProcessSpec("db", $"sleep 1; exec python3 -c 'import socket,time; s=socket.socket(); s.bind((\"127.0.0.1\", {port})); s.listen(); time.sleep(30)'", "test")
+            {
+                Readiness = new ReadinessCheck(ReadinessKind.Tcp, $"127.0.0.1:{port}", TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(20)),
+            },
+            new ProcessSpec("api", "sleep 30", "test") { DependsOn = [new Dependency("db", null, DependencyCondition.Ready)] });
+
+        await node.Next<ProcessActor.ProcessStarted>(s => s.Process == "db");
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        await node.Next<InstanceActor.ProcessReady>(r => r.Process == "db");
+        var readyAfter = clock.Elapsed;
+        await node.Next<ProcessActor.ProcessStarted>(s => s.Process == "api");
+
+        Assert.True(readyAfter >= TimeSpan.FromMilliseconds(800), $"ready {readyAfter.TotalMilliseconds} ms after the start, before the port was open");
+        Assert.DoesNotContain(node.Seen.TakeWhile(m => m is not InstanceActor.ProcessReady), m => m is ProcessActor.ProcessStarted { Process: "api" });
+        node.Node.Tell(new NodeActor.KillProcesses(), TestActor);
+    }
+
+    [Fact]
+    public async Task A_readiness_command_runs_in_the_process_s_own_environment()
+    {
+        var node = RunningNode.Start(this, "",
+            new ProcessSpec("db", "sleep 30", "test")
+            {
+                Readiness = new ReadinessCheck(ReadinessKind.Command, "test \"$CHORUS_PROCESS\" = db && test \"$PORT\" = 5000",
+                    TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(20)),
+            });
+
+        Assert.Equal("db", (await node.Next<InstanceActor.ProcessReady>()).Process);
+        node.Node.Tell(new NodeActor.KillProcesses(), TestActor);
+    }
+
+    [Fact]
     public async Task A_waiting_process_shows_what_it_waits_for_in_the_table_and_starts_once_the_other_node_says_it_holds()
     {
         var node = RunningNode.Start(this, "",

@@ -181,6 +181,14 @@ public sealed class SpecRefusalTests : IDisposable
     }
 
     [Fact]
+    public void The_word_include_in_a_value_or_a_name_is_no_include()
+    {
+        var specs = SpecFile.Parse("processes {\n  include { command = echo include me }\n}\n", "stack.conf", _folder, new Dictionary<string, string>());
+
+        Assert.Equal(("include", "echo include me"), (specs[0].Name, specs[0].Command));
+    }
+
+    [Fact]
     public void A_syntax_error_found_by_akkas_parser_names_its_line()
     {
         Assert.StartsWith("stack.conf line 2: is not valid HOCON (Unknown token at position", Refusal("processes {\n  a { command = x }, b { command = y }\n}\n"));

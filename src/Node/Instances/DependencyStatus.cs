@@ -13,7 +13,7 @@ namespace Chorus.Node.Instances;
 /// <item>completed: it exited and will not restart; completed-successfully: with exit code 0.</item>
 /// </list>
 /// </summary>
-public static class DependencyCheck
+public static class DependencyStatus
 {
     /// <summary>The dependencies not met, each as "PROCESS[@NODE] CONDITION" (what <see cref="ProcessInfo.WaitingFor"/> carries).</summary>
     public static IReadOnlyList<string> Unmet(IReadOnlyList<Dependency> dependsOn, IReadOnlyList<ProcessInfo> local, IReadOnlyList<NodeProcess> remote) =>
