@@ -42,7 +42,7 @@ function inputButton(node, p) {
   const b = el('button', 'verb input', 'in');
   b.type = 'button';
   b.dataset.key = `input ${processSelector(node, p.proc)}`;
-  b.setAttribute('aria-label', `Type into ${node}/${p.proc}`);
+  b.setAttribute('aria-label', `Input to ${node}/${p.proc}`);
   b.setAttribute('aria-pressed', String(isInputTarget(node, p.proc)));
   if (p.stdin) {
     b.title = `Send lines to ${node}/${p.proc}'s stdin with the input box below`;
