@@ -4,7 +4,7 @@ namespace Chorus.Browser.Tests.Support;
 
 /// <summary>
 /// The real chorus-aggregator, started as a user starts it (see <see cref="ChorusProcess"/>), with a node
-/// inside it running a Procfile written for the test, and an HTTP client for the address it printed.
+/// inside it running a Procfile (or a spec) written for the test, and an HTTP client for the address it printed.
 /// Disposing kills it together with the processes it runs.
 /// </summary>
 public sealed class AggregatorProcess : IAsyncDisposable
@@ -30,12 +30,19 @@ public sealed class AggregatorProcess : IAsyncDisposable
     /// <summary>What the aggregator wrote on stderr so far, for failure messages.</summary>
     public string Stderr => string.Join('\n', _process.Stderr);
 
-    public static async Task<AggregatorProcess> StartAsync(string procfile, string nodeName, params string[] extraArgs)
+    public static Task<AggregatorProcess> StartAsync(string procfile, string nodeName, params string[] extraArgs) =>
+        StartAsync("--procfile", "Procfile", procfile, nodeName, extraArgs);
+
+    /// <summary>Running a spec (HOCON, --spec): what a Procfile cannot say, such as groups and stdin.</summary>
+    public static Task<AggregatorProcess> StartWithSpecAsync(string spec, string nodeName, params string[] extraArgs) =>
+        StartAsync("--spec", "chorus.conf", spec, nodeName, extraArgs);
+
+    private static async Task<AggregatorProcess> StartAsync(string flag, string fileName, string content, string nodeName, string[] extraArgs)
     {
         var directory = Directory.CreateTempSubdirectory("chorus-watch-").FullName;
-        var procfilePath = Path.Combine(directory, "Procfile");
-        await File.WriteAllTextAsync(procfilePath, procfile);
-        var (process, _, url) = await ChorusProcess.StartAggregatorAsync(["--procfile", procfilePath, "--name", nodeName, "--no-color", .. extraArgs]);
+        var path = Path.Combine(directory, fileName);
+        await File.WriteAllTextAsync(path, content);
+        var (process, _, url) = await ChorusProcess.StartAggregatorAsync([flag, path, "--name", nodeName, "--no-color", .. extraArgs]);
         return new AggregatorProcess(process, directory, url);
     }
 

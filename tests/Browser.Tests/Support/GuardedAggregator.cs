@@ -5,15 +5,20 @@ public static class GuardedAggregator
 {
     public const string Token = "correct horse battery staple";
 
+    /// <summary>The read-only token (--watch-token-file): it watches, and may not act.</summary>
+    public const string WatchToken = "look but do not touch";
+
     /// <summary>Written once per test run; the aggregator reads it at start.</summary>
-    public static readonly string TokenFile = WriteTokenFile();
+    public static readonly string TokenFile = WriteTokenFile("token", Token);
+
+    public static readonly string WatchTokenFile = WriteTokenFile("watch-token", WatchToken);
 
     public static WatchedAggregator Create() => WatchedAggregator.With("--token-file", TokenFile);
 
-    private static string WriteTokenFile()
+    private static string WriteTokenFile(string kind, string token)
     {
-        var path = Path.Combine(Path.GetTempPath(), $"chorus-browser-token-{Environment.ProcessId}");
-        File.WriteAllText(path, Token + "\n");
+        var path = Path.Combine(Path.GetTempPath(), $"chorus-browser-{kind}-{Environment.ProcessId}");
+        File.WriteAllText(path, token + "\n");
         return path;
     }
 }

@@ -23,6 +23,7 @@ public sealed class WatchedAggregator : IAsyncLifetime
     private readonly string _procfile;
     private readonly string[] _extraArgs;
     private readonly string? _config;
+    private readonly string? _spec;
     private string? _configFile;
     private AggregatorProcess? _aggregator;
 
@@ -31,13 +32,17 @@ public sealed class WatchedAggregator : IAsyncLifetime
     }
 
     // Not public: xunit wants a fixture to have exactly one public constructor.
-    private WatchedAggregator(string procfile, string[] extraArgs, string? config) => (_procfile, _extraArgs, _config) = (procfile, extraArgs, config);
+    private WatchedAggregator(string procfile, string[] extraArgs, string? config, string? spec = null) =>
+        (_procfile, _extraArgs, _config, _spec) = (procfile, extraArgs, config, spec);
 
     /// <summary>With extra flags, e.g. --token-file for the tests of authentication.</summary>
     public static WatchedAggregator With(params string[] extraArgs) => new(Procfile, extraArgs, null);
 
     /// <summary>Running another Procfile, for a test that needs processes of its own; <paramref name="config"/> is HOCON for --config.</summary>
     public static WatchedAggregator Running(string procfile, string? config = null) => new(procfile, [], config);
+
+    /// <summary>Running a spec (HOCON) instead of a Procfile, for tests of groups and stdin; with extra flags.</summary>
+    public static WatchedAggregator RunningSpec(string spec, params string[] extraArgs) => new("", extraArgs, null, spec);
 
     public AggregatorProcess Aggregator => _aggregator ?? throw new InvalidOperationException("The aggregator has not started.");
 
@@ -52,7 +57,9 @@ public sealed class WatchedAggregator : IAsyncLifetime
             await File.WriteAllTextAsync(_configFile, _config);
             args = [.. args, "--config", _configFile];
         }
-        _aggregator = await AggregatorProcess.StartAsync(_procfile, Node, args);
+        _aggregator = _spec is null
+            ? await AggregatorProcess.StartAsync(_procfile, Node, args)
+            : await AggregatorProcess.StartWithSpecAsync(_spec, Node, args);
     }
 
     public async Task DisposeAsync()

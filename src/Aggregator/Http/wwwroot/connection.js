@@ -1,6 +1,7 @@
 // The connection and the token. Records come over Server-Sent Events from /events; EventSource cannot send
 // headers and hides status codes, so the token rides in the URL and /api/nodes is asked first to learn
-// whether one is needed. What arrives goes to the handlers given to openConnection.
+// whether one is needed. What arrives goes to the handlers given to openConnection. A selector (select=)
+// narrows the stream on the server, so the page and /events share one matcher.
 
 import { $ } from './dom.js';
 
@@ -13,9 +14,10 @@ let token = sessionStorage.getItem(TOKEN_KEY) ?? '';
 let source = null;
 let pollTimer = 0;
 let lastId = -1;       // the newest event id received: where the stream resumes when the page reopens it
+let select = '';       // the selector the stream is asked with; '' for everything
 let on = null;         // the handlers given to openConnection
 
-const authHeaders = () => (token ? { Authorization: `Bearer ${token}` } : {});
+export const authHeaders = () => (token ? { Authorization: `Bearer ${token}` } : {});
 
 const CONN_TEXT = { connecting: 'connecting', connected: 'connected', reconnecting: 'reconnecting', token: 'token needed' };
 
@@ -54,7 +56,9 @@ function connect() {
   // Reopened by the page (the browser gave up retrying): resume right after the last event seen, as the
   // browser's own retry does with its Last-Event-ID header, so an outage shows as the missed lines or a gap.
   const params = new URLSearchParams(lastId >= 0 ? { 'last-event-id': String(lastId) } : { backlog: String(BACKLOG) });
+  if (select) params.set('select', select);
   if (token) params.set('token', token);
+  source?.close();   // a retry that was due may come after a selector change opened the new stream
   const es = new EventSource(`events?${params}`);
   source = es;
   es.onopen = () => setConn('connected');
@@ -76,7 +80,8 @@ function onMessage(e) {
   if (record && typeof record === 'object') on.record(record);
 }
 
-function needToken() {
+// Asks for the token again: the aggregator refused the one this tab has (or it has none).
+export function needToken() {
   source?.close();
   source = null;
   clearInterval(pollTimer);
@@ -95,6 +100,34 @@ function onTokenSubmit(e) {
   $('token-dialog').close();
   setConn('connecting');
   start();
+}
+
+// Streams only what `text` selects from now on ('' for everything), from a fresh backlog; `cleared()` is
+// called just before its records start to arrive. EventSource hides a 400 and its message, so the selector
+// is first tried with a request that is dropped as soon as its headers say yes. Answers null when the
+// stream now uses it, or the reason it does not (the stream stays as it was).
+export async function changeSelector(text, cleared) {
+  if (text !== '') {
+    const probe = new AbortController();
+    let res;
+    try {
+      res = await fetch(`events?${new URLSearchParams({ select: text, backlog: '0' })}`,
+        { headers: authHeaders(), cache: 'no-store', signal: probe.signal });
+    } catch {
+      return 'The aggregator did not answer, so the selector was not applied. Press Enter to try again once it is back.';
+    }
+    if (res.status === 401) { needToken(); return 'This aggregator needs its token: give it, then press Enter again.'; }
+    if (!res.ok) return (await res.text().catch(() => '')) || `The aggregator answered ${res.status} to this selector.`;
+    probe.abort();
+  }
+  select = text;
+  lastId = -1;   // another stream: resuming where the old one stopped would skip the new one's history
+  source?.close();
+  source = null;
+  cleared();
+  setConn('connecting');
+  connect();
+  return null;
 }
 
 // Connects, and keeps connecting. handlers: record(r) for each record of the stream, nodes(body) with

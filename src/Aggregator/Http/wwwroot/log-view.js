@@ -165,6 +165,17 @@ function onWheel(e) {
   if (e.deltaY < 0 && !pausedBy && log.scrollHeight > log.clientHeight) pause('scroll');
 }
 
+// Forgets every record: the stream starts over (another selector), and what it sent before may not match.
+export function clearLog() {
+  ring.fill(undefined);
+  total = 0;
+  drawn = 0;
+  pending = 0;
+  rowCount = 0;
+  log.replaceChildren();
+  showPending();
+}
+
 // Keeps a record and draws it with the next frame.
 export function addRecord(r) {
   ring[total % RING_SIZE] = r;

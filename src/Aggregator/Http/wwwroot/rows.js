@@ -47,6 +47,11 @@ function eventText(r) {
       return r.code != null ? `exited with code ${r.code}` : 'exited';
     case 'node-up': return `node ${r.node} is up`;
     case 'node-down': return `node ${r.node} is down`;
+    case 'ready': return 'ready';
+    case 'restarting': return `restarting in ${((r.delay_ms ?? 0) / 1000).toFixed(1)} s (attempt ${r.attempt ?? '?'})`;
+    case 'given-up': return `given up${r.reason ? `: ${r.reason}` : ''}`;
+    case 'scaled': return `scaled to ${r.replicas ?? '?'}`;
+    case 'waiting': return `waiting for ${r.for ?? 'its dependencies'}`;
     case 'gap': return `${plural(r.count ?? 0, 'line')} missed (${r.reason ?? 'unknown reason'})`;
     default: return r.event ?? r.type ?? 'event';
   }
@@ -68,7 +73,7 @@ export function makeRow(r) {
   row.dataset.stream = isLine ? r.stream ?? '' : '';
   if (!isLine) {
     row.dataset.event = r.event ?? '';
-    if (r.event === 'exited' && (r.code !== 0 || r.signal != null)) row.dataset.failed = '';
+    if ((r.event === 'exited' && (r.code !== 0 || r.signal != null)) || r.event === 'given-up') row.dataset.failed = '';
   }
 
   const time = document.createElement('time');
