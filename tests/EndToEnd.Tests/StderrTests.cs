@@ -28,7 +28,9 @@ public sealed partial class StderrTests : IDisposable
                 Assert.Empty(node.Stdout);
                 // "joined the aggregator." or, on a loaded machine, "... after 2 attempts.": either is a notice.
                 Assert.Contains(node.Stderr, l => l.StartsWith("chorus: joined the aggregator", StringComparison.Ordinal));
-                Assert.All(node.Stderr, l => Assert.Matches(NoticeLine(), l));
+                // On a machine loaded past a few seconds per join, "still trying" is the truth, and a warning; the
+                // promise here is about the end: nothing a node says on leaving is a warning or an error.
+                Assert.All(node.Stderr.Where(l => !l.Contains("is not answering; still trying")), l => Assert.Matches(NoticeLine(), l));
             }
         }
         finally
