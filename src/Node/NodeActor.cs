@@ -308,9 +308,10 @@ public sealed class NodeActor : ReceiveActor, IWithTimers
     /// <summary>Scale N: up adds the next numbers, down retires the highest; 0 stops them all (scale up again brings them back).</summary>
     private IReadOnlyList<ActionResult> Scale(string argument, IReadOnlyList<string> bases)
     {
-        if (!int.TryParse(argument, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var replicas))
+        if (!int.TryParse(argument, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var replicas)
+            || replicas > ProcessSpec.MaxReplicas)
             return bases.Select(b => new ActionResult(b, "bad-replicas",
-                $"\"{PrintableText.Quote(argument)}\" is not a number of replicas; give 0 or more, e.g. scale web 3.")).ToArray();
+                $"\"{PrintableText.Quote(argument)}\" is not a number of replicas; give 0 to {ProcessSpec.MaxReplicas}, e.g. scale web 3.")).ToArray();
         if (_stopping)
             return bases.Select(b => new ActionResult(b, "node-stopping", "the node is stopping; act once it runs again.")).ToArray();
         return bases.Select(b => Scale(b, replicas)).ToArray();

@@ -95,9 +95,12 @@ public sealed class ActionsEndpointTests : Akka.TestKit.Xunit2.TestKit, IAsyncLi
     [InlineData("{\"verb\": \"signal\", \"select\": \"web\"}", "signal needs")]
     [InlineData("{\"verb\": \"signal\", \"select\": \"web\", \"signal\": \"NOPE\"}", "not a signal")]
     [InlineData("{\"verb\": \"scale\", \"select\": \"web\", \"replicas\": -1}", "scale needs")]
+    [InlineData("{\"verb\": \"scale\", \"select\": \"web\", \"replicas\": 101}", "0 to 100")]
+    [InlineData("{\"verb\": \"scale\", \"select\": \"web\", \"replicas\": 1000000000}", "0 to 100")]
     [InlineData("{\"verb\": \"input\", \"select\": \"web\", \"text\": \"a\\nb\"}", "line break")]
     [InlineData("{\"verb\": \"restart\", \"select\": \"web\", \"signal\": \"HUP\"}", "takes no")]
     [InlineData("{\"verb\": \"restart\", \"selct\": \"web\"}", "Unknown field")]
+    [InlineData("{\"verb\": \"restart\", \"select\": \"web\", \"select\": \"all\"}", "not JSON")]
     public async Task A_bad_body_verb_selector_or_argument_answers_400_with_the_fix(string json, string expected)
     {
         var (status, body) = await Post(json);
