@@ -155,6 +155,19 @@ public static class ActionsEndpoint
 
         public static Action From(byte[] body)
         {
+            try
+            {
+                return Read(body);
+            }
+            // The parser leaves a string's bytes unchecked until it is read: invalid UTF-8, or a \uD800 without its pair, throws then.
+            catch (InvalidOperationException e)
+            {
+                throw new ActionException($"The body holds a string that is not text ({e.Message}). Send UTF-8, with \\u escapes only for whole characters.");
+            }
+        }
+
+        private static Action Read(byte[] body)
+        {
             JsonElement root;
             try
             {
