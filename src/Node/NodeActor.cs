@@ -268,9 +268,9 @@ public sealed class NodeActor : ReceiveActor, IWithTimers
             Answer(request.Id, Scale(request.Argument, matched.Select(i => i.Info.Base).Distinct().ToList()));
             return;
         }
-        if (_stopping)
+        if (Ending)
         {
-            Answer(request.Id, matched.Select(i => new ActionResult(i.Info.Name, "node-stopping", "the node is stopping; act once it runs again.")).ToArray());
+            Answer(request.Id, matched.Select(i => new ActionResult(i.Info.Name, "node-stopping", EndingMessage)).ToArray());
             return;
         }
         object? message = request.Verb switch
@@ -303,16 +303,25 @@ public sealed class NodeActor : ReceiveActor, IWithTimers
             TaskContinuationOptions.ExecuteSynchronously);
     }
 
+    // Once nothing ran and the exit policy ended the node (_endingGroups), an instance started or scaled up then would
+    // outlive the groups it waits on: the node would neither end nor show the instances that ended in its table.
+    private bool Ending => _stopping || _endingGroups;
+
+    private string EndingMessage => _stopping
+        ? "the node is stopping; act once it runs again."
+        : "the node is ending: no process ran or would run again (--exit-on all-exited); start the node again, or give it --exit-on never to keep it with nothing running.";
+
     private void Answer(long id, IReadOnlyList<ActionResult> results) => _uplink.Tell(new UplinkActor.Answer(id, results));
 
     /// <summary>Scale N: up adds the next numbers, down retires the highest; 0 stops them all (scale up again brings them back).</summary>
     private IReadOnlyList<ActionResult> Scale(string argument, IReadOnlyList<string> bases)
     {
-        if (!int.TryParse(argument, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var replicas))
+        if (!int.TryParse(argument, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var replicas)
+            || replicas > ProcessSpec.MaxReplicas)
             return bases.Select(b => new ActionResult(b, "bad-replicas",
-                $"\"{PrintableText.Quote(argument)}\" is not a number of replicas; give 0 or more, e.g. scale web 3.")).ToArray();
-        if (_stopping)
-            return bases.Select(b => new ActionResult(b, "node-stopping", "the node is stopping; act once it runs again.")).ToArray();
+                $"\"{PrintableText.Quote(argument)}\" is not a number of replicas; give 0 to {ProcessSpec.MaxReplicas}, e.g. scale web 3.")).ToArray();
+        if (Ending)
+            return bases.Select(b => new ActionResult(b, "node-stopping", EndingMessage)).ToArray();
         return bases.Select(b => Scale(b, replicas)).ToArray();
     }
 

@@ -51,7 +51,9 @@ public sealed class CtlTests : IAsyncLifetime
         var (badVerb, _, badVerbErr) = await Ctl("reboot", "sleeper", "--url", _url, "--token-file", _tokenFile);
         var (noSelector, _, _) = await Ctl("restart", "--url", _url, "--token-file", _tokenFile);
         var (badSelector, _, _) = await Ctl("restart", "group:", "--url", _url, "--token-file", _tokenFile);
-        Assert.Equal((2, 2, 2), (badVerb, noSelector, badSelector));
+        var (tooMany, _, tooManyErr) = await Ctl("scale", "sleeper", "1000000000", "--url", _url, "--token-file", _tokenFile);
+        Assert.Equal((2, 2, 2, 2), (badVerb, noSelector, badSelector, tooMany));
+        Assert.Contains(tooManyErr, l => l.Contains("0 to 100"));
         Assert.Contains(badVerbErr, l => l.Contains("is not a verb") && l.Contains("restart"));
     }
 

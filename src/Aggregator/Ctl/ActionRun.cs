@@ -3,6 +3,7 @@ using System.Text.Json;
 using Chorus.Aggregator.Http;
 using Chorus.Hosting;
 using Chorus.Messages.Control;
+using Chorus.Node.Spec;
 
 namespace Chorus.Aggregator.Ctl;
 
@@ -42,8 +43,9 @@ public static class ActionRun
                     json.WriteString("signal", argument);
                     break;
                 case ControlVerb.Scale:
-                    if (!int.TryParse(argument, out var replicas) || replicas < 0)
-                        throw new UsageException($"scale needs a whole number of replicas, 0 or more, not \"{argument}\". E.g. chorus-aggregator ctl scale worker 3.");
+                    if (!int.TryParse(argument, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var replicas)
+                        || replicas > ProcessSpec.MaxReplicas)
+                        throw new UsageException($"scale needs a whole number of replicas, 0 to {ProcessSpec.MaxReplicas}, not \"{argument}\". E.g. chorus-aggregator ctl scale worker 3.");
                     json.WriteNumber("replicas", replicas);
                     break;
                 case ControlVerb.Input:

@@ -11,10 +11,10 @@ namespace Chorus.Aggregator.Ctl;
 /// ctl's HTTP client for one aggregator: presents the token, and turns what cannot be used (unreachable, token
 /// refused) into a <see cref="CtlFailure"/> carrying ctl's exit code and a message that says what to do.
 /// </summary>
-public sealed class AggregatorClient(Uri baseUrl, AccessToken? token) : IDisposable
+public sealed class AggregatorClient(Uri baseUrl, AccessToken? token, HttpMessageHandler handler) : IDisposable
 {
     // Longer than an aggregator's control-timeout (10 s by default): it answers every action by then.
-    private readonly HttpClient _http = new() { BaseAddress = baseUrl, Timeout = TimeSpan.FromMinutes(2) };
+    private readonly HttpClient _http = new(handler) { BaseAddress = baseUrl, Timeout = TimeSpan.FromMinutes(2) };
 
     public async Task<(HttpStatusCode Status, JsonElement Body)> GetAsync(string path) =>
         await SendAsync(new HttpRequestMessage(HttpMethod.Get, path));
@@ -29,6 +29,13 @@ public sealed class AggregatorClient(Uri baseUrl, AccessToken? token) : IDisposa
         try
         {
             response = await _http.SendAsync(request);
+        }
+        catch (HttpRequestException e) when (e.InnerException is System.Security.Authentication.AuthenticationException)
+        {
+            // Reached, but its certificate is not one ctl trusts: "is it running?" would send the person the wrong way.
+            throw new CtlFailure(ExitCodes.Unreachable,
+                $"the aggregator at {baseUrl} answered with a certificate ctl does not trust ({e.InnerException.Message}). " +
+                "Give the CA of its --tls-cert with --tls-ca FILE, and in --url a host its certificate names.");
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
         {

@@ -43,11 +43,16 @@ public static class CtlCommand
         Description = $"File holding the aggregator's token. Default: the {AccessToken.EnvironmentVariable} environment variable; none when unset.",
     };
 
+    private static readonly Option<string?> TlsCaOption = new("--tls-ca")
+    {
+        Description = "PEM certificate of the CA that signed an HTTPS aggregator's --tls-cert (the aggregator's own --tls-ca file). Default: the system's trust store.",
+    };
+
     public static Command Create()
     {
         var command = new Command("ctl", "Act on the processes a selector matches, on every node, through a running aggregator; or list them (ctl ps [SELECTOR]).")
         {
-            VerbArgument, SelectorArgument, ArgArgument, UrlOption, TokenFileOption,
+            VerbArgument, SelectorArgument, ArgArgument, UrlOption, TokenFileOption, TlsCaOption,
         };
         command.SetAction(Run);
         return command;
@@ -73,7 +78,7 @@ public static class CtlCommand
         var argument = parsed.GetValue(ArgArgument);
         var url = BaseUrl(parsed.GetValue(UrlOption)!);
         var token = AccessToken.Load(parsed.GetValue(TokenFileOption), Environment.GetEnvironmentVariable(AccessToken.EnvironmentVariable));
-        using var client = new AggregatorClient(url, token);
+        using var client = new AggregatorClient(url, token, AggregatorTrust.Handler(parsed.GetValue(TlsCaOption)));
 
         if (verbName == Ps)
         {

@@ -155,10 +155,25 @@ public static class ActionsEndpoint
 
         public static Action From(byte[] body)
         {
+            try
+            {
+                return Read(body);
+            }
+            // The parser leaves a string's bytes unchecked until it is read: invalid UTF-8, or a \uD800 without its pair, throws then.
+            catch (InvalidOperationException e)
+            {
+                throw new ActionException($"The body holds a string that is not text ({e.Message}). Send UTF-8, with \\u escapes only for whole characters.");
+            }
+        }
+
+        private static Action Read(byte[] body)
+        {
             JsonElement root;
             try
             {
-                using var document = JsonDocument.Parse(body);
+                // A key given twice is refused, not read as its last value: whatever else reads the body (a proxy's log,
+                // an audit) could take the first, and see "web" where "all" is acted on.
+                using var document = JsonDocument.Parse(body, new JsonDocumentOptions { AllowDuplicateProperties = false });
                 root = document.RootElement.Clone();
             }
             catch (JsonException e)
@@ -201,8 +216,8 @@ public static class ActionsEndpoint
                     return signal;
                 case ControlVerb.Scale:
                     if (!root.TryGetProperty("replicas", out var replicas) || replicas.ValueKind != JsonValueKind.Number
-                        || !replicas.TryGetInt32(out var count) || count < 0)
-                        throw new ActionException("scale needs \"replicas\": a whole number of instances, 0 or more, e.g. \"replicas\": 3.");
+                        || !replicas.TryGetInt32(out var count) || count < 0 || count > ProcessSpec.MaxReplicas)
+                        throw new ActionException($"scale needs \"replicas\": a whole number of instances, 0 to {ProcessSpec.MaxReplicas}, e.g. \"replicas\": 3.");
                     return count.ToString(System.Globalization.CultureInfo.InvariantCulture);
                 case ControlVerb.Input:
                     var text = Text(root, "text") ?? throw new ActionException("input needs \"text\": the line to send to stdin, e.g. \"text\": \"print(1)\".");

@@ -104,7 +104,8 @@ public sealed class TlsIdentity
                                      "make connections, so the certificate needs extendedKeyUsage = serverAuth, clientAuth (README, Security, shows the openssl line).");
     }
 
-    private static X509Certificate2Collection LoadAuthorities(string authorityFile)
+    /// <summary>The CA certificates of a --tls-ca file (also ctl's, to trust an HTTPS aggregator).</summary>
+    public static X509Certificate2Collection LoadAuthorities(string authorityFile)
     {
         var pem = ReadPem(authorityFile, "--tls-ca", "the CA certificate");
         var authorities = new X509Certificate2Collection();

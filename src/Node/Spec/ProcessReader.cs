@@ -32,7 +32,7 @@ internal static class ProcessReader
             Environment = Environment(block, folder, underEnvironment),
             Groups = block.Get("groups") is { } groups ? Groups(groups) : defaults.Groups,
             Labels = block.Get("labels") is { } labels ? Labels(labels) : defaults.Labels,
-            Replicas = block.Get("replicas") is { } replicas ? AtLeast(replicas, 1, "replicas = 2") : defaults.Replicas,
+            Replicas = block.Get("replicas") is { } replicas ? Replicas(replicas) : defaults.Replicas,
             StopSignal = block.Get("stop-signal") is { } signal ? Signal(signal) : defaults.StopSignal,
             StopGrace = block.Get("stop-grace")?.Duration(zeroAllowed: true),
             Stdin = block.Get("stdin")?.Bool() ?? defaults.Stdin,
@@ -110,6 +110,13 @@ internal static class ProcessReader
                 : throw label.Error($"\"{text}\" is not a label value: 1 to 200 printable characters without spaces, ',' or '!'", "write e.g. tier = backend");
         }
         return labels.ToImmutableDictionary(StringComparer.Ordinal);
+    }
+
+    private static int Replicas(SpecValue value)
+    {
+        var number = AtLeast(value, 1, "replicas = 2");
+        return number <= ProcessSpec.MaxReplicas ? number
+            : throw value.Error($"{number} is more than {ProcessSpec.MaxReplicas}, the most instances of one process", $"give 1 to {ProcessSpec.MaxReplicas}, e.g. replicas = 2");
     }
 
     private static int AtLeast(SpecValue value, int smallest, string example)

@@ -21,8 +21,15 @@ public sealed record ProcessSpec(string Name, string Command, string Origin)
     public IReadOnlyList<string> Groups { get; init; } = [];
     public IReadOnlyDictionary<string, string> Labels { get; init; } = ImmutableDictionary<string, string>.Empty;
 
-    /// <summary>At least 1. One instance is named <see cref="Name"/>; more are NAME.1, NAME.2, ... (README, "Replicas and scale").</summary>
+    /// <summary>At least 1, at most <see cref="MaxReplicas"/>. One instance is named <see cref="Name"/>; more are NAME.1, NAME.2, ... (README, "Replicas and scale").</summary>
     public int Replicas { get; init; } = 1;
+
+    /// <summary>
+    /// The most instances of one spec, in the file and by scale. Each spec has 100 ports (PORT = 5000 + 100 x its
+    /// place + replica - 1, as foreman): more replicas would take the next spec's ports; and without a bound one
+    /// typed count (scale web 1000000000) would have the node start processes until the machine gives out.
+    /// </summary>
+    public const int MaxReplicas = 100;
 
     /// <summary>The signal a stop sends first (SIGKILL follows after <see cref="StopGrace"/>).</summary>
     public int StopSignal { get; init; } = Signals.Term;

@@ -95,14 +95,33 @@ public sealed class ActionsEndpointTests : Akka.TestKit.Xunit2.TestKit, IAsyncLi
     [InlineData("{\"verb\": \"signal\", \"select\": \"web\"}", "signal needs")]
     [InlineData("{\"verb\": \"signal\", \"select\": \"web\", \"signal\": \"NOPE\"}", "not a signal")]
     [InlineData("{\"verb\": \"scale\", \"select\": \"web\", \"replicas\": -1}", "scale needs")]
+    [InlineData("{\"verb\": \"scale\", \"select\": \"web\", \"replicas\": 101}", "0 to 100")]
+    [InlineData("{\"verb\": \"scale\", \"select\": \"web\", \"replicas\": 1000000000}", "0 to 100")]
     [InlineData("{\"verb\": \"input\", \"select\": \"web\", \"text\": \"a\\nb\"}", "line break")]
     [InlineData("{\"verb\": \"restart\", \"select\": \"web\", \"signal\": \"HUP\"}", "takes no")]
     [InlineData("{\"verb\": \"restart\", \"selct\": \"web\"}", "Unknown field")]
+    [InlineData("{\"verb\": \"input\", \"select\": \"web\", \"text\": \"\\ud800\"}", "not text")]
+    [InlineData("{\"verb\": \"restart\", \"select\": \"web\\udc00\"}", "not text")]
+    [InlineData("{\"verb\": \"restart\", \"select\": \"web\", \"select\": \"all\"}", "not JSON")]
     public async Task A_bad_body_verb_selector_or_argument_answers_400_with_the_fix(string json, string expected)
     {
         var (status, body) = await Post(json);
         Assert.Equal(HttpStatusCode.BadRequest, status);
         Assert.Contains(expected.Replace("\\\"", "\""), body.GetProperty("error").GetString());
+    }
+
+    [Fact]
+    public async Task A_body_with_bytes_that_are_not_UTF_8_answers_400_not_500()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(_base, ActionsEndpoint.Path))
+        {
+            Content = new ByteArrayContent([.. "{\"verb\": \"restart\", \"select\": \"web"u8, 0xFF, .. "\"}"u8]),
+        };
+        request.Content.Headers.ContentType = MediaTypeHeaderValue.Parse("application/json");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", Token);
+        using var response = await _http.SendAsync(request);
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("not text", await response.Content.ReadAsStringAsync());
     }
 
     [Fact]

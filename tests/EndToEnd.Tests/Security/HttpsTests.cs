@@ -48,6 +48,30 @@ public sealed class HttpsTests : IDisposable
         await Eventually.True(() => watcher.Frames.Any(f => f.Contains("local/ticker | tick")), TimeSpan.FromSeconds(30));
     }
 
+    [Fact]
+    public async Task Ctl_acts_on_an_https_aggregator_with_its_CA_and_without_it_says_to_give_tls_ca()
+    {
+        File.WriteAllText(_procfile, "sleeper: sleep 300\n");
+        var (aggregator, _, http) = await StartAggregatorAsync("--procfile", _procfile, "--name", "n1");
+        using var _ = aggregator;
+        var url = http.ToString();
+
+        var listed = (Code: -1, Stdout: (IReadOnlyList<string>)[], Stderr: (IReadOnlyList<string>)[]);
+        await Eventually.True(() => (listed = Ctl("ps", "--url", url, "--tls-ca", _ca.CaFile).Result).Code == 0, TimeSpan.FromSeconds(30));
+        Assert.Contains(listed.Stdout, l => l.StartsWith("n1") && l.Contains("sleeper"));
+
+        var (code, _, stderr) = await Ctl("ps", "--url", url);
+        Assert.Equal(7, code);
+        Assert.Contains(stderr, l => l.Contains("certificate") && l.Contains("--tls-ca"));
+    }
+
+    private static async Task<(int Code, IReadOnlyList<string> Stdout, IReadOnlyList<string> Stderr)> Ctl(params string[] args)
+    {
+        using var ctl = ChorusProcess.Start("chorus-aggregator", ["ctl", .. args]);
+        var code = await ctl.WaitForExitAsync(TimeSpan.FromSeconds(60));
+        return (code, ctl.Stdout.ToList(), ctl.Stderr.ToList());
+    }
+
     private async Task<(ChorusProcess Process, string Join, Uri Http)> StartAggregatorAsync(params string[] extraArgs)
     {
         var (cert, key) = _ca.Issue("chorus-aggregator");

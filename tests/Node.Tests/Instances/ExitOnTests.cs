@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Chorus.Hosting;
+using Chorus.Messages.Control;
 using Chorus.Node.Processes;
 using Chorus.Node.Spec;
 using Chorus.Node.Tests.Support;
@@ -33,6 +34,24 @@ public sealed class ExitOnTests() : Akka.TestKit.Xunit2.TestKit(HoconFiles.Load(
         var exits = node.Seen.OfType<ProcessActor.ProcessExited>().ToList();
         Assert.Equal(["bad", "ok", "server"], exits.Select(e => e.Process).Order().ToArray());
         Assert.Equal(Signals.Term, exits.Single(e => e.Process == "server").Signal);
+    }
+
+    [Fact]
+    public async Task A_verb_while_the_node_ends_for_all_exited_is_refused_and_the_node_still_ends()
+    {
+        // The job exits at once, leaving in its group a child that ignores SIGTERM: the node, idle, ends the groups,
+        // and that takes the stop-grace (3 s). A scale or start in that time must not revive a node that is ending.
+        var node = RunningNode.Start(this, "",
+            new ProcessSpec("job", "(trap '' TERM; exec sleep 30) >/dev/null 2>&1 & exit 0", "test") { StopGrace = TimeSpan.FromSeconds(3) });
+        await node.Table(t => t.Single().State == ProcessState.Exited); // published after the node took the exit in
+
+        var scaled = await node.Act(ControlVerb.Scale, "job", "2");
+        var started = await node.Act(ControlVerb.Start, "job");
+
+        Assert.Equal([("job", "node-stopping")], scaled.Select(r => (r.Process, r.Outcome)));
+        Assert.Equal([("job", "node-stopping")], started.Select(r => (r.Process, r.Outcome)));
+        Assert.Contains("--exit-on never", scaled[0].Message);
+        Assert.Equal(ExitCodes.Success, await node.Exited(TimeSpan.FromSeconds(30)));
     }
 
     [Fact]

@@ -79,6 +79,10 @@ public sealed class VerbTests() : Akka.TestKit.Xunit2.TestKit(HoconFiles.Load("n
         Assert.Equal(["web.2", "web.3"], node.Seen.OfType<ProcessActor.ProcessExited>().Select(e => e.Process).Order());
 
         Assert.Equal([("web", "bad-replicas")], Outcomes(await node.Act(ControlVerb.Scale, "web", "-1")));
+        // A count past the bound starts nothing: a node told 1000000000 would otherwise start processes until the machine gives out.
+        Assert.Equal([("web", "bad-replicas")], Outcomes(await node.Act(ControlVerb.Scale, "web", "1000000000")));
+        Assert.Equal([("web", "bad-replicas")], Outcomes(await node.Act(ControlVerb.Scale, "web", $"{ProcessSpec.MaxReplicas + 1}")));
+        Assert.Single(node.Seen.OfType<NodeActor.ProcessScaled>(), s => s.Replicas == 1);
         node.Node.Tell(new NodeActor.KillProcesses(), TestActor);
     }
 

@@ -36,6 +36,7 @@ public sealed class SpecRefusalTests : IDisposable
 
     [Theory]
     [InlineData("replicas = 0", "processes.web.replicas: 0 is less than 1", "e.g. replicas = 2")]
+    [InlineData("replicas = 101", "processes.web.replicas: 101 is more than 100, the most instances of one process", "give 1 to 100")]
     [InlineData("replicas = two", "processes.web.replicas: \"two\" is not a whole number", "e.g. replicas = 2")]
     [InlineData("replicas = [1]", "processes.web.replicas: is a list, not a single value", "replicas = 2")]
     [InlineData("stdin = yes", "processes.web.stdin: \"yes\" is not true or false", "write true or false")]
