@@ -315,7 +315,8 @@ public sealed class ProcessActor : ReceiveActor, IWithTimers
             Finish();
             return;
         }
-        Context.Parent.Tell(new LeaderExited(_instance, exit.Code, exit.Signal));
+        // Only when something is left in the group: the pipes of a run that left nothing close in a moment.
+        if (_child!.GroupAlive()) Context.Parent.Tell(new LeaderExited(_instance, exit.Code, exit.Signal));
         _exitMark = (_stdout!.BytesWritten(), _stderr!.BytesWritten());
         if (Reached(_exitMark)) ReportExit();
         // A reader far behind (or a last line without its newline) may never reach the mark in time: report anyway.
