@@ -371,6 +371,10 @@ public sealed class InstanceActor : ReceiveActor, IWithTimers
             Timers.Cancel("dependency-wait");
             Launch();
         }
+        // Waiting on for what cannot come would hold the node up for good with nothing running (all-exited).
+        else if (DependencyStatus.EndedForGood(_spec.DependsOn, _local) is { Count: > 0 } ended)
+            GiveUp($"{string.Join(", ", ended.Select(DependencyStatus.Describe))}: ended for good without holding, so it never will " +
+                   "by itself; start it again, then start this one", new RunEnd(null, null, Stopped: false));
         else if (!unmet.SequenceEqual(_waitingFor))
         {
             _waitingFor = unmet;
