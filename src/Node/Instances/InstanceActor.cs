@@ -272,7 +272,7 @@ public sealed class InstanceActor : ReceiveActor, IWithTimers
     {
         if (!Sender.Equals(_run) || _stopRequested || _shuttingDown || !RestartsAfter(exited.ExitCode, exited.Signal)) return;
         var grace = _spec.StopGrace ?? _settings.StopGrace;
-        Notice.Write($"\"{_name}\" exited but left processes in its group; stopping them before its restart: " +
+        Notice.Write($"\"{_name}\" exited but left processes in its group; stopping them, so that its restart policy can act: " +
                      $"SIGTERM, SIGKILL after {grace.TotalSeconds:0.#} s.");
         SignalRun(Signals.Term);
         Timers.StartSingleTimer("kill", new KillDue(), grace);
