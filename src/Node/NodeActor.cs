@@ -127,9 +127,12 @@ public sealed class NodeActor : ReceiveActor, IWithTimers
             // Unique even while an instance of the same name, scaled down, is still stopping.
             $"{name}-{++_generation}");
         // Until it reports, it counts as about to run: the node must not end before its first report.
-        _instances[name] = new Instance(actor, new ProcessInfo(name, spec.Name, ProcessState.Waiting, false, 0, 0, default, null, null,
-            spec.Stdin, spec.Groups, spec.Labels, []));
+        _instances[name] = new Instance(actor, Unstarted(spec) with { Name = name });
     }
+
+    /// <summary>How an instance of <paramref name="spec"/> stands before its first report: about to run.</summary>
+    private static ProcessInfo Unstarted(ProcessSpec spec) =>
+        new(spec.Name, spec.Name, ProcessState.Waiting, false, 0, 0, default, null, null, spec.Stdin, spec.Groups, spec.Labels, []);
 
     private IReadOnlyList<ProcessInfo> Table() => _instances.Values.Select(i => i.Info).ToArray();
 
@@ -265,7 +268,9 @@ public sealed class NodeActor : ReceiveActor, IWithTimers
         var matched = _instances.Values.Where(i => !i.Retiring && selector.Matches(_name, i.Info)).ToList();
         if (request.Verb == ControlVerb.Scale)
         {
-            Answer(request.Id, Scale(request.Argument, matched.Select(i => i.Info.Base).Distinct().ToList()));
+            // A spec scaled to 0 has no instance to match: it is matched as it would stand, so scale N brings it back.
+            var empty = _specs.Values.Where(s => _replicas[s.Spec.Name] == 0 && selector.Matches(_name, Unstarted(s.Spec))).Select(s => s.Spec.Name);
+            Answer(request.Id, Scale(request.Argument, matched.Select(i => i.Info.Base).Concat(empty).Distinct().ToList()));
             return;
         }
         if (Ending)

@@ -50,6 +50,13 @@ public sealed class FleetDirectory
                 .ToArray();
     }
 
+    /// <summary>Whether the node has reported a table (it may be empty): then it lists every process the node has.</summary>
+    public bool HasTable(string node)
+    {
+        lock (_lock)
+            return _nodes.ContainsKey(node);
+    }
+
     /// <summary>The processes of one node, by name; empty for a node that never reported.</summary>
     public IReadOnlyList<ProcessInfo> Of(string node)
     {

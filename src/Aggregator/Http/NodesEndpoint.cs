@@ -13,8 +13,8 @@ namespace Chorus.Aggregator.Http;
 /// /api/nodes: every node the merged stream has told of (<see cref="StatusBoard"/>), with each process the
 /// stream showed or its node's table lists (<see cref="FleetDirectory"/>: waiting processes have not been in
 /// the stream yet). What the table says of a process (state, readiness, restarts, groups, labels, stdin) wins
-/// over the stream's view, which stands in for a process the table does not list (a node before its
-/// first table comes). Field names are a public contract, like the stream's: add, never rename.
+/// over the stream's view, which stands in for the processes of a node before its first table comes; once it
+/// has come, the table alone says which processes there are (one scaled away is gone). Field names are a public contract, like the stream's: add, never rename.
 /// </summary>
 public static class NodesEndpoint
 {
@@ -63,7 +63,9 @@ public static class NodesEndpoint
             json.WriteStartArray(Processes);
             var table = directory.Of(node.Node).ToDictionary(p => p.Name, StringComparer.Ordinal);
             var seen = node.Processes.ToDictionary(p => p.Proc, StringComparer.Ordinal);
-            foreach (var name in table.Keys.Union(seen.Keys).Order(StringComparer.Ordinal))
+            // Once the node has a table, a process it no longer lists (scaled away) is gone, whatever the stream showed.
+            var names = directory.HasTable(node.Node) ? table.Keys : table.Keys.Union(seen.Keys);
+            foreach (var name in names.Order(StringComparer.Ordinal))
                 WriteProcess(json, name, table.GetValueOrDefault(name), seen.GetValueOrDefault(name));
             json.WriteEndArray();
             json.WriteEndObject();

@@ -23,6 +23,14 @@ public static class DependencyStatus
     public static IReadOnlyList<Dependency> Missing(IReadOnlyList<Dependency> dependsOn, IReadOnlyList<NodeProcess> remote) =>
         dependsOn.Where(d => d.Node is not null && Instances(d, [], remote).Count == 0).ToArray();
 
+    /// <summary>
+    /// The local dependencies that do not hold and never will by themselves: every instance has ended for good
+    /// (exited without a restart to come, or given up), so only a verb could bring them back.
+    /// </summary>
+    public static IReadOnlyList<Dependency> EndedForGood(IReadOnlyList<Dependency> dependsOn, IReadOnlyList<ProcessInfo> local) =>
+        dependsOn.Where(d => d.Node is null && Instances(d, local, []) is { Count: > 0 } instances && !Holds(d, instances) &&
+                             instances.All(p => p.State is ProcessState.Exited or ProcessState.GivenUp)).ToArray();
+
     /// <summary>"db@n1 ready", "migrate completed-successfully".</summary>
     public static string Describe(Dependency dependency) => $"{dependency} {ConditionName(dependency.Condition)}";
 

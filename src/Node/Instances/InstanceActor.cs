@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Chorus.Hosting;
 using Chorus.Messages.Control;
 using Chorus.Node.Processes;
 using Chorus.Node.Readiness;
@@ -86,6 +87,7 @@ public sealed class InstanceActor : ReceiveActor, IWithTimers
         Receive<EndGroups>(_ => BeginEnding());
         Receive<Retire>(_ => OnRetire());
         Receive<ProcessActor.Finished>(OnFinished);
+        Receive<ProcessActor.LeaderExited>(OnLeaderExited);
         Receive<ProcessActor.LogReady>(_ => SetReady());
         Receive<ProcessActor.ProcessStarted>(OnRunStarted);
         Receive<ProcessActor.GroupEnded>(_ => OnGroupEnded());
@@ -263,6 +265,23 @@ public sealed class InstanceActor : ReceiveActor, IWithTimers
 
     // ---- Runs ending
 
+    // The leader exited, but what it left in its group (`cmd &`) holds the pipes, so the run is not finished. A run
+    // that is to be restarted must not wait for that (it never would: a daemon runs for good): its group is ended
+    // now, and the run finishes with the leader's code. A run that will not restart keeps being read, as before.
+    private void OnLeaderExited(ProcessActor.LeaderExited exited)
+    {
+        if (!Sender.Equals(_run) || _stopRequested || _shuttingDown || !RestartsAfter(exited.ExitCode, exited.Signal)) return;
+        var grace = _spec.StopGrace ?? _settings.StopGrace;
+        Notice.Write($"\"{_name}\" exited but left processes in its group; stopping them, so that its restart policy can act: " +
+                     $"SIGTERM, SIGKILL after {grace.TotalSeconds:0.#} s.");
+        SignalRun(Signals.Term);
+        Timers.StartSingleTimer("kill", new KillDue(), grace);
+    }
+
+    private bool RestartsAfter(int? exitCode, int? signal) =>
+        _spec.Restart == RestartPolicy.Always ||
+        (_spec.Restart == RestartPolicy.OnFailure && (_readinessFailed || exitCode is not 0 || signal is not null));
+
     private void OnFinished(ProcessActor.Finished finished)
     {
         _runAlive = false;
@@ -273,7 +292,6 @@ public sealed class InstanceActor : ReceiveActor, IWithTimers
         StopWatchingReadiness();
         Timers.Cancel("kill");
         var stopped = _stopRequested;
-        var failed = _readinessFailed || (!stopped && (finished.ExitCode is not 0 || finished.Signal is not null));
 
         if (_restartRequested && !_shuttingDown)
         {
@@ -283,7 +301,7 @@ public sealed class InstanceActor : ReceiveActor, IWithTimers
             Launch();
             return;
         }
-        var restart = !stopped && !_shuttingDown && (_spec.Restart == RestartPolicy.Always || (_spec.Restart == RestartPolicy.OnFailure && failed));
+        var restart = !stopped && !_shuttingDown && RestartsAfter(finished.ExitCode, finished.Signal);
         if (restart)
         {
             var decision = _budget.Next(DateTime.UtcNow);
@@ -353,6 +371,10 @@ public sealed class InstanceActor : ReceiveActor, IWithTimers
             Timers.Cancel("dependency-wait");
             Launch();
         }
+        // Waiting on for what cannot come would hold the node up for good with nothing running (all-exited).
+        else if (DependencyStatus.EndedForGood(_spec.DependsOn, _local) is { Count: > 0 } ended)
+            GiveUp($"{string.Join(", ", ended.Select(DependencyStatus.Describe))}: ended for good without holding, so it never will " +
+                   "by itself; start it again, then start this one", new RunEnd(null, null, Stopped: false));
         else if (!unmet.SequenceEqual(_waitingFor))
         {
             _waitingFor = unmet;

@@ -52,8 +52,10 @@ public sealed partial class ChildProcess : IDisposable
         if (spec.Tty) ScriptTerminal.Wrap(start, spec.Command);
         else foreach (var arg in new[] { "/bin/sh", "-c", spec.Command }) start.ArgumentList.Add(arg);
         // The node's token is its own secret, not its processes': they do not inherit it (an environment file
-        // that names CHORUS_TOKEN still gives it to them, on purpose).
+        // that names CHORUS_TOKEN still gives it to them, on purpose). Nor the aggregator's watch token, which the
+        // processes of its embedded node would otherwise get.
         start.Environment.Remove(AccessToken.EnvironmentVariable);
+        start.Environment.Remove(SecurityOptions.WatchTokenVariable);
         foreach (var (key, value) in environment) start.Environment[key] = value;
 
         try

@@ -121,6 +121,12 @@ public sealed class ProcessActor : ReceiveActor, IWithTimers
     /// <param name="NextSeq">The seq the next run of this instance starts at.</param>
     public sealed record Finished(string Process, int? ExitCode, int? Signal, long NextSeq);
 
+    /// <summary>
+    /// Sent to the parent when the leader has exited while something it left in its group still holds the pipes
+    /// (<see cref="Finished"/> waits for them): a run to be restarted must have its group ended rather than wait.
+    /// </summary>
+    public sealed record LeaderExited(string Process, int? ExitCode, int? Signal);
+
     /// <summary>Sent to the parent once, the first time a line of this run matches the spec's log readiness regex.</summary>
     public sealed record LogReady(string Process);
 
@@ -309,6 +315,8 @@ public sealed class ProcessActor : ReceiveActor, IWithTimers
             Finish();
             return;
         }
+        // Only when something is left in the group: the pipes of a run that left nothing close in a moment.
+        if (_child!.GroupAlive()) Context.Parent.Tell(new LeaderExited(_instance, exit.Code, exit.Signal));
         _exitMark = (_stdout!.BytesWritten(), _stderr!.BytesWritten());
         if (Reached(_exitMark)) ReportExit();
         // A reader far behind (or a last line without its newline) may never reach the mark in time: report anyway.

@@ -16,9 +16,16 @@ namespace Chorus.Node.Processes;
 /// </summary>
 internal static class ScriptTerminal
 {
+    // A classic terminal's size (as a VT100's), what most programs assume without one.
+    private const int Rows = 24;
+    private const int Columns = 80;
+
     public static void Wrap(ProcessStartInfo start, string command)
     {
-        foreach (var arg in new[] { "script", "-qefc", command, "/dev/null" }) start.ArgumentList.Add(arg);
+        // script gives the terminal the size of its own, and the node has none: 0 x 0, on which programs that lay
+        // out by the size (tables, progress bars, editors) break. A line of its own, so any command text follows.
+        var sized = $"stty rows {Rows} cols {Columns} 2>/dev/null\n{command}";
+        foreach (var arg in new[] { "script", "-qefc", sized, "/dev/null" }) start.ArgumentList.Add(arg);
         start.Environment["SHELL"] = "/bin/sh";
     }
 

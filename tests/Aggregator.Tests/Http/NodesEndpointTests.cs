@@ -79,6 +79,19 @@ public sealed class NodesEndpointTests
         Assert.Equal("web", (string?)web["base"]);
     }
 
+    [Fact]
+    public void A_process_the_nodes_table_no_longer_lists_is_gone_though_the_stream_showed_it()
+    {
+        // web.2 was scaled away: the stream showed it run and exit, the node's table has dropped it.
+        _board.Write([Item(NodeRecord.Started("web", 9, T0)), Item(NodeRecord.Started("web.2", 10, T0)),
+            Item(NodeRecord.Exited("web.2", null, 15, T0.AddSeconds(1)))]);
+        _directory.Update("n1", [Info("web")]);
+
+        var nodes = Nodes();
+
+        Assert.Equal(["web"], nodes["nodes"]![0]!["processes"]!.AsArray().Select(p => (string?)p!["proc"]));
+    }
+
     private JsonNode Nodes()
     {
         var output = new ArrayBufferWriter<byte>();

@@ -35,16 +35,17 @@ public sealed class TokenTests : IDisposable
     }
 
     [Fact]
-    public async Task The_token_from_the_environment_does_not_reach_the_processes()
+    public async Task The_tokens_from_the_environment_do_not_reach_the_processes()
     {
         var procfile = Path.Combine(_directory, "Procfile");
-        File.WriteAllText(procfile, "peek: echo \"token=[${CHORUS_TOKEN-unset}]\"\n");
-        using var aggregator = ChorusProcess.StartFrom(_directory, new Dictionary<string, string?> { ["CHORUS_TOKEN"] = "the-secret" },
+        File.WriteAllText(procfile, "peek: echo \"token=[${CHORUS_TOKEN-unset}] watch=[${CHORUS_WATCH_TOKEN-unset}]\"\n");
+        using var aggregator = ChorusProcess.StartFrom(_directory,
+            new Dictionary<string, string?> { ["CHORUS_TOKEN"] = "the-secret", ["CHORUS_WATCH_TOKEN"] = "the-watch-secret" },
             "chorus-aggregator", "--listen", "127.0.0.1:0", "--http", "127.0.0.1:0", "--name", "n", "--procfile", procfile);
 
         Assert.Equal(0, await aggregator.WaitForExitAsync(TimeSpan.FromSeconds(30)));
-        Assert.Contains(aggregator.Stdout, l => l.EndsWith("token=[unset]"));
-        Assert.DoesNotContain(aggregator.Stdout, l => l.Contains("the-secret"));
+        Assert.Contains(aggregator.Stdout, l => l.EndsWith("token=[unset] watch=[unset]"));
+        Assert.DoesNotContain(aggregator.Stdout, l => l.Contains("secret"));
     }
 
     [Fact]

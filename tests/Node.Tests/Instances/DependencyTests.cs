@@ -109,6 +109,21 @@ public sealed class DependencyTests() : Akka.TestKit.Xunit2.TestKit(HoconFiles.L
     }
 
     [Fact]
+    public async Task A_local_dependency_that_ended_for_good_without_holding_gives_the_waiting_process_up_and_the_node_ends()
+    {
+        // A failed one-shot migration: api would wait for it for good, and hold the node up with nothing running.
+        var node = RunningNode.Start(this, "",
+            new ProcessSpec("migrate", "exit 4", "test"),
+            new ProcessSpec("api", "sleep 30", "test") { DependsOn = [new Dependency("migrate", null, DependencyCondition.CompletedSuccessfully)] });
+
+        var givenUp = await node.Next<InstanceActor.ProcessGivenUp>();
+
+        Assert.Equal("api", givenUp.Process);
+        Assert.StartsWith("migrate completed-successfully: ended for good", givenUp.Reason);
+        Assert.Equal(4, await node.Exited());
+    }
+
+    [Fact]
     public async Task A_readiness_that_never_holds_stops_the_run_and_gives_a_process_without_restarts_up()
     {
         var node = RunningNode.Start(this, "",

@@ -51,4 +51,29 @@ public sealed class RestartTests() : Akka.TestKit.Xunit2.TestKit(HoconFiles.Load
 
         Assert.Equal(restarted, node.Seen.Any(m => m is InstanceActor.ProcessRestarting));
     }
+
+    [Fact]
+    public async Task A_run_that_leaves_a_background_process_holding_its_output_is_restarted_and_what_it_left_is_ended()
+    {
+        var pids = Path.GetTempFileName();
+        try
+        {
+            // The leader exits at once; the sleep it started holds stdout (the pipes stay open) in its group.
+            var node = RunningNode.Start(this, "", new ProcessSpec("leaver", $"sleep 300 & echo $! >> '{pids}'; exit 3", "test")
+            {
+                Restart = RestartPolicy.OnFailure, Backoff = NoJitter, MaxRestarts = 1,
+            });
+
+            await node.Next<InstanceActor.ProcessRestarting>();
+            var firstSleep = int.Parse(File.ReadAllLines(pids)[0]);
+            Assert.False(IsAlive(firstSleep), $"the first run's background sleep (pid {firstSleep}) still runs after the restart was decided");
+            Assert.Equal(3, await node.Exited());
+        }
+        finally
+        {
+            File.Delete(pids);
+        }
+    }
+
+    private static bool IsAlive(int pid) => File.Exists($"/proc/{pid}/stat") && !File.ReadAllText($"/proc/{pid}/stat").Contains(") Z ");
 }

@@ -86,6 +86,27 @@ public sealed class VerbTests() : Akka.TestKit.Xunit2.TestKit(HoconFiles.Load("n
         node.Node.Tell(new NodeActor.KillProcesses(), TestActor);
     }
 
+    [Fact]
+    public async Task A_spec_scaled_to_zero_is_still_matched_by_scale_which_brings_it_back()
+    {
+        // "keep" holds the node up (all-exited) while web has no instance.
+        var node = RunningNode.Start(this, "", new ProcessSpec("web", "sleep 30", "test") { Groups = ["front"] },
+            new ProcessSpec("keep", "sleep 30", "test"));
+        await node.Table(t => t.Count == 2 && t.All(p => p.State == ProcessState.Running));
+
+        Assert.Equal([("web", "ok")], Outcomes(await node.Act(ControlVerb.Scale, "web", "0")));
+        await node.Table(t => t.Count == 1);
+
+        Assert.Equal([("web", "ok")], Outcomes(await node.Act(ControlVerb.Scale, "web", "2")));
+        Assert.Equal([("web", "ok")], Outcomes(await node.Act(ControlVerb.Scale, "group:front", "0")));
+        await node.Table(t => t.Count == 1);
+        Assert.Equal([("web", "ok")], Outcomes(await node.Act(ControlVerb.Scale, "group:front", "1")));
+        var back = await node.Table(t => t.Count == 2 && t.All(p => p.State == ProcessState.Running));
+        Assert.Equal(["keep", "web"], back.Select(p => p.Name).Order());
+        Assert.Empty(await node.Act(ControlVerb.Scale, "nothing-here", "1"));
+        node.Node.Tell(new NodeActor.KillProcesses(), TestActor);
+    }
+
     private static (string, string)[] Outcomes(IReadOnlyList<ActionResult> results) =>
         results.Select(r => (r.Process, r.Outcome)).OrderBy(r => r.Process).ToArray();
 }

@@ -20,6 +20,18 @@ public sealed partial class ProcessActorTests
     }
 
     [Fact]
+    public async Task A_tty_process_has_a_terminal_of_80_columns_and_24_rows_not_0_by_0()
+    {
+        // Programs that lay out by the terminal's size (tables, progress bars, editors) break on 0 x 0.
+        Start(new ProcessSpec("p", "stty size", "test") { Tty = true });
+
+        var (_, lines, exited) = await Collect();
+
+        Assert.Equal(["24 80"], lines.Select(l => l.Text));
+        Assert.Equal(0, exited.ExitCode);
+    }
+
+    [Fact]
     public async Task A_signal_stops_a_tty_process_and_is_reported_as_the_signal()
     {
         var process = Start(new ProcessSpec("p", "echo up; sleep 60 & sleep 60; echo never", "test") { Tty = true });
