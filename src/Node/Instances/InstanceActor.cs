@@ -2,7 +2,6 @@ using Akka.Actor;
 using Chorus.Hosting;
 using Chorus.Messages.Control;
 using Chorus.Node.Processes;
-using Chorus.Node.Readiness;
 using Chorus.Node.Spec;
 
 namespace Chorus.Node.Instances;
@@ -34,8 +33,8 @@ public sealed class InstanceActor : ReceiveActor, IWithTimers
     private readonly NodeSettings _settings;
     private readonly RunProps _runProps;
     private readonly RestartBudget _budget;
-    // What a readiness command runs in: the process's own environment.
-    private readonly IReadOnlyDictionary<string, string> _environment;
+    // Null when the spec has no readiness check: a run is ready once it runs.
+    private readonly ReadinessWatch? _readiness;
 
     private ProcessState _state = ProcessState.Waiting;
     private IReadOnlyList<string> _waitingFor = [];
@@ -53,11 +52,6 @@ public sealed class InstanceActor : ReceiveActor, IWithTimers
     private bool _runAlive;
     private bool _stopRequested;
     private bool _restartRequested;
-    private bool _readinessFailed;
-    private string? _readinessFailure;
-    private IReadinessProbe? _probe;
-    private CancellationTokenSource? _probeCancel;
-    private bool _probing;
     private bool _shuttingDown;
     private bool _retiring;
     private bool _ending;
@@ -68,13 +62,13 @@ public sealed class InstanceActor : ReceiveActor, IWithTimers
     public InstanceActor(ProcessSpec spec, string name, IReadOnlyDictionary<string, string> environment, IActorRef uplink, NodeSettings settings,
         RunProps runProps, RestartBudget budget)
     {
-        _environment = environment;
         _spec = spec;
         _name = name;
         _uplink = uplink;
         _settings = settings;
         _runProps = runProps;
         _budget = budget;
+        if (spec.Readiness is { } check) _readiness = new ReadinessWatch(check, spec, environment);
 
         Receive<Start>(_ => Sender.Tell(OnStart()));
         Receive<Stop>(_ => Sender.Tell(OnStop()));
@@ -178,7 +172,7 @@ public sealed class InstanceActor : ReceiveActor, IWithTimers
         Report();
     }
 
-    protected override void PostStop() => _probeCancel?.Cancel();
+    protected override void PostStop() => _readiness?.Stop();
 
     private void OnRunStarted(ProcessActor.ProcessStarted started)
     {
@@ -201,40 +195,39 @@ public sealed class InstanceActor : ReceiveActor, IWithTimers
         _exitCode = null;
         _signal = null;
         _stopRequested = false;
-        _readinessFailed = false;
-        _ready = _spec.Readiness is null;
-        if (_spec.Readiness is { } readiness) WatchReadiness(readiness);
+        _ready = _readiness is null;
+        WatchReadiness();
         Report();
     }
 
-    // ---- Readiness: the log's is the run's (it sees the lines); the rest is probed here, off the actor's thread.
+    // ---- Readiness: the log's is the run's (it sees the lines); the rest is probed by the ReadinessWatch, off the
+    // actor's thread. The timers and messages stay the actor's: the watch is a plain class, tested without one.
 
-    private void WatchReadiness(ReadinessCheck readiness)
+    private void WatchReadiness()
     {
-        Timers.StartSingleTimer("readiness-timeout", new ReadinessTimedOut(_runs), readiness.Timeout);
-        if (readiness.Kind == ReadinessKind.Log) return;
-        _probe = ReadinessProbes.For(readiness, _spec, _environment);
-        _probeCancel = new CancellationTokenSource();
-        Timers.StartPeriodicTimer("probe", new ProbeDue(), TimeSpan.Zero, readiness.Interval);
+        if (_readiness is null) return;
+        _readiness.Begin(_runs);
+        Timers.StartSingleTimer("readiness-timeout", new ReadinessTimedOut(_runs), _readiness.Timeout);
+        if (_readiness.Probes) Timers.StartPeriodicTimer("probe", new ProbeDue(), TimeSpan.Zero, _readiness.Interval);
     }
 
     private void Probe()
     {
-        if (_probing || _probe is null || _probeCancel is null) return;
-        _probing = true;
-        var run = _runs;
-        _probe.IsReadyAsync(_probeCancel.Token).PipeTo(Self, success: ready => new ProbeAnswered(run, ready), failure: _ => new ProbeAnswered(run, false));
+        if (_readiness?.BeginLook() is not { } look) return;
+        var run = _readiness.Run;
+        look.PipeTo(Self, success: ready => new ProbeAnswered(run, ready), failure: _ => new ProbeAnswered(run, false));
     }
 
     private void OnProbeAnswered(ProbeAnswered answer)
     {
-        _probing = false;
-        if (answer.Run == _runs && answer.Ready) SetReady();
+        if (_readiness!.Answered(answer.Run, answer.Ready)) SetReady();
     }
+
+    private bool ReadinessFailed => _readiness is { Failed: true };
 
     private void SetReady()
     {
-        if (_ready || !_runAlive || _stopRequested || _readinessFailed) return;
+        if (_ready || !_runAlive || _stopRequested || ReadinessFailed) return;
         _ready = true;
         StopWatchingReadiness();
         _uplink.Tell(new ProcessReady(_name));
@@ -245,21 +238,16 @@ public sealed class InstanceActor : ReceiveActor, IWithTimers
     {
         Timers.Cancel("probe");
         Timers.Cancel("readiness-timeout");
-        _probeCancel?.Cancel();
-        _probeCancel = null;
-        _probe = null;
-        _probing = false;
+        _readiness?.Stop();
     }
 
-    // Not ready in time counts as a failed run: it is stopped, and its restart policy decides what comes next.
+    // Not ready in time counts as a failed run: it is stopped, and its restart policy decides what comes next. It is
+    // not a stop asked for, so that policy still acts once it ends.
     private void OnReadinessTimedOut(ReadinessTimedOut timedOut)
     {
-        if (timedOut.Run != _runs || _ready || !_runAlive || _stopRequested) return;
-        _readinessFailure = $"not ready within {_spec.Readiness!.Timeout.TotalSeconds:0.###} s (readiness timeout)" +
-                            (_probe is { LastFailure: { Length: > 0 } why } ? $": {why}" : "");
+        if (_ready || !_runAlive || _stopRequested || !_readiness!.TimedOut(timedOut.Run)) return;
         StopWatchingReadiness();
         StopRun();
-        _readinessFailed = true;
         _stopRequested = false;
     }
 
@@ -280,7 +268,7 @@ public sealed class InstanceActor : ReceiveActor, IWithTimers
 
     private bool RestartsAfter(int? exitCode, int? signal) =>
         _spec.Restart == RestartPolicy.Always ||
-        (_spec.Restart == RestartPolicy.OnFailure && (_readinessFailed || exitCode is not 0 || signal is not null));
+        (_spec.Restart == RestartPolicy.OnFailure && (ReadinessFailed || exitCode is not 0 || signal is not null));
 
     private void OnFinished(ProcessActor.Finished finished)
     {
@@ -316,8 +304,8 @@ public sealed class InstanceActor : ReceiveActor, IWithTimers
             }
             GiveUp(decision.GivenUpReason, new RunEnd(finished.ExitCode, finished.Signal, Stopped: false));
         }
-        else if (_readinessFailed && !_shuttingDown)
-            GiveUp(_readinessFailure!, new RunEnd(finished.ExitCode, finished.Signal, Stopped: false));
+        else if (_readiness is { Failure: { } notReady } && !_shuttingDown)
+            GiveUp(notReady, new RunEnd(finished.ExitCode, finished.Signal, Stopped: false));
         else
         {
             _state = ProcessState.Exited;

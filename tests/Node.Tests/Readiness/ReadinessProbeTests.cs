@@ -147,7 +147,7 @@ public sealed class ReadinessProbeTests
         ReadinessProbes.For(new ReadinessCheck(kind, target, Look, TimeSpan.FromSeconds(60)), Spec, new Dictionary<string, string>())!;
 
     // A port nothing listens on: taken from the system, then let go.
-    private static int ClosedPort()
+    internal static int ClosedPort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
