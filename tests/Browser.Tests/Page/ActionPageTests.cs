@@ -36,6 +36,23 @@ public sealed class ActionPageTests(ActingBrowserPage browser) : IClassFixture<A
     }
 
     [Fact]
+    public async Task A_second_click_while_the_first_restart_is_under_way_is_not_sent()
+    {
+        var page = await browser.OpenAsync();
+        var posts = 0;
+        page.Request += (_, request) => { if (request.Method == "POST" && request.Url.EndsWith("/api/actions")) Interlocked.Increment(ref posts); };
+        var soloPid = await PidOf(page, "solo");
+
+        var restart = page.GetByRole(AriaRole.Button, new() { Name = $"Restart {Node}/solo", Exact = true });
+        // Both clicks before any answer can come: the page is told nothing between them.
+        await restart.EvaluateAsync("button => { button.click(); button.click(); }");
+
+        await Expect(page.Locator("#action-status")).ToHaveTextAsync($"restart {Node}/solo: ok");
+        await Expect(Process(page, "solo").Locator(".pid")).Not.ToHaveTextAsync(soloPid);
+        Assert.Equal(1, Volatile.Read(ref posts));
+    }
+
+    [Fact]
     public async Task Stop_then_start_ends_the_process_and_runs_it_again()
     {
         var page = await browser.OpenAsync();

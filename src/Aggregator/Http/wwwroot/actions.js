@@ -38,16 +38,34 @@ function summary(label, results) {
   return ['failed', `${label}: not done${count}. ${reasons}`];
 }
 
+// Actions under way, by what they ask: a second click on the same button before the first is answered would
+// restart twice (or scale, or send a line twice), so it is not sent.
+const underWay = new Set();
+
 // Sends {verb, select, ...argument} and shows how it went; `label` names it for people ("restart alpha/web").
 // Resolves true when every selected process answered ok.
 export async function act(verb, select, argument = {}, label = `${verb} ${select}`) {
+  const request = JSON.stringify({ verb, select, ...argument });
+  if (underWay.has(request)) {
+    show('busy', `${label}: already under way; wait for its answer.`);
+    return false;
+  }
+  underWay.add(request);
+  try {
+    return await send(request, label);
+  } finally {
+    underWay.delete(request);
+  }
+}
+
+async function send(request, label) {
   show('busy', `${label}…`);
   let res;
   try {
     res = await fetch('api/actions', {
       method: 'POST',
       headers: { 'Content-Type': 'application/json', ...authHeaders() },
-      body: JSON.stringify({ verb, select, ...argument }),
+      body: request,
       cache: 'no-store',
     });
   } catch {
