@@ -394,6 +394,8 @@ public sealed class InstanceActor : ReceiveActor, IWithTimers
     private ActionResult OnStart()
     {
         if (Refusal() is { } refused) return refused;
+        if (_state == ProcessState.Running && _stopRequested)
+            return Result("stopping", "it is being stopped; start it once it has exited, or use restart to run it again as soon as it has.");
         if (_state == ProcessState.Running) return Result("already-running", "it already runs; use restart to run it anew.");
         Timers.Cancel("restart");
         EndRunGroup();

@@ -29,6 +29,19 @@ public sealed class VerbTests() : Akka.TestKit.Xunit2.TestKit(HoconFiles.Load("n
     }
 
     [Fact]
+    public async Task Start_while_the_stop_is_under_way_says_so_rather_than_that_it_runs()
+    {
+        // It ignores SIGTERM: the stop waits out its grace, and a start comes in meanwhile.
+        var node = RunningNode.Start(this, "chorus.node.exit-on = never",
+            new ProcessSpec("web", "trap '' TERM; sleep 30", "test") { StopGrace = TimeSpan.FromSeconds(20) });
+        await node.Next<ProcessActor.ProcessStarted>();
+
+        Assert.Equal([("web", "ok")], Outcomes(await node.Act(ControlVerb.Stop, "web")));
+        Assert.Equal([("web", "stopping")], Outcomes(await node.Act(ControlVerb.Start, "web")));
+        node.Node.Tell(new NodeActor.KillProcesses(), TestActor);
+    }
+
+    [Fact]
     public async Task Restart_stops_then_starts_again_and_counts_in_restarts()
     {
         var node = RunningNode.Start(this, "", new ProcessSpec("web", "sleep 30", "test"));
