@@ -16,21 +16,10 @@ public static class EnvFile
     /// <param name="path">The path as the user gave it; messages repeat it unchanged.</param>
     public static IReadOnlyDictionary<string, string> Load(string path)
     {
-        if (Directory.Exists(path))
-            throw new UsageException($"Environment file \"{path}\" is a directory. Give a file of KEY=value lines, e.g. --env-file {Path.Combine(path, ".env")}.");
-        string text;
-        try
-        {
-            text = File.ReadAllText(path);
-        }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException or ArgumentException)
-        {
-            throw new UsageException($"Environment file \"{path}\" was not found. Give an existing file of KEY=value lines, e.g. --env-file .env.");
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new UsageException($"Environment file \"{path}\" could not be read: {e.Message} Check that it is a readable file.");
-        }
+        var text = UserFile.ReadAllText(path,
+            () => new UsageException($"Environment file \"{path}\" is a directory. Give a file of KEY=value lines, e.g. --env-file {Path.Combine(path, ".env")}."),
+            () => new UsageException($"Environment file \"{path}\" was not found. Give an existing file of KEY=value lines, e.g. --env-file .env."),
+            reason => new UsageException($"Environment file \"{path}\" could not be read: {reason} Check that it is a readable file."));
         return Parse(text, path);
     }
 

@@ -1,3 +1,5 @@
+using Chorus.Hosting;
+
 namespace Chorus.Node.Procfile;
 
 /// <summary>
@@ -10,22 +12,8 @@ public static class ProcfileParser
     /// <param name="path">The path as the user gave it; messages repeat it unchanged.</param>
     public static IReadOnlyList<ProcfileEntry> Load(string path)
     {
-        if (Directory.Exists(path))
-            throw ProcfileErrors.IsDirectory(path);
-        string text;
-        try
-        {
-            text = File.ReadAllText(path);
-        }
-        // ArgumentException: an empty path, which names no file either.
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException or ArgumentException)
-        {
-            throw ProcfileErrors.NotFound(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw ProcfileErrors.Unreadable(path, e.Message);
-        }
+        var text = UserFile.ReadAllText(path, () => ProcfileErrors.IsDirectory(path), () => ProcfileErrors.NotFound(path),
+            reason => ProcfileErrors.Unreadable(path, reason));
         return Parse(text, path);
     }
 

@@ -19,22 +19,10 @@ public static class SpecFile
     /// <param name="underEnvironment">What --env-file set: each process's env-files and environment go over it.</param>
     public static IReadOnlyList<ProcessSpec> Load(string path, IReadOnlyDictionary<string, string> underEnvironment)
     {
-        if (Directory.Exists(path))
-            throw new SpecException($"Spec \"{path}\" is a directory. Pass the file itself with --spec, e.g. --spec {Path.Combine(path, "stack.conf")}.");
-        string text;
-        try
-        {
-            text = File.ReadAllText(path);
-        }
-        // ArgumentException: an empty path, which names no file either.
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException or ArgumentException)
-        {
-            throw new SpecException($"Spec \"{path}\" was not found. Pass an existing file with --spec, e.g. --spec examples/n1.conf.");
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new SpecException($"Spec \"{path}\" could not be read: {e.Message} Check that the file exists and is readable.");
-        }
+        var text = UserFile.ReadAllText(path,
+            () => new SpecException($"Spec \"{path}\" is a directory. Pass the file itself with --spec, e.g. --spec {Path.Combine(path, "stack.conf")}."),
+            () => new SpecException($"Spec \"{path}\" was not found. Pass an existing file with --spec, e.g. --spec examples/n1.conf."),
+            reason => new SpecException($"Spec \"{path}\" could not be read: {reason} Check that the file exists and is readable."));
         return Parse(text, path, Path.GetDirectoryName(path) ?? "", underEnvironment);
     }
 
