@@ -59,7 +59,6 @@ static async Task<int> Run(ParseResult parsed)
         Sink("stdout", StdoutWriter.ForThisProcess(formatter), "chorus.stdout-dispatcher"),
         Sink("live feed", feed),
         Sink("status board", board),
-        Sink("metrics", metrics.Traffic),
     ];
     var merge = system.ActorOf(MergeActor.Props(sinks, settings), "merge");
     var output = archived is null

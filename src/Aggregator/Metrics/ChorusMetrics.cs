@@ -8,15 +8,16 @@ namespace Chorus.Aggregator.Metrics;
 
 /// <summary>
 /// What GET /metrics shows, in Prometheus' text format (prometheus-net, on a registry of its own rather than
-/// the library's global one, so nothing else in the process can add to it). Counters are fed by the
-/// <see cref="TrafficCounter"/> sink; gauges are read when scraped, from whoever owns the figure: pending
-/// output, the live feed's watchers, the status board's nodes, and the ingest's links (asked, not shared:
-/// they are an actor's state). Names and labels are a public contract (README, "Metrics").
+/// the library's global one, so nothing else in the process can add to it). Everything is read when scraped, from
+/// whoever owns the figure: the status board's counts of the merged stream (lines, bytes, late records, missing
+/// lines, nodes: it already sees every record, so counting costs no pass of its own), pending output and what
+/// each sink finished, the live feed's watchers, and the ingest's links (asked, not shared: they are an actor's
+/// state). Names and labels are a public contract (README, "Metrics").
 /// </summary>
 public sealed class ChorusMetrics
 {
     private readonly Gauge _pending, _watchers, _nodes, _ackLag, _spool;
-    private readonly Counter _written;
+    private readonly Counter _written, _lines, _bytes, _missing, _late;
     private readonly PendingOutput _pendingOutput;
     private readonly LiveFeed _feed;
     private readonly StatusBoard _board;
@@ -29,11 +30,10 @@ public sealed class ChorusMetrics
         (_pendingOutput, _feed, _board, _askTimeout) = (pending, feed, board, askTimeout);
         _ingest = system.ActorSelection(IngestEndpoint.Path);
         var factory = Prometheus.Metrics.WithCustomRegistry(Registry);
-        Traffic = new TrafficCounter(
-            factory.CreateCounter("chorus_lines_received_total", "Lines received from nodes and merged, per node and process.", "node", "proc"),
-            factory.CreateCounter("chorus_bytes_received_total", "Bytes of line text received from nodes and merged, per node and process.", "node", "proc"),
-            factory.CreateCounter("chorus_gaps_total", "Lines known to be missing (the gap events' counts), per reason.", "reason"),
-            factory.CreateCounter("chorus_late_lines_total", "Records written after newer ones had been released (marked late), per node.", "node"));
+        _lines = factory.CreateCounter("chorus_lines_received_total", "Lines received from nodes and merged, per node and process.", "node", "proc");
+        _bytes = factory.CreateCounter("chorus_bytes_received_total", "Bytes of line text received from nodes and merged, per node and process.", "node", "proc");
+        _missing = factory.CreateCounter("chorus_gaps_total", "Lines known to be missing (the gap events' counts), per reason.", "reason");
+        _late = factory.CreateCounter("chorus_late_lines_total", "Records written after newer ones had been released (marked late), per node.", "node");
         _written = factory.CreateCounter("chorus_lines_written_total", "Records (lines and events) each sink has finished with.", "sink");
         _pending = factory.CreateGauge("chorus_pending_output_records", "Records accepted from nodes that the slowest sink has not finished with.");
         _ackLag = factory.CreateGauge("chorus_ack_lag_batches", "Batches taken from a node but not yet acknowledged to it (backpressure), per up node.", "node");
@@ -45,9 +45,6 @@ public sealed class ChorusMetrics
 
     public CollectorRegistry Registry { get; } = Prometheus.Metrics.NewCustomRegistry();
 
-    /// <summary>The sink to run beside the others.</summary>
-    public TrafficCounter Traffic { get; }
-
     private async Task ReadGaugesAsync(CancellationToken cancellation)
     {
         foreach (var (sink, records) in _pendingOutput.Finished()) _written.WithLabels(sink).IncTo(records);
@@ -55,6 +52,16 @@ public sealed class ChorusMetrics
         _watchers.Set(_feed.Watchers);
         var nodes = _board.Snapshot();
         foreach (var state in new[] { "up", "down" }) _nodes.WithLabels(state).Set(nodes.Count(n => n.State == state));
+        foreach (var node in nodes)
+        {
+            _late.WithLabels(node.Node).IncTo(node.LateRecords);
+            foreach (var process in node.Processes)
+            {
+                _lines.WithLabels(node.Node, process.Proc).IncTo(process.Lines);
+                _bytes.WithLabels(node.Node, process.Proc).IncTo(process.Bytes);
+            }
+        }
+        foreach (var (reason, lines) in _board.MissingLines()) _missing.WithLabels(reason).IncTo(lines);
 
         var report = await _ingest.Ask<IngestActor.LinksReport>(new IngestActor.ReportLinks(), _askTimeout, cancellation);
         // Nodes that went down are not shown at all rather than frozen at their last figure.

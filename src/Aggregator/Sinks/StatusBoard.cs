@@ -6,7 +6,8 @@ namespace Chorus.Aggregator.Sinks;
 /// <summary>
 /// What the merged stream says about each node and its processes: up or down, its Chorus version (from its
 /// node-up), when last heard of, each process's state (running, exited and how, restarting, given up,
-/// waiting), readiness and restarts, how many lines. /api/nodes prefers the FleetDirectory's view of a process
+/// waiting), readiness and restarts, how many lines and bytes, how many records came late, and how many lines
+/// are missing by reason (what /metrics counts, read from here). /api/nodes prefers the FleetDirectory's view of a process
 /// where there is one; this is what it falls back on. Built only from the stream, so it tells what watchers saw, from the
 /// aggregator's start. Thread-safe: fed by its <see cref="SinkActor"/>, read by /api/nodes.
 /// </summary>
@@ -14,6 +15,7 @@ public sealed class StatusBoard : IOutputWriter
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<string, NodeEntry> _nodes = new();
+    private readonly Dictionary<string, long> _missingByReason = new(StringComparer.Ordinal);
     // Items come in runs from one node, with the same name instance: skip the lookup for those.
     private string? _lastNodeName;
     private NodeEntry? _lastNode;
@@ -34,10 +36,19 @@ public sealed class StatusBoard : IOutputWriter
                 .ToArray();
     }
 
+    /// <summary>Lines the stream's gap events said are missing, by reason, since the start.</summary>
+    public IReadOnlyList<(string Reason, long Lines)> MissingLines()
+    {
+        lock (_lock) return _missingByReason.Select(m => (m.Key, m.Value)).ToArray();
+    }
+
     private void Apply(in OutputItem item)
     {
         var node = Node(item.Node);
         var record = item.Record;
+        if (item.Late) node.LateRecords++;
+        if (record.Kind == RecordKind.Gap)
+            _missingByReason[record.Reason ?? "unknown"] = _missingByReason.GetValueOrDefault(record.Reason ?? "unknown") + record.Count;
         // node-down is stamped with the node's last reported progress, so it is a "last seen" too.
         if (record.Timestamp > node.LastSeen) node.LastSeen = record.Timestamp;
         if (record.Kind == RecordKind.NodeUp) (node.Up, node.Version) = (true, record.ChorusVersion);
@@ -48,8 +59,11 @@ public sealed class StatusBoard : IOutputWriter
             var process = node.Process(name);
             switch (record.Kind)
             {
-                // A line cut into pieces for length is one line.
-                case RecordKind.Line when !record.Continued: process.Lines++; break;
+                // A line cut into pieces for length is one line; its bytes are all of its pieces'.
+                case RecordKind.Line:
+                    if (!record.Continued) process.Lines++;
+                    process.Bytes += record.Text.Length;
+                    break;
                 case RecordKind.Started: process.Start(record.Pid, record.Timestamp); break;
                 case RecordKind.Exited: process.Exit(record.ExitCode, record.Signal); break;
                 case RecordKind.Ready: process.Ready = true; break;
@@ -78,6 +92,7 @@ public sealed class StatusBoard : IOutputWriter
         public bool Up { get; set; } = true;
         public string? Version { get; set; }
         public DateTime LastSeen { get; set; }
+        public long LateRecords { get; set; }
 
         public ProcessEntry Process(string name)
         {
@@ -92,7 +107,8 @@ public sealed class StatusBoard : IOutputWriter
             Up ? "up" : "down",
             Version,
             LastSeen,
-            _processes.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => p.Value.ToStatus(p.Key)).ToArray());
+            _processes.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => p.Value.ToStatus(p.Key)).ToArray(),
+            LateRecords);
     }
 
     // A process whose lines arrive without its start (the node was already running it when the aggregator
@@ -107,6 +123,7 @@ public sealed class StatusBoard : IOutputWriter
         private DateTime? _startedAt;
 
         public long Lines { get; set; }
+        public long Bytes { get; set; }
 
         public bool Ready { get; set; }
 
@@ -118,18 +135,23 @@ public sealed class StatusBoard : IOutputWriter
 
         public void Become(string state) => (_state, Ready) = (state, false);
 
-        public ProcessStatus ToStatus(string name) => new(name, _state, _pid, _code, _signal, Lines, Ready, _restarts, _startedAt);
+        public ProcessStatus ToStatus(string name) => new(name, _state, _pid, _code, _signal, Lines, Ready, _restarts, _startedAt, Bytes);
     }
 }
 
-/// <summary>One node as /api/nodes shows it. <paramref name="State"/> is "up" or "down"; <paramref name="Version"/> null until its node-up.</summary>
-public sealed record NodeStatus(string Node, string State, string? Version, DateTime LastSeen, IReadOnlyList<ProcessStatus> Processes);
+/// <summary>
+/// One node as /api/nodes shows it. <paramref name="State"/> is "up" or "down"; <paramref name="Version"/> null until its node-up.
+/// <paramref name="LateRecords"/>: its records written after newer ones had been released (marked late).
+/// </summary>
+public sealed record NodeStatus(string Node, string State, string? Version, DateTime LastSeen, IReadOnlyList<ProcessStatus> Processes,
+    long LateRecords = 0);
 
 /// <summary>
 /// One process as the stream told of it. <paramref name="State"/> is a <see cref="Chorus.Messages.Control.ProcessState"/>'s
 /// name: "running" or "exited", and from nodes that send them, "restarting", "given-up" or "waiting".
 /// <paramref name="Ready"/>: its ready event came since it last started; <paramref name="Restarts"/>: restarting
-/// events seen; <paramref name="StartedAt"/>: its last started event's time (node clock), null when none was seen.
+/// events seen; <paramref name="StartedAt"/>: its last started event's time (node clock), null when none was seen;
+/// <paramref name="Bytes"/>: the text of its lines (every piece of a cut one).
 /// </summary>
 public sealed record ProcessStatus(string Proc, string State, int? Pid, int? Code, int? Signal, long Lines,
-    bool Ready = false, int Restarts = 0, DateTime? StartedAt = null);
+    bool Ready = false, int Restarts = 0, DateTime? StartedAt = null, long Bytes = 0);

@@ -15,7 +15,28 @@ public sealed class StatusBoardTests
 
         board.Write([Item(NodeRecord.Started("web", 4242, T0)), Item(Line("web", T0)), Item(Line("web", T0)), Item(NodeRecord.Exited("web", 3, null, T0))]);
 
-        Assert.Equal(new ProcessStatus("web", "exited", 4242, 3, null, 2, StartedAt: T0), board.Snapshot().Single().Processes.Single());
+        Assert.Equal(new ProcessStatus("web", "exited", 4242, 3, null, 2, StartedAt: T0, Bytes: 2), board.Snapshot().Single().Processes.Single());
+    }
+
+    [Fact]
+    public void It_counts_what_metrics_shows_bytes_of_every_piece_late_records_by_node_and_missing_lines_by_reason()
+    {
+        var board = new StatusBoard();
+
+        board.Write(
+        [
+            Item(Line("web", T0, continued: true)), Item(Line("web", T0)), // one line cut in two pieces: 1 line, 2 bytes
+            new OutputItem("alpha", Line("web", T0), Late: true),
+            new OutputItem("beta", NodeRecord.Gap("db", 7, "spool-full", T0), Late: true),
+            Item(NodeRecord.Gap(null, 3, "spool-full", T0)),
+            Item(NodeRecord.Gap("web", 2, "buffer-full", T0)),
+        ]);
+
+        var nodes = board.Snapshot();
+        var web = nodes.Single(n => n.Node == "alpha").Processes.Single(p => p.Proc == "web");
+        Assert.Equal((2L, 3L), (web.Lines, web.Bytes));
+        Assert.Equal([("alpha", 1L), ("beta", 1L)], nodes.Select(n => (n.Node, n.LateRecords)));
+        Assert.Equal([("buffer-full", 2L), ("spool-full", 10L)], board.MissingLines().OrderBy(m => m.Reason));
     }
 
     [Fact]
