@@ -30,14 +30,6 @@ NAME=idle
 sum_ticks() { local s=0 p; for p in "$@"; do s=$((s + $(cpu_ticks "$p"))); done; echo "$s"; }
 # percent TICKS: share of one core over the window.
 percent() { awk -v t="$1" -v hz="$TICKS" -v s="$SECONDS_IDLE" 'BEGIN { printf "%.2f", 100 * t / hz / s }'; }
-wait_for_line() {
-    local i
-    for i in $(seq $(($3 * 20))); do
-        grep -m1 -- "$2" "$1" 2>/dev/null && return 0
-        sleep 0.05
-    done
-    return 1
-}
 # count_lines FILE PATTERN
 count_lines() { grep -c -- "$2" "$1" 2>/dev/null || true; }
 

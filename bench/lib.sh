@@ -29,3 +29,13 @@ trap 'exit 130' INT TERM
 
 # cpu_ticks PID: utime+stime of a live process, in clock ticks (0 once it is gone).
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null || echo 0; }
+
+# wait_for_line FILE PATTERN SECONDS: the first line of FILE matching PATTERN, or fail.
+wait_for_line() {
+    local i
+    for i in $(seq $(($3 * 10))); do
+        grep -m1 -- "$2" "$1" 2>/dev/null && return 0
+        sleep 0.1
+    done
+    return 1
+}

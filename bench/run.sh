@@ -50,15 +50,6 @@ wait_exit() {
     WAIT_RC=0
     wait "$pid" || WAIT_RC=$?
 }
-# wait_for_line FILE PATTERN SECONDS: the first line of FILE matching PATTERN, or fail.
-wait_for_line() {
-    local i
-    for i in $(seq $(($3 * 10))); do
-        grep -m1 -- "$2" "$1" 2>/dev/null && return 0
-        sleep 0.1
-    done
-    return 1
-}
 # wait_stable FILE SECONDS: until FILE's size has not changed for one second (bounded).
 wait_stable() {
     local last=-1 same=0 size i
