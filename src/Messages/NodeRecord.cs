@@ -83,4 +83,16 @@ public readonly record struct NodeRecord(
     /// <summary>The aggregator saw a node leave or fall silent. Its own observation, like <see cref="NodeUp"/>.</summary>
     public static NodeRecord NodeDown(DateTime timestamp) =>
         new(RecordKind.NodeDown, null, OutputStream.Stdout, 0, timestamp, default);
+
+    /// <summary>
+    /// A task changed state: <paramref name="process"/> is its process name ("task-t1"), <paramref name="state"/>
+    /// the new state's name ("queued", "running", "finished", ...), <paramref name="exitCode"/> the fleet's exit code
+    /// once it has one, <paramref name="detail"/> what a person reads about it ("after t3 failed", ""). The aggregator's
+    /// own observation, like <see cref="NodeUp"/>; it goes out under the node a state concerns, or "" for the whole task.
+    /// </summary>
+    public static NodeRecord Task(string process, string state, int? exitCode, string detail, DateTime timestamp) =>
+        new(RecordKind.Task, process, OutputStream.Stdout, 0, timestamp, System.Text.Encoding.UTF8.GetBytes(detail), ExitCode: exitCode, Reason: state);
+
+    /// <summary>Made by the aggregator, never by a node: no batch carries it, and no pending-output bound counts it.</summary>
+    public bool IsAggregatorObservation => Kind is RecordKind.NodeUp or RecordKind.NodeDown or RecordKind.Task;
 }

@@ -16,4 +16,6 @@ public enum RecordKind : byte
     GivenUp = 8,
     Scaled = 9,
     Waiting = 10,
+    // A task's change of state (queued, running, finished, ...): the aggregator's own observation, like NodeUp.
+    Task = 11,
 }

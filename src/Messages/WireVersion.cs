@@ -8,5 +8,6 @@ namespace Chorus.Messages;
 public static class WireVersion
 {
     // 2: process life events (ready, restarting, given-up, scaled, waiting) and the control messages.
-    public const int Current = 2;
+    // 3: tasks (RunTask) and node labels in the join.
+    public const int Current = 3;
 }

@@ -13,10 +13,22 @@ public sealed class FleetControl(IActorRef control, TimeSpan timeout)
     /// <summary>One result per selected process (and one "node-down" per node that may match but is down); empty when nothing matched.</summary>
     public Task<Acted> ActAsync(ControlVerb verb, Selector selector, string argument) =>
         control.Ask<Acted>(new Act(verb, selector, argument), timeout);
+
+    /// <summary>One result per node <paramref name="on"/> matches (see <see cref="RunOn"/>); empty when it matches no node the aggregator knows.</summary>
+    public Task<Acted> RunAsync(string process, string command, Selector on) =>
+        control.Ask<Acted>(new RunOn(process, command, on), timeout);
 }
 
 /// <summary>To the ControlActor: do <paramref name="Verb"/> to what <paramref name="Selector"/> matches. Answered with <see cref="Acted"/>.</summary>
 public sealed record Act(ControlVerb Verb, Selector Selector, string Argument);
+
+/// <summary>
+/// To the ControlActor: run <paramref name="Command"/> (for /bin/sh -c) once as <paramref name="Process"/> ("task-t1") on
+/// every node <paramref name="On"/> matches by name and node labels (<c>node:</c>, <c>label:</c>, <c>all</c>, <c>!</c>):
+/// a <see cref="RunTask"/> to each that is up, "node-down" at once for each that is down. Answered with
+/// <see cref="Acted"/>: one result per node, named <paramref name="Process"/>.
+/// </summary>
+public sealed record RunOn(string Process, string Command, Selector On);
 
 public sealed record Acted(IReadOnlyList<NodeActionResult> Results);
 

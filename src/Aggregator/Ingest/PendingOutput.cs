@@ -92,7 +92,7 @@ public sealed class PendingOutput(long maxRecords, long maxBytes)
         long records = 0, bytes = 0;
         foreach (var item in items)
         {
-            if (item.Record.Kind is RecordKind.NodeUp or RecordKind.NodeDown) continue;
+            if (item.Record.IsAggregatorObservation) continue;
             records++;
             bytes += item.Record.Text.Length;
         }

@@ -35,6 +35,7 @@ public sealed class MergeActor : ReceiveActor, IWithTimers
         Receive<NodeClock>(c => _buffer.SetCorrection(c.Node, c.Correction));
         Receive<NodeConnected>(OnNodeConnected);
         Receive<NodeDisconnected>(d => { _buffer.Disconnect(d.Node, DateTime.UtcNow); Release(); });
+        Receive<Observed>(o => Publish([o.Item]));
         Receive<ReleaseDue>(_ => Release());
         Receive<FlushOutput>(_ => OnFlush());
         _releaseInterval = settings.ReleaseInterval;
@@ -61,6 +62,16 @@ public sealed class MergeActor : ReceiveActor, IWithTimers
     public sealed record NodeConnected(string Node, string ChorusVersion);
 
     public sealed record NodeDisconnected(string Node);
+
+    /// <summary>An observation of the aggregator's own (a task's change of state): it goes to the sinks now, as node-up does.</summary>
+    public sealed record Observed(OutputItem Item);
+
+    /// <summary>
+    /// From the task queue: fold the lines of <paramref name="Process"/> (a task run with --fold) that
+    /// <paramref name="Nodes"/> print, holding each up to <paramref name="Window"/> for the same line from the others
+    /// (see <see cref="OutputItem.FoldedNodes"/>). Folding ends by itself once each of them has sent its exited or gone down.
+    /// </summary>
+    public sealed record FoldLines(string Process, IReadOnlyCollection<string> Nodes, TimeSpan Window);
 
     private sealed record ReleaseDue;
 
