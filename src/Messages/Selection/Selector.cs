@@ -58,6 +58,20 @@ public sealed class Selector
         return false;
     }
 
+    /// <summary>
+    /// Whether <paramref name="process"/> is selected judging by everything but its node: every <c>node:</c> term is taken to
+    /// hold. For what names a process but no node: a task event about a whole task, which runs on many.
+    /// </summary>
+    public bool MatchesIgnoringNodes(ProcessInfo process)
+    {
+        foreach (var terms in alternatives)
+        {
+            if (AllHoldButNodes(terms, process))
+                return true;
+        }
+        return false;
+    }
+
     public override string ToString() => Text;
 
     private static bool AllHold(SelectorTerm[] terms, string node, ProcessInfo process)
@@ -65,6 +79,16 @@ public sealed class Selector
         foreach (var term in terms)
         {
             if (!term.Matches(node, process))
+                return false;
+        }
+        return true;
+    }
+
+    private static bool AllHoldButNodes(SelectorTerm[] terms, ProcessInfo process)
+    {
+        foreach (var term in terms)
+        {
+            if (term is not NodeTerm && !term.Matches("", process))
                 return false;
         }
         return true;
