@@ -23,6 +23,9 @@ public sealed class LineFolder
 {
     private readonly Dictionary<string, Fold> _folds = new(StringComparer.Ordinal);
 
+    /// <summary>Whether some process is folded now: while none is, every item passes as it came.</summary>
+    public bool Folding => _folds.Count > 0;
+
     /// <summary>Whether any item is held, waiting for other nodes' copies or for its window.</summary>
     public bool Holding
     {

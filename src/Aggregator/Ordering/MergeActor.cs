@@ -22,8 +22,8 @@ public sealed class MergeActor : ReceiveActor, IWithTimers
     private readonly ReorderBuffer _buffer;
     private readonly LineFolder _folder = new();
     // What the reorder buffer released, then what leaves the folder: taken in one by one (see SendOnUnordered).
-    private readonly List<OutputItem> _released = [];
-    private readonly List<OutputItem> _leaving = [];
+    private List<OutputItem> _released = [];
+    private List<OutputItem> _leaving = [];
     private int _taken;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly TimeSpan _releaseInterval;
@@ -147,6 +147,12 @@ public sealed class MergeActor : ReceiveActor, IWithTimers
     // One by one, counting: if the folder throws, SendOnUnordered sends on exactly what it had not taken yet.
     private void Fold(DateTime now)
     {
+        // Nothing is folded nearly always: then what was released leaves as it is, without a copy.
+        if (!_folder.Folding && _leaving.Count == 0)
+        {
+            (_released, _leaving) = (_leaving, _released);
+            return;
+        }
         for (_taken = 0; _taken < _released.Count; _taken++) _folder.Add(_released[_taken], now, _leaving);
         _released.Clear();
         _taken = 0;
