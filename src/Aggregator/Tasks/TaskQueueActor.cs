@@ -261,7 +261,7 @@ public sealed class TaskQueueActor : ReceiveActor, IWithTimers
         task.Early.Clear();
         if (task.StopAs is not null)
             foreach (var node in task.RunningNodes) Stop(task, node);
-        EndIfAllNodesOver(task);
+        if (!EndIfAllNodesOver(task)) Schedule(); // its nodes are known now: a group with a per-node limit may have room
     }
 
     private void OnStarted(ProcessStarted started)
@@ -304,6 +304,8 @@ public sealed class TaskQueueActor : ReceiveActor, IWithTimers
 
     private void OnNodeDown(NodeWentDown down)
     {
+        // A node that answered ok may go down before its answer is in: heard again once it is.
+        foreach (var task in _active.Values.Where(t => t.Starting)) task.Early.Add(down);
         foreach (var task in _active.Values.Where(t => t.RunsOn(down.Node)).ToArray())
         {
             var message = $"node {down.Node} went down while it ran; what it printed until then is kept (queue logs {task.Info.Id})";
@@ -337,12 +339,14 @@ public sealed class TaskQueueActor : ReceiveActor, IWithTimers
             answered.Id, answered.Node, outcome?.Message ?? answered.Failure?.Message ?? "the node knows no such process");
     }
 
-    private void EndIfAllNodesOver(ActiveTask task)
+    /// <summary>Ends the task once no node runs it, and starts what that made room for; false while some node still runs it.</summary>
+    private bool EndIfAllNodesOver(ActiveTask task)
     {
-        if (!task.AllNodesOver) return;
+        if (!task.AllNodesOver) return false;
         if (task.StopAs == TaskNodeState.Cancelled) End(task, TaskState.Cancelled, "cancelled while it ran");
         else End(task, TaskState.Finished, "");
         Schedule();
+        return true;
     }
 
     /// <summary>The task is over: kept, told, and no longer active.</summary>
