@@ -121,6 +121,9 @@ public sealed class NodeActor : ReceiveActor, IWithTimers
         public bool Task { get; } = task;
     }
 
+    // A node with nothing of its own to run (a pure task agent) must still say so: the aggregator then knows it has no process.
+    protected override void PreStart() => TableChanged();
+
     // The children are reachable by path from any peer, like the top-level actors: a Kill from outside is resisted the same way.
     protected override SupervisorStrategy SupervisorStrategy() => new KillResistantGuardianStrategy().Create();
 
