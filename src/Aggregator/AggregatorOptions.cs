@@ -17,6 +17,9 @@ public sealed record AggregatorOptions(string HoconOverrides, bool Color, IReadO
     /// <summary>The read-only token (--watch-token-file / CHORUS_WATCH_TOKEN); only ever with <see cref="SecurityOptions.Token"/>.</summary>
     public AccessToken? WatchToken { get; init; }
 
+    /// <summary>The embedded node's --allow-run and --label (only with --procfile or --spec).</summary>
+    public TaskAgent Tasks { get; init; } = TaskAgent.None;
+
     public static readonly Option<string?> ListenOption = new("--listen")
     {
         Description = "Akka.Remote endpoint where nodes join, HOST:PORT (port 0: any free port). Default: listen in hocon/aggregator.conf.",
@@ -64,11 +67,17 @@ public sealed record AggregatorOptions(string HoconOverrides, bool Color, IReadO
         Description = "A node not heard from for this long is reported node-down, in milliseconds. Default: node-timeout in hocon/aggregator.conf.",
     };
 
+    public static readonly Option<string?> StateDirOption = new("--state-dir")
+    {
+        Description = "Directory of the task queue's store (tasks.db: tasks, groups, what tasks printed), kept across restarts. " +
+                      "Default: $XDG_STATE_HOME/chorus, else ~/.local/state/chorus.",
+    };
+
     public static RootCommand CreateCommand() => new("chorus-aggregator: merges the output of every Chorus node into one ordered stream.")
     {
-        ListenOption, HttpOption, ProcfileOption, SpecOption, ProcessFiles.EnvFileOption, NameOption, FormatOption, NoColorOption, ReorderWindowOption, ArchiveOption, NodeTimeoutOption,
+        ListenOption, HttpOption, ProcfileOption, SpecOption, ProcessFiles.EnvFileOption, NameOption, FormatOption, NoColorOption, ReorderWindowOption, ArchiveOption, StateDirOption, NodeTimeoutOption,
         SecurityOptions.TokenFileOption, SecurityOptions.WatchTokenFileOption, SecurityOptions.InsecureOption, SecurityOptions.TlsCertOption, SecurityOptions.TlsKeyOption, SecurityOptions.TlsCaOption,
-        ExitOnFlag.Option, ConfigFile.Option,
+        TaskAgentFlags.AllowRunOption, TaskAgentFlags.LabelOption, ExitOnFlag.Option, ConfigFile.Option,
         Ctl.CtlCommand.Create(),
     };
 
@@ -90,6 +99,11 @@ public sealed record AggregatorOptions(string HoconOverrides, bool Color, IReadO
 
         if (parsed.GetValue(ArchiveOption) is { } archive)
             overrides.Add($"chorus.aggregator.archive = {HoconFiles.Quote(Path.GetFullPath(archive))}");
+        if (parsed.GetValue(StateDirOption) is { } stateDir)
+        {
+            if (stateDir.Trim().Length == 0) throw new UsageException("--state-dir is empty. Give a directory, e.g. --state-dir /var/lib/chorus.");
+            overrides.Add($"chorus.aggregator.tasks.state-dir = {HoconFiles.Quote(Path.GetFullPath(stateDir))}");
+        }
         if (parsed.GetValue(NodeTimeoutOption) is { } timeout)
         {
             if (timeout <= 0)
@@ -112,9 +126,13 @@ public sealed record AggregatorOptions(string HoconOverrides, bool Color, IReadO
             ? Chorus.Hosting.NodeName.FromFlagOrHostName(parsed.GetValue(NameOption), "--name")
             : Environment.MachineName;
         var security = SecurityOptions.From(parsed);
+        if (entries is null && (parsed.GetValue(TaskAgentFlags.AllowRunOption) || parsed.GetValue(TaskAgentFlags.LabelOption) is [_, ..]))
+            throw new UsageException("--allow-run and --label are the embedded node's, and there is none: add --procfile FILE or --spec FILE, " +
+                                     "or give them to a chorus-node.");
         return new AggregatorOptions(string.Join('\n', overrides), color, entries, name, security)
         {
             WatchToken = SecurityOptions.WatchToken(parsed, security.Token),
+            Tasks = TaskAgentFlags.From(parsed, security),
         };
     }
 }
