@@ -121,14 +121,15 @@ public sealed class LineFolder
         public LinkedList<Group> Queue { get; } = new();
 
         // Null while the nodes that run it are not known: then no line group is complete before its window passes.
-        private IReadOnlyCollection<string>? _expected = expected;
+        // An array: IsComplete runs for every item held, and looping over an interface would allocate each time.
+        private string[]? _expected = expected?.ToArray();
 
-        public bool AllEnded => _expected is { } nodes && nodes.All(_ended.Contains);
+        public bool AllEnded => _expected is { } nodes && Array.TrueForAll(nodes, _ended.Contains);
 
-        public void Expect(IReadOnlyCollection<string> nodes) => _expected = nodes;
+        public void Expect(IReadOnlyCollection<string> nodes) => _expected = nodes.ToArray();
 
         /// <summary>Whether that ended a node it waits for (or may: any node while they are not known).</summary>
-        public bool End(string node) => (_expected?.Contains(node) ?? true) && _ended.Add(node);
+        public bool End(string node) => (_expected is null || Array.IndexOf(_expected, node) >= 0) && _ended.Add(node);
 
         public bool IsComplete(Group group)
         {
