@@ -220,6 +220,8 @@ public sealed class TaskQueueActor : ReceiveActor, IWithTimers
         // Written as running before anything is sent: an aggregator killed now finds it lost, never runs it twice.
         task.Info = task.Info with { State = TaskState.Running, StartedAt = now };
         _store.Save(task.Snapshot());
+        // Folding starts before the task is sent: a quick command's lines can reach the merge before its nodes' answers reach us.
+        if (task.Info.Request.Fold) _merge.Tell(new MergeActor.FoldLines(task.Info.Process, [], task.Info.Request.FoldWindow));
         _control.RunAsync(task.Info.Process, ShellWords.Join(task.Info.Request.Command), task.On)
             .PipeTo(Self, success: acted => new RunAnswered(seq, acted, null), failure: e => new RunAnswered(seq, null, e));
         if (task.Info.Request.Timeout is { } timeout) Timers.StartSingleTimer(seq, new TimeoutDue(seq), timeout);
@@ -255,7 +257,8 @@ public sealed class TaskQueueActor : ReceiveActor, IWithTimers
         Event("", task.Info, "running", null, "");
         foreach (var node in task.Nodes.Values.Where(n => n.State is TaskNodeState.Down or TaskNodeState.Refused))
             Event(node.Node, task.Info, node.State.Name(), null, node.Message);
-        if (task.Info.Request.Fold && task.RunningNodes.Any())
+        // Then the nodes it runs on (none, when all refused: folding then ends).
+        if (task.Info.Request.Fold)
             _merge.Tell(new MergeActor.FoldLines(task.Info.Process, task.RunningNodes.ToArray(), task.Info.Request.FoldWindow));
         foreach (var early in task.Early) Self.Tell(early);
         task.Early.Clear();

@@ -253,10 +253,12 @@ public sealed class TaskQueueActorTests : Akka.TestKit.Xunit2.TestKit, IDisposab
     }
 
     [Fact]
-    public async Task A_fold_task_tells_the_merge_which_nodes_run_it()
+    public async Task A_fold_task_tells_the_merge_to_fold_before_it_is_sent_then_which_nodes_run_it()
     {
         var queue = StartQueue();
         var task = await Submit(queue, Request(fold: true));
+        var before = await _merge.FishForMessageAsync<MergeActor.FoldLines>(_ => true, Wait);
+        Assert.Equal((task.Process, TaskRequest.DefaultFoldWindow, 0), (before.Process, before.Window, before.Nodes.Count));
         await ExpectRun(("n1", ActionResult.Ok), ("n2", "run-not-allowed"), ("n3", ActionResult.Ok));
         var fold = await _merge.FishForMessageAsync<MergeActor.FoldLines>(_ => true, Wait);
         Assert.Equal((task.Process, TaskRequest.DefaultFoldWindow), (fold.Process, fold.Window));
