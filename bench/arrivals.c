@@ -106,11 +106,13 @@ int main(int argc, char **argv) {
     for (int n = 0; n < nodes; n++)
         if (nd[n].got > 0 && (!window_end || nd[n].last_arrival < window_end)) window_end = nd[n].last_arrival;
     long window_total = 0, min_share = -1, max_share = 0;
+    long *shares = calloc(nodes, sizeof *shares);
     for (int n = 0; n < nodes; n++) {
         long in = 0;
         for (long i = 0; i < nd[n].arrivals_logged && i < count * procs; i++)
             if (arrivals[n][i] <= window_end) in++;
         window_total += in;
+        shares[n] = in;
         if (min_share < 0 || in < min_share) min_share = in;
         if (in > max_share) max_share = in;
     }
@@ -125,5 +127,9 @@ int main(int argc, char **argv) {
            percentile(hist, timed, 0.90), percentile(hist, timed, 0.99), percentile(hist, timed, 0.999), max_delay / 1e6);
     printf("fair_window_s=%.2f\nfair_window_rate=%.0f\nfair_share=%.0f\nmin_node_share=%.2f\nmax_node_share=%.2f\n",
            window_s, window_s > 0 ? window_total / window_s : 0, fair, fair > 0 ? min_share / fair : 0, fair > 0 ? max_share / fair : 0);
+    /* Each node's share, in node order: whether the least served share something (a remoting connection). */
+    printf("node_shares=");
+    for (int n = 0; n < nodes; n++) printf("%s%.2f", n ? " " : "", fair > 0 ? shares[n] / fair : 0);
+    printf("\n");
     return 0;
 }

@@ -162,12 +162,12 @@ fi
 
 # run_load NAME RATE_PER_PROC LINES_PER_PROC SECONDS: one aggregator, NODES x PROCS writing; sets the aggregator's CPU and peak RSS.
 run_load() {
-    local name=$1 a0 t0 t1
+    local name=$1 a0
     start_aggregator "$name" "$NODES" "$PROCS" "$3"
     RUN_LOAD_BEFORE=$(load)
     load_nodes "$name" "$NODES" "$PROCS" "$2" "$3" "$4" 1
     wait_said "$OUT/$name.load.err" 'all joined' 120 "$LOAD_PID" || die "$name: not all $NODES nodes joined; see $OUT/$name.load.err"
-    a0=$(cpu_ticks "$AGG_PID"); l0=$(cpu_ticks "$LOAD_PID"); t0=$(date +%s%N)
+    a0=$(cpu_ticks "$AGG_PID")
     wait_pid "$LOAD_PID" $(($4 + 60)) || say "$name: load-nodes still running $(($4 + 60)) s after all joined"
     RUN_AGG_CPU=$(awk -v t=$(($(cpu_ticks "$AGG_PID") - a0)) -v hz="$TICKS" 'BEGIN { printf "%.1f", t / hz }')
     RUN_AGG_HWM=$(hwm_mib "$AGG_PID")
