@@ -76,7 +76,10 @@ while (up < expectedUp && deadline.Elapsed < runFor && !stopped.IsCancellationRe
         var match = upPattern.Match(await http.GetStringAsync(args[1], stopped.Token));
         up = match.Success ? int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture) : 0;
     }
-    catch (Exception e) when (e is HttpRequestException or TaskCanceledException) { }
+    catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+    {
+        // The aggregator is busy taking a thousand joins, or its HTTP is not up yet: ask again.
+    }
     if (up < expectedUp) await Task.Delay(200, CancellationToken.None);
 }
 var joinedSeconds = deadline.Elapsed.TotalSeconds;
