@@ -185,9 +185,10 @@ if [[ $PHASES == *" paced "* ]]; then
     {
         echo "Paced: $NODES nodes x $PROCS processes, $RATE_TOTAL lines/s in all for $PACED_SECONDS s (load average $RUN_LOAD_BEFORE before, $RUN_LOAD_AFTER after)."
         echo
-        echo "| lines | lost / duplicated / reordered / late | rate (lines/s) | delay p50 | p90 | p99 | p99.9 | max | aggregator CPU s / peak RSS |"
-        echo "|---:|---|---:|---:|---:|---:|---:|---:|---|"
+        echo "| lines | lost / duplicated / reordered / late | rate (lines/s) | node share, lowest / highest | delay p50 | p90 | p99 | p99.9 | max | aggregator CPU s / peak RSS |"
+        echo "|---:|---|---:|---|---:|---:|---:|---:|---:|---|"
         echo "| $(kv "$F" got) of $(kv "$F" expected) | $(kv "$F" lost) / $(kv "$F" dup) / $(kv "$F" order) / $(kv "$F" late) | $(kv "$F" rate) |" \
+             "$(kv "$F" min_node_share) / $(kv "$F" max_node_share) |" \
              "$(kv "$F" p50_ms) ms | $(kv "$F" p90_ms) ms | $(kv "$F" p99_ms) ms | $(kv "$F" p999_ms) ms | $(kv "$F" max_ms) ms | $RUN_AGG_CPU s / $RUN_AGG_HWM MiB |"
         echo
     } >> "$SUMMARY"
