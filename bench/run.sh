@@ -3,14 +3,14 @@
 #
 #   bench/run.sh            (LINES=1000000 RATE=3000 LAT_SECONDS=10 by default; override in the environment)
 #   PHASES="json latency" bench/run.sh      only some of: json text parallel latency join
-#   bench/run.sh --full     adds the idle run (bench/idle.sh: about 4 minutes more)
+#   bench/run.sh --full     adds the idle run (bench/idle.sh: about 4 minutes more) and the scale run (bench/scale.sh: about 6)
 #
 # 1. throughput: 3 generators x LINES lines of 80 bytes -> chorus-node -> Akka.Remote (loopback) ->
 #    chorus-aggregator -> stdout to a file, once with --format json and once with --format text;
 # 2. the same generators under `parallel --line-buffer --tag`, to a file;
 # 3. latency: one generator paced at RATE lines/s for LAT_SECONDS, write time to WebSocket arrival;
 # 4. join: launch to first line, and lines marked late when a second node joins (bench/join.sh);
-# 5. a summary in Markdown, ready for README; with --full, then the idle cost (bench/idle.sh).
+# 5. a summary in Markdown, ready for README; with --full, then the idle cost (bench/idle.sh) and scale (bench/scale.sh).
 # Everything it writes stays in bench/out/. Every wait is bounded; every process it starts is ended on exit.
 set -euo pipefail
 
@@ -353,6 +353,9 @@ if [ -n "$FULL" ]; then
     say "idle: an idle aggregator, an idle node, then many (bench/idle.sh)"
     NO_BUILD=1 "$HERE/idle.sh" > /dev/null && tee -a "$OUT/summary.md" < "$OUT/idle/summary.md" ||
         say "idle: bench/idle.sh failed; see $OUT/idle"
+    say "scale: 100 nodes x 10 processes into one aggregator, and 1,000 idle (bench/scale.sh: about 6 minutes more)"
+    "$HERE/scale.sh" > /dev/null && tee -a "$OUT/summary.md" < "$OUT/scale/summary.md" ||
+        say "scale: bench/scale.sh failed; see $OUT/scale"
 fi
 
 # Keep the small files of every run, to compare runs and to go back to the evidence.

@@ -10,24 +10,35 @@ namespace Chorus.Aggregator.Ordering;
 /// past it (its watermark), or once it has been held for the window, whichever is first. A record older
 /// than what was already released is late: it comes out at once, marked, never dropped. Node events are
 /// never late.
+/// <para>
+/// Nothing here looks at every node per batch: with a hundred busy nodes a scan of all of them for each run
+/// of records cost more than writing the records out (bench/scale.sh). The oldest head, the lowest watermark
+/// and the batch held longest each come from a heap, so a release costs the log of the node count.
+/// </para>
 /// </summary>
 public sealed class ReorderBuffer(TimeSpan window)
 {
     private readonly Dictionary<string, NodeQueue> _nodes = new();
+    // Every node holding records, once, by its oldest record's time; a tie goes to the node seen first.
+    private readonly PriorityQueue<NodeQueue, (DateTime Head, int Order)> _heads = new();
+    // Every connected node, by its watermark as it was when queued: watermarks only rise, so an entry below its
+    // node's watermark (or of a node since disconnected) is put right when it comes to the top.
+    private readonly PriorityQueue<NodeQueue, DateTime> _watermarks = new();
+    // Every batch added, by arrival, with its newest record's time: for the window. Batches since released are skipped.
+    private readonly PriorityQueue<(NodeQueue Queue, long Segment, DateTime Newest), DateTime> _arrivals = new();
     private DateTime _released = DateTime.MinValue;
 
-    public void Connect(string node) => QueueOf(node).Connected = true;
+    public void Connect(string node)
+    {
+        var queue = QueueOf(node);
+        queue.Connected = true;
+        if (queue.InWatermarks) return;
+        _watermarks.Enqueue(queue, queue.Watermark);
+        queue.InWatermarks = true;
+    }
 
     /// <summary>Whether any record is held, waiting for other nodes' progress or for the window.</summary>
-    public bool Holding
-    {
-        get
-        {
-            foreach (var queue in _nodes.Values)
-                if (queue.Count > 0) return true;
-            return false;
-        }
-    }
+    public bool Holding => _heads.Count > 0;
 
     /// <summary>
     /// What to add to this node's timestamps to put them on the aggregator's clock, from now on. Records
@@ -45,11 +56,19 @@ public sealed class ReorderBuffer(TimeSpan window)
         var queue = QueueOf(node);
         queue.Connected = false;
         var at = queue.LastProgress == DateTime.MinValue ? now : queue.LastProgress;
-        queue.Add([NodeRecord.NodeDown(at)], at, now);
+        Add(queue, [NodeRecord.NodeDown(at)], at, now);
     }
 
     public void Add(string node, IReadOnlyList<NodeRecord> records, DateTime watermark, DateTime arrivedAt) =>
-        QueueOf(node).Add(records, watermark, arrivedAt);
+        Add(QueueOf(node), records, watermark, arrivedAt);
+
+    private void Add(NodeQueue queue, IReadOnlyList<NodeRecord> records, DateTime watermark, DateTime arrivedAt)
+    {
+        var wasEmpty = queue.Count == 0;
+        if (queue.Add(records, watermark) is not { } newest) return;
+        if (wasEmpty) _heads.Enqueue(queue, (queue.HeadTime, queue.Order));
+        _arrivals.Enqueue((queue, queue.SegmentsAdded, newest), arrivedAt);
+    }
 
     public void Advance(string node, DateTime watermark) => QueueOf(node).Advance(watermark);
 
@@ -57,7 +76,11 @@ public sealed class ReorderBuffer(TimeSpan window)
     public void Release(DateTime now, List<OutputItem> output) => ReleaseUpTo(Cutoff(now), output);
 
     /// <summary>Everything held, in order: for shutdown.</summary>
-    public void ReleaseAll(List<OutputItem> output) => ReleaseUpTo(DateTime.MaxValue, output);
+    public void ReleaseAll(List<OutputItem> output)
+    {
+        ReleaseUpTo(DateTime.MaxValue, output);
+        _arrivals.Clear();
+    }
 
     /// <summary>
     /// Everything held, node by node in arrival order, computing no time on the way: for a merge that failed
@@ -71,72 +94,81 @@ public sealed class ReorderBuffer(TimeSpan window)
                 var (record, correction) = queue.Dequeue();
                 output.Add(new OutputItem(name, record, Late: true, correction.Ticks));
             }
+        _heads.Clear();
+        _arrivals.Clear();
     }
 
     private DateTime Cutoff(DateTime now)
     {
-        var cutoff = DateTime.MaxValue;
-        foreach (var queue in _nodes.Values)
-            if (queue.Connected && queue.Watermark < cutoff) cutoff = queue.Watermark;
-        if (cutoff == DateTime.MaxValue) return cutoff;
+        var cutoff = LowestWatermark();
+        if (cutoff == DateTime.MaxValue)
+        {
+            _arrivals.Clear(); // everything goes
+            return cutoff;
+        }
 
-        // The window bounds the wait: whatever has been held that long goes, with everything before it.
+        // The window bounds the wait: whatever has been held that long goes, with everything before it. The
+        // release that follows takes every batch looked at here (each is at or below the cutoff), so none is kept.
         var expiredBefore = now - window;
-        foreach (var queue in _nodes.Values)
-            if (queue.NewestExpired(expiredBefore) is { } expired && expired > cutoff) cutoff = expired;
+        while (_arrivals.TryPeek(out var batch, out var arrivedAt) && arrivedAt <= expiredBefore)
+        {
+            _arrivals.Dequeue();
+            if (batch.Segment > batch.Queue.SegmentsReleased && batch.Newest > cutoff) cutoff = batch.Newest;
+        }
         return cutoff;
     }
 
+    /// <summary>The lowest watermark of the connected nodes; <see cref="DateTime.MaxValue"/> when none is connected.</summary>
+    private DateTime LowestWatermark()
+    {
+        while (_watermarks.TryPeek(out var queue, out var queued))
+        {
+            if (!queue.Connected)
+            {
+                _watermarks.Dequeue();
+                queue.InWatermarks = false;
+            }
+            else if (queued != queue.Watermark) _watermarks.DequeueEnqueue(queue, queue.Watermark);
+            else return queued;
+        }
+        return DateTime.MaxValue;
+    }
+
     /// <summary>
-    /// A k-way merge: the node whose head is oldest goes next, the first one met on a tie. Once chosen, a
-    /// node keeps going for as long as it would be chosen again, since the other heads do not move: one
-    /// scan of the nodes per run of records instead of per record (a node sends hundreds in a row).
+    /// A k-way merge: the node whose head is oldest goes next, the node seen first on a tie. Once chosen, a node
+    /// keeps going for as long as it would be chosen again, since the other heads do not move: one look at the
+    /// heap per run of records instead of per record (a node sends hundreds in a row).
     /// </summary>
     private void ReleaseUpTo(DateTime cutoff, List<OutputItem> output)
     {
-        while (true)
+        while (_heads.TryDequeue(out var run, out _))
         {
-            // The oldest head and the next oldest, each with its position in the scan to settle ties.
-            (string Name, NodeQueue Queue, int Index)? chosen = null;
-            var nextTime = DateTime.MaxValue;
-            var nextIndex = int.MaxValue;
-            var index = 0;
-            foreach (var (name, queue) in _nodes)
-            {
-                index++;
-                if (queue.Count == 0) continue;
-                if (chosen is not { } best || queue.HeadTime < best.Queue.HeadTime)
-                {
-                    if (chosen is { } previous) (nextTime, nextIndex) = (previous.Queue.HeadTime, previous.Index);
-                    chosen = (name, queue, index);
-                }
-                else if (queue.HeadTime < nextTime)
-                {
-                    (nextTime, nextIndex) = (queue.HeadTime, index);
-                }
-            }
-            if (chosen is not { } run) return;
-
+            var (nextTime, nextOrder) = _heads.TryPeek(out _, out var next) ? next : (DateTime.MaxValue, int.MaxValue);
             do
             {
-                var head = run.Queue.HeadTime;
-                if (head > nextTime || (head == nextTime && run.Index > nextIndex)) break;
+                var head = run.HeadTime;
+                if (head > nextTime || (head == nextTime && run.Order > nextOrder)) break;
                 // No other head is older, so nothing else may go either.
-                if (head > cutoff) return;
-                var (record, correction) = run.Queue.Dequeue();
+                if (head > cutoff)
+                {
+                    _heads.Enqueue(run, (head, run.Order));
+                    return;
+                }
+                var (record, correction) = run.Dequeue();
                 var time = record.Timestamp + correction;
                 // Lateness tells a reader that a line lost its place; a node event has no place to lose (node-down
                 // is stamped at the node's last progress, which the others have usually long passed).
                 var late = time < _released && record.Kind is not (RecordKind.NodeUp or RecordKind.NodeDown);
                 if (time > _released) _released = time;
                 output.Add(new OutputItem(run.Name, record, late, correction.Ticks));
-            } while (run.Queue.Count > 0);
+            } while (run.Count > 0);
+            if (run.Count > 0) _heads.Enqueue(run, (run.HeadTime, run.Order));
         }
     }
 
     private NodeQueue QueueOf(string node)
     {
-        if (!_nodes.TryGetValue(node, out var queue)) _nodes[node] = queue = new NodeQueue();
+        if (!_nodes.TryGetValue(node, out var queue)) _nodes[node] = queue = new NodeQueue(node, _nodes.Count);
         return queue;
     }
 
@@ -144,10 +176,22 @@ public sealed class ReorderBuffer(TimeSpan window)
     /// One node's records in arrival order (which is timestamp order), kept as the batches they came in,
     /// each with the clock correction it arrived under. Times here are on the aggregator's clock.
     /// </summary>
-    private sealed class NodeQueue
+    private sealed class NodeQueue(string name, int order)
     {
-        private readonly Queue<(IReadOnlyList<NodeRecord> Records, DateTime ArrivedAt, TimeSpan Correction)> _segments = new();
+        private readonly Queue<(IReadOnlyList<NodeRecord> Records, TimeSpan Correction)> _segments = new();
         private int _headIndex;
+
+        public string Name { get; } = name;
+
+        /// <summary>When the node was first seen, among all: ties between heads go to the lower.</summary>
+        public int Order { get; } = order;
+
+        /// <summary>Batches (segments) added and fully released so far: segment n is still held while n > SegmentsReleased.</summary>
+        public long SegmentsAdded { get; private set; }
+        public long SegmentsReleased { get; private set; }
+
+        /// <summary>Whether it has an entry among the watermarks.</summary>
+        public bool InWatermarks { get; set; }
 
         public bool Connected { get; set; }
         public TimeSpan Correction { get; set; }
@@ -167,26 +211,33 @@ public sealed class ReorderBuffer(TimeSpan window)
         {
             get
             {
-                var (records, _, correction) = _segments.Peek();
+                var (records, correction) = _segments.Peek();
                 return records[_headIndex].Timestamp + correction;
             }
         }
 
-        /// <summary>Adds all or nothing: a time out of range throws before anything changed.</summary>
-        public void Add(IReadOnlyList<NodeRecord> records, DateTime watermark, DateTime arrivedAt)
+        /// <summary>
+        /// Adds all or nothing: a time out of range throws before anything changed. Returns the corrected time of
+        /// the newest record added, or null when there were none.
+        /// </summary>
+        public DateTime? Add(IReadOnlyList<NodeRecord> records, DateTime watermark)
         {
             _ = watermark + Correction;
+            DateTime? added = null;
             if (records.Count > 0)
             {
                 var correction = Correction;
                 if (Watermark != DateTime.MinValue && records[0].Timestamp + correction < Watermark)
                     correction = Watermark - records[0].Timestamp;
                 var newest = records[^1].Timestamp + correction;
-                _segments.Enqueue((records, arrivedAt, correction));
+                _segments.Enqueue((records, correction));
+                SegmentsAdded++;
                 Raise(newest);
                 Count += records.Count;
+                added = newest;
             }
             Advance(watermark);
+            return added;
         }
 
         public void Advance(DateTime watermark)
@@ -202,27 +253,16 @@ public sealed class ReorderBuffer(TimeSpan window)
 
         public (NodeRecord Record, TimeSpan Correction) Dequeue()
         {
-            var (records, _, correction) = _segments.Peek();
+            var (records, correction) = _segments.Peek();
             var record = records[_headIndex++];
             Count--;
             if (_headIndex == records.Count)
             {
                 _segments.Dequeue();
+                SegmentsReleased++;
                 _headIndex = 0;
             }
             return (record, correction);
-        }
-
-        /// <summary>Corrected time of the newest record that arrived before <paramref name="arrivedBefore"/>, if any.</summary>
-        public DateTime? NewestExpired(DateTime arrivedBefore)
-        {
-            DateTime? newest = null;
-            foreach (var (records, arrivedAt, correction) in _segments)
-            {
-                if (arrivedAt > arrivedBefore) break;
-                newest = records[^1].Timestamp + correction;
-            }
-            return newest;
         }
     }
 }
