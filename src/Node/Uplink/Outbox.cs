@@ -61,6 +61,22 @@ public sealed class Outbox : IDisposable
         if (!_resuming) Incarnation = incarnation;
     }
 
+    /// <summary>
+    /// Batches in flight below which a batch being filled goes out at once rather than waiting to fill. Batching by
+    /// load, not by a timer: a lone line finds the link quiet and leaves with no wait; under a burst the batches in
+    /// flight reach this, records collect while they are acknowledged, and each acknowledgement takes what collected
+    /// (more lines a batch, the busier the link). Two rather than one, so a line does not wait a whole round trip
+    /// behind the previous line's batch at a trickle from several processes.
+    /// </summary>
+    internal const int EagerBelowInFlight = 2;
+
+    /// <summary>
+    /// The batch being filled should be cut and sent now (joined, the link is quiet enough, nothing waits before it):
+    /// see <see cref="EagerBelowInFlight"/>.
+    /// </summary>
+    public bool SendsAtOnce(bool joined) =>
+        joined && !_builder.IsEmpty && !_resuming && _queue.InFlight < EagerBelowInFlight && _queue.Waiting == 0 && _overflow.IsEmpty;
+
     public bool Fits(in NodeRecord record) => _builder.Fits(record);
 
     public void Add(in NodeRecord record) => _builder.Add(record);
