@@ -68,7 +68,7 @@ public sealed class Outbox : IDisposable
     /// (more lines a batch, the busier the link). Two rather than one, so a line does not wait a whole round trip
     /// behind the previous line's batch at a trickle from several processes.
     /// </summary>
-    internal const int EagerBelowInFlight = 2;
+    private const int EagerBelowInFlight = 2;
 
     /// <summary>
     /// The batch being filled should be cut and sent now (joined, the link is quiet enough, nothing waits before it):
