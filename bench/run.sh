@@ -298,6 +298,8 @@ if [[ $PHASES == *" join "* ]]; then
     say "join: launch to first line (bench/join.sh)"
     NO_BUILD=1 "$HERE/join.sh" > /dev/null || say "join: bench/join.sh failed; see its output in $OUT/join"
 fi
+[[ $PHASES == *" parallel "* ]] && { NO_BUILD=1 "$HERE/throughput.sh" || say "throughput: bench/throughput.sh failed"; }
+[[ $PHASES == *" parallel "* ]] && { NO_BUILD=1 "$HERE/latency.sh" || say "latency: bench/latency.sh failed"; }
 
 # --- 4. summary ----------------------------------------------------------------------------------------
 ratio() { [[ $1 == - || $P_rate == - ]] && echo - || calc '%.2f' "$1 / $P_rate"; }

@@ -16,6 +16,9 @@ public sealed class DeliveryQueue(int maxInFlight)
 
     public bool IsEmpty => _inFlight.Count == 0 && _waiting.Count == 0;
     public int InFlight => _inFlight.Count;
+    /// <summary>How many more batches the window lets go now.</summary>
+    public int Room => maxInFlight - _inFlight.Count;
+    public int MaxInFlight => maxInFlight;
     public int Waiting => _waiting.Count;
     public int Count => _inFlight.Count + _waiting.Count;
 

@@ -75,13 +75,13 @@ public sealed class UplinkActor : ReceiveActor, IWithTimers
         _liveness = new LinkLiveness(settings.LinkTimeout, settings.ResendAfter);
 
         Receive<ProcessActor.LinesRead>(OnLinesRead);
-        Receive<ProcessActor.ProcessStarted>(e => Append(NodeRecord.Started(e.Process, e.Pid, _clock.UtcNow)));
-        Receive<ProcessActor.ProcessExited>(e => Append(NodeRecord.Exited(e.Process, e.ExitCode, e.Signal, _clock.UtcNow)));
-        Receive<InstanceActor.ProcessWaiting>(e => Append(NodeRecord.Waiting(e.Process, e.WaitingFor, _clock.UtcNow)));
-        Receive<InstanceActor.ProcessReady>(e => Append(NodeRecord.Ready(e.Process, _clock.UtcNow)));
-        Receive<InstanceActor.ProcessRestarting>(e => Append(NodeRecord.Restarting(e.Process, e.Attempt, e.DelayMs, _clock.UtcNow)));
-        Receive<InstanceActor.ProcessGivenUp>(e => Append(NodeRecord.GivenUp(e.Process, e.Reason, _clock.UtcNow)));
-        Receive<NodeActor.ProcessScaled>(e => Append(NodeRecord.Scaled(e.Process, e.Replicas, _clock.UtcNow)));
+        Receive<ProcessActor.ProcessStarted>(e => AppendEvent(NodeRecord.Started(e.Process, e.Pid, _clock.UtcNow)));
+        Receive<ProcessActor.ProcessExited>(e => AppendEvent(NodeRecord.Exited(e.Process, e.ExitCode, e.Signal, _clock.UtcNow)));
+        Receive<InstanceActor.ProcessWaiting>(e => AppendEvent(NodeRecord.Waiting(e.Process, e.WaitingFor, _clock.UtcNow)));
+        Receive<InstanceActor.ProcessReady>(e => AppendEvent(NodeRecord.Ready(e.Process, _clock.UtcNow)));
+        Receive<InstanceActor.ProcessRestarting>(e => AppendEvent(NodeRecord.Restarting(e.Process, e.Attempt, e.DelayMs, _clock.UtcNow)));
+        Receive<InstanceActor.ProcessGivenUp>(e => AppendEvent(NodeRecord.GivenUp(e.Process, e.Reason, _clock.UtcNow)));
+        Receive<NodeActor.ProcessScaled>(e => AppendEvent(NodeRecord.Scaled(e.Process, e.Replicas, _clock.UtcNow)));
         Receive<FlushDue>(_ => CutBatch());
         Receive<JoinDue>(_ => TryJoin());
         Receive<JoinAccepted>(OnJoinAccepted);
@@ -169,6 +169,13 @@ public sealed class UplinkActor : ReceiveActor, IWithTimers
             Append(NodeRecord.Line(read.Process, read.Stream, seq++, now, line.Text, line.Continued, read.AfterExit));
         // Each reader waits for this before it reads on, so lines never pile up in this mailbox.
         Sender.Tell(ProcessActor.LinesAppended.Instance);
+        CutIfLinkQuiet();
+    }
+
+    private void AppendEvent(in NodeRecord record)
+    {
+        Append(record);
+        CutIfLinkQuiet();
     }
 
     private void Append(in NodeRecord record)
@@ -176,6 +183,12 @@ public sealed class UplinkActor : ReceiveActor, IWithTimers
         if (!_outbox.Fits(record)) CutBatch();
         if (_outbox.BatchEmpty) Timers.StartSingleTimer("flush", new FlushDue(), _settings.BatchMaxDelay);
         _outbox.Add(record);
+    }
+
+    // Batching by load (Outbox.SendsAtOnce): what a quiet link can take goes now; batch-max-delay bounds the wait otherwise.
+    private void CutIfLinkQuiet()
+    {
+        if (_outbox.SendsAtOnce(joined: _aggregator is not null)) CutBatch();
     }
 
     private void CutBatch()
@@ -288,6 +301,8 @@ public sealed class UplinkActor : ReceiveActor, IWithTimers
         if (ack.Incarnation != _outbox.Incarnation || !FromJoinedAggregator(ack.SessionKey)) return;
         _liveness.Acknowledged(_clock.UtcNow, progressed: _outbox.Acknowledge(ack.UpToSeq));
         SendWhatFits();
+        // What collected while the link was busy goes as the acknowledgement frees it.
+        CutIfLinkQuiet();
         if (_drainRequester is not null && _outbox.IsEmpty) FinishDrain();
     }
 

@@ -1,0 +1,129 @@
+#!/usr/bin/env bash
+# Latency at a trickle: the delay from a line's write to its arrival on the tool's stdout, beside GNU parallel
+# in the same run.
+#
+#   bench/latency.sh            (RATE=1000 lines/s per process, 3 processes, LAT_SECONDS=10, ROUNDS=1)
+#
+# Rows, one after the other, ROUNDS times: `parallel --line-buffer --tag` over 3 paced generators; the same
+# generators under one chorus-node joined over loopback to chorus-aggregator (stdout); and the embedded default,
+# `chorus-aggregator --procfile`. Each generator stamps every line with its CLOCK_REALTIME write time (gen.c);
+# bench/delay.c reads the tool's stdout through a pipe and takes the time of each read minus that. For the two
+# Chorus rows only lines written after node-up reached stdout count (before it, lines wait for the join: see
+# bench/join.sh); they are also given from one second after node-up on, past a fresh process's warm-up
+# (for parallel: one second after its first line). Prints one figure a line (`latency ROW p50|p99 ...`) and keeps bench/out/latency/summary.md.
+# OUT/ROW.delays has every counted line's write time (ms from the first) and delay, to see when slow ones came.
+# Needs bench/out/bin/gen (built here unless NO_BUILD is set). Ends every process it started.
+set -euo pipefail
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+ROOT=$(dirname "$HERE")
+OUT=$HERE/out/latency
+RATE=${RATE:-1000}
+LAT_SECONDS=${LAT_SECONDS:-10}
+ROUNDS=${ROUNDS:-1}
+AGG=${AGG:-$ROOT/src/Aggregator/bin/Release/net10.0/chorus-aggregator}
+NODE=${NODE:-$ROOT/src/Node/bin/Release/net10.0/chorus-node}
+GEN=$HERE/out/bin/gen
+DELAY=$HERE/out/bin/delay
+TAGS=(p1 p2 p3)
+PER=$((RATE * LAT_SECONDS))
+TOTAL=$((PER * ${#TAGS[@]}))
+
+NAME=latency
+. "$HERE/lib.sh"
+
+mkdir -p "$HERE/out/bin"
+if [ -z "${NO_BUILD:-}" ]; then
+    say "building (Release)"
+    gcc -O2 -Wall -o "$GEN" "$HERE/gen.c"
+    for project in src/Node src/Aggregator; do
+        dotnet build -c Release --nologo -v q "$ROOT/$project" > "$HERE/out/latency.build.log" 2>&1 ||
+            { cat "$HERE/out/latency.build.log" >&2; die "building $project failed"; }
+    done
+fi
+gcc -O2 -Wall -o "$DELAY" "$HERE/delay.c"
+command -v parallel > /dev/null || die "GNU parallel is needed: apt-get install parallel"
+rm -rf "$OUT" && mkdir -p "$OUT"
+for tag in "${TAGS[@]}"; do echo "$tag: $GEN $tag $PER $RATE"; done > "$OUT/Procfile"
+
+# measure ROW [after-node-up]: starts the delay reader on OUT/ROW.fifo; sets READER.
+measure() {
+    mkfifo "$OUT/$1.fifo"
+    "$DELAY" "$TOTAL" $((LAT_SECONDS + 60)) "${2:-all}" "$OUT/$1.delays" < "$OUT/$1.fifo" > "$OUT/$1.result" &
+    READER=$!
+    PIDS+=("$READER")
+}
+# finish ROW PID: waits for the reader, then ends PID (SIGTERM; a background job ignores SIGINT).
+finish() {
+    local i
+    wait "$READER" || say "$1: the delay reader failed"
+    kill -TERM "$2" 2>/dev/null || true
+    for i in $(seq 100); do kill -0 "$2" 2>/dev/null || break; sleep 0.1; done
+}
+
+row_parallel() {
+    measure "$1"
+    parallel --will-cite --line-buffer --tag -j "${#TAGS[@]}" "$GEN" {} "$PER" "$RATE" ::: "${TAGS[@]}" \
+        > "$OUT/$1.fifo" 2> "$OUT/$1.err" &
+    local pid=$!
+    PIDS+=("$pid")
+    finish "$1" "$pid"
+}
+
+row_node() {
+    measure "$1" after-node-up
+    "$AGG" --listen 127.0.0.1:0 --http 127.0.0.1:0 --no-color > "$OUT/$1.fifo" 2> "$OUT/$1.agg.err" &
+    local agg=$!
+    PIDS+=("$agg")
+    local join
+    join=$(wait_for_line "$OUT/$1.agg.err" 'nodes join at' 30 | sed 's/.*nodes join at //') ||
+        die "$1: the aggregator did not say where nodes join within 30 s; see $OUT/$1.agg.err"
+    "$NODE" --aggregator "$join" --name bench --spool "$OUT/$1.spool" --procfile "$OUT/Procfile" \
+        > /dev/null 2> "$OUT/$1.node.err" &
+    PIDS+=($!)
+    finish "$1" "$agg"
+}
+
+row_embedded() {
+    measure "$1" after-node-up
+    "$AGG" --listen 127.0.0.1:0 --http 127.0.0.1:0 --no-color --name bench --procfile "$OUT/Procfile" \
+        > "$OUT/$1.fifo" 2> "$OUT/$1.err" &
+    local pid=$!
+    PIDS+=("$pid")
+    finish "$1" "$pid"
+}
+
+LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
+for round in $(seq "$ROUNDS"); do
+    for row in parallel node embedded; do
+        say "round $round: $row, ${#TAGS[@]} x $PER lines at $RATE lines/s each"
+        "row_$row" "$row.$round"
+    done
+done
+LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
+
+kv() { sed -n "s/^$2=//p" "$1" | head -1; }
+{
+    echo
+    echo "### Latency at a trickle ($(date -u '+%Y-%m-%d %H:%M UTC'), commit $(git -C "$ROOT" describe --always --dirty 2>/dev/null || echo '?'))"
+    echo
+    echo "${#TAGS[@]} processes x $RATE lines/s for $LAT_SECONDS s, write to arrival on stdout (a pipe). $(nproc) CPUs," \
+        "load average before $LOAD_BEFORE, after $LOAD_AFTER. Chorus rows: lines written after node-up."
+    echo
+    echo "| row | lines counted | missing | out of order | p50 (ms) | p90 (ms) | p99 (ms) | max (ms) | from 1 s after node-up: p50 / p99 / max (ms) |"
+    echo "|---|---:|---:|---:|---:|---:|---:|---:|---|"
+    for round in $(seq "$ROUNDS"); do
+        for row in parallel node embedded; do
+            f=$OUT/$row.$round.result
+            echo "| $row ($round) | $(kv "$f" counted) | $(kv "$f" missing) | $(kv "$f" order) | $(kv "$f" p50_ms) | $(kv "$f" p90_ms) | $(kv "$f" p99_ms) | $(kv "$f" max_ms) | $(kv "$f" steady_p50_ms) / $(kv "$f" steady_p99_ms) / $(kv "$f" steady_max_ms) |"
+        done
+    done
+} > "$OUT/summary.md"
+for round in $(seq "$ROUNDS"); do
+    for row in parallel node embedded; do
+        f=$OUT/$row.$round.result
+        echo "latency $row p50 $(kv "$f" p50_ms) ms"
+        echo "latency $row p99 $(kv "$f" p99_ms) ms (missing $(kv "$f" missing), out of order $(kv "$f" order))"
+        echo "latency $row from 1 s after node-up p99 $(kv "$f" steady_p99_ms) ms"
+    done
+done
