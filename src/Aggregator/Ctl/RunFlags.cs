@@ -19,7 +19,7 @@ public static class RunFlags
 
     public static readonly Option<string?> GroupOption = new("--group")
     {
-        Description = $"Queue group it waits in (its parallelism: queue group NAME --parallel N). Default: {TaskRequest.DefaultGroup}.",
+        Description = $"Queue group it waits in (its limits: queue group NAME --parallel N). Default: the group named \"{TaskRequest.DefaultGroup}\".",
     };
 
     public static readonly Option<string?> AfterOption = new("--after")
