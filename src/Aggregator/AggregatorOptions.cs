@@ -64,9 +64,15 @@ public sealed record AggregatorOptions(string HoconOverrides, bool Color, IReadO
         Description = "A node not heard from for this long is reported node-down, in milliseconds. Default: node-timeout in hocon/aggregator.conf.",
     };
 
+    public static readonly Option<string?> StateDirOption = new("--state-dir")
+    {
+        Description = "Directory of the task queue's store (tasks.db: tasks, groups, what tasks printed), kept across restarts. " +
+                      "Default: $XDG_STATE_HOME/chorus, else ~/.local/state/chorus.",
+    };
+
     public static RootCommand CreateCommand() => new("chorus-aggregator: merges the output of every Chorus node into one ordered stream.")
     {
-        ListenOption, HttpOption, ProcfileOption, SpecOption, ProcessFiles.EnvFileOption, NameOption, FormatOption, NoColorOption, ReorderWindowOption, ArchiveOption, NodeTimeoutOption,
+        ListenOption, HttpOption, ProcfileOption, SpecOption, ProcessFiles.EnvFileOption, NameOption, FormatOption, NoColorOption, ReorderWindowOption, ArchiveOption, StateDirOption, NodeTimeoutOption,
         SecurityOptions.TokenFileOption, SecurityOptions.WatchTokenFileOption, SecurityOptions.InsecureOption, SecurityOptions.TlsCertOption, SecurityOptions.TlsKeyOption, SecurityOptions.TlsCaOption,
         ExitOnFlag.Option, ConfigFile.Option,
         Ctl.CtlCommand.Create(), Ctl.RunCommand.Create(), Ctl.QueueCommand.Create(),
@@ -90,6 +96,11 @@ public sealed record AggregatorOptions(string HoconOverrides, bool Color, IReadO
 
         if (parsed.GetValue(ArchiveOption) is { } archive)
             overrides.Add($"chorus.aggregator.archive = {HoconFiles.Quote(Path.GetFullPath(archive))}");
+        if (parsed.GetValue(StateDirOption) is { } stateDir)
+        {
+            if (stateDir.Trim().Length == 0) throw new UsageException("--state-dir is empty. Give a directory, e.g. --state-dir /var/lib/chorus.");
+            overrides.Add($"chorus.aggregator.tasks.state-dir = {HoconFiles.Quote(Path.GetFullPath(stateDir))}");
+        }
         if (parsed.GetValue(NodeTimeoutOption) is { } timeout)
         {
             if (timeout <= 0)

@@ -9,6 +9,7 @@ using Chorus.Aggregator.Ingest;
 using Chorus.Aggregator.Metrics;
 using Chorus.Aggregator.Ordering;
 using Chorus.Aggregator.Sinks;
+using Chorus.Aggregator.Tasks;
 using Chorus.Hosting;
 using Chorus.Hosting.Security;
 using Chorus.Messages;
@@ -40,6 +41,18 @@ static async Task<int> Run(ParseResult parsed)
         Notice.Error(e.Message);
         return ExitCodes.CannotArchive;
     }
+    // The task queue's store: one that cannot be used stops the aggregator too, before tasks could be asked of it.
+    TaskStore taskStore;
+    try
+    {
+        var taskSettings = TaskSettings.From(config);
+        taskStore = TaskStore.Open(taskSettings.StateDirectory, taskSettings.MaxLogBytes);
+    }
+    catch (CannotKeepTasksException e)
+    {
+        Notice.Error(e.Message);
+        return ExitCodes.CannotKeepTasks;
+    }
 
     var tls = options.Security.Tls;
     // Not disposed: disposing waits for every actor to stop, and a sink stuck in a write never does (see the end).
@@ -59,6 +72,8 @@ static async Task<int> Run(ParseResult parsed)
         Sink("stdout", StdoutWriter.ForThisProcess(formatter), "chorus.stdout-dispatcher"),
         Sink("live feed", feed),
         Sink("status board", board),
+        // The task queue is made after the merge it tells of tasks: this sink finds it by its path.
+        Sink("task log", new TaskOutputWriter(taskStore, system.ActorSelection(TaskQueueActor.Path))),
     ];
     var merge = system.ActorOf(MergeActor.Props(sinks, settings), "merge");
     var output = archived is null
@@ -69,7 +84,9 @@ static async Task<int> Run(ParseResult parsed)
     system.ActorOf(IngestActor.Props(output, pending, settings, token, controlActor), IngestEndpoint.ActorName);
     // The actor answers every action by control-timeout; the margin covers a busy moment, not a node.
     var control = new FleetControl(controlActor, settings.ControlTimeout + TimeSpan.FromSeconds(5));
-    var (web, http) = await HttpServer.StartAsync(new HttpServices(feed, board, directory, control, metrics), settings, token, options.WatchToken, tls?.Certificate);
+    var taskQueue = system.ActorOf(TaskQueueActor.Props(taskStore, control, merge), TaskQueueActor.Path["/user/".Length..]);
+    var tasks = new TaskQueue(taskQueue, taskStore, settings.ControlTimeout + TimeSpan.FromSeconds(5));
+    var (web, http) = await HttpServer.StartAsync(new HttpServices(feed, board, directory, control, metrics, tasks), settings, token, options.WatchToken, tls?.Certificate);
     Notice.Write($"nodes join at {RemoteSystem.BoundAddress(system)}");
     Notice.Write($"watch at {(tls is null ? "http" : "https")}://{http}/");
 
@@ -101,5 +118,6 @@ static async Task<int> Run(ParseResult parsed)
     // A sink stuck in a write (a stdout nobody reads) never stops, and the actor system waits for it: the
     // process ends all the same once the flush's time is up again.
     await system.Terminate().WaitAsync(settings.ShutdownFlushTimeout).ContinueWith(_ => { });
+    taskStore.Dispose();
     return exitCode;
 }

@@ -29,4 +29,7 @@ public static class ExitCodes
 
     /// <summary>ctl: the aggregator could not be reached at --url.</summary>
     public const int Unreachable = 7;
+
+    /// <summary>The aggregator could not open its task store in --state-dir at start: it stops rather than run tasks it could not keep track of.</summary>
+    public const int CannotKeepTasks = 8;
 }

@@ -6,39 +6,22 @@ using Chorus.Messages.Control;
 using Chorus.Messages.Selection;
 using Chorus.Node.Spec;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Net.Http.Headers;
 
 namespace Chorus.Aggregator.Http;
 
 /// <summary>
 /// POST /api/actions: a verb for every process a selector matches, across the fleet (README, "Actions").
-/// The one endpoint that reads a body: JSON, at most <see cref="MaxBodyBytes"/>. A browser page of another origin
-/// gets 403 whatever the token: without it, any page a user opens could restart their processes.
+/// It reads a body as every acting endpoint does (<see cref="ActingRequest"/>: JSON, at most 64 KiB, same origin only).
 /// </summary>
 public static class ActionsEndpoint
 {
     public const string Path = "/api/actions";
-    public const int MaxBodyBytes = 64 * 1024;
+    public const int MaxBodyBytes = ActingRequest.MaxBodyBytes;
 
     public static async Task Handle(HttpContext context)
     {
-        var request = context.Request;
-        if (request.Headers.Origin.Count > 0 && !SameOrigin(request))
-        {
-            await Error(context, StatusCodes.Status403Forbidden,
-                $"Origin \"{PrintableText.Quote(request.Headers.Origin.ToString())}\" is not this aggregator's: a page of another origin cannot act. " +
-                "Send actions from the aggregator's own page, with chorus-aggregator ctl, or without an Origin header (curl).");
-            return;
-        }
-        if (!IsJson(request.ContentType))
-        {
-            await Error(context, StatusCodes.Status415UnsupportedMediaType,
-                "An action is a JSON body: send the header \"Content-Type: application/json\".");
-            return;
-        }
-        if (await ReadBody(context) is not { } body) return;
+        if (await ActingRequest.ReadJsonBody(context, "An action's body", "Send a shorter selector or input text.") is not { } body) return;
 
         Action action;
         try
@@ -72,45 +55,8 @@ public static class ActionsEndpoint
         await Results(context, acted.Results);
     }
 
-    /// <summary>The body, within <see cref="MaxBodyBytes"/> (this endpoint only: the server's limit stays small); null once answered 413.</summary>
-    private static async Task<byte[]?> ReadBody(HttpContext context)
-    {
-        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit) limit.MaxRequestBodySize = MaxBodyBytes;
-        if (context.Request.ContentLength > MaxBodyBytes) return await TooLarge(context);
-        using var buffer = new MemoryStream();
-        try
-        {
-            await context.Request.Body.CopyToAsync(buffer, context.RequestAborted);
-        }
-        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
-        {
-            return await TooLarge(context);
-        }
-        return buffer.ToArray();
-    }
-
-    private static async Task<byte[]?> TooLarge(HttpContext context)
-    {
-        await Error(context, StatusCodes.Status413PayloadTooLarge,
-            $"An action's body is at most {MaxBodyBytes / 1024} KiB. Send a shorter selector or input text.");
-        return null;
-    }
-
-    private static bool IsJson(string? contentType) =>
-        MediaTypeHeaderValue.TryParse(contentType, out var media) && media.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase);
-
-    /// <summary>The Origin is this server as the request reached it: same scheme, host and port.</summary>
-    private static bool SameOrigin(HttpRequest request) =>
-        Uri.TryCreate(request.Headers.Origin.ToString(), UriKind.Absolute, out var origin)
-        && origin.GetLeftPart(UriPartial.Authority).Equals($"{request.Scheme}://{request.Host.Value}", StringComparison.OrdinalIgnoreCase)
-        && origin.AbsolutePath == "/";
-
-    private static async Task Results(HttpContext context, IReadOnlyList<NodeActionResult> results)
-    {
-        context.Response.StatusCode = StatusCodes.Status200OK;
-        context.Response.ContentType = "application/json; charset=utf-8";
-        context.Response.Headers.CacheControl = "no-store";
-        await using (var json = new Utf8JsonWriter(context.Response.BodyWriter))
+    private static Task Results(HttpContext context, IReadOnlyList<NodeActionResult> results) =>
+        ActingRequest.Json(context, StatusCodes.Status200OK, json =>
         {
             json.WriteStartObject();
             json.WriteStartArray("results");
@@ -125,23 +71,9 @@ public static class ActionsEndpoint
             }
             json.WriteEndArray();
             json.WriteEndObject();
-        }
-        await context.Response.BodyWriter.FlushAsync(context.RequestAborted);
-    }
+        });
 
-    public static async Task Error(HttpContext context, int status, string message)
-    {
-        context.Response.StatusCode = status;
-        context.Response.ContentType = "application/json; charset=utf-8";
-        context.Response.Headers.CacheControl = "no-store";
-        await using (var json = new Utf8JsonWriter(context.Response.BodyWriter))
-        {
-            json.WriteStartObject();
-            json.WriteString("error", message);
-            json.WriteEndObject();
-        }
-        await context.Response.BodyWriter.FlushAsync(context.RequestAborted);
-    }
+    private static Task Error(HttpContext context, int status, string message) => ActingRequest.Error(context, status, message);
 
     /// <summary>An action as the body states it, checked: a verb, a selector, and the argument the verb takes.</summary>
     private sealed record Action(ControlVerb Verb, Selector Selector, string Argument)
@@ -171,10 +103,8 @@ public static class ActionsEndpoint
             JsonElement root;
             try
             {
-                // A key given twice is refused, not read as its last value: whatever else reads the body (a proxy's log,
-                // an audit) could take the first, and see "web" where "all" is acted on.
-                using var document = JsonDocument.Parse(body, new JsonDocumentOptions { AllowDuplicateProperties = false });
-                root = document.RootElement.Clone();
+                // A key given twice is refused: a proxy's log could see "web" where "all" is acted on.
+                root = ActingRequest.ParseObject(body);
             }
             catch (JsonException e)
             {

@@ -44,6 +44,7 @@ public static class HttpServer
         builder.Services.AddSingleton(services.Directory);
         builder.Services.AddSingleton(services.Control);
         builder.Services.AddSingleton(services.Metrics);
+        builder.Services.AddSingleton(services.Tasks);
         builder.Services.AddSingleton(settings);
 
         var app = builder.Build();
@@ -56,6 +57,8 @@ public static class HttpServer
         app.MapGet("/api/nodes", NodesEndpoint.Handle);
         app.MapGet("/metrics", MetricsEndpoint.Handle);
         app.MapPost(ActionsEndpoint.Path, ActionsEndpoint.Handle);
+        TasksEndpoint.Map(app);
+        GroupsEndpoint.Map(app);
         app.MapGet("/healthz", () => "ok\n");
         StaticAssets.Map(app);
         // Every path and method, dotted ones too (MapFallback's default skips names that look like files).
@@ -76,8 +79,8 @@ public static class HttpServer
     // Sized to what this server is asked, so not settings: a token, a grep= regex and filters fit many times
     // over in a request line. Headers carry Authorization and Last-Event-ID, but a browser also sends every
     // cookie of the host (on localhost, of every port), so they keep Kestrel's generous defaults. A request
-    // line or headers beyond these are answered 414 or 431. Only POST /api/actions reads a body, and raises the
-    // limit for itself (ActionsEndpoint.MaxBodyBytes); elsewhere a request with a body is answered as usual, and
+    // line or headers beyond these are answered 414 or 431. Only the acting endpoints (/api/actions, tasks, groups) read a body,
+    // and raise the limit for themselves (ActingRequest.MaxBodyBytes); elsewhere a request with a body is answered as usual, and
     // the connection is closed rather than drained past this limit.
     private const int MaxRequestLineBytes = 8 * 1024;
     private const int MaxRequestHeadersBytes = 32 * 1024;
@@ -102,7 +105,7 @@ public static class HttpServer
 
     private static Task NotFound(HttpContext context) =>
         PlainTextAnswer.Write(context, StatusCodes.Status404NotFound,
-            $"Nothing at {context.Request.Method} {context.Request.Path}. This aggregator serves GET / (the page), /events (Server-Sent Events), /ws (WebSocket), /attach (WebSocket, to type into processes), /api/nodes, POST /api/actions, /metrics and /healthz.");
+            $"Nothing at {context.Request.Method} {context.Request.Path}. This aggregator serves GET / (the page), /events (Server-Sent Events), /ws (WebSocket), /attach (WebSocket, to type into processes), /api/nodes, POST /api/actions, /api/tasks, /api/groups, /metrics and /healthz.");
 
     private static IPAddress Resolve(HostPort listen) =>
         IPAddress.TryParse(listen.Host, out var ip) ? ip

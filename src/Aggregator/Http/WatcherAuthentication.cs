@@ -8,12 +8,15 @@ namespace Chorus.Aggregator.Http;
 /// With a token configured, the stream and the API need it: as <c>Authorization: Bearer TOKEN</c>, or as
 /// <c>?token=TOKEN</c> for clients that cannot set headers (EventSource and WebSocket in browsers). The page
 /// and its assets stay public so it can ask for the token; /healthz stays public and says only "ok".
-/// A watch token (read-only) opens everything but what acts on processes: /api/actions and /attach answer it 403.
+/// A watch token (read-only) opens everything but what acts on processes: /api/actions, /attach, and any request
+/// but GET to /api/tasks and /api/groups (queueing, cancelling, setting a group) answer it 403.
 /// </summary>
 public static class WatcherAuthentication
 {
     private static readonly PathString[] Protected = ["/ws", "/events", "/api", "/attach", "/metrics"];
     private static readonly PathString[] Acting = [ActionsEndpoint.Path, "/attach"];
+    // Read with GET, changed with anything else.
+    private static readonly PathString[] ActingUnlessRead = [TasksEndpoint.Path, GroupsEndpoint.Path];
 
     public static void Use(WebApplication app, AccessToken? token, AccessToken? watchToken = null)
     {
@@ -34,7 +37,7 @@ public static class WatcherAuthentication
             }
             if (watchToken is not null && watchToken.Matches(presented))
             {
-                if (!StartsWithAny(path, Acting))
+                if (!IsActing(context.Request))
                 {
                     await next(context);
                     return;
@@ -48,6 +51,9 @@ public static class WatcherAuthentication
                 "This aggregator needs its token. Send the header \"Authorization: Bearer TOKEN\" or add ?token=TOKEN to the URL; the page at / asks for it.");
         });
     }
+
+    private static bool IsActing(HttpRequest request) =>
+        StartsWithAny(request.Path, Acting) || (!HttpMethods.IsGet(request.Method) && !HttpMethods.IsHead(request.Method) && StartsWithAny(request.Path, ActingUnlessRead));
 
     private static bool StartsWithAny(PathString path, PathString[] prefixes) => prefixes.Any(p => path.StartsWithSegments(p, StringComparison.OrdinalIgnoreCase));
 

@@ -1,3 +1,5 @@
+using Chorus.Hosting;
+
 namespace Chorus.Node.Procfile;
 
 /// <summary>A command given after -- on the command line, turned into the one entry a node runs.</summary>
@@ -11,12 +13,6 @@ public static class CommandEntry
     {
         var program = Path.GetFileName(command[0]);
         var name = new string(program.Select(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' ? c : '-').ToArray());
-        return new ProcfileEntry(name.Length > 0 ? name : "command", string.Join(' ', command.Select(ShellQuote)), LineNumber: 0);
+        return new ProcfileEntry(name.Length > 0 ? name : "command", ShellWords.Join(command), LineNumber: 0);
     }
-
-    // The words were already split by the user's shell; quote each so /bin/sh -c sees exactly those words.
-    private static string ShellQuote(string word) =>
-        word.Length > 0 && word.All(c => char.IsAsciiLetterOrDigit(c) || "-_./=:,+@%".Contains(c))
-            ? word
-            : "'" + word.Replace("'", "'\\''") + "'";
 }

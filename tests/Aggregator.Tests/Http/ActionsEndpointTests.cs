@@ -9,6 +9,7 @@ using Chorus.Aggregator.Metrics;
 using Chorus.Aggregator.Ingest;
 using Chorus.Aggregator.Ordering;
 using Chorus.Aggregator.Sinks;
+using Chorus.Aggregator.Tasks;
 using Chorus.Aggregator.Tests.Control;
 using Chorus.Aggregator.Tests.Support;
 using Chorus.Hosting;
@@ -31,6 +32,7 @@ public sealed class ActionsEndpointTests : Akka.TestKit.Xunit2.TestKit, IAsyncLi
     private readonly HttpClient _http = new();
     private readonly FleetControl _control;
     private readonly AggregatorSettings _settings = TestSettings.Aggregator("chorus.aggregator { http = \"127.0.0.1:0\", control-timeout = 2s }");
+    private readonly StateDirectory _state = new();
     private WebApplication? _web;
     private Uri _base = null!;
 
@@ -49,7 +51,8 @@ public sealed class ActionsEndpointTests : Akka.TestKit.Xunit2.TestKit, IAsyncLi
         _node.SendTable(FakeNode.Info("web"), FakeNode.Info("worker"));
         await AwaitConditionAsync(() => Task.FromResult(_directory.Of("n1").Count == 2), TimeSpan.FromSeconds(10));
         var (feed, board) = (new LiveFeed(_settings.BacklogCapacity, DateTime.UtcNow), new StatusBoard());
-        var services = new HttpServices(feed, board, _directory, _control, new ChorusMetrics(TestSettings.NothingPending(), feed, board, Sys, TimeSpan.FromSeconds(5)));
+        var services = new HttpServices(feed, board, _directory, _control, new ChorusMetrics(TestSettings.NothingPending(), feed, board, Sys, TimeSpan.FromSeconds(5)),
+            new TaskQueue(CreateTestProbe().Ref, _state.Open(), TimeSpan.FromSeconds(5)));
         var (web, bound) = await HttpServer.StartAsync(services, _settings, AccessToken.From(Token, "test"), watchToken: AccessToken.From(WatchToken, "test"));
         _web = web;
         _base = new Uri($"http://{bound}/");
@@ -199,5 +202,6 @@ public sealed class ActionsEndpointTests : Akka.TestKit.Xunit2.TestKit, IAsyncLi
         if (_web is not null) await _web.StopAsync();
         _http.Dispose();
         _node.Dispose();
+        _state.Dispose();
     }
 }

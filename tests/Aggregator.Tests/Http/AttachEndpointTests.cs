@@ -8,6 +8,7 @@ using Chorus.Aggregator.Http;
 using Chorus.Aggregator.Metrics;
 using Chorus.Aggregator.Ordering;
 using Chorus.Aggregator.Sinks;
+using Chorus.Aggregator.Tasks;
 using Chorus.Aggregator.Tests.Support;
 using Chorus.Messages;
 using Chorus.Messages.Control;
@@ -31,6 +32,8 @@ public sealed class AttachEndpointTests : Akka.TestKit.Xunit2.TestKit, IAsyncLif
     private WebApplication? _app;
     private Uri _http = null!;
 
+    private readonly StateDirectory _state = new();
+
     public AttachEndpointTests() => _control = CreateTestProbe();
 
     public async Task InitializeAsync()
@@ -38,13 +41,15 @@ public sealed class AttachEndpointTests : Akka.TestKit.Xunit2.TestKit, IAsyncLif
         var settings = TestSettings.Aggregator("chorus.aggregator.http = \"127.0.0.1:0\"");
         var board = new StatusBoard();
         var metrics = new ChorusMetrics(TestSettings.NothingPending(), _feed, board, Sys, Wait);
-        var (app, bound) = await HttpServer.StartAsync(new HttpServices(_feed, board, _directory, new FleetControl(_control.Ref, Wait), metrics), settings, token: null, watchToken: null);
+        var (app, bound) = await HttpServer.StartAsync(new HttpServices(_feed, board, _directory, new FleetControl(_control.Ref, Wait), metrics,
+            new TaskQueue(CreateTestProbe().Ref, _state.Open(), Wait)), settings, token: null, watchToken: null);
         (_app, _http) = (app, new Uri($"http://{bound}/"));
     }
 
     public async Task DisposeAsync()
     {
         if (_app is not null) await _app.DisposeAsync();
+        _state.Dispose();
     }
 
     [Fact]

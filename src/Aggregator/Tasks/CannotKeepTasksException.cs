@@ -1,0 +1,16 @@
+using Microsoft.Data.Sqlite;
+
+namespace Chorus.Aggregator.Tasks;
+
+/// <summary>The state directory or its task store cannot be used: the aggregator exits 8 at start, before any node joins.</summary>
+public sealed class CannotKeepTasksException(string message, Exception inner) : Exception(message, inner)
+{
+    /// <summary>Why <paramref name="path"/> (the store in <paramref name="directory"/>) could not be opened, in words that say what to do.</summary>
+    public static CannotKeepTasksException From(string directory, string path, Exception e) => new($"cannot keep the task queue in --state-dir {directory}: " + e switch
+    {
+        UnauthorizedAccessException or IOException => $"the directory cannot be made or used ({e.Message}). Give a directory this user can write, with --state-dir DIR.",
+        SqliteException { SqliteErrorCode: 26 } => $"{path} is not an SQLite database (something else wrote it). Move it away, or give another --state-dir DIR.",
+        SqliteException { SqliteErrorCode: 8 or 14 } => $"{path} cannot be opened for writing ({e.Message}). Fix its permissions, or give another --state-dir DIR.",
+        _ => $"{path}: {e.Message} Fix the file or its directory, or give another --state-dir DIR.",
+    }, e);
+}
