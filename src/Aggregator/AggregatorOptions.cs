@@ -17,6 +17,9 @@ public sealed record AggregatorOptions(string HoconOverrides, bool Color, IReadO
     /// <summary>The read-only token (--watch-token-file / CHORUS_WATCH_TOKEN); only ever with <see cref="SecurityOptions.Token"/>.</summary>
     public AccessToken? WatchToken { get; init; }
 
+    /// <summary>The embedded node's --allow-run and --label (only with --procfile or --spec).</summary>
+    public TaskAgent Tasks { get; init; } = TaskAgent.None;
+
     public static readonly Option<string?> ListenOption = new("--listen")
     {
         Description = "Akka.Remote endpoint where nodes join, HOST:PORT (port 0: any free port). Default: listen in hocon/aggregator.conf.",
@@ -74,7 +77,7 @@ public sealed record AggregatorOptions(string HoconOverrides, bool Color, IReadO
     {
         ListenOption, HttpOption, ProcfileOption, SpecOption, ProcessFiles.EnvFileOption, NameOption, FormatOption, NoColorOption, ReorderWindowOption, ArchiveOption, StateDirOption, NodeTimeoutOption,
         SecurityOptions.TokenFileOption, SecurityOptions.WatchTokenFileOption, SecurityOptions.InsecureOption, SecurityOptions.TlsCertOption, SecurityOptions.TlsKeyOption, SecurityOptions.TlsCaOption,
-        ExitOnFlag.Option, ConfigFile.Option,
+        TaskAgentFlags.AllowRunOption, TaskAgentFlags.LabelOption, ExitOnFlag.Option, ConfigFile.Option,
         Ctl.CtlCommand.Create(), Ctl.RunCommand.Create(), Ctl.QueueCommand.Create(),
     };
 
@@ -123,9 +126,13 @@ public sealed record AggregatorOptions(string HoconOverrides, bool Color, IReadO
             ? Chorus.Hosting.NodeName.FromFlagOrHostName(parsed.GetValue(NameOption), "--name")
             : Environment.MachineName;
         var security = SecurityOptions.From(parsed);
+        if (entries is null && (parsed.GetValue(TaskAgentFlags.AllowRunOption) || parsed.GetValue(TaskAgentFlags.LabelOption) is [_, ..]))
+            throw new UsageException("--allow-run and --label are the embedded node's, and there is none: add --procfile FILE or --spec FILE, " +
+                                     "or give them to a chorus-node.");
         return new AggregatorOptions(string.Join('\n', overrides), color, entries, name, security)
         {
             WatchToken = SecurityOptions.WatchToken(parsed, security.Token),
+            Tasks = TaskAgentFlags.From(parsed, security),
         };
     }
 }

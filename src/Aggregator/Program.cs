@@ -91,7 +91,7 @@ static async Task<int> Run(ParseResult parsed)
     Notice.Write($"watch at {(tls is null ? "http" : "https")}://{http}/");
 
     var embedded = options.Processes is { } processes
-        ? NodeHost.Start(system, options.NodeName, processes, IngestEndpoint.Path, nodeSettings!, new MonotonicClock(), token?.Value ?? "", WireVersion.Current)
+        ? NodeHost.Start(system, options.NodeName, processes, IngestEndpoint.Path, nodeSettings!, new MonotonicClock(), token?.Value ?? "", WireVersion.Current, options.Tasks)
         : null;
     using var signals = embedded is null
         ? new ShutdownSignals(() => stop.Request(ExitCodes.Success), () => stop.Request(ExitCodes.Success))

@@ -14,6 +14,8 @@ namespace Chorus.Messages;
 /// answer in the aggregator's place.
 /// <paramref name="WireVersion"/> is the layout version the node writes (<see cref="Messages.WireVersion"/>),
 /// <paramref name="ChorusVersion"/> its build ("0.1.0+1a2b3c4"), shown in /api/nodes.
+/// <paramref name="Labels"/> are the node's own (<c>chorus-node --label KEY=VALUE</c>): what a task's <c>--on label:KEY=VALUE</c>
+/// selects nodes by, shown in /api/nodes; none when not given.
 /// On the wire the join starts with the wire version, the nonce and the Chorus version, in every wire version
 /// to come: the wire version first, so an aggregator knows before anything else whether it can read the rest;
 /// the nonce next, because a refusal without it is one the node must ignore (it cannot tell it from a forged
@@ -21,4 +23,10 @@ namespace Chorus.Messages;
 /// follows may change with the wire version. An aggregator that cannot read the rest gets an <see cref="UnreadableJoin"/>.
 /// </summary>
 public sealed record JoinRequest(string Node, long Incarnation, long FirstSeq, string Token, DateTime SentAt, string Nonce,
-    int WireVersion, string ChorusVersion) : IChorusMessage;
+    int WireVersion, string ChorusVersion, IReadOnlyDictionary<string, string>? Labels = null) : IChorusMessage
+{
+    private static readonly IReadOnlyDictionary<string, string> NoLabels = new Dictionary<string, string>(StringComparer.Ordinal);
+
+    /// <summary>Never null: a join made without labels has none.</summary>
+    public IReadOnlyDictionary<string, string> Labels { get; init; } = Labels ?? NoLabels;
+}

@@ -22,12 +22,14 @@ namespace Chorus.Node;
 /// or will run again.</item>
 /// <item>In, from the uplink: <see cref="UplinkActor.Refused"/> (stop everything, exit <see cref="ExitCodes.Refused"/>),
 /// <see cref="UplinkActor.LinesRefused"/>, <see cref="UplinkActor.Drained"/>, <see cref="UplinkActor.ControlRequested"/>,
-/// <see cref="UplinkActor.RemoteProcessesChanged"/>. Out: <see cref="UplinkActor.PublishTable"/> (bursts of changes
+/// <see cref="UplinkActor.TaskRequested"/>, <see cref="UplinkActor.RemoteProcessesChanged"/>. Out: <see cref="UplinkActor.PublishTable"/> (bursts of changes
 /// coalesced), <see cref="UplinkActor.Answer"/>, <see cref="ProcessScaled"/>, and <see cref="UplinkActor.Drain"/>
 /// once every instance has ended.</item>
 /// <item>Out, to the host: the exit code, once drained (or refused). The host ends the process; no actor does.</item>
 /// </list>
-/// When the node ends by itself is <c>exit-on</c>'s (README, "Exit policy").
+/// When the node ends by itself is <c>exit-on</c>'s (README, "Exit policy"). A task (<see cref="RunTask"/>, only with
+/// --allow-run) runs as a one-off instance that never restarts and leaves the table once its run has ended; tasks never
+/// decide when the node ends, and a node with nothing but tasks to run (a pure task agent) ends only when stopped.
 /// </summary>
 public sealed class NodeActor : ReceiveActor, IWithTimers
 {
@@ -42,6 +44,9 @@ public sealed class NodeActor : ReceiveActor, IWithTimers
     private readonly ProcessProps _process;
     private readonly TaskCompletionSource<int> _exitCode;
     private readonly ExitPolicy _exit;
+    private readonly bool _allowRun;
+    // Tasks started but not yet answered: the request to answer once the run has started (or could not).
+    private readonly Dictionary<string, long> _taskAnswers = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (ProcessSpec Spec, int Index)> _specs = new();
     private readonly Dictionary<string, int> _replicas = new();
     private readonly Dictionary<string, Instance> _instances = new();
@@ -53,14 +58,17 @@ public sealed class NodeActor : ReceiveActor, IWithTimers
     /// <param name="name">This node's name: what selectors' node: terms match.</param>
     /// <param name="uplink">The uplink's props: it is started as this actor's child, and tells it of a refusal.</param>
     /// <param name="process">Props of the actor that runs an instance once, given the uplink to feed.</param>
+    /// <param name="allowRun">--allow-run: whether the node runs tasks the aggregator sends (<see cref="RunTask"/>).</param>
     public NodeActor(string name, IReadOnlyList<ProcessSpec> processes, Props uplink, ProcessProps process, NodeSettings settings,
-        TaskCompletionSource<int> exitCode)
+        TaskCompletionSource<int> exitCode, bool allowRun)
     {
         _name = name;
         _settings = settings;
         _process = process;
         _exitCode = exitCode;
-        _exit = new ExitPolicy(settings.ExitOn);
+        _allowRun = allowRun;
+        // A pure task agent (nothing of its own to run) waits for tasks until it is stopped, whatever --exit-on says.
+        _exit = new ExitPolicy(processes.Count == 0 ? ExitOn.Never : settings.ExitOn);
         _uplink = Context.ActorOf(uplink, "uplink");
         for (var i = 0; i < processes.Count; i++)
         {
@@ -75,6 +83,7 @@ public sealed class NodeActor : ReceiveActor, IWithTimers
         Receive<InstanceActor.Ended>(OnEnded);
         Receive<PublishDue>(_ => _uplink.Tell(new UplinkActor.PublishTable(Table())));
         Receive<UplinkActor.ControlRequested>(requested => OnControl(requested.Request));
+        Receive<UplinkActor.TaskRequested>(requested => OnTask(requested.Request));
         Receive<UplinkActor.RemoteProcessesChanged>(OnRemoteProcessesChanged);
         Receive<UplinkActor.Refused>(OnRefused);
         Receive<UplinkActor.LinesRefused>(refused =>
@@ -88,8 +97,8 @@ public sealed class NodeActor : ReceiveActor, IWithTimers
     public delegate Props ProcessProps(ProcessSpec spec, string instance, int index, long firstSeq, IActorRef uplink);
 
     public static Props Props(string name, IReadOnlyList<ProcessSpec> processes, Props uplink, ProcessProps process, NodeSettings settings,
-        TaskCompletionSource<int> exitCode) =>
-        Akka.Actor.Props.Create(() => new NodeActor(name, processes, uplink, process, settings, exitCode));
+        TaskCompletionSource<int> exitCode, bool allowRun) =>
+        Akka.Actor.Props.Create(() => new NodeActor(name, processes, uplink, process, settings, exitCode, allowRun));
 
     /// <summary>Graceful stop: each instance's stop-signal now, SIGKILL after its stop-grace.</summary>
     public sealed record StopProcesses;
@@ -102,11 +111,14 @@ public sealed class NodeActor : ReceiveActor, IWithTimers
 
     private sealed record PublishDue;
 
-    private sealed class Instance(IActorRef actor, ProcessInfo info)
+    private sealed class Instance(IActorRef actor, ProcessInfo info, bool task)
     {
         public IActorRef Actor { get; } = actor;
         public ProcessInfo Info { get; set; } = info;
         public bool Retiring { get; set; }
+
+        /// <summary>A task's one-off instance: it never decides when the node ends, and leaves once its run has ended.</summary>
+        public bool Task { get; } = task;
     }
 
     // The children are reachable by path from any peer, like the top-level actors: a Kill from outside is resisted the same way.
@@ -118,16 +130,16 @@ public sealed class NodeActor : ReceiveActor, IWithTimers
     /// </summary>
     private static string InstanceName(ProcessSpec spec, int number) => number == 1 && spec.Replicas == 1 ? spec.Name : $"{spec.Name}.{number}";
 
-    private void Add(ProcessSpec spec, int number)
+    private void Add(ProcessSpec spec, int number) => Add(spec, InstanceName(spec, number), _specs[spec.Name].Index, task: false);
+
+    private void Add(ProcessSpec spec, string name, int index, bool task)
     {
-        var name = InstanceName(spec, number);
-        var index = _specs[spec.Name].Index;
         var actor = Context.ActorOf(
             InstanceActor.Props(spec, name, ProcessEnvironment.For(spec, name, index, _name), _uplink, _settings, (s, instance, firstSeq, uplink) => _process(s, instance, index, firstSeq, uplink)),
             // Unique even while an instance of the same name, scaled down, is still stopping.
             $"{name}-{++_generation}");
         // Until it reports, it counts as about to run: the node must not end before its first report.
-        _instances[name] = new Instance(actor, Unstarted(spec) with { Name = name });
+        _instances[name] = new Instance(actor, Unstarted(spec) with { Name = name }, task);
     }
 
     /// <summary>How an instance of <paramref name="spec"/> stands before its first report: about to run.</summary>
@@ -154,6 +166,11 @@ public sealed class NodeActor : ReceiveActor, IWithTimers
         if (!_instances.TryGetValue(changed.Info.Name, out var instance) || !instance.Actor.Equals(Sender)) return;
         instance.Info = changed.Info;
         TableChanged();
+        if (instance.Task)
+        {
+            OnTaskChanged(instance, changed);
+            return;
+        }
         if (changed.End is { Stopped: false } end && !instance.Retiring && _exit.ProcessFinished(end.ExitCode, end.Signal))
         {
             Notice.Write($"\"{changed.Info.Name}\" has ended and --exit-on is {ExitOnName}: stopping the rest.");
@@ -174,9 +191,12 @@ public sealed class NodeActor : ReceiveActor, IWithTimers
     private void EndIfIdle()
     {
         if (_endingGroups || !_exit.EndsWhenIdle) return;
-        if (_instances.Values.Any(i => i.Info.State is ProcessState.Waiting or ProcessState.Running or ProcessState.Restarting)) return;
+        if (_instances.Values.Any(i => !i.Task && i.Info.State is ProcessState.Waiting or ProcessState.Running or ProcessState.Restarting)) return;
         _endingGroups = true;
-        foreach (var instance in _instances.Values) instance.Actor.Tell(new InstanceActor.EndGroups());
+        // A task still running is stopped as a scaled-down instance is: its exit is reported, then its group ended.
+        foreach (var instance in _instances.Values)
+            if (!instance.Task) instance.Actor.Tell(new InstanceActor.EndGroups());
+            else if (!instance.Retiring) Retire(instance);
         if (_instances.Count == 0) AfterGroupsEnded();
     }
 
@@ -268,6 +288,8 @@ public sealed class NodeActor : ReceiveActor, IWithTimers
         var matched = _instances.Values.Where(i => !i.Retiring && selector.Matches(_name, i.Info)).ToList();
         if (request.Verb == ControlVerb.Scale)
         {
+            // A task is no spec's instance: it has nothing to scale.
+            matched.RemoveAll(i => i.Task);
             // A spec scaled to 0 has no instance to match: it is matched as it would stand, so scale N brings it back.
             var empty = _specs.Values.Where(s => _replicas[s.Spec.Name] == 0 && selector.Matches(_name, Unstarted(s.Spec))).Select(s => s.Spec.Name);
             Answer(request.Id, Scale(request.Argument, matched.Select(i => i.Info.Base).Concat(empty).Distinct().ToList()));
@@ -294,7 +316,10 @@ public sealed class NodeActor : ReceiveActor, IWithTimers
             return;
         }
         // Asked, not awaited: the answers gather off this actor, which goes on with its mailbox meanwhile.
-        var asks = matched.Select(i => Ask(i, message)).ToArray();
+        var asks = matched.Select(i => i.Task && request.Verb is ControlVerb.Start or ControlVerb.Restart
+            ? Task.FromResult(new ActionResult(i.Info.Name, "task-runs-once",
+                $"\"{i.Info.Name}\" is a task: it runs once and never again; to run its command again, run it as a new task (chorus-aggregator run)."))
+            : Ask(i, message)).ToArray();
         var id = request.Id;
         Task.WhenAll(asks).PipeTo(_uplink, success: results => new UplinkActor.Answer(id, results));
     }
@@ -340,13 +365,62 @@ public sealed class NodeActor : ReceiveActor, IWithTimers
         for (var k = was + 1; k <= replicas; k++) Add(spec, k);
         for (var k = was; k > replicas; k--)
         {
-            var instance = _instances[InstanceName(spec, k)];
-            instance.Retiring = true;
-            instance.Actor.Tell(new InstanceActor.Retire());
+            Retire(_instances[InstanceName(spec, k)]);
         }
         _replicas[baseName] = replicas;
         _uplink.Tell(new ProcessScaled(baseName, replicas));
         TableChanged();
         return new ActionResult(baseName, ActionResult.Ok, $"scaled from {was} to {replicas}");
+    }
+
+    // ---- Tasks (README, "Run a command on the fleet"): one-off instances the aggregator starts, only with --allow-run.
+
+    private void OnTask(RunTask request)
+    {
+        var name = request.Process;
+        ActionResult? refusal =
+            !_allowRun ? new ActionResult(name, "run-not-allowed",
+                $"node {_name} does not run tasks: start chorus-node with --allow-run (it needs --token-file or CHORUS_TOKEN, " +
+                "since anyone with the token could then run commands on this host; README, Security).")
+            : !name.StartsWith(TaskPrefix, StringComparison.Ordinal) || name.Length == TaskPrefix.Length
+                ? new ActionResult(name, "cannot-start", $"\"{PrintableText.Quote(name)}\" is not a task's name (task-ID); run the same Chorus version on the aggregator and the nodes.")
+            : _instances.ContainsKey(name) || _specs.ContainsKey(name)
+                ? new ActionResult(name, "already-exists", $"node {_name} already has a process named {name}; give the task another id.")
+            : Ending ? new ActionResult(name, "node-stopping", EndingMessage)
+            : null;
+        if (refusal is not null)
+        {
+            Answer(request.Id, [refusal]);
+            return;
+        }
+        var spec = new ProcessSpec(name, request.Command, $"task {name[TaskPrefix.Length..]}");
+        // Its own block of ports, after every spec's: PORT is set for every process, and a task must not take a spec's.
+        Add(spec, name, _specs.Count, task: true);
+        _taskAnswers[name] = request.Id;
+        TableChanged();
+    }
+
+    private const string TaskPrefix = "task-";
+
+    /// <summary>A task is answered once its run has started (or could not), and retired once its run has ended.</summary>
+    private void OnTaskChanged(Instance task, InstanceActor.Changed changed)
+    {
+        var name = task.Info.Name;
+        if (_taskAnswers.TryGetValue(name, out var id) && (changed.Info.Pid > 0 || changed.End is not null))
+        {
+            _taskAnswers.Remove(name);
+            Answer(id, [changed.Info.Pid > 0
+                ? new ActionResult(name, ActionResult.Ok, $"started on node {_name}, pid {changed.Info.Pid}")
+                : new ActionResult(name, "cannot-start", $"/bin/sh could not be started on node {_name}; its stderr says why.")]);
+        }
+        // Its exited record went to the uplink before the run finished: it leaves the table, so tasks do not pile up there.
+        if (changed.End is not null && !task.Retiring) Retire(task);
+    }
+
+    /// <summary>Stops it (if it still runs), ends its group, and takes it out of the table once it has: scaled down, or a task done.</summary>
+    private static void Retire(Instance instance)
+    {
+        instance.Retiring = true;
+        instance.Actor.Tell(new InstanceActor.Retire());
     }
 }

@@ -27,18 +27,19 @@ public sealed class NodeHost
 
     /// <param name="token">The shared token every join carries; "" when there is none (no default, so no caller forgets it).</param>
     /// <param name="wireVersion">The wire version every join carries: <see cref="Messages.WireVersion.Current"/> but in tests of the refusal.</param>
+    /// <param name="tasks">Whether it runs tasks (--allow-run) and the labels its joins carry (--label).</param>
     public static NodeHost Start(ActorSystem system, string name, IReadOnlyList<ProcessSpec> processes,
-        string aggregatorPath, NodeSettings settings, MonotonicClock clock, string token, int wireVersion)
+        string aggregatorPath, NodeSettings settings, MonotonicClock clock, string token, int wireVersion, TaskAgent tasks)
     {
         // Refused before anything starts: a spool directory of another user would hand it every line.
         if (settings.SpoolMaxBytes > 0) SpoolLocation.Prepare(SpoolLocation.For(name, settings.SpoolDirectory));
         // Random per start, so a restarted node's batch numbers are never taken for repeats of the last run's
         // (unless its spool resumes the last run: see Outbox).
         var incarnation = Random.Shared.NextInt64(1, long.MaxValue);
-        var uplink = UplinkActor.Props(name, incarnation, aggregatorPath, clock, settings, token, wireVersion);
+        var uplink = UplinkActor.Props(name, incarnation, aggregatorPath, clock, settings, token, wireVersion, tasks.Labels);
         var exitCode = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
         var node = system.ActorOf(NodeActor.Props(name, processes, uplink,
-            (spec, instance, index, firstSeq, to) => ProcessActor.Props(spec, instance, index, firstSeq, name, to, settings), settings, exitCode), "node");
+            (spec, instance, index, firstSeq, to) => ProcessActor.Props(spec, instance, index, firstSeq, name, to, settings), settings, exitCode, tasks.AllowRun), "node");
         return new NodeHost(node, exitCode);
     }
 

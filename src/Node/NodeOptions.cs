@@ -12,6 +12,9 @@ public sealed record NodeOptions(HostPort Aggregator, string Name, HostPort List
     /// <summary>chorus.node keys set by flags, as HOCON to put over hocon/node.conf.</summary>
     public string HoconOverrides { get; init; } = "";
 
+    /// <summary>--allow-run and --label: whether it runs tasks, and the labels tasks select it by.</summary>
+    public TaskAgent Tasks { get; init; } = TaskAgent.None;
+
     public static readonly Option<string> AggregatorOption = new("--aggregator")
     {
         Description = "The aggregator's node address, HOST:PORT (what it printed as \"nodes join at\").",
@@ -64,7 +67,7 @@ public sealed record NodeOptions(HostPort Aggregator, string Name, HostPort List
     {
         AggregatorOption, NameOption, ListenOption, ProcfileOption, SpecOption, ProcessFiles.EnvFileOption, SpoolOption, MaxBufferedBytesOption, SpoolMaxBytesOption,
         SecurityOptions.TokenFileOption, SecurityOptions.InsecureOption, SecurityOptions.TlsCertOption, SecurityOptions.TlsKeyOption, SecurityOptions.TlsCaOption,
-        ExitOnFlag.Option, ConfigFile.Option, CommandArgument,
+        TaskAgentFlags.AllowRunOption, TaskAgentFlags.LabelOption, ExitOnFlag.Option, ConfigFile.Option, CommandArgument,
     };
 
     public static NodeOptions From(ParseResult parsed)
@@ -88,21 +91,26 @@ public sealed record NodeOptions(HostPort Aggregator, string Name, HostPort List
         if (ExitOnFlag.Override(parsed) is { } exitOn) overrides.Add(exitOn);
         var security = SecurityOptions.From(parsed);
         ListenPolicy.Check(listen, "--listen", security);
-        return new NodeOptions(aggregator, name, listen, ReadEntries(parsed, command), security)
+        var tasks = TaskAgentFlags.From(parsed, security);
+        return new NodeOptions(aggregator, name, listen, ReadEntries(parsed, command, tasks.AllowRun), security)
         {
             HoconOverrides = string.Join('\n', overrides),
+            Tasks = tasks,
         };
     }
 
-    private static IReadOnlyList<ProcessSpec> ReadEntries(ParseResult parsed, string[] command)
+    /// <param name="allowRun">With --allow-run, nothing of its own to run is a pure task agent: it waits for tasks.</param>
+    private static IReadOnlyList<ProcessSpec> ReadEntries(ParseResult parsed, string[] command, bool allowRun)
     {
         var given = new[] { parsed.GetResult(ProcfileOption) is not null, parsed.GetResult(SpecOption) is not null, command.Length > 0 }.Count(g => g);
         if (given > 1)
             throw new UsageException("Give exactly one of --procfile FILE, --spec FILE or a command after --; this command line has more than one.");
         if (SpecFlag.Load(parsed, SpecOption) is { } spec) return spec;
         if (ProcessFiles.ProcfilePath(parsed, ProcfileOption) is { } procfile) return ProcessFiles.Load(procfile, parsed);
+        if (command.Length == 0 && allowRun) return [];
         if (command.Length == 0)
-            throw new UsageException("Nothing to run. Give --procfile FILE, --spec FILE, or a command after --, e.g. chorus-node --aggregator 127.0.0.1:4053 -- python3 app.py");
+            throw new UsageException("Nothing to run. Give --procfile FILE, --spec FILE, or a command after --, e.g. chorus-node --aggregator 127.0.0.1:4053 -- python3 app.py " +
+                                     "(or --allow-run alone, to run only the tasks the aggregator sends).");
         return ProcessFiles.WithEnvironment([CommandEntry.From(command)], parsed, procfile: null)
             .Select(e => ProcessSpec.FromProcfile(e, CommandEntry.Origin)).ToArray();
     }

@@ -16,7 +16,7 @@ static async Task<int> Run(ParseResult parsed)
     // A node dials only the aggregator, so with TLS it checks that the certificate names the aggregator's host.
     using var system = RemoteSystem.Start(config, "--listen", options.Listen, options.Security.Tls, checkServerName: true);
     var host = NodeHost.Start(system, options.Name, options.Processes, AggregatorAddress.IngestPath(options.Aggregator, RemoteSystem.Protocol(system)),
-        settings, new MonotonicClock(), options.Security.Token?.Value ?? "", NodeWireVersion.FromEnvironment());
+        settings, new MonotonicClock(), options.Security.Token?.Value ?? "", NodeWireVersion.FromEnvironment(), options.Tasks);
     using var signals = new ShutdownSignals(host.Stop, host.Kill);
 
     var exitCode = await host.ExitCode;

@@ -4,7 +4,8 @@ namespace Chorus.Aggregator.Control;
 
 /// <summary>
 /// Every node's process table as the node last reported it (<see cref="ProcessTable"/>): groups, labels, state,
-/// readiness. What selectors match on at the aggregator (watchers' select=, the page, /api/nodes). Thread-safe:
+/// readiness; and every node's own labels (<c>chorus-node --label</c>, from its last join), kept while it is down, for
+/// tasks' <c>--on</c>. What selectors match on at the aggregator (watchers' select=, the page, /api/nodes, tasks). Thread-safe:
 /// written by the ControlActor, read by HTTP requests and stream filters; <see cref="Version"/> changes with every
 /// write, so a reader can keep what it worked out until then.
 /// </summary>
@@ -12,6 +13,8 @@ public sealed class FleetDirectory
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<string, Dictionary<string, ProcessInfo>> _nodes = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, IReadOnlyDictionary<string, string>> _labels = new(StringComparer.Ordinal);
+    private static readonly IReadOnlyDictionary<string, string> NoLabels = new Dictionary<string, string>();
     private long _version;
 
     public long Version => Volatile.Read(ref _version);
@@ -32,7 +35,24 @@ public sealed class FleetDirectory
     public void Forget(string node)
     {
         lock (_lock)
-            if (_nodes.Remove(node)) _version++;
+            if (_nodes.Remove(node) | _labels.Remove(node)) _version++;
+    }
+
+    /// <summary>The node's own labels are these from now on (it joined with them).</summary>
+    public void SetLabels(string node, IReadOnlyDictionary<string, string> labels)
+    {
+        lock (_lock)
+        {
+            _labels[node] = labels;
+            _version++;
+        }
+    }
+
+    /// <summary>The node's own labels as its last join gave them; none for a node not seen joining.</summary>
+    public IReadOnlyDictionary<string, string> LabelsOf(string node)
+    {
+        lock (_lock)
+            return _labels.GetValueOrDefault(node, NoLabels);
     }
 
     public ProcessInfo? Find(string node, string process)

@@ -131,7 +131,7 @@ public sealed class IngestActor : ReceiveActor, IWithTimers
             _output.ToMerge(new MergeActor.NodeConnected(join.Node, join.ChorusVersion));
         }
         _acks.Joined(link);
-        _control.Tell(new ControlActor.NodeJoined(join.Node, Sender, link.SessionKey));
+        _control.Tell(new ControlActor.NodeJoined(join.Node, Sender, link.SessionKey, join.Labels));
         Reply(null, new JoinAccepted(_incarnation, link.Sequence.Next, link.SessionKey, join.Nonce));
         Sender.Tell(new ClockProbe(DateTime.UtcNow, link.SessionKey));
     }

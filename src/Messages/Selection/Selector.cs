@@ -58,7 +58,60 @@ public sealed class Selector
         return false;
     }
 
+    /// <summary>
+    /// <paramref name="text"/> as a node selector (<c>--on</c> of a task): only terms that judge a node by itself
+    /// (<c>all</c>, <c>node:</c>, <c>label:</c> of the node's labels, each perhaps with <c>!</c>). A
+    /// <see cref="SelectorException"/> says what is wrong and how to write it.
+    /// </summary>
+    public static Selector ParseNodes(string text)
+    {
+        var selector = Parse(text);
+        selector.RequireNodeTerms();
+        return selector;
+    }
+
+    /// <summary>
+    /// Whether node <paramref name="node"/>, labelled <paramref name="nodeLabels"/> (its <c>--label</c>s), is
+    /// selected: what a task's <c>--on</c> runs on. A selector with a process term (a name, <c>group:</c>,
+    /// <c>state:</c>) judges no node: it is refused with a <see cref="SelectorException"/> (see <see cref="ParseNodes"/>).
+    /// </summary>
+    public bool MatchesNode(string node, IReadOnlyDictionary<string, string> nodeLabels)
+    {
+        RequireNodeTerms();
+        foreach (var terms in alternatives)
+        {
+            if (AllHoldFor(terms, node, nodeLabels))
+                return true;
+        }
+        return false;
+    }
+
+    /// <summary>Refuses a selector that has a term that selects processes, not nodes, naming the first such term and the fix.</summary>
+    public void RequireNodeTerms()
+    {
+        foreach (var terms in alternatives)
+        {
+            foreach (var term in terms)
+            {
+                if (!term.JudgesNodes)
+                    throw new SelectorException(
+                        $"selector \"{Text}\", term \"{term}\": --on selects nodes: use node:GLOB or label:KEY=VALUE " +
+                        "(or all, each may start with !); names, group: and state: select processes, e.g. --on node:web-*, or --on label:tier=backend");
+            }
+        }
+    }
+
     public override string ToString() => Text;
+
+    private static bool AllHoldFor(SelectorTerm[] terms, string node, IReadOnlyDictionary<string, string> nodeLabels)
+    {
+        foreach (var term in terms)
+        {
+            if (!term.MatchesNode(node, nodeLabels))
+                return false;
+        }
+        return true;
+    }
 
     private static bool AllHold(SelectorTerm[] terms, string node, ProcessInfo process)
     {

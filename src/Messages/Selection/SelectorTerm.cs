@@ -22,6 +22,16 @@ public abstract class SelectorTerm
     /// </summary>
     public virtual bool RulesOutNode(string node) => false;
 
+    /// <summary>Whether the term judges a node by itself, by its name and its <c>--label</c>s: <c>all</c>, <c>node:</c>, <c>label:</c>.</summary>
+    public virtual bool JudgesNodes => false;
+
+    /// <summary>Whether node <paramref name="node"/>, labelled <paramref name="labels"/>, passes the term; only for a term that <see cref="JudgesNodes"/>.</summary>
+    public bool MatchesNode(string node, IReadOnlyDictionary<string, string> labels) => TestNode(node, labels) != Negated;
+
+    // Only terms that judge nodes override it; Selector checks JudgesNodes before it gets here.
+    protected virtual bool TestNode(string node, IReadOnlyDictionary<string, string> labels) =>
+        throw new InvalidOperationException($"\"{this}\" selects processes, not nodes");
+
     /// <summary>The term as it is written (canonical: the prefix, the value, a leading <c>!</c> when negated).</summary>
     public override string ToString() => (Negated ? "!" : "") + Body;
 
@@ -45,6 +55,8 @@ public sealed class AllTerm() : SelectorTerm(negated: false)
 {
     protected override string Body => "all";
     protected override bool Test(string node, ProcessInfo process) => true;
+    public override bool JudgesNodes => true;
+    protected override bool TestNode(string node, IReadOnlyDictionary<string, string> labels) => true;
 }
 
 /// <summary><c>web</c>, <c>web*</c>, <c>web.2</c>: the instance's name or its spec's name matches.</summary>
@@ -64,6 +76,8 @@ public sealed class NodeTerm(string glob, bool negated) : SelectorTerm(negated)
     public string Glob { get; } = glob;
     protected override string Body => "node:" + Glob;
     protected override bool Test(string node, ProcessInfo process) => GlobMatches(Glob, node);
+    public override bool JudgesNodes => true;
+    protected override bool TestNode(string node, IReadOnlyDictionary<string, string> labels) => GlobMatches(Glob, node);
 
     // A positive term that the node fails, or a negated one that it passes, fails every process of it.
     public override bool RulesOutNode(string node) => GlobMatches(Glob, node) == Negated;
@@ -88,7 +102,10 @@ public sealed class GroupTerm(string glob, bool negated) : SelectorTerm(negated)
     }
 }
 
-/// <summary><c>label:KEY=GLOB</c>: the label KEY's value matches; <c>label:KEY</c>: the label is there, any value.</summary>
+/// <summary>
+/// <c>label:KEY=GLOB</c>: the label KEY's value matches; <c>label:KEY</c>: the label is there, any value. A process's
+/// labels (its spec's), or in a node selector the node's (<c>chorus-node --label</c>).
+/// </summary>
 public sealed class LabelTerm(string key, string? valueGlob, bool negated) : SelectorTerm(negated)
 {
     public string Key { get; } = key;
@@ -98,8 +115,14 @@ public sealed class LabelTerm(string key, string? valueGlob, bool negated) : Sel
 
     protected override string Body => ValueGlob is null ? "label:" + Key : "label:" + Key + "=" + ValueGlob;
 
-    protected override bool Test(string node, ProcessInfo process) =>
-        process.Labels.TryGetValue(Key, out var value) && (ValueGlob is null || GlobMatches(ValueGlob, value));
+    protected override bool Test(string node, ProcessInfo process) => Holds(process.Labels);
+
+    // In a node selector (--on) the same term reads the node's own --labels.
+    public override bool JudgesNodes => true;
+    protected override bool TestNode(string node, IReadOnlyDictionary<string, string> labels) => Holds(labels);
+
+    private bool Holds(IReadOnlyDictionary<string, string> labels) =>
+        labels.TryGetValue(Key, out var value) && (ValueGlob is null || GlobMatches(ValueGlob, value));
 }
 
 /// <summary>

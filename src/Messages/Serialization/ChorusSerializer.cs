@@ -32,6 +32,7 @@ public sealed class ChorusSerializer(ExtendedActorSystem system) : SerializerWit
             {
                 w.WriteVarint((ulong)m.WireVersion); w.WriteString(m.Nonce); w.WriteString(m.ChorusVersion);
                 w.WriteString(m.Node); w.WriteInt64(m.Incarnation); w.WriteVarint((ulong)m.FirstSeq); w.WriteString(m.Token); w.WriteInt64(m.SentAt.Ticks);
+                ControlLayouts.WriteLabels(w, m.Labels);
             },
             ReadJoin),
         MessageLayout.Of<JoinAccepted>("JA",
@@ -124,7 +125,9 @@ public sealed class ChorusSerializer(ExtendedActorSystem system) : SerializerWit
             return new UnreadableJoin(wireVersion, nonce, chorusVersion);
         }
         return new JoinRequest(r.ReadString(), r.ReadInt64(), (long)r.ReadVarint(), r.ReadString(), WireTime.FromTicks(r.ReadInt64()), nonce,
-            wireVersion, chorusVersion);
+            wireVersion, chorusVersion,
+            // None: left to the record's own empty map, so a join without labels reads back equal to what was sent.
+            ControlLayouts.ReadLabels(ref r) is { Count: > 0 } labels ? labels : null);
     }
 
     private static MessageLayout LayoutOf(object message) =>

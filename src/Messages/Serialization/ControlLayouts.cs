@@ -38,7 +38,7 @@ internal static class ControlLayouts
         w.WriteOptionalInt32(p.ExitCode);
         w.WriteOptionalInt32(p.Signal);
         WriteList(w, p.Groups, (writer, group) => writer.WriteString(group));
-        WriteList(w, p.Labels.ToArray(), (writer, label) => { writer.WriteString(label.Key); writer.WriteString(label.Value); });
+        WriteLabels(w, p.Labels);
         WriteList(w, p.WaitingFor, (writer, wait) => writer.WriteString(wait));
     }
 
@@ -54,13 +54,23 @@ internal static class ControlLayouts
         var startedAt = WireTime.FromTicks(r.ReadInt64());
         var (exitCode, signal) = (r.ReadOptionalInt32(), r.ReadOptionalInt32());
         var groups = ReadList(ref r, (ref WireReader x) => x.ReadString());
+        var labelMap = ReadLabels(ref r);
+        var waitingFor = ReadList(ref r, (ref WireReader x) => x.ReadString());
+        return new ProcessInfo(name, baseName, state, (flags & 1) != 0, pid, (int)restarts, startedAt, exitCode, signal, (flags & 2) != 0,
+            groups, labelMap, waitingFor);
+    }
+
+    /// <summary>A process's labels (its spec's) or a node's (its --labels): key, value, in the order given.</summary>
+    public static void WriteLabels(WireWriter w, IReadOnlyDictionary<string, string> labels) =>
+        WriteList(w, labels.ToArray(), (writer, label) => { writer.WriteString(label.Key); writer.WriteString(label.Value); });
+
+    public static IReadOnlyDictionary<string, string> ReadLabels(ref WireReader r)
+    {
         var labels = ReadList(ref r, (ref WireReader x) => KeyValuePair.Create(x.ReadString(), x.ReadString()));
         var labelMap = new Dictionary<string, string>(labels.Count, StringComparer.Ordinal);
         foreach (var (key, value) in labels)
             if (!labelMap.TryAdd(key, value)) throw new FormatException($"label \"{key}\" is given twice");
-        var waitingFor = ReadList(ref r, (ref WireReader x) => x.ReadString());
-        return new ProcessInfo(name, baseName, state, (flags & 1) != 0, pid, (int)restarts, startedAt, exitCode, signal, (flags & 2) != 0,
-            groups, labelMap, waitingFor);
+        return labelMap;
     }
 
     public static void WriteResult(WireWriter w, ActionResult result)

@@ -22,8 +22,9 @@ namespace Chorus.Node.Uplink;
 /// <see cref="ClockReply"/>, <see cref="NodeLeaving"/>, <see cref="SpoolReport"/>; in <see cref="JoinAccepted"/>, <see cref="JoinRefused"/>,
 /// <see cref="ResendFrom"/>, <see cref="BatchAck"/>, <see cref="TimesRefused"/>, <see cref="ClockProbe"/>.</item>
 /// <item>Control: from the parent <see cref="PublishTable"/> (out as <see cref="ProcessTable"/>, again after every join) and
-/// <see cref="Answer"/> (out as <see cref="ControlReply"/>); from the joined aggregator only, <see cref="ControlRequest"/> and
-/// <see cref="RemoteProcesses"/>, to the parent as <see cref="ControlRequested"/> and <see cref="RemoteProcessesChanged"/>.</item>
+/// <see cref="Answer"/> (out as <see cref="ControlReply"/>); from the joined aggregator only, <see cref="ControlRequest"/>,
+/// <see cref="RunTask"/> and <see cref="RemoteProcesses"/>, to the parent as <see cref="ControlRequested"/>,
+/// <see cref="TaskRequested"/> and <see cref="RemoteProcessesChanged"/>.</item>
 /// </list>
 /// The rules live in plain classes: <see cref="Outbox"/> (batching, numbering, the send window, the spool, what a
 /// drain leaves), <see cref="JoinRound"/> (join backoff) and <see cref="LinkLiveness"/> (re-join, resend).
@@ -42,6 +43,7 @@ public sealed class UplinkActor : ReceiveActor, IWithTimers
     private readonly LinkLiveness _liveness;
     private readonly string _token;
     private readonly int _wireVersion;
+    private readonly IReadOnlyDictionary<string, string> _labels;
     private readonly Address _dialled;
     private string _sessionKey = "";
     private bool _hasSession;
@@ -56,8 +58,10 @@ public sealed class UplinkActor : ReceiveActor, IWithTimers
     private long _forgedControl;
     private DateTime _forgedControlSaidAt = DateTime.MinValue;
 
-    public UplinkActor(string node, long incarnation, string aggregatorPath, MonotonicClock clock, NodeSettings settings, string token, int wireVersion)
+    public UplinkActor(string node, long incarnation, string aggregatorPath, MonotonicClock clock, NodeSettings settings, string token, int wireVersion,
+        IReadOnlyDictionary<string, string> labels)
     {
+        _labels = labels;
         _token = token;
         _wireVersion = wireVersion;
         _node = node;
@@ -92,14 +96,18 @@ public sealed class UplinkActor : ReceiveActor, IWithTimers
         Receive<PublishTable>(OnPublishTable);
         Receive<Answer>(OnAnswer);
         Receive<ControlRequest>(OnControlRequest);
+        Receive<RunTask>(OnRunTask);
         Receive<RemoteProcesses>(OnRemoteProcesses);
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
 
     /// <param name="wireVersion">Put on every join: <see cref="WireVersion.Current"/> but where a test proves a refusal.</param>
-    public static Props Props(string node, long incarnation, string aggregatorPath, MonotonicClock clock, NodeSettings settings, string token, int wireVersion) =>
-        Akka.Actor.Props.Create(() => new UplinkActor(node, incarnation, aggregatorPath, clock, settings, token, wireVersion));
+    /// <param name="labels">The node's own labels (--label), put on every join; none when null.</param>
+    public static Props Props(string node, long incarnation, string aggregatorPath, MonotonicClock clock, NodeSettings settings, string token, int wireVersion,
+        IReadOnlyDictionary<string, string>? labels = null) =>
+        Akka.Actor.Props.Create(() => new UplinkActor(node, incarnation, aggregatorPath, clock, settings, token, wireVersion,
+            labels ?? new Dictionary<string, string>(StringComparer.Ordinal)));
 
     /// <summary>Send everything still held, then tell the aggregator we leave. Answered with <see cref="Drained"/>.</summary>
     public sealed record Drain;
@@ -124,6 +132,9 @@ public sealed class UplinkActor : ReceiveActor, IWithTimers
 
     /// <summary>To the parent: the joined aggregator asks for an action (from the dialled address, with the session key).</summary>
     public sealed record ControlRequested(ControlRequest Request);
+
+    /// <summary>To the parent: the joined aggregator asks to run a task (from the dialled address, with the session key).</summary>
+    public sealed record TaskRequested(RunTask Request);
 
     /// <summary>To the parent: how the other nodes' processes this node's processes wait for stand now.</summary>
     public sealed record RemoteProcessesChanged(IReadOnlyList<NodeProcess> Processes);
@@ -192,7 +203,7 @@ public sealed class UplinkActor : ReceiveActor, IWithTimers
     {
         var nonce = SessionKeys.New();
         Context.ActorSelection(_aggregatorPath).Tell(new JoinRequest(_node, _outbox.Incarnation, _outbox.FirstUnacknowledgedSeq, _token, _clock.UtcNow, nonce,
-            _wireVersion, ChorusVersion.Text));
+            _wireVersion, ChorusVersion.Text, _labels));
         Timers.StartSingleTimer("join", new JoinDue(), _join.Attempt(nonce));
         if (_join.WorthSaying)
             Notice.Warning($"aggregator at {_aggregatorPath} is not answering; still trying (attempt {_join.Attempts}, " +
@@ -308,6 +319,13 @@ public sealed class UplinkActor : ReceiveActor, IWithTimers
     {
         if (FromJoinedAggregator(request.SessionKey)) Context.Parent.Tell(new ControlRequested(request));
         else DroppedForged("control request");
+    }
+
+    // Running a command is the most a peer could ask of this host: only the joined aggregator, with the session key.
+    private void OnRunTask(RunTask request)
+    {
+        if (FromJoinedAggregator(request.SessionKey)) Context.Parent.Tell(new TaskRequested(request));
+        else DroppedForged("task request");
     }
 
     private void OnRemoteProcesses(RemoteProcesses remote)

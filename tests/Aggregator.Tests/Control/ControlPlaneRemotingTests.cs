@@ -143,11 +143,85 @@ public sealed class ControlPlaneRemotingTests : Akka.TestKit.Xunit2.TestKit
         Assert.False(dbHost.Probe.HasMessages);
     }
 
-    private async Task<FakeNode> Joined(string name, params ProcessInfo[] processes)
+    [Fact]
+    public async Task A_task_goes_to_every_up_node_its_node_selector_matches_by_name_and_labels_with_each_nodes_session_key()
+    {
+        var web1 = await Labelled("web-1", new() { ["tier"] = "front" });
+        var web2 = await Labelled("web-2", new() { ["tier"] = "back" });
+        var db = await Labelled("db-1", new() { ["tier"] = "back" });
+        Assert.Equal("back", _directory.LabelsOf("web-2")["tier"]);
+
+        var running = _control.RunAsync("task-t1", "uname -sr", Selector.ParseNodes("label:tier=back"));
+        var toWeb2 = await web2.ExpectRunTaskAsync();
+        var toDb = await db.ExpectRunTaskAsync();
+        Assert.Equal(("task-t1", "uname -sr", web2.SessionKey), (toWeb2.Process, toWeb2.Command, toWeb2.SessionKey));
+        Assert.Equal(db.SessionKey, toDb.SessionKey);
+        web2.Reply(toWeb2.Id, new ActionResult("task-t1", ActionResult.Ok, "started"));
+        db.Reply(toDb.Id, new ActionResult("task-t1", "run-not-allowed", "start chorus-node with --allow-run"));
+
+        Assert.Equal([("db-1", "task-t1", "run-not-allowed"), ("web-2", "task-t1", ActionResult.Ok)],
+            (await running).Results.Select(r => (r.Node, r.Result.Process, r.Result.Outcome)));
+        await web1.Probe.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(300));
+
+        var byName = _control.RunAsync("task-t2", "true", Selector.ParseNodes("node:web-* !label:tier=back"));
+        var toWeb1 = await web1.ExpectRunTaskAsync();
+        web1.Reply(toWeb1.Id, new ActionResult("task-t2", ActionResult.Ok, "started"));
+        Assert.Equal("web-1", Assert.Single((await byName).Results).Node);
+    }
+
+    [Fact]
+    public async Task A_task_reports_a_down_node_at_once_with_its_labels_kept_and_one_that_goes_down_or_keeps_silent()
+    {
+        var up = await Labelled("n1", new() { ["zone"] = "a" });
+        var silent = await Labelled("n2", new() { ["zone"] = "a" });
+        var leaving = await Labelled("n3", new() { ["zone"] = "a" });
+        var down = await Labelled("n4", new() { ["zone"] = "a" });
+        down.Leave();
+        await AwaitConditionAsync(async () =>
+        {
+            // Until the ingest took the leave, n4 is sent the task; it answers nothing, and the next try comes.
+            var acted = await _control.RunAsync("task-t0", "true", Selector.ParseNodes("node:n4"));
+            return acted.Results.Single().Result.Outcome == ControlActor.NodeDownOutcome;
+        }, TimeSpan.FromSeconds(20));
+        Assert.Equal("a", _directory.LabelsOf("n4")["zone"]); // a node down keeps its labels: the task still selects it
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var running = _control.RunAsync("task-t1", "sleep 1", Selector.ParseNodes("label:zone=a"));
+        up.Reply((await up.ExpectRunTaskAsync()).Id, new ActionResult("task-t1", ActionResult.Ok, "started"));
+        await silent.ExpectRunTaskAsync();
+        await leaving.ExpectRunTaskAsync();
+        leaving.Leave();
+
+        var results = (await running).Results;
+        Assert.Equal([("n1", ActionResult.Ok), ("n2", ControlActor.NoAnswer), ("n3", ControlActor.NodeDownOutcome), ("n4", ControlActor.NodeDownOutcome)],
+            results.Select(r => (r.Node, r.Result.Outcome)));
+        Assert.All(results, r => Assert.Equal("task-t1", r.Result.Process));
+        Assert.Contains("task may or may not have started", results[1].Result.Message);
+        Assert.Contains("is down, so the task did not run there", results[3].Result.Message);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"the task was answered after {clock.Elapsed}");
+    }
+
+    [Fact]
+    public async Task A_task_whose_node_selector_names_processes_is_refused_with_the_fix_and_nothing_is_sent()
+    {
+        var n1 = await Joined("n1");
+
+        var refusal = await Assert.ThrowsAsync<SelectorException>(() => _control.RunAsync("task-t1", "true", Selector.Parse("node:n1 web")));
+
+        Assert.Contains("--on selects nodes: use node:GLOB or label:KEY=VALUE", refusal.Message);
+        await n1.Probe.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(300));
+    }
+
+    private Task<FakeNode> Joined(string name, params ProcessInfo[] processes) => Joined(name, null, processes);
+
+    /// <summary>A node that joined with these labels of its own (--label) and no processes.</summary>
+    private Task<FakeNode> Labelled(string name, Dictionary<string, string> labels) => Joined(name, labels);
+
+    private async Task<FakeNode> Joined(string name, Dictionary<string, string>? labels, params ProcessInfo[] processes)
     {
         var node = new FakeNode(name, _aggregator);
         _nodes.Add(node);
-        await node.JoinAsync();
+        await node.JoinAsync(labels);
         node.SendTable(processes);
         await AwaitConditionAsync(() => Task.FromResult(_directory.Of(name).Count == processes.Length), TimeSpan.FromSeconds(10));
         return node;

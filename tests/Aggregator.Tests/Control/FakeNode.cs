@@ -28,10 +28,11 @@ public sealed class FakeNode : IDisposable
     public TestProbe Probe { get; }
     public string SessionKey { get; private set; } = "";
 
-    public async Task JoinAsync()
+    /// <param name="labels">The node's own labels (--label), carried by the join.</param>
+    public async Task JoinAsync(IReadOnlyDictionary<string, string>? labels = null)
     {
         _ingest.Tell(new JoinRequest(Name, _incarnation, 1, Token: "", SentAt: DateTime.UtcNow, Nonce: "N-" + Name, WireVersion: WireVersion.Current,
-            ChorusVersion: "0.1.0+test"), Probe.Ref);
+            ChorusVersion: "0.1.0+test", labels), Probe.Ref);
         SessionKey = (await Probe.ExpectMsgAsync<JoinAccepted>(TimeSpan.FromSeconds(15))).SessionKey;
     }
 
@@ -51,6 +52,8 @@ public sealed class FakeNode : IDisposable
     public long Incarnation => _incarnation;
 
     public async Task<ControlRequest> ExpectRequestAsync() => await Probe.ExpectMsgAsync<ControlRequest>(TimeSpan.FromSeconds(10));
+
+    public async Task<RunTask> ExpectRunTaskAsync() => await Probe.ExpectMsgAsync<RunTask>(TimeSpan.FromSeconds(10));
 
     public async Task<RemoteProcesses> ExpectRemoteProcessesAsync() => await Probe.ExpectMsgAsync<RemoteProcesses>(TimeSpan.FromSeconds(10));
 

@@ -27,7 +27,7 @@ public sealed class NodeToAggregatorRemotingTests() : Akka.TestKit.Xunit2.TestKi
         var nodeConfig = HoconFiles.Load("node.conf", "wire.conf");
         using var nodeSystem = ActorSystem.Create(RemoteSystem.Name, nodeConfig);
         var host = NodeHost.Start(nodeSystem, "remote-node", [new ProcessSpec("p", "printf 'one\\ntwo\\n'; printf 'three\\n' >&2", "test")],
-            AggregatorAddress.IngestPath(aggregator, RemoteSystem.Protocol(Sys)), NodeSettings.From(nodeConfig), new MonotonicClock(), token: "", wireVersion: WireVersion.Current);
+            AggregatorAddress.IngestPath(aggregator, RemoteSystem.Protocol(Sys)), NodeSettings.From(nodeConfig), new MonotonicClock(), token: "", wireVersion: WireVersion.Current, TaskAgent.None);
 
         var seen = new List<OutputItem>();
         await AwaitAssertAsync(() =>
@@ -58,7 +58,7 @@ public sealed class NodeToAggregatorRemotingTests() : Akka.TestKit.Xunit2.TestKi
         using var nodeSystem = ActorSystem.Create(RemoteSystem.Name, nodeConfig);
         var host = NodeHost.Start(nodeSystem, "later-node", [new ProcessSpec("p", "sleep 30", "test")],
             AggregatorAddress.IngestPath(RemoteSystem.BoundAddress(Sys), RemoteSystem.Protocol(Sys)), NodeSettings.From(nodeConfig), new MonotonicClock(),
-            token: "", wireVersion: WireVersion.Current + 1);
+            token: "", wireVersion: WireVersion.Current + 1, TaskAgent.None);
 
         Assert.Equal(ExitCodes.Refused, await host.ExitCode.WaitAsync(TimeSpan.FromSeconds(20)));
         Assert.False(sink.HasMessages); // never reported up
@@ -79,9 +79,9 @@ public sealed class NodeToAggregatorRemotingTests() : Akka.TestKit.Xunit2.TestKi
         using var honest = ActorSystem.Create(RemoteSystem.Name, nodeConfig);
         using var skewed = ActorSystem.Create(RemoteSystem.Name, nodeConfig);
         var first = NodeHost.Start(honest, "honest", [new ProcessSpec("p", "sleep 1; echo a1; sleep 1; echo a2; sleep 1; echo a3", "test")],
-            ingest, NodeSettings.From(nodeConfig), new MonotonicClock(), token: "", wireVersion: WireVersion.Current);
+            ingest, NodeSettings.From(nodeConfig), new MonotonicClock(), token: "", wireVersion: WireVersion.Current, TaskAgent.None);
         var second = NodeHost.Start(skewed, "skewed", [new ProcessSpec("p", "sleep 1.5; echo b1; sleep 1; echo b2; sleep 1; echo b3", "test")],
-            ingest, NodeSettings.From(nodeConfig), new SkewedClock(TimeSpan.FromSeconds(5)), token: "", wireVersion: WireVersion.Current);
+            ingest, NodeSettings.From(nodeConfig), new SkewedClock(TimeSpan.FromSeconds(5)), token: "", wireVersion: WireVersion.Current, TaskAgent.None);
 
         var lines = new List<OutputItem>();
         await AwaitAssertAsync(() =>

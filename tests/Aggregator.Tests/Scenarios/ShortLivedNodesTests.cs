@@ -26,7 +26,7 @@ public sealed class ShortLivedNodesTests() : Akka.TestKit.Xunit2.TestKit(HoconFi
         for (var i = 0; i < 10; i++)
         {
             using var system = ActorSystem.Create(RemoteSystem.Name, nodeConfig);
-            var host = NodeHost.Start(system, $"job-{i}", [new ProcessSpec("p", $"echo done {i}", "test")], ingest, NodeSettings.From(nodeConfig), new MonotonicClock(), token: "", wireVersion: WireVersion.Current);
+            var host = NodeHost.Start(system, $"job-{i}", [new ProcessSpec("p", $"echo done {i}", "test")], ingest, NodeSettings.From(nodeConfig), new MonotonicClock(), token: "", wireVersion: WireVersion.Current, TaskAgent.None);
             Assert.Equal(0, await host.ExitCode.WaitAsync(TimeSpan.FromSeconds(30))); // a refused node exits 6
             await system.Terminate();
         }

@@ -60,6 +60,29 @@ internal static class SelectorGenerators
         Gen.Elements("a b w e . _ - * ? : = ! , node group label state all ( ) \" é \t \n \0 |".Split(' ').Append(" ").ToArray())
             .ListOf().Select(parts => string.Concat(parts));
 
+    private static readonly string[] NodePositive =
+    [
+        "node:eu-*", "node:eu-1", "node:us-?", "node:*",
+        "label:tier=backend", "label:tier=front*", "label:zone", "label:zone=a",
+    ];
+
+    /// <summary>One term of a node selector (--on): node: or label:, negated a third of the time, or now and then all.</summary>
+    public static readonly Gen<string> NodeSelectorTerm = Gen.Frequency(
+        (12, Gen.Elements(NodePositive)),
+        (6, Gen.Elements(NodePositive).Select(t => "!" + t)),
+        (1, Gen.Constant("all")));
+
+    /// <summary>A node selector as its alternatives, 1 to 3 of 1 to 3 terms.</summary>
+    public static readonly Gen<string[][]> NodeAlternatives =
+        Gen.Choose(1, 3).SelectMany(n => Gen.Choose(1, 3).SelectMany(k => NodeSelectorTerm.ArrayOf(k)).ArrayOf(n));
+
+    /// <summary>A node and its own labels.</summary>
+    public static readonly Gen<(string Node, Dictionary<string, string> Labels)> LabelledNode =
+        from node in Gen.Elements(Nodes)
+        from tier in Gen.Elements<string?>(null, "backend", "frontend")
+        from zone in Gen.Elements<string?>(null, "a", "b")
+        select (node, Labels(tier, zone));
+
     public static string Write(string[][] alternatives) => string.Join(", ", alternatives.Select(a => string.Join(' ', a)));
 
     private static Dictionary<string, string> Labels(string? tier, string? zone)

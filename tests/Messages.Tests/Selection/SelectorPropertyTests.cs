@@ -101,6 +101,43 @@ public class SelectorPropertyTests
         });
     }
 
+    [Fact]
+    public void A_node_selector_selects_a_node_as_a_process_selector_selects_a_process_there_with_the_nodes_labels()
+    {
+        // A node judged by node: and label: is what any process of it would be, were the node's labels the process's.
+        Holds(from a in NodeAlternatives from n in LabelledNode from name in Gen.Elements("web.1", "db") select (a, n, name), c =>
+        {
+            var selector = Selector.ParseNodes(Write(c.a));
+            var standIn = Processes.Process(c.name, labels: c.n.Labels);
+            return selector.MatchesNode(c.n.Node, c.n.Labels) == selector.Matches(c.n.Node, standIn);
+        });
+    }
+
+    [Fact]
+    public void Each_node_term_selects_what_a_plain_reading_of_README_says()
+    {
+        Holds(from term in NodeSelectorTerm from n in LabelledNode select (term, n), c =>
+            Selector.ParseNodes(c.term).MatchesNode(c.n.Node, c.n.Labels) == Reference(c.term, c.n.Node, Processes.Process("p", labels: c.n.Labels)));
+    }
+
+    [Fact]
+    public void Any_selector_with_a_process_term_is_refused_as_a_node_selector()
+    {
+        Holds(from a in Alternatives select a, a =>
+        {
+            var hasProcessTerm = a.SelectMany(t => t).Any(t => !t.TrimStart('!').StartsWith("node:") && !t.TrimStart('!').StartsWith("label:") && t != "all");
+            try
+            {
+                Selector.ParseNodes(Write(a));
+                return !hasProcessTerm;
+            }
+            catch (SelectorException e)
+            {
+                return hasProcessTerm && e.Message.Contains("--on selects nodes");
+            }
+        });
+    }
+
     /// <summary>One term's verdict, worked out another way: globs as regular expressions, the rules as README words them.</summary>
     private static bool Reference(string term, string node, ProcessInfo process)
     {

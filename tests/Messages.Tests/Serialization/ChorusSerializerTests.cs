@@ -44,6 +44,26 @@ public sealed class ChorusSerializerTests() : Akka.TestKit.Xunit2.TestKit(HoconF
     }
 
     [Fact]
+    public void A_join_carries_the_nodes_labels()
+    {
+        var join = new JoinRequest("web-1", 42, 7, "t", T0, "N", WireVersion.Current, "0.1.0+test",
+            new Dictionary<string, string> { ["tier"] = "backend", ["zone"] = "eu-1a" });
+
+        var back = Assert.IsType<JoinRequest>(RoundTrip(join));
+
+        Assert.Equal(join with { Labels = back.Labels }, back);
+        Assert.Equal(join.Labels.OrderBy(l => l.Key), back.Labels.OrderBy(l => l.Key));
+    }
+
+    [Fact]
+    public void A_join_without_labels_reads_back_with_none()
+    {
+        var back = Assert.IsType<JoinRequest>(RoundTrip(new JoinRequest("web-1", 42, 7, "t", T0, "N", WireVersion.Current, "0.1.0+test")));
+
+        Assert.Empty(back.Labels);
+    }
+
+    [Fact]
     public void A_batch_round_trips_lines_and_every_kind_of_event()
     {
         NodeRecord[] records =

@@ -26,6 +26,7 @@ public sealed class ControlMessagesTests() : Akka.TestKit.Xunit2.TestKit(HoconFi
         new ControlRequest(long.MaxValue, ControlVerb.Input, "repl", "print('hi ünï')", ""),
         new ControlReply("n1", 42, "key", 7, [new ActionResult("web.2", ActionResult.Ok, "restarted"), new ActionResult("db", "stdin-closed", "its stdin is closed")]),
         new RemoteProcesses("key", [new NodeProcess("n1", Web), new NodeProcess("n2", Api)]),
+        new RunTask(7, "task-t1", "uname -sr; echo 'ünï' | tr a-z A-Z", "key"),
     ];
 
     [Theory]
@@ -50,6 +51,16 @@ public sealed class ControlMessagesTests() : Akka.TestKit.Xunit2.TestKit(HoconFi
             (web.Name, web.Base, web.State, web.Ready, web.Pid, web.Restarts, web.StartedAt, web.ExitCode, web.Signal, web.Stdin));
         Assert.Equal(Web.Groups, web.Groups);
         Assert.Equal(Web.Labels.OrderBy(l => l.Key), web.Labels.OrderBy(l => l.Key));
+    }
+
+    [Fact]
+    public void A_task_request_keeps_every_field()
+    {
+        var sent = new RunTask(long.MaxValue, "task-t12", "sleep 1 && echo \"done\"", "key");
+        var (bytes, manifest) = Write(sent);
+
+        Assert.Equal("RT", manifest);
+        Assert.Equal(sent, Serializer().FromBinary(bytes, manifest));
     }
 
     [Fact]

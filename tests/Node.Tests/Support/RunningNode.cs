@@ -26,7 +26,11 @@ public sealed class RunningNode
     public TestProbe Uplink { get; }
     public TaskCompletionSource<int> ExitCode { get; }
 
-    public static RunningNode Start(Akka.TestKit.Xunit2.TestKit kit, string settings, params ProcessSpec[] specs)
+    public static RunningNode Start(Akka.TestKit.Xunit2.TestKit kit, string settings, params ProcessSpec[] specs) =>
+        Start(kit, settings, allowRun: false, specs);
+
+    /// <param name="allowRun">--allow-run: whether it runs tasks.</param>
+    public static RunningNode Start(Akka.TestKit.Xunit2.TestKit kit, string settings, bool allowRun, params ProcessSpec[] specs)
     {
         var uplink = kit.CreateTestProbe();
         uplink.SetAutoPilot(new DelegateAutoPilot((sender, message) =>
@@ -38,7 +42,7 @@ public sealed class RunningNode
         var exitCode = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
         var node = kit.Sys.ActorOf(NodeActor.Props("node-a", specs, ProbeActors.Forwarding(uplink.Ref),
             (spec, instance, index, firstSeq, to) => ProcessActor.Props(spec, instance, index, firstSeq, "node-a", to, nodeSettings),
-            nodeSettings, exitCode));
+            nodeSettings, exitCode, allowRun));
         return new RunningNode(node, uplink, exitCode);
     }
 
@@ -55,6 +59,10 @@ public sealed class RunningNode
             if (message is T t && (matches?.Invoke(t) ?? true)) return t;
         }
     }
+
+    /// <summary>The first message of type <typeparamref name="T"/> that <paramref name="matches"/>, among those looked at already or still to come.</summary>
+    public async Task<T> SeenOrNext<T>(Func<T, bool> matches) where T : class =>
+        Seen.OfType<T>().FirstOrDefault(matches) ?? await Next(matches);
 
     private readonly List<object> _seen = new();
 
@@ -73,6 +81,14 @@ public sealed class RunningNode
         var id = Interlocked.Increment(ref _nextId);
         Uplink.Send(Node, new UplinkActor.ControlRequested(new ControlRequest(id, verb, selector, argument, "session")));
         return (await Next<UplinkActor.Answer>(a => a.Id == id)).Results;
+    }
+
+    /// <summary>Asks the node to run a task as the aggregator would, and returns its answer.</summary>
+    public async Task<ActionResult> RunTask(string process, string command)
+    {
+        var id = Interlocked.Increment(ref _nextId);
+        Uplink.Send(Node, new UplinkActor.TaskRequested(new Messages.Control.RunTask(id, process, command, "session")));
+        return Assert.Single((await Next<UplinkActor.Answer>(a => a.Id == id)).Results);
     }
 
     /// <summary>The first table that <paramref name="matches"/>.</summary>
