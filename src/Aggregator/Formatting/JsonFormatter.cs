@@ -39,6 +39,10 @@ public sealed class JsonFormatter(bool newline = true) : IRecordFormatter
     private static readonly JsonEncodedText DelayMs = JsonEncodedText.Encode("delay_ms");
     private static readonly JsonEncodedText Replicas = JsonEncodedText.Encode("replicas");
     private static readonly JsonEncodedText For = JsonEncodedText.Encode("for");
+    private static readonly JsonEncodedText TaskName = JsonEncodedText.Encode("task");
+    private static readonly JsonEncodedText State = JsonEncodedText.Encode("state");
+    private static readonly JsonEncodedText Message = JsonEncodedText.Encode("message");
+    private static readonly JsonEncodedText Nodes = JsonEncodedText.Encode("nodes");
     private static readonly JsonEncodedText LineType = JsonEncodedText.Encode("line");
     private static readonly JsonEncodedText EventType = JsonEncodedText.Encode("event");
     private static readonly JsonEncodedText Stdout = JsonEncodedText.Encode("stdout");
@@ -72,6 +76,7 @@ public sealed class JsonFormatter(bool newline = true) : IRecordFormatter
         writer.WriteStartObject();
         writer.WriteString(Type, EventType);
         writer.WriteString(Event, EventName(record.Kind));
+        if (record.Kind == RecordKind.Task) writer.WriteString(TaskName, TextFormatter.TaskId(record.Process));
         WriteSource(writer, item.Node, record.Process);
         switch (record.Kind)
         {
@@ -99,6 +104,11 @@ public sealed class JsonFormatter(bool newline = true) : IRecordFormatter
             case RecordKind.Waiting:
                 writer.WriteString(For, record.Reason);
                 break;
+            case RecordKind.Task:
+                writer.WriteString(State, record.Reason);
+                WriteOptional(writer, Code, record.ExitCode);
+                writer.WriteString(Message, record.Text.Span);
+                break;
         }
         WriteTimes(writer, item);
         if (item.Late) writer.WriteBoolean(Late, true);
@@ -115,7 +125,8 @@ public sealed class JsonFormatter(bool newline = true) : IRecordFormatter
     private void WriteLine(in OutputItem item, IBufferWriter<byte> output)
     {
         var record = item.Record;
-        output.Write(LinePrefix(item.Node, record.Process, record.Stream));
+        if (item.FoldedNodes is { } nodes) WriteFoldedLinePrefix(nodes, record.Process, record.Stream, output);
+        else output.Write(LinePrefix(item.Node, record.Process, record.Stream));
         WriteNumber(record.Seq, output);
         WriteTimestamp(_ts, ",\"ts\":\""u8, record.Timestamp, output);
         if (item.CorrectionTicks != 0) WriteTimestamp(_correctedTs, ",\"corrected_ts\":\""u8, item.CorrectedTimestamp, output);
@@ -143,6 +154,21 @@ public sealed class JsonFormatter(bool newline = true) : IRecordFormatter
         writer.Flush();
         buffer.Write(",\"seq\":"u8);
         return _linePrefixes[_lastSource] = _lastPrefix = buffer.WrittenSpan.ToArray();
+    }
+
+    // A folded line names the nodes that printed it instead of one node. Its prefix is not kept: node sets vary.
+    private void WriteFoldedLinePrefix(IReadOnlyList<string> nodes, string? process, OutputStream stream, IBufferWriter<byte> output)
+    {
+        var writer = Writer(output);
+        writer.WriteStartObject();
+        writer.WriteString(Type, LineType);
+        writer.WriteStartArray(Nodes);
+        foreach (var node in nodes) writer.WriteStringValue(Encoded(node));
+        writer.WriteEndArray();
+        if (process is not null) writer.WriteString(Proc, Encoded(process));
+        writer.WriteString(Stream, stream == OutputStream.Stderr ? Stderr : Stdout);
+        writer.Flush();
+        output.Write(",\"seq\":"u8);
     }
 
     private static void WriteNumber(long value, IBufferWriter<byte> output)
@@ -195,6 +221,7 @@ public sealed class JsonFormatter(bool newline = true) : IRecordFormatter
         RecordKind.GivenUp => "given-up",
         RecordKind.Scaled => "scaled",
         RecordKind.Waiting => "waiting",
+        RecordKind.Task => "task",
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "lines are not events"),
     };
 

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Globalization;
 using System.Text;
 using Chorus.Aggregator.Ordering;
+using Chorus.Aggregator.Tasks;
 using Chorus.Messages;
 
 namespace Chorus.Aggregator.Formatting;
@@ -9,7 +10,9 @@ namespace Chorus.Aggregator.Formatting;
 /// <summary>
 /// The terminal format, one line each: <c>HH:mm:ss.fff node/proc | text</c> for stdout, <c>!</c> instead
 /// of <c>|</c> for stderr, <c>*</c> for events. Sources are padded to the widest seen so far, like
-/// foreman, and coloured by a stable hash of their name when colour is on.
+/// foreman, and coloured by a stable hash of their name when colour is on. A folded line's source names every
+/// node that printed it, <c>[n1,n2,n4]/task-t1</c> (ClusterShell's style); a task event about the whole task has no
+/// node, so its source is the task's process alone.
 /// </summary>
 public sealed class TextFormatter(bool color) : IRecordFormatter
 {
@@ -30,7 +33,7 @@ public sealed class TextFormatter(bool color) : IRecordFormatter
         time[TimestampText.ClockLength] = (byte)' ';
         output.Advance(TimestampText.ClockLength + 1);
 
-        var label = Label(item.Node, record.Process);
+        var label = Label(item.FoldedNodes is { } nodes ? FoldedSource(nodes) : item.Node, record.Process);
         output.Write(label);
         Pad(output, _width - VisibleLength(label));
 
@@ -64,8 +67,25 @@ public sealed class TextFormatter(bool color) : IRecordFormatter
         RecordKind.GivenUp => $"given up: {record.Reason}",
         RecordKind.Scaled => $"scaled to {record.Count}",
         RecordKind.Waiting => $"waiting for {record.Reason}",
+        RecordKind.Task => DescribeTask(record),
         _ => throw new ArgumentOutOfRangeException(nameof(record), record.Kind, "lines are not events"),
     };
+
+    // "task t1 finished with code 2", "task t1 refused: ...": the state, the code once there is one, what to read about it.
+    private static string DescribeTask(in NodeRecord record)
+    {
+        var described = $"task {TaskId(record.Process)} {record.Reason}";
+        if (record.ExitCode is { } code) described += $" with code {code}";
+        var detail = Encoding.UTF8.GetString(record.Text.Span);
+        return detail.Length == 0 ? described : $"{described}: {detail}";
+    }
+
+    /// <summary>"t1" of "task-t1": the id a task event is about.</summary>
+    public static string TaskId(string? process) =>
+        process is not null && process.StartsWith(TaskInfo.ProcessPrefix, StringComparison.Ordinal) ? process[TaskInfo.ProcessPrefix.Length..] : process ?? "";
+
+    /// <summary>"[n1,n2,n4]": the nodes a folded line stands for, as its source shows them.</summary>
+    public static string FoldedSource(IReadOnlyList<string> nodes) => $"[{string.Join(',', nodes)}]";
 
     private byte[] Label(string node, string? process)
     {
@@ -77,7 +97,7 @@ public sealed class TextFormatter(bool color) : IRecordFormatter
     private byte[] NewOrKnownLabel(string node, string? process)
     {
         if (_labels.TryGetValue((node, process), out var label)) return label;
-        var text = process is null ? node : $"{node}/{process}";
+        var text = process is null ? node : node.Length == 0 ? process : $"{node}/{process}";
         var visible = Encoding.UTF8.GetByteCount(text);
         _width = Math.Max(_width, visible);
         label = Encoding.UTF8.GetBytes(color ? $"{SourceColors.For(text)}{text}{Reset}" : text);

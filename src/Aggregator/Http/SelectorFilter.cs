@@ -16,7 +16,9 @@ namespace Chorus.Aggregator.Http;
 /// node terms still work.</item>
 /// <item>An item without a process (node-up/down, a node's gap): passes when some process of that node could be
 /// selected (<see cref="Selector.MayMatchNode"/>), so node: terms keep other nodes' events out while every other
-/// term lets them through, as proc= does. An item of no node (a slow client's gap) always passes.</item>
+/// term lets them through, as proc= does. An item of no node and no process (a slow client's gap) always passes.</item>
+/// <item>An item of a process but no node (a task event about the whole task): its process is judged with every
+/// <c>node:</c> term taken to hold (<see cref="Selector.MatchesIgnoringNodes"/>), the mirror of the rule above.</item>
 /// </list>
 /// Runs per item and watcher, on the publishing thread and on a subscriber's for its backlog: verdicts are kept
 /// per (node, process) until the directory's version changes, so the steady state is one lookup and no allocation.
@@ -28,12 +30,14 @@ public sealed class SelectorFilter(Selector selector, FleetDirectory directory)
 
     public bool Matches(string node, string? process)
     {
-        if (node.Length == 0) return true;
+        if (node.Length == 0 && process is null) return true;
         var verdicts = _verdicts;
         var version = directory.Version;
         if (verdicts.Version != version) _verdicts = verdicts = new Verdicts(version);
         if (verdicts.Known.TryGetValue((node, process), out var known)) return known;
-        var verdict = process is null ? selector.MayMatchNode(node) : selector.Matches(node, Info(node, process));
+        var verdict = process is null ? selector.MayMatchNode(node)
+            : node.Length == 0 ? selector.MatchesIgnoringNodes(Info(node, process))
+            : selector.Matches(node, Info(node, process));
         verdicts.Known.TryAdd((node, process), verdict);
         return verdict;
     }

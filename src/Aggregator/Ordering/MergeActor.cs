@@ -8,7 +8,8 @@ namespace Chorus.Aggregator.Ordering;
 /// <summary>
 /// Turns every node's batches into one ordered stream, at /user/merge. Fed by the ingest, through its
 /// IngestOutput (batches, watermarks, clock corrections, nodes arriving and leaving); holds records in a
-/// <see cref="ReorderBuffer"/> and hands each released run to every sink as one <see cref="OutputChunk"/>.
+/// <see cref="ReorderBuffer"/>, folds what it releases of tasks run with --fold (<see cref="LineFolder"/>, asked by
+/// <see cref="FoldLines"/>) and hands each run that leaves to every sink as one <see cref="OutputChunk"/>.
 /// Sinks are actors, so a slow one never holds up the merge or another sink. <see cref="FlushOutput"/>
 /// releases everything held and is answered with <see cref="OutputFlushed"/> once every sink has written it.
 /// Takes no wire type: a remoting peer can send to /user/merge, so batches arrive only as
@@ -19,7 +20,11 @@ public sealed class MergeActor : ReceiveActor, IWithTimers
 {
     private readonly IReadOnlyList<IActorRef> _sinks;
     private readonly ReorderBuffer _buffer;
-    private readonly List<OutputItem> _released = [];
+    private readonly LineFolder _folder = new();
+    // What the reorder buffer released, then what leaves the folder: taken in one by one (see SendOnUnordered).
+    private List<OutputItem> _released = [];
+    private List<OutputItem> _leaving = [];
+    private int _taken;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly TimeSpan _releaseInterval;
     // The batch being taken in, until the buffer holds it (it takes all of a batch or nothing).
@@ -36,6 +41,7 @@ public sealed class MergeActor : ReceiveActor, IWithTimers
         Receive<NodeConnected>(OnNodeConnected);
         Receive<NodeDisconnected>(d => { _buffer.Disconnect(d.Node, DateTime.UtcNow); Release(); });
         Receive<Observed>(o => Publish([o.Item]));
+        Receive<FoldLines>(f => _folder.Start(f.Process, f.Nodes, f.Window));
         Receive<ReleaseDue>(_ => Release());
         Receive<FlushOutput>(_ => OnFlush());
         _releaseInterval = settings.ReleaseInterval;
@@ -106,8 +112,11 @@ public sealed class MergeActor : ReceiveActor, IWithTimers
     /// </summary>
     private void SendOnUnordered(object message, Exception e)
     {
-        var items = new List<OutputItem>(_released);
+        var items = new List<OutputItem>(_leaving);
+        items.AddRange(_released.Skip(_taken));
+        _leaving.Clear();
         _released.Clear();
+        _folder.ReleaseAll(items);
         _buffer.TakeAll(items);
         if (_arriving is { } batch)
             foreach (var record in batch.Records) items.Add(new OutputItem(batch.Node, record, Late: true));
@@ -127,27 +136,52 @@ public sealed class MergeActor : ReceiveActor, IWithTimers
 
     private void Release()
     {
-        _buffer.Release(DateTime.UtcNow, _released);
+        var now = DateTime.UtcNow;
+        _buffer.Release(now, _released);
+        Fold(now);
+        _folder.Release(now, _leaving);
         CheckAgainWhileHolding();
-        if (_released.Count == 0) return;
-        Publish(_released.ToArray());
-        _released.Clear();
+        PublishLeaving();
     }
 
-    // Held records wait for other nodes' progress or for the window to run out, which only the clock tells: look
+    // One by one, counting: if the folder throws, SendOnUnordered sends on exactly what it had not taken yet.
+    private void Fold(DateTime now)
+    {
+        // Nothing is folded nearly always: then what was released leaves as it is, without a copy.
+        if (!_folder.Folding && _leaving.Count == 0)
+        {
+            (_released, _leaving) = (_leaving, _released);
+            return;
+        }
+        for (_taken = 0; _taken < _released.Count; _taken++) _folder.Add(_released[_taken], now, _leaving);
+        _released.Clear();
+        _taken = 0;
+    }
+
+    private void PublishLeaving()
+    {
+        if (_leaving.Count == 0) return;
+        Publish(_leaving.ToArray());
+        _leaving.Clear();
+    }
+
+    // Held records wait for other nodes' progress or for the window to run out (the reorder window, or a folded
+    // task's window for the same line from the other nodes), which only the clock tells: look
     // again every release-interval while anything is held, and not at all while nothing is (an idle aggregator).
     private void CheckAgainWhileHolding()
     {
         var running = Timers.IsTimerActive("release");
-        if (_buffer.Holding && !running) Timers.StartPeriodicTimer("release", new ReleaseDue(), _releaseInterval);
-        else if (!_buffer.Holding && running) Timers.Cancel("release");
+        var holding = _buffer.Holding || _folder.Holding;
+        if (holding && !running) Timers.StartPeriodicTimer("release", new ReleaseDue(), _releaseInterval);
+        else if (!holding && running) Timers.Cancel("release");
     }
 
     private void OnFlush()
     {
         _buffer.ReleaseAll(_released);
-        if (_released.Count > 0) Publish(_released.ToArray());
-        _released.Clear();
+        Fold(DateTime.UtcNow);
+        _folder.ReleaseAll(_leaving);
+        PublishLeaving();
         var replies = _sinks.Select(s => s.Ask<OutputFlushed>(new FlushOutput())).ToArray();
         Task.WhenAll(replies).ContinueWith(_ => new OutputFlushed()).PipeTo(Sender);
     }

@@ -5,7 +5,7 @@ namespace Chorus.Aggregator.Sinks;
 
 /// <summary>
 /// The merged stream for people watching over HTTP (WebSocket, Server-Sent Events, the page): numbers
-/// each item, keeps the most recent ones in a ring for backlog and resume, and offers every item to every
+/// each item shown (a folded line's copies are not), keeps the most recent ones in a ring for backlog and resume, and offers every item to every
 /// subscription without ever waiting for one. Subscribing takes its part of the ring and joins the live
 /// stream under one lock, so there is no gap and no repeat at the seam. The lock only numbers, copies and
 /// registers: filters (a grep may be slow) run outside it, on the publishing thread for the live stream and
@@ -30,6 +30,8 @@ public sealed class LiveFeed(int capacity, DateTime startedAt) : IOutputWriter
     /// <summary>Numbers the run, keeps it in the ring and offers it to every subscription.</summary>
     public void Write(IReadOnlyList<OutputItem> items)
     {
+        items = Shown(items);
+        if (items.Count == 0) return;
         var text = CopyText(items);
         var run = new FeedEntry[items.Count];
         var offset = 0;
@@ -113,6 +115,17 @@ public sealed class LiveFeed(int capacity, DateTime startedAt) : IOutputWriter
             if (filter(held[i].Item)) picked.Add(held[i]);
         picked.Reverse();
         return picked;
+    }
+
+    /// <summary>
+    /// The items watchers see: a folded line's copies (<see cref="OutputItem.FoldedAway"/>) are never in the feed, so
+    /// ids number what watchers can get, and a resume or a backlog never meets a hole. Only a folded task's chunks copy.
+    /// </summary>
+    private static IReadOnlyList<OutputItem> Shown(IReadOnlyList<OutputItem> items)
+    {
+        for (var i = 0; i < items.Count; i++)
+            if (items[i].FoldedAway) return items.Where(item => !item.FoldedAway).ToArray();
+        return items;
     }
 
     /// <summary>

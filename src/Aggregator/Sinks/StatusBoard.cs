@@ -9,7 +9,8 @@ namespace Chorus.Aggregator.Sinks;
 /// waiting), readiness and restarts, how many lines and bytes, how many records came late, and how many lines
 /// are missing by reason (what /metrics counts, read from here). /api/nodes prefers the FleetDirectory's view of a process
 /// where there is one; this is what it falls back on. Built only from the stream, so it tells what watchers saw, from the
-/// aggregator's start. Thread-safe: fed by its <see cref="SinkActor"/>, read by /api/nodes.
+/// aggregator's start. Lines a folded task showed once count for every node that printed them (the folded-away
+/// copies are lines like any other here). Thread-safe: fed by its <see cref="SinkActor"/>, read by /api/nodes.
 /// </summary>
 public sealed class StatusBoard : IOutputWriter
 {
@@ -44,8 +45,11 @@ public sealed class StatusBoard : IOutputWriter
 
     private void Apply(in OutputItem item)
     {
-        var node = Node(item.Node);
         var record = item.Record;
+        // A task's change of state is the aggregator's word about a task (GET /api/tasks tells it), not news of a node
+        // or a process: it would invent a node named "" for a whole task, and mark a node seen that is down.
+        if (record.Kind == RecordKind.Task) return;
+        var node = Node(item.Node);
         if (item.Late) node.LateRecords++;
         if (record.Kind == RecordKind.Gap)
             _missingByReason[record.Reason ?? "unknown"] = _missingByReason.GetValueOrDefault(record.Reason ?? "unknown") + record.Count;

@@ -6,7 +6,7 @@ using Microsoft.Win32.SafeHandles;
 namespace Chorus.Aggregator.Sinks;
 
 /// <summary>
-/// Writes the merged stream to stdout in the chosen format. Each chunk is formatted into one buffer and
+/// Writes the merged stream to stdout in the chosen format; a folded line's copies are shown by the line that stands for them. Each chunk is formatted into one buffer and
 /// written with one call, then flushed, so lines show up live. Once stdout is closed (say, piped into
 /// `head`), it says so once with <see cref="OutputClosedException"/> and skips every later chunk, so its
 /// sink still reports them and the other sinks carry on.
@@ -28,7 +28,8 @@ public sealed class StdoutWriter(Stream output, IRecordFormatter formatter) : IO
     {
         if (_closed) return;
         _buffer.ResetWrittenCount();
-        foreach (var item in items) formatter.Write(item, _buffer);
+        foreach (var item in items)
+            if (!item.FoldedAway) formatter.Write(item, _buffer);
         try
         {
             output.Write(_buffer.WrittenSpan);

@@ -86,6 +86,20 @@ public sealed class Selector
         return false;
     }
 
+    /// <summary>
+    /// Whether <paramref name="process"/> is selected judging by everything but its node: every <c>node:</c> term is taken to
+    /// hold. For what names a process but no node: a task event about a whole task, which runs on many.
+    /// </summary>
+    public bool MatchesIgnoringNodes(ProcessInfo process)
+    {
+        foreach (var terms in alternatives)
+        {
+            if (AllHoldButNodes(terms, process))
+                return true;
+        }
+        return false;
+    }
+
     /// <summary>Refuses a selector that has a term that selects processes, not nodes, naming the first such term and the fix.</summary>
     public void RequireNodeTerms()
     {
@@ -118,6 +132,16 @@ public sealed class Selector
         foreach (var term in terms)
         {
             if (!term.Matches(node, process))
+                return false;
+        }
+        return true;
+    }
+
+    private static bool AllHoldButNodes(SelectorTerm[] terms, ProcessInfo process)
+    {
+        foreach (var term in terms)
+        {
+            if (term is not NodeTerm && !term.Matches("", process))
                 return false;
         }
         return true;

@@ -53,6 +53,28 @@ public sealed class JsonFormatterTests
     }
 
     [Fact]
+    public void Task_events_are_written_exactly_in_the_documented_schema_with_a_node_only_when_they_concern_one()
+    {
+        Assert.Equal("""{"type":"event","event":"task","task":"t1","proc":"task-t1","state":"finished","code":0,"message":"","ts":"2026-11-23T10:00:00.123456Z"}""",
+            Format(new OutputItem("", NodeRecord.Task("task-t1", "finished", 0, "", Ts))).TrimEnd());
+        Assert.Equal("""{"type":"event","event":"task","task":"t1","proc":"task-t1","state":"queued","code":null,"message":"","ts":"2026-11-23T10:00:00.123456Z"}""",
+            Format(new OutputItem("", NodeRecord.Task("task-t1", "queued", null, "", Ts))).TrimEnd());
+        Assert.Equal("""{"type":"event","event":"task","task":"t1","node":"n1","proc":"task-t1","state":"refused","code":null,"message":"no \"--allow-run\"","ts":"2026-11-23T10:00:00.123456Z"}""",
+            Format(new OutputItem("n1", NodeRecord.Task("task-t1", "refused", null, "no \"--allow-run\"", Ts))).TrimEnd());
+    }
+
+    [Fact]
+    public void A_folded_line_carries_its_nodes_instead_of_a_node()
+    {
+        var line = NodeRecord.Line("task-t1", OutputStream.Stdout, 1, Ts, "Linux 6.1"u8.ToArray(), continued: false);
+
+        Assert.Equal("""{"type":"line","nodes":["n1","n2","n4"],"proc":"task-t1","stream":"stdout","seq":1,"ts":"2026-11-23T10:00:00.123456Z","text":"Linux 6.1"}""" + "\n",
+            Format(new OutputItem("n1", line, FoldedNodes: ["n1", "n2", "n4"])));
+        Assert.Equal("""{"type":"line","node":"n1","proc":"task-t1","stream":"stdout","seq":1,"ts":"2026-11-23T10:00:00.123456Z","text":"Linux 6.1"}""" + "\n",
+            Format(new OutputItem("n1", line)));
+    }
+
+    [Fact]
     public void Every_kind_but_a_line_has_an_event_name()
     {
         foreach (var kind in Enum.GetValues<RecordKind>().Where(k => k != RecordKind.Line))

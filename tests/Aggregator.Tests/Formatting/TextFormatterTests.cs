@@ -55,6 +55,25 @@ public sealed class TextFormatterTests
     }
 
     [Fact]
+    public void Task_events_read_the_task_its_state_code_and_message_under_the_task_or_its_node()
+    {
+        Assert.EndsWith(" task-t1 * task t1 finished with code 2\n", Format(_plain, new OutputItem("", NodeRecord.Task("task-t1", "finished", 2, "", At(0)))));
+        Assert.EndsWith(" task-t1 * task t1 queued\n", Format(_plain, new OutputItem("", NodeRecord.Task("task-t1", "queued", null, "", At(0)))));
+        Assert.EndsWith(" task-t2 * task t2 failed: after t1 failed\n", Format(_plain, new OutputItem("", NodeRecord.Task("task-t2", "failed", null, "after t1 failed", At(0)))));
+        Assert.EndsWith(" n1/task-t1 * task t1 refused: node n1 does not run tasks\n",
+            Format(_plain, new OutputItem("n1", NodeRecord.Task("task-t1", "refused", null, "node n1 does not run tasks", At(0)))));
+    }
+
+    [Fact]
+    public void A_folded_line_names_every_node_that_printed_it_in_clustershell_style()
+    {
+        var folded = new OutputItem("n1", Line("task-t1", 1, 0, "Linux 6.1"), FoldedNodes: ["n1", "n2", "n4"]);
+
+        Assert.EndsWith(" [n1,n2,n4]/task-t1 | Linux 6.1\n", Format(_plain, folded));
+        Assert.EndsWith(" n1/task-t1         | Linux 6.2\n", Format(_plain, new OutputItem("n1", Line("task-t1", 2, 0, "Linux 6.2"))));
+    }
+
+    [Fact]
     public void A_line_read_after_its_process_exited_is_marked()
     {
         var after = NodeRecord.Line("web", OutputStream.Stdout, 2, At(0), "late"u8.ToArray(), continued: false, afterExit: true);

@@ -114,6 +114,31 @@ public sealed class SelectorFilterTests
     }
 
     [Fact]
+    public void A_task_event_about_the_whole_task_is_judged_by_its_process_with_node_terms_taken_to_hold()
+    {
+        var finished = Event("", NodeRecord.Task("task-t1", "finished", 0, "", Now));
+
+        Assert.True(Filter("task-*").Matches(finished));
+        Assert.True(Filter("node:eu1").Matches(finished));
+        Assert.True(Filter("!node:eu1").Matches(finished));
+        Assert.False(Filter("web").Matches(finished));
+        Assert.False(Filter("node:eu1 web").Matches(finished));
+        // About one node: judged on that node, as any event of a process.
+        Assert.False(Filter("node:eu1").Matches(Event("us1", NodeRecord.Task("task-t1", "refused", null, "", Now))));
+    }
+
+    [Fact]
+    public void A_folded_line_passes_when_the_selector_picks_its_process_on_any_node_that_printed_it()
+    {
+        var folded = Line("us1", "task-t1") with { FoldedNodes = ["eu1", "us1"] };
+
+        Assert.True(Filter("node:eu1").Matches(folded));
+        Assert.True(Filter("node:us1").Matches(folded));
+        Assert.False(Filter("node:ap1").Matches(folded));
+        Assert.False(Filter("group:web").Matches(folded));
+    }
+
+    [Fact]
     public void Select_and_the_other_filters_must_all_pass()
     {
         var filter = new StreamFilter(null, "worker.1", OutputStream.Stdout, null, new SelectorFilter(Selector.Parse("group:workers"), _directory));

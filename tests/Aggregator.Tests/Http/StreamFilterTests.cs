@@ -149,6 +149,27 @@ public sealed class StreamFilterTests
         Assert.False(filter.Matches(Line("alpha", "web", "upstream refused", OutputStream.Stderr)));
     }
 
+    [Fact]
+    public void A_folded_line_passes_node_when_any_node_that_printed_it_matches()
+    {
+        var folded = Line("n1", "task-t1", "Linux") with { FoldedNodes = ["n1", "n2", "n4"] };
+
+        Assert.True(new StreamFilter("n4", null, null, null).Matches(folded));
+        Assert.True(new StreamFilter("n*", null, null, null).Matches(folded));
+        Assert.False(new StreamFilter("n3", null, null, null).Matches(folded));
+    }
+
+    [Fact]
+    public void A_task_event_about_the_whole_task_passes_node_and_is_filtered_by_proc()
+    {
+        var finished = new OutputItem("", NodeRecord.Task("task-t1", "finished", 0, "", Now));
+
+        Assert.True(new StreamFilter("n1", null, null, null).Matches(finished));
+        Assert.True(new StreamFilter(null, "task-*", null, null).Matches(finished));
+        Assert.False(new StreamFilter(null, "web", null, null).Matches(finished));
+        Assert.False(new StreamFilter("n1", null, null, null).Matches(new OutputItem("n2", NodeRecord.Task("task-t1", "refused", null, "", Now))));
+    }
+
     private static StreamFilter Grep(string pattern) =>
         new(null, null, null, new Regex(pattern, RegexOptions.NonBacktracking | RegexOptions.CultureInvariant));
 

@@ -112,6 +112,50 @@ public sealed class MergeActorTests : Akka.TestKit.Xunit2.TestKit
         await ExpectMsgAsync<OutputFlushed>();
     }
 
+    [Fact]
+    public async Task A_folded_tasks_line_from_every_node_goes_to_every_sink_as_one_shown_line_with_its_copies()
+    {
+        await Connect("n1", "n2", "n3");
+        _merge.Tell(new MergeActor.FoldLines("task-t1", ["n1", "n2", "n3"], TimeSpan.FromSeconds(30)));
+
+        foreach (var node in new[] { "n3", "n1", "n2" }) Send(node, watermark: 100, Line("task-t1", 1, 10, "Linux 6.1"), Line("web", 1, 50, "web " + node));
+
+        foreach (var sink in new[] { _stdout, _feed })
+        {
+            var items = new List<OutputItem>();
+            while (items.Count < 6) items.AddRange((await sink.ExpectMsgAsync<OutputChunk>()).Items);
+            var task = items.Where(i => i.Record.Process == "task-t1").ToArray();
+            Assert.Equal(["n1", "n2", "n3"], task[0].FoldedNodes!);
+            Assert.Equal([false, true, true], task.Select(i => i.FoldedAway));
+            Assert.Equal(3, items.Count(i => i.Record.Process == "web"));
+        }
+    }
+
+    [Fact]
+    public async Task A_folded_line_no_other_node_repeats_leaves_by_itself_once_its_window_has_passed()
+    {
+        await Connect("n1");
+        _merge.Tell(new MergeActor.FoldLines("task-t1", ["n1", "n2"], TimeSpan.FromMilliseconds(300)));
+
+        Send("n1", watermark: 10, Line("task-t1", 1, 10, "only here"));
+
+        await _stdout.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(150));
+        var item = Assert.Single((await _stdout.ExpectMsgAsync<OutputChunk>(TimeSpan.FromSeconds(10))).Items);
+        Assert.Equal(("only here", null, false), (item.Record.Text(), item.FoldedNodes, item.FoldedAway));
+    }
+
+    [Fact]
+    public async Task A_flush_releases_what_the_folder_holds()
+    {
+        await Connect("n1");
+        _merge.Tell(new MergeActor.FoldLines("task-t1", ["n1", "n2"], TimeSpan.FromSeconds(30)));
+        Send("n1", watermark: 10, Line("task-t1", 1, 10, "held for n2"));
+
+        _merge.Tell(new FlushOutput());
+
+        Assert.Equal(["held for n2"], await TextsAsync(_stdout));
+    }
+
     private async Task Connect(params string[] nodes)
     {
         foreach (var node in nodes)

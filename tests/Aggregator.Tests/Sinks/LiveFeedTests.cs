@@ -222,6 +222,23 @@ public sealed class LiveFeedTests
         Assert.True(subscription.Reader.Completion.IsCompleted);
     }
 
+    [Fact]
+    public void A_folded_lines_copies_are_not_in_the_feed_so_ids_number_only_what_watchers_get()
+    {
+        var feed = new LiveFeed(capacity: 10, Start);
+        var shown = Lines("task-t1", 1, 1)[0] with { FoldedNodes = ["alpha", "beta"] };
+        var away = new OutputItem("beta", shown.Record, FoldedAway: true);
+        var subscription = feed.Subscribe(_ => true, backlog: 0, afterId: null, bufferCapacity: 100, bufferBytes: OneMiB);
+
+        feed.Write([..Lines("web", 1, 1), shown, away, ..Lines("web", 2, 2)]);
+        feed.Write([away]);
+
+        var received = Drain(subscription);
+        Assert.Equal([("web", false), ("task-t1", true), ("web", false)], received.Select(e => (e.Item.Record.Process, e.Item.FoldedNodes is not null)));
+        Assert.Equal([1L, 1L], received.Zip(received.Skip(1), (a, b) => b.Id - a.Id));
+        Assert.Equal(received[^1].Id, NewestId(feed));
+    }
+
     private static OutputItem[] Lines(string process, int from, int to, int bytes = 0) =>
         Enumerable.Range(from, to - from + 1)
             .Select(seq => new OutputItem("alpha", NodeRecord.Line(process, OutputStream.Stdout, seq, Start, Encoding.UTF8.GetBytes($"{process} {seq}".PadRight(bytes, '.')), continued: false)))

@@ -124,6 +124,25 @@ public sealed class StatusBoardTests
         Assert.Equal(["worker.1"], board.Snapshot().Single().Processes.Select(p => p.Proc));
     }
 
+    [Fact]
+    public void Task_events_invent_no_node_and_touch_no_node_while_folded_away_lines_count_as_lines()
+    {
+        var board = new StatusBoard();
+
+        board.Write(
+        [
+            Item(Line("task-t1", T0)),
+            new OutputItem("beta", Line("task-t1", T0), FoldedAway: true),
+            Item(NodeRecord.Task("task-t1", "running", null, "", T0.AddSeconds(5)), node: ""),
+            Item(NodeRecord.Task("task-t1", "lost", null, "node alpha went down", T0.AddSeconds(5))),
+        ]);
+
+        var nodes = board.Snapshot();
+        Assert.Equal(["alpha", "beta"], nodes.Select(n => n.Node));
+        Assert.All(nodes, n => Assert.Equal((T0, 1L), (n.LastSeen, n.Processes.Single().Lines)));
+        Assert.Equal("running", nodes[0].Processes.Single().State);
+    }
+
     private static OutputItem Item(NodeRecord record, string node = "alpha") => new(node, record);
 
     private static NodeRecord Line(string process, DateTime at, bool continued = false) =>

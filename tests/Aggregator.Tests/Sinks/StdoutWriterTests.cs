@@ -23,6 +23,19 @@ public sealed class StdoutWriterTests
     }
 
     [Fact]
+    public void A_folded_line_is_written_once_for_all_its_copies()
+    {
+        var output = new RecordingStream();
+        var line = Line("task-t1", 1, 1, "Linux 6.1");
+
+        new StdoutWriter(output, new TextFormatter(color: false)).Write(
+            [new("n1", line, FoldedNodes: ["n1", "n2"]), new("n2", line, FoldedAway: true), new("n2", Line("task-t1", 2, 1, "bye"))]);
+
+        var lines = Assert.Single(output.Writes).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal([" [n1,n2]/task-t1 | Linux 6.1", " n2/task-t1      | bye"], lines.Select(l => l[12..]));
+    }
+
+    [Fact]
     public void A_closed_stdout_is_said_once_and_later_chunks_are_skipped()
     {
         var output = new RecordingStream { Closed = true };

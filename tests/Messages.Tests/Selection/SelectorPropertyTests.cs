@@ -75,6 +75,16 @@ public class SelectorPropertyTests
     }
 
     [Fact]
+    public void Ignoring_nodes_is_the_selector_with_its_node_terms_struck_out()
+    {
+        Holds(from a in Alternatives from t in Target select (a, t), c =>
+        {
+            var struck = c.a.Select(terms => terms.Where(term => !term.TrimStart('!').StartsWith("node:")).DefaultIfEmpty("all").ToArray());
+            return Selector.Parse(Write(c.a)).MatchesIgnoringNodes(c.t.Process) == struck.Any(terms => terms.All(term => Reference(term, c.t.Node, c.t.Process)));
+        });
+    }
+
+    [Fact]
     public void Whitespace_between_terms_and_around_commas_does_not_change_the_meaning()
     {
         var spaced =

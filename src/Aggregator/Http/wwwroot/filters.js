@@ -1,7 +1,8 @@
 // Filters: the rules of the server's StreamFilter (src/Aggregator/Http/StreamFilter.cs), so the page shows
 // what /events?node=&proc=&stream=&grep= sends for the same values. Node and proc are case-sensitive globs.
 // An event passes every filter about something it does not name (a gap or a node going down may explain
-// missing lines), and stream and search apply to lines only (an "exited 1" matters when reading stderr).
+// missing lines; a task event about a whole task names no node), and stream and search apply to lines only
+// (an "exited 1" matters when reading stderr). A folded line passes the node filter when any of its nodes does.
 // The search is grep=: case-sensitive, over a line's raw text with its ANSI escapes. README ("Query
 // parameters") lists where a page regex still differs from the server's .NET one.
 
@@ -61,8 +62,14 @@ function readFilter() {
   };
 }
 
+// A folded line passes the node filter when any node that printed it does.
+function nodePasses(r) {
+  if (r.nodes) return r.nodes.some((n) => filter.node.test(n));
+  return r.node == null || filter.node.test(r.node);
+}
+
 export function matches(r) {
-  if (filter.node && r.node != null && !filter.node.test(r.node)) return false;
+  if (filter.node && !nodePasses(r)) return false;
   if (filter.proc && r.proc != null && !filter.proc.test(r.proc)) return false;
   if (r.type !== 'line') return true;
   if (filter.stream !== 'all' && r.stream !== filter.stream) return false;

@@ -11,7 +11,30 @@ const SOURCE_COLOURS = 12;
 const colourClasses = new Map();
 let widestSource = 6;
 
-const sourceOf = (r) => (r.proc ? `${r.node ?? '?'}/${r.proc}` : r.node ?? 'chorus');
+// A folded line names every node that printed it ([n1,n2,n4]/task-t1, as the text format does); a task event
+// about a whole task names no node, only the task's process.
+const nodeOf = (r) => (r.nodes ? `[${r.nodes.join(',')}]` : r.node);
+
+function sourceOf(r) {
+  const node = nodeOf(r);
+  if (!r.proc) return node ?? 'chorus';
+  return node == null ? r.proc : `${node}/${r.proc}`;
+}
+
+// As the text format words it: "task t1 finished with code 2", "task t1 refused: ...".
+function taskText(r) {
+  let text = `task ${r.task ?? '?'} ${r.state ?? ''}`;
+  if (r.code != null) text += ` with code ${r.code}`;
+  return r.message ? `${text}: ${r.message}` : text;
+}
+
+const TASK_FAILURES = new Set(['failed', 'lost', 'refused', 'down', 'timed-out', 'cancelled']);
+
+function failed(r) {
+  if (r.event === 'exited') return r.code !== 0 || r.signal != null;
+  if (r.event === 'task') return TASK_FAILURES.has(r.state) || (r.code != null && r.code !== 0);
+  return r.event === 'given-up';
+}
 
 export function colourClass(source) {
   let name = colourClasses.get(source);
@@ -52,6 +75,7 @@ function eventText(r) {
     case 'given-up': return `given up${r.reason ? `: ${r.reason}` : ''}`;
     case 'scaled': return `scaled to ${r.replicas ?? '?'}`;
     case 'waiting': return `waiting for ${r.for ?? 'its dependencies'}`;
+    case 'task': return taskText(r);
     case 'gap': return `${plural(r.count ?? 0, 'line')} missed (${r.reason ?? 'unknown reason'})`;
     default: return r.event ?? r.type ?? 'event';
   }
@@ -68,12 +92,12 @@ export function makeRow(r) {
   const isLine = r.type === 'line';
   row.className = 'row';
   row.dataset.kind = isLine ? 'line' : 'event';
-  row.dataset.node = r.node ?? '';
+  row.dataset.node = r.nodes ? r.nodes.join(',') : r.node ?? '';
   row.dataset.proc = r.proc ?? '';
   row.dataset.stream = isLine ? r.stream ?? '' : '';
   if (!isLine) {
     row.dataset.event = r.event ?? '';
-    if ((r.event === 'exited' && (r.code !== 0 || r.signal != null)) || r.event === 'given-up') row.dataset.failed = '';
+    if (failed(r)) row.dataset.failed = '';
   }
 
   const time = document.createElement('time');
