@@ -79,7 +79,8 @@ public static class QueueCommand
         switch (status)
         {
             case HttpStatusCode.OK:
-                Console.Out.WriteLine($"{id} {ActionRun.Field(body, "state")}");
+                // A running task is answered as it stands, still running: it is cancelled once every node has ended it.
+                Console.Out.WriteLine(ActionRun.Field(body, "state") == "cancelled" ? $"{id} cancelled" : $"{id} cancelled: stopping it on its nodes");
                 return ExitCodes.Success;
             case HttpStatusCode.Conflict:
                 Notice.Error(AggregatorClient.ErrorOf(body, $"{id} is already over; nothing to cancel."));

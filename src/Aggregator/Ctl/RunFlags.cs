@@ -1,8 +1,9 @@
 using System.CommandLine;
 using System.Globalization;
+using Chorus.Aggregator.Http;
 using Chorus.Aggregator.Tasks;
 using Chorus.Hosting;
-using Chorus.Node.Spec;
+using Chorus.Messages.Selection;
 
 namespace Chorus.Aggregator.Ctl;
 
@@ -29,7 +30,7 @@ public static class RunFlags
 
     public static readonly Option<string?> TimeoutOption = new("--timeout")
     {
-        Description = $"Stop it on a node where it still runs after this long ({DurationText.Example}). Default: no limit.",
+        Description = "Stop it on a node where it still runs after this long, with its unit as in HOCON: 30s, 5m, 1h. Default: no limit.",
     };
 
     public static readonly Option<bool> FoldOption = new("--fold")
@@ -63,7 +64,7 @@ public static class RunFlags
             throw new UsageException("run needs a COMMAND: put it after --, e.g. chorus-aggregator run --fold -- uname -sr.");
         var on = parsed.GetValue(OnOption);
         onGiven = on is not null;
-        if (on is not null) CtlCommand.ParseSelector(on);
+        if (on is not null) NodeSelector(on);
         var group = parsed.GetValue(GroupOption);
         if (group is { Length: 0 })
             throw new UsageException($"--group is empty. Name a queue group, e.g. --group deploys, or leave it out for \"{TaskRequest.DefaultGroup}\".");
@@ -71,8 +72,8 @@ public static class RunFlags
         var fold = parsed.GetValue(FoldOption);
         if (foldWindow is { } window)
         {
-            if (window <= 0)
-                throw new UsageException($"--fold-window {window} is not positive. Give milliseconds, e.g. --fold-window 200.");
+            if (window is <= 0 or > TaskRequestBody.MaxFoldWindowMs)
+                throw new UsageException($"--fold-window {window} is not 1 to {TaskRequestBody.MaxFoldWindowMs}. Give milliseconds, e.g. --fold-window 200.");
             if (!fold)
                 throw new UsageException($"--fold-window {window} sets how --fold waits, and --fold is not given. Add --fold, or drop --fold-window.");
         }
@@ -96,12 +97,19 @@ public static class RunFlags
         return ids.Distinct().ToList();
     }
 
-    private static TimeSpan? Timeout(string? text)
+    /// <summary>--on selects nodes: a selector that does not parse, or names processes, is said here in the aggregator's words.</summary>
+    private static void NodeSelector(string text)
     {
-        if (text is null) return null;
-        var timeout = DurationText.Parse(text);
-        if (timeout is not { } value || value <= TimeSpan.Zero)
-            throw new UsageException($"--timeout \"{PrintableText.Quote(text)}\" is not a duration above 0. Write it as in HOCON: a number and a unit, e.g. {DurationText.Example}.");
-        return value;
+        try
+        {
+            Selector.ParseNodes(text);
+        }
+        catch (SelectorException e)
+        {
+            throw new UsageException(e.Message);
+        }
     }
+
+    // The aggregator's own reading of a task's "timeout": what run accepts, it accepts.
+    private static TimeSpan? Timeout(string? text) => text is null ? null : DurationText.Parse(text, "--timeout");
 }

@@ -38,9 +38,10 @@ public sealed class RunFlagsTests
     [InlineData("run needs a COMMAND", "--fold")]
     [InlineData("run needs a COMMAND", "--fold", "--")]
     [InlineData("is not a duration", "--timeout", "5 parsecs", "--", "true")]
-    [InlineData("is not a duration", "--timeout", "0s", "--", "true")]
-    [InlineData("is not a duration", "--timeout", "30", "--", "true")]
-    [InlineData("is not positive", "--fold", "--fold-window", "0", "--", "true")]
+    [InlineData("more than zero", "--timeout", "0s", "--", "true")]
+    [InlineData("has no unit", "--timeout", "30", "--", "true")]
+    [InlineData("is not 1 to 60000", "--fold", "--fold-window", "0", "--", "true")]
+    [InlineData("is not 1 to 60000", "--fold", "--fold-window", "60001", "--", "true")]
     [InlineData("--fold is not given", "--fold-window", "100", "--", "true")]
     [InlineData("\"x\" is not a task id", "--after", "t1,x", "--", "true")]
     [InlineData("\"t0\" is not a task id", "--after", "t0", "--", "true")]
@@ -53,11 +54,18 @@ public sealed class RunFlagsTests
         Assert.Contains(expected, e.Message);
     }
 
-    [Fact]
-    public void An_on_selector_that_does_not_parse_is_a_usage_error()
+    [Theory]
+    [InlineData("group:")]
+    [InlineData("web")]
+    [InlineData("node:a group:workers")]
+    public void An_on_selector_that_does_not_parse_or_names_processes_is_a_usage_error(string on)
     {
-        Assert.Throws<UsageException>(() => Read("--on", "group:", "--", "true"));
+        Assert.Throws<UsageException>(() => Read("--on", on, "--", "true"));
     }
+
+    [Fact]
+    public void An_on_selector_of_nodes_and_labels_is_taken() =>
+        Assert.Equal("label:tier=web !node:n3", Read("--on", "label:tier=web !node:n3", "--", "true").On);
 
     [Theory]
     [InlineData("t1", true)]

@@ -5,6 +5,7 @@ using Chorus.Aggregator.Http;
 using Chorus.Aggregator.Metrics;
 using Chorus.Aggregator.Ordering;
 using Chorus.Aggregator.Sinks;
+using Chorus.Aggregator.Tasks;
 using Chorus.Aggregator.Tests.Support;
 using Chorus.Hosting.Security;
 using Chorus.Messages;
@@ -19,6 +20,7 @@ public sealed class TaskFollowerTests : Akka.TestKit.Xunit2.TestKit, IAsyncLifet
     private const string Token = "follow-token";
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(20);
     private readonly LiveFeed _feed = new(1000, DateTime.UtcNow);
+    private readonly StateDirectory _state = new();
     private WebApplication? _app;
     private AggregatorEndpoint _endpoint = null!;
 
@@ -27,7 +29,8 @@ public sealed class TaskFollowerTests : Akka.TestKit.Xunit2.TestKit, IAsyncLifet
         var settings = TestSettings.Aggregator("chorus.aggregator.http = \"127.0.0.1:0\"");
         var board = new StatusBoard();
         var metrics = new ChorusMetrics(TestSettings.NothingPending(), _feed, board, Sys, Wait);
-        var (app, bound) = await HttpServer.StartAsync(new HttpServices(_feed, board, new FleetDirectory(), new FleetControl(TestActor, Wait), metrics),
+        var (app, bound) = await HttpServer.StartAsync(new HttpServices(_feed, board, new FleetDirectory(), new FleetControl(TestActor, Wait), metrics,
+            new TaskQueue(CreateTestProbe().Ref, _state.Open(), Wait)),
             settings, AccessToken.From(Token, "test"), watchToken: null);
         (_app, _endpoint) = (app, new AggregatorEndpoint(new Uri($"http://{bound}/"), AccessToken.From(Token, "test"), AuthorityFile: null));
     }
@@ -35,6 +38,7 @@ public sealed class TaskFollowerTests : Akka.TestKit.Xunit2.TestKit, IAsyncLifet
     public async Task DisposeAsync()
     {
         if (_app is not null) await _app.DisposeAsync();
+        _state.Dispose();
     }
 
     [Fact]
@@ -53,6 +57,24 @@ public sealed class TaskFollowerTests : Akka.TestKit.Xunit2.TestKit, IAsyncLifet
         var broken = await following.WaitAsync(Wait);
         Assert.Contains("closed the stream", broken);
         Assert.Equal(["[n1] early", "[n2] also early", "[n1] live"], output.ToString().Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries));
+    }
+
+    [Fact]
+    public async Task The_tasks_end_event_ends_the_follow_and_a_nodes_refusal_is_said_before()
+    {
+        var output = new StringWriter();
+        var errors = new StringWriter();
+        var following = TaskFollower.FollowAsync(_endpoint, "t2", new TaskFrames("t2", output, errors), CancellationToken.None);
+
+        _feed.Write([
+            new OutputItem("n3", NodeRecord.Task("task-t2", "refused", null, "n3 does not run tasks.", DateTime.UtcNow)),
+            Item("n1", "task-t2", "done"),
+            new OutputItem("", NodeRecord.Task("task-t2", "finished", 255, "", DateTime.UtcNow)),
+        ]);
+
+        Assert.Null(await following.WaitAsync(Wait));
+        Assert.Equal("[n1] done" + Environment.NewLine, output.ToString());
+        Assert.Equal("chorus: warning: n3: refused: n3 does not run tasks." + Environment.NewLine, errors.ToString());
     }
 
     [Fact]
