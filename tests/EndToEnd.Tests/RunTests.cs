@@ -87,7 +87,7 @@ public sealed class RunTests(RunTests.Fleet fleet) : IClassFixture<RunTests.Flee
         run.Signal(2); // SIGINT, as Ctrl-C
 
         Assert.Equal(130, await run.WaitForExitAsync(Wait));
-        Assert.Contains(run.Stdout, l => l.StartsWith('t') && l.EndsWith("cancelled, exit code 130"));
+        Assert.Contains(run.Stdout, l => System.Text.RegularExpressions.Regex.IsMatch(l, @"^t\d+ cancelled, exit code 130"));
         await Eventually.True(() => Sleepers(marker).Count == 0, Wait);
     }
 
@@ -113,7 +113,7 @@ public sealed class RunTests(RunTests.Fleet fleet) : IClassFixture<RunTests.Flee
                 $"{ids[i]} started before {ids[i - 1]} ended");
         var (listed, list, _) = await fleet.Cli("queue", "list");
         Assert.Equal(0, listed);
-        Assert.Contains(list, l => System.Text.RegularExpressions.Regex.IsMatch(l, $@"^{ids[2]}\s+finished\s+one-by-one\s+sh -c echo job 2; sleep 1\s+n1\s+0\s"));
+        Assert.Contains(list, l => System.Text.RegularExpressions.Regex.IsMatch(l, $@"^{ids[2]}\s+finished\s+one-by-one\s+sh -c 'echo job 2; sleep 1'\s+n1\s+0\s"));
         var (logged, logs, _) = await fleet.Cli("queue", "logs", ids[1]);
         Assert.Equal(0, logged);
         Assert.Contains(logs, l => l.EndsWith("job 1"));

@@ -30,7 +30,7 @@ public static class TaskList
                 rows.Add(new[]
                 {
                     Dash(ActionRun.Field(task, "id")), Dash(ActionRun.Field(task, "state")), Dash(ActionRun.Field(task, "group")),
-                    Dash(string.Join(' ', Strings(task, "command"))),
+                    Dash(ShellWords.Join(Strings(task, "command"))),
                     Dash(string.Join(',', Nodes(task))), Dash(ActionRun.Field(task, "exit_code")),
                     Columns.Since(ActionRun.Field(task, "queued_at"), now),
                 }.Select(PrintableText.Escape).ToArray());
