@@ -5,6 +5,7 @@ using Chorus.Messages.Control;
 using Chorus.Messages.Selection;
 using Chorus.Node.Instances;
 using Chorus.Node.Processes;
+using Chorus.Node.Procfile;
 using Chorus.Node.Spec;
 using Chorus.Node.Uplink;
 
@@ -120,6 +121,9 @@ public sealed class NodeActor : ReceiveActor, IWithTimers
         /// <summary>A task's one-off instance: it never decides when the node ends, and leaves once its run has ended.</summary>
         public bool Task { get; } = task;
     }
+
+    // A node with nothing of its own to run (a pure task agent) must still say so: the aggregator then knows it has no process.
+    protected override void PreStart() => TableChanged();
 
     // The children are reachable by path from any peer, like the top-level actors: a Kill from outside is resisted the same way.
     protected override SupervisorStrategy SupervisorStrategy() => new KillResistantGuardianStrategy().Create();
@@ -363,10 +367,7 @@ public sealed class NodeActor : ReceiveActor, IWithTimers
             if (_instances.ContainsKey(InstanceName(spec, k)))
                 return new ActionResult(baseName, "still-stopping", $"{InstanceName(spec, k)} is still stopping from the last scale down; scale again once it has.");
         for (var k = was + 1; k <= replicas; k++) Add(spec, k);
-        for (var k = was; k > replicas; k--)
-        {
-            Retire(_instances[InstanceName(spec, k)]);
-        }
+        for (var k = was; k > replicas; k--) Retire(_instances[InstanceName(spec, k)]);
         _replicas[baseName] = replicas;
         _uplink.Tell(new ProcessScaled(baseName, replicas));
         TableChanged();
@@ -382,7 +383,8 @@ public sealed class NodeActor : ReceiveActor, IWithTimers
             !_allowRun ? new ActionResult(name, "run-not-allowed",
                 $"node {_name} does not run tasks: start chorus-node with --allow-run (it needs --token-file or CHORUS_TOKEN, " +
                 "since anyone with the token could then run commands on this host; README, Security).")
-            : !name.StartsWith(TaskPrefix, StringComparison.Ordinal) || name.Length == TaskPrefix.Length
+            // Checked although only the joined aggregator gets here: the name becomes an actor's, and a bad one would fail this actor.
+            : !name.StartsWith(TaskPrefix, StringComparison.Ordinal) || name.Length <= TaskPrefix.Length || name.Length > SpecNames.MaxLength || !ProcfileParser.IsValidName(name)
                 ? new ActionResult(name, "cannot-start", $"\"{PrintableText.Quote(name)}\" is not a task's name (task-ID); run the same Chorus version on the aggregator and the nodes.")
             : _instances.ContainsKey(name) || _specs.ContainsKey(name)
                 ? new ActionResult(name, "already-exists", $"node {_name} already has a process named {name}; give the task another id.")

@@ -56,6 +56,79 @@ public sealed class NodeOptionsTests
         Assert.Contains("all-exited, first-exit, failure, never", e.Message);
     }
 
+    [Fact]
+    public void Allow_run_without_a_token_is_refused_saying_why_and_how_to_fix_it()
+    {
+        var e = Assert.Throws<UsageException>(() => OptionsFrom("--allow-run", "--", "true"));
+
+        Assert.Contains("--allow-run lets whoever holds the token run commands on this host, and no token is set", e.Message);
+        Assert.Contains("--token-file FILE", e.Message);
+        Assert.Contains("--insecure", e.Message);
+    }
+
+    [Fact]
+    public void Allow_run_with_a_token_or_insecure_runs_tasks_and_alone_is_a_pure_task_agent()
+    {
+        var token = Path.GetTempFileName();
+        try
+        {
+            File.WriteAllText(token, "s3cret-token-for-the-test");
+            var agent = OptionsFrom("--allow-run", "--token-file", token);
+            Assert.True(agent.Tasks.AllowRun);
+            Assert.Empty(agent.Processes);
+        }
+        finally
+        {
+            File.Delete(token);
+        }
+        var insecure = OptionsFrom("--allow-run", "--insecure", "--", "true");
+        Assert.True(insecure.Tasks.AllowRun);
+        Assert.Single(insecure.Processes);
+        Assert.False(OptionsFrom("--", "true").Tasks.AllowRun);
+    }
+
+    [Fact]
+    public void Nothing_to_run_without_allow_run_is_still_a_usage_error_that_mentions_it()
+    {
+        Assert.Contains("--allow-run alone", Assert.Throws<UsageException>(() => OptionsFrom()).Message);
+    }
+
+    [Fact]
+    public void Labels_are_read_from_every_label_flag()
+    {
+        var labels = OptionsFrom("--label", "tier=backend", "--label", "zone=eu-1a", "--", "true").Tasks.Labels;
+
+        Assert.Equal([("tier", "backend"), ("zone", "eu-1a")], labels.OrderBy(l => l.Key).Select(l => (l.Key, l.Value)));
+        Assert.Empty(OptionsFrom("--", "true").Tasks.Labels);
+    }
+
+    [Theory]
+    [InlineData("tier", "is not KEY=VALUE")]
+    [InlineData("ti er=x", "is not KEY=VALUE")]
+    [InlineData("=backend", "is not KEY=VALUE")]
+    [InlineData("tier=", "is not a label value")]
+    [InlineData("tier=a,b", "is not a label value")]
+    public void A_bad_label_is_a_usage_error_with_an_example(string label, string what)
+    {
+        var e = Assert.Throws<UsageException>(() => OptionsFrom("--label", label, "--", "true"));
+
+        Assert.Contains(what, e.Message);
+        Assert.Contains("--label tier=backend", e.Message);
+    }
+
+    [Fact]
+    public void A_label_given_twice_is_a_usage_error()
+    {
+        Assert.Contains("--label tier is given twice", Assert.Throws<UsageException>(() => OptionsFrom("--label", "tier=a", "--label", "tier=b", "--", "true")).Message);
+    }
+
+    private static NodeOptions OptionsFrom(params string[] flags)
+    {
+        var parsed = NodeOptions.CreateCommand().Parse(["--aggregator", "127.0.0.1:4053", "--listen", "127.0.0.1:0", .. flags]);
+        Assert.Empty(parsed.Errors);
+        return NodeOptions.From(parsed);
+    }
+
     private static NodeSettings SettingsFrom(params string[] flags)
     {
         var parsed = NodeOptions.CreateCommand().Parse(["--aggregator", "127.0.0.1:4053", "--listen", "127.0.0.1:0", .. flags, "--", "true"]);

@@ -14,7 +14,8 @@ namespace Chorus.Aggregator.Http;
 /// stream showed or its node's table lists (<see cref="FleetDirectory"/>: waiting processes have not been in
 /// the stream yet). What the table says of a process (state, readiness, restarts, groups, labels, stdin) wins
 /// over the stream's view, which stands in for the processes of a node before its first table comes; once it
-/// has come, the table alone says which processes there are (one scaled away is gone). Field names are a public contract, like the stream's: add, never rename.
+/// has come, the table alone says which processes there are (one scaled away is gone). A node's own "labels" are its
+/// --labels, as its last join gave them. Field names are a public contract, like the stream's: add, never rename.
 /// </summary>
 public static class NodesEndpoint
 {
@@ -59,6 +60,10 @@ public static class NodesEndpoint
             json.WriteString(Node, node.Node);
             json.WriteString(State, node.State);
             json.WriteString(Version, node.Version);
+            // The node's own labels (--label), from its last join: what a task's --on label:KEY=VALUE selects it by.
+            json.WriteStartObject(Labels);
+            foreach (var (key, value) in directory.LabelsOf(node.Node).OrderBy(l => l.Key, StringComparer.Ordinal)) json.WriteString(key, value);
+            json.WriteEndObject();
             JsonFormatter.WriteTimestamp(json, LastSeen, node.LastSeen);
             json.WriteStartArray(Processes);
             var table = directory.Of(node.Node).ToDictionary(p => p.Name, StringComparer.Ordinal);

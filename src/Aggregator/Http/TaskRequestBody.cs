@@ -55,7 +55,7 @@ public static class TaskRequestBody
         var on = Text(root, "on") ?? "all";
         try
         {
-            Selector.Parse(on);
+            Selector.ParseNodes(on);
         }
         catch (SelectorException e)
         {

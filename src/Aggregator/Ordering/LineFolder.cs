@@ -38,11 +38,17 @@ public sealed class LineFolder
     }
 
     /// <summary>
-    /// From now on, fold <paramref name="process"/>'s items from <paramref name="nodes"/>, holding each group at most
-    /// <paramref name="window"/>. Asking again for a process folded now changes nothing.
+    /// From now on, fold <paramref name="process"/>'s items, holding each group at most <paramref name="window"/> for
+    /// the copies of <paramref name="nodes"/>. No nodes at first means they are not known yet (the task is asked for
+    /// before its nodes answer, so that none of its lines goes by unfolded): until they are, each group waits its
+    /// window. Asked again for a process folded now, it takes <paramref name="nodes"/> as the ones that run it
+    /// (those that answered ok); call <see cref="Release"/> after, as what waited for others may now be complete.
     /// </summary>
-    public void Start(string process, IReadOnlyCollection<string> nodes, TimeSpan window) =>
-        _folds.TryAdd(process, new Fold(nodes, window));
+    public void Start(string process, IReadOnlyCollection<string> nodes, TimeSpan window)
+    {
+        if (_folds.TryGetValue(process, out var fold)) fold.Expect(nodes);
+        else _folds[process] = new Fold(nodes.Count > 0 ? nodes : null, window);
+    }
 
     /// <summary>
     /// Takes one item the reorder buffer released: holds it when it is of a folded process, else appends it to
@@ -99,7 +105,7 @@ public sealed class LineFolder
     }
 
     /// <summary>One folded process: its groups in queue order, and where each node stands.</summary>
-    private sealed class Fold(IReadOnlyCollection<string> expected, TimeSpan window)
+    private sealed class Fold(IReadOnlyCollection<string>? expected, TimeSpan window)
     {
         // Places in the queue are numbers with room between them, so an event can be put between two groups.
         private const long Spacing = 1 << 20;
@@ -114,14 +120,20 @@ public sealed class LineFolder
 
         public LinkedList<Group> Queue { get; } = new();
 
-        public bool AllEnded => expected.All(_ended.Contains);
+        // Null while the nodes that run it are not known: then no line group is complete before its window passes.
+        private IReadOnlyCollection<string>? _expected = expected;
 
-        /// <summary>Whether that ended one of the expected nodes.</summary>
-        public bool End(string node) => expected.Contains(node) && _ended.Add(node);
+        public bool AllEnded => _expected is { } nodes && nodes.All(_ended.Contains);
+
+        public void Expect(IReadOnlyCollection<string> nodes) => _expected = nodes;
+
+        /// <summary>Whether that ended a node it waits for (or may: any node while they are not known).</summary>
+        public bool End(string node) => (_expected?.Contains(node) ?? true) && _ended.Add(node);
 
         public bool IsComplete(Group group)
         {
             if (group.Key.Kind != RecordKind.Line) return true;
+            if (_expected is not { } expected) return false;
             foreach (var node in expected)
                 if (!_ended.Contains(node) && !group.Has(node)) return false;
             return true;

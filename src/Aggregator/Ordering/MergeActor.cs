@@ -41,7 +41,7 @@ public sealed class MergeActor : ReceiveActor, IWithTimers
         Receive<NodeConnected>(OnNodeConnected);
         Receive<NodeDisconnected>(d => { _buffer.Disconnect(d.Node, DateTime.UtcNow); Release(); });
         Receive<Observed>(o => Publish([o.Item]));
-        Receive<FoldLines>(f => _folder.Start(f.Process, f.Nodes, f.Window));
+        Receive<FoldLines>(f => { _folder.Start(f.Process, f.Nodes, f.Window); Release(); });
         Receive<ReleaseDue>(_ => Release());
         Receive<FlushOutput>(_ => OnFlush());
         _releaseInterval = settings.ReleaseInterval;
@@ -76,6 +76,8 @@ public sealed class MergeActor : ReceiveActor, IWithTimers
     /// From the task queue: fold the lines of <paramref name="Process"/> (a task run with --fold) that
     /// <paramref name="Nodes"/> print, holding each up to <paramref name="Window"/> for the same line from the others
     /// (see <see cref="OutputItem.FoldedNodes"/>). Folding ends by itself once each of them has sent its exited or gone down.
+    /// Send it first with no nodes before the task goes to its nodes (a fast command's lines can reach the merge before
+    /// the nodes' answers reach the queue), then again with the nodes that answered ok (see <see cref="LineFolder.Start"/>).
     /// </summary>
     public sealed record FoldLines(string Process, IReadOnlyCollection<string> Nodes, TimeSpan Window);
 

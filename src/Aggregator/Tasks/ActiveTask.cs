@@ -5,7 +5,7 @@ namespace Chorus.Aggregator.Tasks;
 /// <summary>
 /// A task that is not over yet, as the <see cref="TaskQueueActor"/> keeps it between changes: its nodes by name, whether
 /// its start is still being answered, how nodes that end from now on are counted (stopped by a cancel or the timeout),
-/// and what nodes reported before their answer to the start came (a quick command's exited can overtake it).
+/// and what the stream said before the nodes' answers to the start came (a quick command's exited can overtake them).
 /// </summary>
 internal sealed class ActiveTask(TaskInfo info)
 {
@@ -19,7 +19,7 @@ internal sealed class ActiveTask(TaskInfo info)
     /// <summary>Cancelled or TimedOut once it is being stopped: the state of each node that ends from then on.</summary>
     public TaskNodeState? StopAs { get; set; }
 
-    /// <summary>Started and exited reports (<see cref="TaskQueueActor.ProcessStarted"/>, <see cref="TaskQueueActor.ProcessExited"/>) that came while <see cref="Starting"/>.</summary>
+    /// <summary>What the stream said of it (<see cref="TaskQueueActor.ProcessStarted"/>, <see cref="TaskQueueActor.ProcessExited"/>, <see cref="TaskQueueActor.NodeWentDown"/>) while <see cref="Starting"/>.</summary>
     public List<object> Early { get; } = [];
 
     public bool Queued => Info.State == TaskState.Queued && !Starting;

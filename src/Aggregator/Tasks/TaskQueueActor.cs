@@ -220,9 +220,18 @@ public sealed class TaskQueueActor : ReceiveActor, IWithTimers
         // Written as running before anything is sent: an aggregator killed now finds it lost, never runs it twice.
         task.Info = task.Info with { State = TaskState.Running, StartedAt = now };
         _store.Save(task.Snapshot());
+        // Before the task is sent: a fast command's lines can reach the merge before its nodes' answers reach here.
+        Fold(task, []);
         _control.RunAsync(task.Info.Process, ShellWords.Join(task.Info.Request.Command), task.On)
             .PipeTo(Self, success: acted => new RunAnswered(seq, acted, null), failure: e => new RunAnswered(seq, null, e));
         if (task.Info.Request.Timeout is { } timeout) Timers.StartSingleTimer(seq, new TimeoutDue(seq), timeout);
+    }
+
+    // For a --fold task, the merge folds its lines: first with no nodes (not known yet), then with the nodes that run it
+    // (none ends folding it). See MergeActor.FoldLines.
+    private void Fold(ActiveTask task, IReadOnlyCollection<string> nodes)
+    {
+        if (task.Info.Request.Fold) _merge.Tell(new MergeActor.FoldLines(task.Info.Process, nodes, task.Info.Request.FoldWindow));
     }
 
     private void OnRunAnswered(RunAnswered answered)
@@ -232,6 +241,7 @@ public sealed class TaskQueueActor : ReceiveActor, IWithTimers
         var now = DateTime.UtcNow;
         if (answered.Acted is not { } acted)
         {
+            Fold(task, []);
             End(task, TaskState.Finished, $"the aggregator's control plane did not answer ({answered.Failure?.Message}); it may have started on some nodes. " +
                                           "Check with ctl ps; if it persists, the aggregator is overloaded.");
             Schedule();
@@ -239,6 +249,7 @@ public sealed class TaskQueueActor : ReceiveActor, IWithTimers
         }
         if (acted.Results.Count == 0)
         {
+            Fold(task, []);
             End(task, TaskState.Failed, $"never started: --on \"{PrintableText.Quote(task.Info.Request.On)}\" matches no node the aggregator knows. " +
                                         "List the nodes with ctl ps (GET /api/nodes), or give another --on.");
             Schedule();
@@ -255,13 +266,12 @@ public sealed class TaskQueueActor : ReceiveActor, IWithTimers
         Event("", task.Info, "running", null, "");
         foreach (var node in task.Nodes.Values.Where(n => n.State is TaskNodeState.Down or TaskNodeState.Refused))
             Event(node.Node, task.Info, node.State.Name(), null, node.Message);
-        if (task.Info.Request.Fold && task.RunningNodes.Any())
-            _merge.Tell(new MergeActor.FoldLines(task.Info.Process, task.RunningNodes.ToArray(), task.Info.Request.FoldWindow));
+        Fold(task, task.RunningNodes.ToArray());
         foreach (var early in task.Early) Self.Tell(early);
         task.Early.Clear();
         if (task.StopAs is not null)
             foreach (var node in task.RunningNodes) Stop(task, node);
-        EndIfAllNodesOver(task);
+        if (!EndIfAllNodesOver(task)) Schedule(); // its nodes are known now: a group with a per-node limit may have room
     }
 
     private void OnStarted(ProcessStarted started)
@@ -304,6 +314,8 @@ public sealed class TaskQueueActor : ReceiveActor, IWithTimers
 
     private void OnNodeDown(NodeWentDown down)
     {
+        // A node that answered ok may go down before its answer is in: heard again once it is.
+        foreach (var task in _active.Values.Where(t => t.Starting)) task.Early.Add(down);
         foreach (var task in _active.Values.Where(t => t.RunsOn(down.Node)).ToArray())
         {
             var message = $"node {down.Node} went down while it ran; what it printed until then is kept (queue logs {task.Info.Id})";
@@ -337,12 +349,14 @@ public sealed class TaskQueueActor : ReceiveActor, IWithTimers
             answered.Id, answered.Node, outcome?.Message ?? answered.Failure?.Message ?? "the node knows no such process");
     }
 
-    private void EndIfAllNodesOver(ActiveTask task)
+    /// <summary>Ends the task once no node runs it, and starts what that made room for; false while some node still runs it.</summary>
+    private bool EndIfAllNodesOver(ActiveTask task)
     {
-        if (!task.AllNodesOver) return;
+        if (!task.AllNodesOver) return false;
         if (task.StopAs == TaskNodeState.Cancelled) End(task, TaskState.Cancelled, "cancelled while it ran");
         else End(task, TaskState.Finished, "");
         Schedule();
+        return true;
     }
 
     /// <summary>The task is over: kept, told, and no longer active.</summary>

@@ -42,6 +42,20 @@ public sealed class NodesEndpointTests
     }
 
     [Fact]
+    public void A_node_shows_its_own_labels_from_its_last_join_also_while_it_is_down_and_none_when_it_gave_none()
+    {
+        _board.Write([Item(NodeRecord.NodeUp(T0, "0.2.0+1234567")), new OutputItem("n2", NodeRecord.NodeUp(T0, "0.2.0+1234567")),
+            Item(NodeRecord.NodeDown(T0.AddSeconds(1)))]);
+        _directory.SetLabels("n1", new Dictionary<string, string> { ["zone"] = "eu-1a", ["tier"] = "backend" });
+
+        var nodes = Nodes()["nodes"]!.AsArray();
+
+        Assert.Equal(("n1", "down"), ((string?)nodes[0]!["node"], (string?)nodes[0]!["state"]));
+        Assert.Equal("""{"tier":"backend","zone":"eu-1a"}""", nodes[0]!["labels"]!.ToJsonString());
+        Assert.Equal("{}", nodes[1]!["labels"]!.ToJsonString());
+    }
+
+    [Fact]
     public void A_waiting_process_the_stream_has_not_shown_is_listed_with_what_it_waits_for()
     {
         _board.Write([Item(NodeRecord.NodeUp(T0, "0.2.0+1234567")), Item(NodeRecord.Started("db", 7, T0))]);

@@ -131,6 +131,38 @@ public sealed class LineFolderTests
         Assert.Equal([("n1", "n1,n3", false), ("n3", "", true), ("n2", "", false)], Shown());
     }
 
+    [Fact]
+    public void Lines_that_come_before_the_nodes_are_known_are_folded_once_they_are()
+    {
+        var folder = new LineFolder();
+        folder.Start("task-t2", [], Window);
+        folder.Add(new OutputItem("n1", Line("task-t2", 1, 0, "early")), At(0), _out);
+        folder.Add(new OutputItem("n2", Line("task-t2", 1, 0, "early")), At(10), _out);
+        folder.Release(At(20), _out);
+        Assert.Empty(_out);
+
+        folder.Start("task-t2", ["n1", "n2"], Window);
+        folder.Release(At(30), _out);
+
+        Assert.Equal([("n1", "n1,n2", false), ("n2", "", true)], Shown());
+    }
+
+    [Fact]
+    public void While_the_nodes_are_not_known_a_line_still_leaves_when_its_window_has_passed()
+    {
+        var folder = new LineFolder();
+        folder.Start("task-t2", [], Window);
+        folder.Add(new OutputItem("n1", Line("task-t2", 1, 0, "early")), At(0), _out);
+
+        folder.Release(At(200), _out);
+
+        Assert.Equal([("n1", "", false)], Shown());
+        // Told that no node runs it (every node refused): folding it is over.
+        folder.Start("task-t2", [], Window);
+        folder.Release(At(210), _out);
+        Assert.False(folder.Folding);
+    }
+
     private void Add(string node, NodeRecord record, int ms = 0) => _folder.Add(new OutputItem(node, record), At(ms), _out);
 
     private (string Node, string Folded, bool Away)[] Shown() =>

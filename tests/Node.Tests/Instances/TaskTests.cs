@@ -58,6 +58,19 @@ public sealed class TaskTests() : Akka.TestKit.Xunit2.TestKit(HoconFiles.Load("n
         node.Node.Tell(new NodeActor.KillProcesses(), TestActor);
     }
 
+    [Theory]
+    [InlineData("web")]
+    [InlineData("task-")]
+    [InlineData("task-t1/../x")]
+    public async Task A_name_that_is_no_tasks_is_refused_and_the_node_goes_on(string name)
+    {
+        var node = RunningNode.Start(this, "", allowRun: true);
+
+        Assert.Equal("cannot-start", (await node.RunTask(name, "true")).Outcome);
+        Assert.Equal(ActionResult.Ok, (await node.RunTask("task-t1", "true")).Outcome);
+        node.Node.Tell(new NodeActor.KillProcesses(), TestActor);
+    }
+
     [Fact]
     public async Task Stop_kills_the_tasks_whole_process_group_and_it_leaves_the_table()
     {

@@ -44,7 +44,8 @@ public sealed class UplinkForgedPeerTests : Akka.TestKit.Xunit2.TestKit
         var settings = TestNodeSettings.With(
             "chorus.node { resend-after = 300ms, heartbeat-interval = 50ms, link-timeout = 10s, join-backoff-min = 200ms, join-backoff-max = 200ms, spool-max-bytes = 0 }");
         _node = CreateTestProbe();
-        _uplink = ProbeActors.ChildOf(Sys, UplinkActor.Props("node-a", Incarnation, $"{aggregatorAddress}/user/ingest", new MonotonicClock(), settings, token: "", wireVersion: WireVersion.Current), "uplink", _node.Ref);
+        _uplink = ProbeActors.ChildOf(Sys, UplinkActor.Props("node-a", Incarnation, $"{aggregatorAddress}/user/ingest", new MonotonicClock(), settings, token: "", wireVersion: WireVersion.Current,
+            labels: new Dictionary<string, string> { ["tier"] = "backend" }), "uplink", _node.Ref);
 
         _peerSystem = ActorSystem.Create(RemoteSystem.Name, HoconFiles.Load("wire.conf"));
         _peer = new Akka.TestKit.TestProbe(_peerSystem, new Akka.TestKit.Xunit2.XunitAssertions());
@@ -155,6 +156,29 @@ public sealed class UplinkForgedPeerTests : Akka.TestKit.Xunit2.TestKit
         var requested = await _node.ExpectMsgAsync<UplinkActor.ControlRequested>(TimeSpan.FromSeconds(5));
         Assert.Equal((3L, ControlVerb.Restart), (requested.Request.Id, requested.Request.Verb));
         await _node.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(500));
+    }
+
+    [Fact]
+    public async Task A_task_request_without_the_session_key_is_not_passed_to_the_node()
+    {
+        await Join();
+
+        Forge(new RunTask(1, "task-t1", "touch /tmp/owned", SessionKey: ""));
+        Forge(new RunTask(2, "task-t2", "touch /tmp/owned", SessionKey: "GUESSED"));
+        // A peer that learnt nothing but the address of the aggregator still lacks the key; the aggregator's own request passes.
+        _remoteUplinkOfAggregator.Tell(new RunTask(3, "task-t3", "uname -sr", SessionKey), _aggregator.Ref);
+
+        var requested = await _node.ExpectMsgAsync<UplinkActor.TaskRequested>(TimeSpan.FromSeconds(5));
+        Assert.Equal((3L, "task-t3", "uname -sr"), (requested.Request.Id, requested.Request.Process, requested.Request.Command));
+        await _node.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(500));
+    }
+
+    [Fact]
+    public async Task The_join_carries_the_nodes_labels()
+    {
+        var join = (JoinRequest)await _aggregator.FishForMessageAsync(m => m is JoinRequest, TimeSpan.FromSeconds(10));
+
+        Assert.Equal("backend", Assert.Single(join.Labels, l => l.Key == "tier").Value);
     }
 
     [Fact]
