@@ -1,5 +1,6 @@
 using System.Text;
 using Akka.Actor;
+using Akka.Configuration;
 using Chorus.Aggregator.Control;
 using Chorus.Aggregator.Ingest;
 using Chorus.Aggregator.Ordering;
@@ -10,6 +11,7 @@ using Chorus.Messages.Control;
 using Chorus.Messages.Selection;
 using Chorus.Node;
 using Chorus.Node.Spec;
+using Chorus.Tests.Support;
 
 namespace Chorus.Aggregator.Tests.Scenarios;
 
@@ -72,5 +74,44 @@ public sealed class TasksOnRealNodesTests() : Akka.TestKit.Xunit2.TestKit(HoconF
         other.Stop();
         var codes = await Task.WhenAll(agent.ExitCode, plain.ExitCode, other.ExitCode).WaitAsync(TimeSpan.FromSeconds(20));
         Assert.Equal([0, 0, 0], codes);
+    }
+
+    [Fact]
+    public async Task Stopping_a_task_by_its_name_kills_its_whole_process_group_on_the_node()
+    {
+        var settings = TestSettings.Aggregator();
+        var merge = Sys.ActorOf(MergeActor.Props([CreateTestProbe().Ref], settings), "merge");
+        var directory = new FleetDirectory();
+        var controlActor = Sys.ActorOf(ControlActor.Props(directory, settings.ControlTimeout), "control");
+        Sys.ActorOf(IngestActor.Props(IngestOutput.Direct(merge), TestSettings.NothingPending(), settings, token: null, controlActor), "ingest");
+        var control = new FleetControl(controlActor, settings.ControlTimeout + TimeSpan.FromSeconds(5));
+        var nodeConfig = HoconFiles.Load("node.conf", "wire.conf");
+        using var agentSystem = ActorSystem.Create(RemoteSystem.Name, nodeConfig);
+        var agent = NodeHost.Start(agentSystem, "agent", [], AggregatorAddress.IngestPath(RemoteSystem.BoundAddress(Sys), RemoteSystem.Protocol(Sys)),
+            NodeSettings.From(ConfigurationFactory.ParseString("chorus.node.stop-grace = 1s").WithFallback(nodeConfig)), new MonotonicClock(), "",
+            WireVersion.Current, new TaskAgent(AllowRun: true, new Dictionary<string, string>()));
+        await AwaitConditionAsync(() => Task.FromResult(directory.HasTable("agent")), TimeSpan.FromSeconds(20));
+        // The task's child ignores SIGTERM: only the SIGKILL to the whole group after stop-grace ends it.
+        var started = await control.RunAsync("task-t1", "(trap '' TERM; exec sleep 300) & wait", Selector.ParseNodes("all"));
+        Assert.Equal(ActionResult.Ok, Assert.Single(started.Results).Result.Outcome);
+        await AwaitConditionAsync(() => Task.FromResult(directory.Find("agent", "task-t1") is { Pid: > 0 }), TimeSpan.FromSeconds(10));
+        var group = directory.Find("agent", "task-t1")!.Pid;
+        try
+        {
+            Assert.NotEmpty(ProcessGroups.Members(group));
+
+            var stopped = await control.ActAsync(ControlVerb.Stop, Selector.Parse("task-t1"), "");
+
+            var result = Assert.Single(stopped.Results);
+            Assert.Equal(("agent", "task-t1", ActionResult.Ok), (result.Node, result.Result.Process, result.Result.Outcome));
+            await AwaitConditionAsync(() => Task.FromResult(ProcessGroups.Members(group).Count == 0 && directory.Of("agent").Count == 0),
+                TimeSpan.FromSeconds(15));
+        }
+        finally
+        {
+            ProcessGroups.Kill(group);
+            agent.Stop();
+        }
+        Assert.Equal(0, await agent.ExitCode.WaitAsync(TimeSpan.FromSeconds(20)));
     }
 }
