@@ -108,6 +108,22 @@ public sealed class TaskTests() : Akka.TestKit.Xunit2.TestKit(HoconFiles.Load("n
     }
 
     [Fact]
+    public async Task A_task_that_ends_or_fails_is_no_first_exit_or_failure_of_the_node()
+    {
+        var node = RunningNode.Start(this, "chorus.node.exit-on = failure", allowRun: true, new ProcessSpec("server", "sleep 30", "test"));
+        await node.Next<ProcessActor.ProcessStarted>(s => s.Process == "server");
+
+        Assert.Equal(ActionResult.Ok, (await node.RunTask("task-t1", "exit 5")).Outcome);
+        await node.SeenOrNext<ProcessActor.ProcessExited>(e => e.Process == "task-t1");
+        await node.Table(t => t.Count == 1);
+
+        Assert.False(node.ExitCode.Task.IsCompleted);
+        Assert.DoesNotContain(node.Seen, m => m is ProcessActor.ProcessExited { Process: "server" });
+        node.Node.Tell(new NodeActor.StopProcesses(), TestActor);
+        Assert.Equal(ExitCodes.Success, await node.Exited());
+    }
+
+    [Fact]
     public async Task Scale_and_restart_leave_a_task_alone()
     {
         var node = RunningNode.Start(this, "chorus.node.exit-on = never", allowRun: true);
