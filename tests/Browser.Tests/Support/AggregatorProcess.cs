@@ -12,13 +12,17 @@ public sealed class AggregatorProcess : IAsyncDisposable
     private readonly ChorusProcess _process;
     private readonly string _directory;
 
-    private AggregatorProcess(ChorusProcess process, string directory, Uri url)
+    private AggregatorProcess(ChorusProcess process, string directory, string join, Uri url)
     {
         _process = process;
         _directory = directory;
+        Join = join;
         Url = url;
         Http = new HttpClient { BaseAddress = url, Timeout = TimeSpan.FromSeconds(30) };
     }
+
+    /// <summary>Where other nodes join (chorus-node --aggregator), e.g. 127.0.0.1:40124.</summary>
+    public string Join { get; }
 
     /// <summary>The page's address, e.g. http://127.0.0.1:40123/.</summary>
     public Uri Url { get; }
@@ -42,8 +46,8 @@ public sealed class AggregatorProcess : IAsyncDisposable
         var directory = Directory.CreateTempSubdirectory("chorus-watch-").FullName;
         var path = Path.Combine(directory, fileName);
         await File.WriteAllTextAsync(path, content);
-        var (process, _, url) = await ChorusProcess.StartAggregatorAsync([flag, path, "--name", nodeName, "--no-color", .. extraArgs]);
-        return new AggregatorProcess(process, directory, url);
+        var (process, join, url) = await ChorusProcess.StartAggregatorAsync([flag, path, "--name", nodeName, "--no-color", .. extraArgs]);
+        return new AggregatorProcess(process, directory, join, url);
     }
 
     public ValueTask DisposeAsync()

@@ -39,7 +39,7 @@ public sealed class WatchedAggregator : IAsyncLifetime
     public static WatchedAggregator With(params string[] extraArgs) => new(Procfile, extraArgs, null);
 
     /// <summary>Running another Procfile, for a test that needs processes of its own; <paramref name="config"/> is HOCON for --config.</summary>
-    public static WatchedAggregator Running(string procfile, string? config = null) => new(procfile, [], config);
+    public static WatchedAggregator Running(string procfile, string? config = null, params string[] extraArgs) => new(procfile, extraArgs, config);
 
     /// <summary>Running a spec (HOCON) instead of a Procfile, for tests of groups and stdin; with extra flags.</summary>
     public static WatchedAggregator RunningSpec(string spec, params string[] extraArgs) => new("", extraArgs, null, spec);
