@@ -70,7 +70,7 @@ public sealed record AggregatorOptions(string HoconOverrides, bool Color, IReadO
     public static readonly Option<string?> StateDirOption = new("--state-dir")
     {
         Description = "Directory of the task queue's store (tasks.db: tasks, groups, what tasks printed), kept across restarts. " +
-                      "Default: $XDG_STATE_HOME/chorus, else ~/.local/state/chorus.",
+                      "Default: tasks.state-dir in hocon/aggregator.conf (empty: $XDG_STATE_HOME/chorus, else ~/.local/state/chorus).",
     };
 
     public static RootCommand CreateCommand() => new("chorus-aggregator: merges the output of every Chorus node into one ordered stream.")

@@ -10,7 +10,8 @@ namespace Chorus.Aggregator.Tasks;
 /// task-ID go to the <see cref="TaskStore"/>, one transaction per chunk, on this sink's own thread (never the
 /// merge's); started, exited and node-down go to the <see cref="TaskQueueActor"/>. Folded-away lines are kept too: the
 /// log holds every node's line. The chunk's text is a slice of a buffer the merge shares with every sink, so what is
-/// kept is copied. The queue is an <see cref="ICanTell"/>: Program.cs names it by path, since it is made after the merge
+/// kept is copied. Times told are the node's, put on the aggregator's clock (as the stream is ordered), so a node's start
+/// and end compare with the task's. The queue is an <see cref="ICanTell"/>: Program.cs names it by path, since it is made after the merge
 /// that this sink feeds. A chunk's lines are stored before its events are told, so a task seen to end has its lines kept.
 /// </summary>
 public sealed class TaskOutputWriter(TaskStore store, ICanTell queue) : IOutputWriter
@@ -35,10 +36,10 @@ public sealed class TaskOutputWriter(TaskStore store, ICanTell queue) : IOutputW
                     (lines ??= []).Add(item with { Record = record with { Text = record.Text.ToArray() } });
                     break;
                 case RecordKind.Started:
-                    (events ??= []).Add(new TaskQueueActor.ProcessStarted(item.Node, id, record.Timestamp));
+                    (events ??= []).Add(new TaskQueueActor.ProcessStarted(item.Node, id, item.CorrectedTimestamp));
                     break;
                 case RecordKind.Exited:
-                    (events ??= []).Add(new TaskQueueActor.ProcessExited(item.Node, id, record.ExitCode, record.Signal, record.Timestamp));
+                    (events ??= []).Add(new TaskQueueActor.ProcessExited(item.Node, id, record.ExitCode, record.Signal, item.CorrectedTimestamp));
                     break;
             }
         }

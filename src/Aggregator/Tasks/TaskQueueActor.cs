@@ -91,6 +91,22 @@ public sealed class TaskQueueActor : ReceiveActor, IWithTimers
 
     private sealed record StopAnswered(string Id, string Node, Acted? Acted, Exception? Failure);
 
+    // A restart would read the store again and take every running task for lost while it still runs: a change the store
+    // could not keep (a full disk, say) is said, and the queue carries on with what it holds in memory.
+    protected override bool AroundReceive(Receive receive, object message)
+    {
+        try
+        {
+            return base.AroundReceive(receive, message);
+        }
+        catch (Exception e)
+        {
+            _log.Error("The task queue failed on {0} ({1}: {2}); the task store may not show the last change. Check that --state-dir has room and is writable.",
+                message.GetType().Name, e.GetType().Name, e.Message);
+            return true;
+        }
+    }
+
     protected override void PreStart()
     {
         foreach (var group in _store.Groups()) _groups[group.Name] = group;

@@ -183,6 +183,27 @@ public sealed class TasksEndpointTests : Akka.TestKit.Xunit2.TestKit, IAsyncLife
         Assert.Single(_store.Tasks());
     }
 
+    [Fact]
+    public async Task A_queue_that_does_not_answer_in_time_answers_503_saying_to_try_again()
+    {
+        var settings = TestSettings.Aggregator("chorus.aggregator.http = \"127.0.0.1:0\"");
+        var (feed, board) = (new LiveFeed(settings.BacklogCapacity, DateTime.UtcNow), new StatusBoard());
+        var fleet = new FleetControl(_control.Ref, TimeSpan.FromSeconds(30));
+        var silent = new TaskQueue(CreateTestProbe().Ref, _store, TimeSpan.FromMilliseconds(300));
+        var (web, bound) = await HttpServer.StartAsync(new HttpServices(feed, board, new FleetDirectory(), fleet,
+            new ChorusMetrics(TestSettings.NothingPending(), feed, board, Sys, TimeSpan.FromSeconds(5)), silent), settings, token: null, watchToken: null);
+        try
+        {
+            using var response = await _http.PostAsync(new Uri($"http://{bound}/api/tasks"), new StringContent("{\"command\": [\"true\"]}", Encoding.UTF8, "application/json"));
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+            Assert.Contains("did not answer in time. Try again", await response.Content.ReadAsStringAsync());
+        }
+        finally
+        {
+            await web.StopAsync();
+        }
+    }
+
     private async Task<HttpResponseMessage> Get(string path, string token)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(_base, path));

@@ -25,19 +25,20 @@ public sealed class TaskOutputWriterTests : Akka.TestKit.Xunit2.TestKit, IDispos
         var process = "task-" + id;
 
         writer.Write([
-            new OutputItem("n1", NodeRecord.Started(process, 42, At)),
+            // n1's clock is 2 s behind the aggregator's: its times are told on the aggregator's.
+            new OutputItem("n1", NodeRecord.Started(process, 42, At), CorrectionTicks: TimeSpan.FromSeconds(2).Ticks),
             new OutputItem("n1", NodeRecord.Line(process, OutputStream.Stdout, 1, At, shared.AsMemory(0, 9), false)),
             new OutputItem("n2", NodeRecord.Line(process, OutputStream.Stdout, 1, At, shared.AsMemory(0, 9), false), FoldedAway: true),
             new OutputItem("n1", NodeRecord.Line("web", OutputStream.Stdout, 1, At, shared.AsMemory(9), false)),
-            new OutputItem("n1", NodeRecord.Exited(process, 0, null, At)),
+            new OutputItem("n1", NodeRecord.Exited(process, 0, null, At), CorrectionTicks: TimeSpan.FromSeconds(2).Ticks),
             new OutputItem("", NodeRecord.Task(process, "running", null, "", At)),
             new OutputItem("n2", NodeRecord.NodeDown(At)),
         ]);
         Array.Fill(shared, (byte)'X');
 
         Assert.Equal([("n1", "Linux 6.1"), ("n2", "Linux 6.1")], store.Log(id)!.Select(i => (i.Node, Encoding.UTF8.GetString(i.Record.Text.Span))));
-        Assert.Equal(new TaskQueueActor.ProcessStarted("n1", id, At), await queue.ExpectMsgAsync<TaskQueueActor.ProcessStarted>());
-        Assert.Equal(new TaskQueueActor.ProcessExited("n1", id, 0, null, At), await queue.ExpectMsgAsync<TaskQueueActor.ProcessExited>());
+        Assert.Equal(new TaskQueueActor.ProcessStarted("n1", id, At.AddSeconds(2)), await queue.ExpectMsgAsync<TaskQueueActor.ProcessStarted>());
+        Assert.Equal(new TaskQueueActor.ProcessExited("n1", id, 0, null, At.AddSeconds(2)), await queue.ExpectMsgAsync<TaskQueueActor.ProcessExited>());
         Assert.Equal(new TaskQueueActor.NodeWentDown("n2"), await queue.ExpectMsgAsync<TaskQueueActor.NodeWentDown>());
         await queue.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(200));
     }

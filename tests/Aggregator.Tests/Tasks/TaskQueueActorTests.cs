@@ -305,6 +305,22 @@ public sealed class TaskQueueActorTests : Akka.TestKit.Xunit2.TestKit, IDisposab
         Assert.Equal(queued.Process, (await ExpectRun(("n1", ActionResult.Ok))).Process);
     }
 
+    [Fact]
+    public async Task A_change_the_store_cannot_keep_is_said_and_the_queue_carries_on_without_a_restart()
+    {
+        var queue = StartQueue();
+        var task = await Submit(queue, Request());
+        await ExpectRun(("n1", ActionResult.Ok));
+        await EventsUntil(task.Id, "running");
+        _store.Dispose(); // every write fails from now on
+
+        await EventFilter.Error(contains: "the task store may not show the last change").ExpectOneAsync(async () =>
+            queue.Tell(new TaskQueueActor.ProcessExited("n1", task.Id, 0, null, DateTime.UtcNow)));
+        // A restart would have read the store again (and taken the running task for lost); this one still answers.
+        var groups = await queue.Ask<IReadOnlyList<TaskGroup>>(new TaskQueueActor.ListGroups(), Wait);
+        Assert.Contains(groups, g => g.Name == TaskRequest.DefaultGroup);
+    }
+
     public new void Dispose()
     {
         _state.Dispose();
