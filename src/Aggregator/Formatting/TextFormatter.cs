@@ -99,7 +99,8 @@ public sealed class TextFormatter(bool color) : IRecordFormatter
         if (_labels.TryGetValue((node, process), out var label)) return label;
         var text = process is null ? node : node.Length == 0 ? process : $"{node}/{process}";
         var visible = Encoding.UTF8.GetByteCount(text);
-        _width = Math.Max(_width, visible);
+        // A folded source names many nodes: were it to widen the column, every later line would be padded to it.
+        if (!node.StartsWith('[')) _width = Math.Max(_width, visible);
         label = Encoding.UTF8.GetBytes(color ? $"{SourceColors.For(text)}{text}{Reset}" : text);
         _labels[(node, process)] = label;
         return label;

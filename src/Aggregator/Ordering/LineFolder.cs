@@ -16,7 +16,8 @@ namespace Chorus.Aggregator.Ordering;
 /// comes after another node's first line, and placed at the back it would push this node's copy of that line out of
 /// its group. Groups leave from the front, in order, once complete (an event always is; a line once every node
 /// expected that has not ended is in it) or due (opened + window), so nothing waits longer than its window. A node
-/// ends with its <c>exited</c> or its <c>node-down</c>; once all have, and nothing is held, folding that process is over.</para>
+/// ends with its <c>exited</c> or its <c>node-down</c>; once all have, and nothing is held, folding that process is over.
+/// A node-down waits behind its node's held items, as it follows the node's last record everywhere else.</para>
 /// A plain class on the merge's thread; times are the aggregator's clock when items arrive here.
 /// </summary>
 public sealed class LineFolder
@@ -59,9 +60,7 @@ public sealed class LineFolder
         var record = item.Record;
         if (record.Kind == RecordKind.NodeDown)
         {
-            output.Add(item);
-            foreach (var (process, fold) in _folds.ToArray())
-                if (fold.End(item.Node)) Drain(process, fold, now, output);
+            NodeDown(item, now, output);
             return;
         }
         if (_folds.Count == 0 || record.Process is null || !_folds.TryGetValue(record.Process, out var folded))
@@ -72,6 +71,25 @@ public sealed class LineFolder
         folded.Hold(item, now);
         if (record.Kind == RecordKind.Exited) folded.End(item.Node);
         Drain(record.Process, folded, now, output);
+    }
+
+    // A node's node-down follows its last record (the reorder buffer's promise), so it waits behind that node's held
+    // items, if any (the task queue reads a task's exited after node-down as too late: lost). It ends the node everywhere.
+    private void NodeDown(in OutputItem item, DateTime now, List<OutputItem> output)
+    {
+        var held = false;
+        foreach (var fold in _folds.Values)
+            if (!held && fold.Holds(item.Node))
+            {
+                fold.Hold(item, now);
+                held = true;
+            }
+        if (!held) output.Add(item);
+        foreach (var (process, fold) in _folds.ToArray())
+        {
+            fold.End(item.Node);
+            Drain(process, fold, now, output);
+        }
     }
 
     /// <summary>Appends every group that is complete or due at <paramref name="now"/>, front first.</summary>
@@ -121,14 +139,18 @@ public sealed class LineFolder
         public LinkedList<Group> Queue { get; } = new();
 
         // Null while the nodes that run it are not known: then no line group is complete before its window passes.
-        private IReadOnlyCollection<string>? _expected = expected;
+        // An array: IsComplete runs for every item held, and looping over an interface would allocate each time.
+        private string[]? _expected = expected?.ToArray();
 
-        public bool AllEnded => _expected is { } nodes && nodes.All(_ended.Contains);
+        public bool AllEnded => _expected is { } nodes && Array.TrueForAll(nodes, _ended.Contains);
 
-        public void Expect(IReadOnlyCollection<string> nodes) => _expected = nodes;
+        public void Expect(IReadOnlyCollection<string> nodes) => _expected = nodes.ToArray();
+
+        /// <summary>Whether any item of <paramref name="node"/> is held.</summary>
+        public bool Holds(string node) => _lastHeld.ContainsKey(node);
 
         /// <summary>Whether that ended a node it waits for (or may: any node while they are not known).</summary>
-        public bool End(string node) => (_expected?.Contains(node) ?? true) && _ended.Add(node);
+        public bool End(string node) => (_expected is null || Array.IndexOf(_expected, node) >= 0) && _ended.Add(node);
 
         public bool IsComplete(Group group)
         {

@@ -58,6 +58,19 @@ public sealed class LineFolderPropertyTests
     }
 
     [Fact]
+    public void A_node_down_leaves_after_every_item_of_its_folded_process_that_came_before_it()
+    {
+        Holds(Traffic, steps =>
+        {
+            var run = Run(steps);
+            var at = run.Out.Select((item, i) => (item, i)).ToDictionary(x => x.item.Record.Seq, x => x.i);
+            return run.In.Where(i => i.Record.Kind == RecordKind.NodeDown).All(down =>
+                run.In.Where(i => i.Node == down.Node && i.Record.Process == Task && i.Record.Seq < down.Record.Seq)
+                    .All(before => at[before.Record.Seq] < at[down.Record.Seq]));
+        });
+    }
+
+    [Fact]
     public void Nothing_is_held_longer_than_its_window()
     {
         Holds(Traffic, steps => Run(steps).HeldTooLong == 0);

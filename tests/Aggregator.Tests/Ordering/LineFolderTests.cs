@@ -107,6 +107,21 @@ public sealed class LineFolderTests
     }
 
     [Fact]
+    public void A_node_down_waits_behind_its_nodes_held_items_and_passes_at_once_otherwise()
+    {
+        Add("n1", Line(Task, 1, 0, "x"));
+        Add("n1", NodeRecord.Exited(Task, 0, null, At(0)));
+        _folder.Add(new OutputItem("n1", NodeRecord.NodeDown(At(0))), At(0), _out);
+        _folder.Add(new OutputItem("n2", NodeRecord.NodeDown(At(0))), At(0), _out);
+        Assert.Equal([(RecordKind.NodeDown, "n2")], _out.Select(i => (i.Record.Kind, i.Node)));
+
+        _folder.Release(At(200), _out);
+
+        Assert.Equal([(RecordKind.NodeDown, "n2"), (RecordKind.Line, "n1"), (RecordKind.Exited, "n1"), (RecordKind.NodeDown, "n1")],
+            _out.Select(i => (i.Record.Kind, i.Node)));
+    }
+
+    [Fact]
     public void Other_processes_pass_straight_through_and_release_all_empties_it_in_order()
     {
         Add("n1", Line(Task, 1, 0, "held"));

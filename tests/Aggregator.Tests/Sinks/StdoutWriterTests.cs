@@ -32,7 +32,7 @@ public sealed class StdoutWriterTests
             [new("n1", line, FoldedNodes: ["n1", "n2"]), new("n2", line, FoldedAway: true), new("n2", Line("task-t1", 2, 1, "bye"))]);
 
         var lines = Assert.Single(output.Writes).Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.Equal([" [n1,n2]/task-t1 | Linux 6.1", " n2/task-t1      | bye"], lines.Select(l => l[12..]));
+        Assert.Equal([" [n1,n2]/task-t1 | Linux 6.1", " n2/task-t1 | bye"], lines.Select(l => l[12..]));
     }
 
     [Fact]
