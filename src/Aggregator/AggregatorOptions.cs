@@ -78,7 +78,7 @@ public sealed record AggregatorOptions(string HoconOverrides, bool Color, IReadO
         ListenOption, HttpOption, ProcfileOption, SpecOption, ProcessFiles.EnvFileOption, NameOption, FormatOption, NoColorOption, ReorderWindowOption, ArchiveOption, StateDirOption, NodeTimeoutOption,
         SecurityOptions.TokenFileOption, SecurityOptions.WatchTokenFileOption, SecurityOptions.InsecureOption, SecurityOptions.TlsCertOption, SecurityOptions.TlsKeyOption, SecurityOptions.TlsCaOption,
         TaskAgentFlags.AllowRunOption, TaskAgentFlags.LabelOption, ExitOnFlag.Option, ConfigFile.Option,
-        Ctl.CtlCommand.Create(),
+        Ctl.CtlCommand.Create(), Ctl.RunCommand.Create(), Ctl.QueueCommand.Create(),
     };
 
     public static AggregatorOptions From(ParseResult parsed)

@@ -16,13 +16,26 @@ public sealed class AggregatorClient(Uri baseUrl, AccessToken? token, HttpMessag
     // Longer than an aggregator's control-timeout (10 s by default): it answers every action by then.
     private readonly HttpClient _http = new(handler) { BaseAddress = baseUrl, Timeout = TimeSpan.FromMinutes(2) };
 
+    public Uri BaseUrl => baseUrl;
+
     public async Task<(HttpStatusCode Status, JsonElement Body)> GetAsync(string path) =>
+        Parsed(await SendAsync(new HttpRequestMessage(HttpMethod.Get, path)));
+
+    /// <summary>An answer that is not JSON (queue logs' text), as it came.</summary>
+    public async Task<(HttpStatusCode Status, string Text)> GetTextAsync(string path) =>
         await SendAsync(new HttpRequestMessage(HttpMethod.Get, path));
 
     public async Task<(HttpStatusCode Status, JsonElement Body)> PostJsonAsync(string path, string json) =>
-        await SendAsync(new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(json, Encoding.UTF8, "application/json") });
+        Parsed(await SendAsync(new HttpRequestMessage(HttpMethod.Post, path) { Content = Json(json) }));
 
-    private async Task<(HttpStatusCode, JsonElement)> SendAsync(HttpRequestMessage request)
+    public async Task<(HttpStatusCode Status, JsonElement Body)> PutJsonAsync(string path, string json) =>
+        Parsed(await SendAsync(new HttpRequestMessage(HttpMethod.Put, path) { Content = Json(json) }));
+
+    private static StringContent Json(string json) => new(json, Encoding.UTF8, "application/json");
+
+    private static (HttpStatusCode, JsonElement) Parsed((HttpStatusCode Status, string Text) answer) => (answer.Status, Parse(answer.Text));
+
+    private async Task<(HttpStatusCode, string)> SendAsync(HttpRequestMessage request)
     {
         if (token is not null) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token.Value);
         HttpResponseMessage response;
@@ -51,7 +64,7 @@ public sealed class AggregatorClient(Uri baseUrl, AccessToken? token, HttpMessag
                     : "the aggregator refused the token. Give its token (not the watch token) with --token-file FILE or " + AccessToken.EnvironmentVariable + ".");
             if (response.StatusCode == HttpStatusCode.Forbidden)
                 throw new CtlFailure(ExitCodes.Refused, $"the aggregator refused: {ErrorOf(text)}");
-            return (response.StatusCode, Parse(text));
+            return (response.StatusCode, text);
         }
     }
 

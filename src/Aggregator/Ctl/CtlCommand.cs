@@ -12,7 +12,6 @@ namespace Chorus.Aggregator.Ctl;
 /// </summary>
 public static class CtlCommand
 {
-    public const string DefaultUrl = "http://127.0.0.1:8181";
     private const string Ps = "ps";
 
     private static readonly Argument<string> VerbArgument = new("VERB")
@@ -32,28 +31,15 @@ public static class CtlCommand
         Arity = ArgumentArity.ZeroOrOne,
     };
 
-    private static readonly Option<string> UrlOption = new("--url")
-    {
-        Description = $"The aggregator's HTTP address (its \"watch at\" line). Default: {DefaultUrl}.",
-        DefaultValueFactory = _ => DefaultUrl,
-    };
-
-    private static readonly Option<string?> TokenFileOption = new("--token-file")
-    {
-        Description = $"File holding the aggregator's token. Default: the {AccessToken.EnvironmentVariable} environment variable; none when unset.",
-    };
-
-    private static readonly Option<string?> TlsCaOption = new("--tls-ca")
-    {
-        Description = "PEM certificate of the CA that signed an HTTPS aggregator's --tls-cert (the aggregator's own --tls-ca file). Default: the system's trust store.",
-    };
+    private static readonly AggregatorAccess Access = new();
 
     public static Command Create()
     {
         var command = new Command("ctl", "Act on the processes a selector matches, on every node, through a running aggregator; or list them (ctl ps [SELECTOR]).")
         {
-            VerbArgument, SelectorArgument, ArgArgument, UrlOption, TokenFileOption, TlsCaOption,
+            VerbArgument, SelectorArgument, ArgArgument,
         };
+        Access.AddTo(command);
         command.SetAction(Run);
         return command;
     }
@@ -76,9 +62,7 @@ public static class CtlCommand
         var verbName = parsed.GetValue(VerbArgument)!;
         var selectorText = parsed.GetValue(SelectorArgument);
         var argument = parsed.GetValue(ArgArgument);
-        var url = BaseUrl(parsed.GetValue(UrlOption)!);
-        var token = AccessToken.Load(parsed.GetValue(TokenFileOption), Environment.GetEnvironmentVariable(AccessToken.EnvironmentVariable));
-        using var client = new AggregatorClient(url, token, AggregatorTrust.Handler(parsed.GetValue(TlsCaOption)));
+        using var client = Access.Read(parsed).Client();
 
         if (verbName == Ps)
         {
@@ -104,7 +88,8 @@ public static class CtlCommand
         return await ActionRun.Run(client, verb, selectorText, argument, Console.Out);
     }
 
-    private static Selector ParseSelector(string text)
+    /// <summary>The selector, or a <see cref="UsageException"/> in the words the aggregator would use.</summary>
+    public static Selector ParseSelector(string text)
     {
         try
         {
@@ -115,9 +100,4 @@ public static class CtlCommand
             throw new UsageException(e.Message);
         }
     }
-
-    private static Uri BaseUrl(string url) =>
-        Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"
-            ? uri
-            : throw new UsageException($"--url \"{url}\" is not an http(s) address. Give the aggregator's \"watch at\" address, e.g. --url {DefaultUrl}.");
 }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net;
 using System.Text.Json;
 using Chorus.Hosting;
@@ -33,7 +32,7 @@ public static class ProcessList
                     if (selector is not null && !selector.Matches(nodeName, InfoOf(process))) continue;
                     var state = ActionRun.Field(process, "state");
                     rows.Add([nodeName, ActionRun.Field(process, "proc"), Dash(state), Dash(ActionRun.Field(process, "pid")),
-                        Dash(ActionRun.Field(process, "restarts")), state == "running" ? Uptime(ActionRun.Field(process, "started_at"), now) : "-",
+                        Dash(ActionRun.Field(process, "restarts")), state == "running" ? Columns.Since(ActionRun.Field(process, "started_at"), now) : "-",
                         Dash(string.Join(",", Strings(process, "groups")))]);
                 }
             }
@@ -74,15 +73,4 @@ public static class ProcessList
             : [];
 
     private static string Dash(string value) => value.Length == 0 ? "-" : value;
-
-    private static string Uptime(string startedAt, DateTime now)
-    {
-        if (!DateTime.TryParse(startedAt, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var started)) return "-";
-        var up = now - started;
-        if (up < TimeSpan.Zero) up = TimeSpan.Zero;
-        return up.TotalHours >= 24 ? $"{(int)up.TotalDays}d{up.Hours}h"
-            : up.TotalMinutes >= 60 ? $"{(int)up.TotalHours}h{up.Minutes}m"
-            : up.TotalSeconds >= 60 ? $"{(int)up.TotalMinutes}m{up.Seconds}s"
-            : $"{(int)up.TotalSeconds}s";
-    }
 }
