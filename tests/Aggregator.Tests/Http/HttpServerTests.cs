@@ -2,6 +2,7 @@ using Chorus.Aggregator.Control;
 using Chorus.Aggregator.Http;
 using Chorus.Aggregator.Metrics;
 using Chorus.Aggregator.Sinks;
+using Chorus.Aggregator.Tasks;
 using Chorus.Aggregator.Tests.Support;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -21,7 +22,9 @@ public sealed class HttpServerTests : Akka.TestKit.Xunit2.TestKit
         var feed = new LiveFeed(10, DateTime.UtcNow);
         var board = new StatusBoard();
         var metrics = new ChorusMetrics(TestSettings.NothingPending(), feed, board, Sys, Wait);
-        var (app, _) = await HttpServer.StartAsync(new HttpServices(feed, board, new FleetDirectory(), new FleetControl(CreateTestProbe().Ref, Wait), metrics),
+        using var state = new StateDirectory();
+        var (app, _) = await HttpServer.StartAsync(new HttpServices(feed, board, new FleetDirectory(), new FleetControl(CreateTestProbe().Ref, Wait), metrics,
+                new TaskQueue(CreateTestProbe().Ref, state.Open(), Wait)),
             TestSettings.Aggregator("chorus.aggregator.http = \"127.0.0.1:0\""), token: null, watchToken: null);
         await using var _app = app;
 
