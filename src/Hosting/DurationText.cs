@@ -1,30 +1,50 @@
-using Akka.Configuration;
+using System.Globalization;
 
 namespace Chorus.Hosting;
 
 /// <summary>
-/// A duration from the command line or an API body, in HOCON's notation ("30s", "5m", "1h", "250ms"), so it is
-/// written as the keys of hocon/*.conf are. A unit is required: HOCON reads a bare number as milliseconds, which a
-/// person who wrote "--timeout 30" would not expect.
+/// Durations as HOCON writes them, the one notation of a spec's keys, run's --timeout and the task API: a number and a
+/// unit, e.g. 500ms, 5s, 1.5m, 2h. A bare number is refused: Akka would take it as milliseconds, where a person who
+/// wrote "5" or "--timeout 30" most likely meant seconds.
 /// </summary>
 public static class DurationText
 {
-    /// <summary>The duration <paramref name="text"/> means, more than zero; else a <see cref="UsageException"/> that names <paramref name="field"/>.</summary>
+    public const string Example = "500ms, 5s, 1m or 2h";
+
+    private static readonly (string Unit, double Milliseconds)[] Units =
+    [
+        ("milliseconds", 1), ("millisecond", 1), ("millis", 1), ("ms", 1),
+        ("seconds", 1000), ("second", 1000), ("s", 1000),
+        ("minutes", 60_000), ("minute", 60_000), ("m", 60_000),
+        ("hours", 3_600_000), ("hour", 3_600_000), ("h", 3_600_000),
+        ("days", 86_400_000), ("day", 86_400_000), ("d", 86_400_000),
+    ];
+
+    /// <summary>The duration, or null when the text is not a number (0 or more) followed by a unit.</summary>
+    public static TimeSpan? Parse(string text)
+    {
+        var trimmed = text.Trim();
+        var digits = trimmed.TakeWhile(c => char.IsAsciiDigit(c) || c == '.').Count();
+        if (digits == 0 || !double.TryParse(trimmed[..digits], NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var number))
+            return null;
+        var unit = trimmed[digits..].Trim();
+        foreach (var (name, milliseconds) in Units)
+        {
+            if (unit != name) continue;
+            var total = number * milliseconds;
+            return total <= TimeSpan.MaxValue.TotalMilliseconds ? TimeSpan.FromMilliseconds(total) : null;
+        }
+        return null;
+    }
+
+    /// <summary>The duration <paramref name="text"/> means, more than zero and at most a year; else a <see cref="UsageException"/> that names <paramref name="field"/>.</summary>
     public static TimeSpan Parse(string text, string field)
     {
         var example = $"Give a duration with its unit, such as {field} 30s, {field} 5m or {field} 1h.";
-        if (text.Trim().Length == 0 || char.IsAsciiDigit(text.Trim()[^1]))
+        var trimmed = text.Trim();
+        if (trimmed.Length == 0 || char.IsAsciiDigit(trimmed[^1]))
             throw new UsageException($"{field} \"{PrintableText.Quote(text)}\" has no unit. {example}");
-        TimeSpan duration;
-        try
-        {
-            // Quoted, so the text is read as one value and can never add HOCON of its own.
-            duration = ConfigurationFactory.ParseString($"duration = {HoconFiles.Quote(text)}").GetTimeSpan("duration", allowInfinite: false);
-        }
-        catch (Exception e) when (e is FormatException or OverflowException or ArgumentException or ConfigurationException)
-        {
-            throw new UsageException($"{field} \"{PrintableText.Quote(text)}\" is not a duration. {example}");
-        }
+        var duration = Parse(text) ?? throw new UsageException($"{field} \"{PrintableText.Quote(text)}\" is not a duration. {example}");
         if (duration <= TimeSpan.Zero || duration > TimeSpan.FromDays(365))
             throw new UsageException($"{field} \"{PrintableText.Quote(text)}\" must be more than zero and at most a year. {example}");
         return duration;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Akka.Configuration.Hocon;
+using Chorus.Hosting;
 
 namespace Chorus.Node.Spec;
 
