@@ -70,7 +70,11 @@ public sealed class NodeActor : ReceiveActor, IWithTimers
             _replicas[processes[i].Name] = processes[i].Replicas;
         }
         if (settings.WaitForJoin == TimeSpan.Zero) StartProcesses();
-        else Timers.StartSingleTimer("join", new JoinWaitOver(), settings.WaitForJoin);
+        else
+        {
+            Timers.StartSingleTimer("join", new JoinWaitOver(), settings.WaitForJoin);
+            OutputReadingWarmUp.Start(Context.System);
+        }
 
         Receive<UplinkActor.Joined>(_ => StartProcesses());
         Receive<JoinWaitOver>(_ => StartProcesses());
