@@ -70,11 +70,7 @@ public sealed class NodeActor : ReceiveActor, IWithTimers
             _replicas[processes[i].Name] = processes[i].Replicas;
         }
         if (settings.WaitForJoin == TimeSpan.Zero) StartProcesses();
-        else
-        {
-            Timers.StartSingleTimer("join", new JoinWaitOver(), settings.WaitForJoin);
-            OutputReadingWarmUp.Start(Context.System);
-        }
+        else Timers.StartSingleTimer("join", new JoinWaitOver(), settings.WaitForJoin);
 
         Receive<UplinkActor.Joined>(_ => StartProcesses());
         Receive<JoinWaitOver>(_ => StartProcesses());
