@@ -46,6 +46,7 @@ wait_for_line() {
 publish_node() {
     local rid
     case $(uname -m) in x86_64) rid=linux-x64 ;; aarch64) rid=linux-arm64 ;; *) die "no runtime identifier for $(uname -m)" ;; esac
+    mkdir -p "$1"
     dotnet publish "$ROOT/src/Node/Node.csproj" -c Release -r "$rid" --self-contained \
         -p:PublishSingleFile=true -p:IncludeNativeLibrariesForSelfExtract=true -p:DebugType=none \
         -o "$1" -nologo -v q > "$1.log" 2>&1 || { cat "$1.log" >&2; die "publishing src/Node failed"; }
