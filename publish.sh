@@ -33,8 +33,9 @@ for rid in "${rids[@]}"; do
   out=$artifacts/$name
   rm -rf "$out" "$out.tar.gz"
   for project in Node Aggregator; do
-    # Not trimmed and not ReadyToRun: Akka builds serializers, loggers and the remoting provider from type
-    # names in HOCON by reflection, which trimming cannot see (README, Install, gives the sizes and times).
+    # Not trimmed: Akka builds serializers, loggers and the remoting provider from type names in HOCON by
+    # reflection, which trimming cannot see. chorus-node is ReadyToRun (src/Node/Node.csproj says why),
+    # chorus-aggregator is not (README, Install, gives the sizes and times).
     dotnet publish "$root/src/$project/$project.csproj" -c Release -r "$rid" --self-contained \
       -p:PublishSingleFile=true -p:IncludeNativeLibrariesForSelfExtract=true \
       -p:DebugType=none \

@@ -3,13 +3,20 @@
 # a slow join costs.
 #
 #   bench/join.sh                       (LAUNCHES=10 LATE_LINES=40000 by default)
+#   NODES="before=DIR/chorus-node after=DIR2/chorus-node" bench/join.sh     other builds side by side
 #
 # 1. LAUNCHES times: launch `chorus-node -- echo ...` against a running aggregator (loopback) and time, from
-#    the exec, the node-up event and the echoed line on the aggregator's stdout, and the node's own
-#    "joined" notice on its stderr; also `chorus-node --version` alone (process and runtime start, no actor
-#    system). Reports the median and the range.
+#    the exec, each phase: Akka starting remoting (process and runtime start, flags, config, the actor
+#    system's core), remoting listening, node-up on the aggregator's stdout, the node's own "joined" notice
+#    on its stderr, and the echoed line on the aggregator's stdout; also `chorus-node --version` alone
+#    (process and runtime start, no actor system), and the CPU time of the node's whole run (it ends once its
+#    line is acknowledged), which the machine's load moves less than the times. The phases come from Akka's own
+#    info lines, which a --config file turns on for these launches only. Reports the median and the range.
 # 2. Two nodes, the second launched 0.5 s after the first, each with 2 generators writing LATE_LINES lines
 #    at 20,000 lines/s: the lines marked late on stdout (the aim: at most 1 %).
+# NODES (label=path ...) are the node builds measured: by default `dotnet build`'s (JIT only, as the tests and
+# `dotnet run` use it) and the published one (ReadyToRun, as publish.sh makes it). The launches alternate between
+# them and part 2 runs once for each, so that each figure stands beside the others' under the same load.
 # Needs bench/out/bin/gen, which bench/run.sh (or this script, unless NO_BUILD is set) builds.
 # Times come from bash's $EPOCHREALTIME as each line is read from a pipe (a few hundred microseconds of
 # resolution on a loaded machine). Ends every process it started.
@@ -22,6 +29,9 @@ LAUNCHES=${LAUNCHES:-10}
 LATE_LINES=${LATE_LINES:-40000}
 AGG=${AGG:-$ROOT/src/Aggregator/bin/Release/net10.0/chorus-aggregator}
 NODE=${NODE:-$ROOT/src/Node/bin/Release/net10.0/chorus-node}
+# What publish.sh ships (ReadyToRun), built by this script or bench/run.sh.
+PUBLISHED=$HERE/out/publish/node/chorus-node
+NODES=${NODES:-build=$NODE published=$PUBLISHED}
 GEN=$HERE/out/bin/gen
 CHECK=$HERE/out/bin/check
 
@@ -52,17 +62,25 @@ if [ -z "${NO_BUILD:-}" ]; then
         dotnet build -c Release --nologo -v q "$ROOT/$project" > "$OUT.build.log" 2>&1 ||
             { cat "$OUT.build.log" >&2; die "building $project failed"; }
     done
+    publish_node "$(dirname "$PUBLISHED")"
 fi
 rm -rf "$OUT" && mkdir -p "$OUT"
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 
-# start_aggregator NAME: stdout stamped line by line into OUT/NAME.out; sets AGG_PID and JOIN.
+# start_aggregator NAME [unstamped]: stdout stamped line by line into OUT/NAME.out (or, unstamped, written there
+# as it is: bash stamps some ten thousand lines a second, and on a loaded machine fewer, so the aggregator would
+# wait on its stdout and hold the nodes back, which makes lines late for a reason that is not the join's);
+# sets AGG_PID and JOIN.
 start_aggregator() {
-    # Through a FIFO rather than a pipeline, so that $! is the aggregator's own pid.
-    mkfifo "$OUT/$1.fifo"
-    stamp "$OUT/$1.out" < "$OUT/$1.fifo" &
-    PIDS+=($!)
-    "$AGG" --listen 127.0.0.1:0 --http 127.0.0.1:0 --format json --no-color > "$OUT/$1.fifo" 2> "$OUT/$1.agg.err" &
+    local out=$OUT/$1.out
+    if [ -z "${2:-}" ]; then
+        # Through a FIFO rather than a pipeline, so that $! is the aggregator's own pid.
+        out=$OUT/$1.fifo
+        mkfifo "$out"
+        stamp "$OUT/$1.out" < "$out" &
+        PIDS+=($!)
+    fi
+    "$AGG" --listen 127.0.0.1:0 --http 127.0.0.1:0 --format json --no-color > "$out" 2> "$OUT/$1.agg.err" &
     AGG_PID=$!
     PIDS+=("$AGG_PID")
     JOIN=$(stamp_of "$OUT/$1.agg.err" 'nodes join at' 30 > /dev/null && grep -m1 'nodes join at' "$OUT/$1.agg.err" | sed 's/.*nodes join at //') ||
@@ -74,63 +92,108 @@ stop_aggregator() {
     for i in $(seq 100); do kill -0 "$AGG_PID" 2>/dev/null || return 0; sleep 0.1; done
 }
 
+# Akka's info lines ("Starting remoting", "Remoting started") mark the phases of a launch on the node's stderr.
+printf 'akka.loglevel = INFO\n' > "$OUT/phases.conf"
+LABELS=() BINS=()
+for entry in $NODES; do LABELS+=("${entry%%=*}"); BINS+=("${entry#*=}"); done
+for bin in "${BINS[@]}"; do [ -x "$bin" ] || die "$bin is not an executable chorus-node (NODES=\"label=path ...\")"; done
+# Per build (by index): space-separated figures in ms.
+declare -A VERSION=() STARTING=() LISTENING=() UP=() JOINED=() FIRST=() UP_AFTER_REMOTING=() CPU=()
+# ms_since T0 FILE PATTERN SECONDS: ms from T0 to the first line of FILE matching PATTERN, or "-".
+ms_since() { local t; t=$(stamp_of "$2" "$3" "$4") && ms "$1" "$t" || echo -; }
+
 # --- 1. launch to first line ---------------------------------------------------------------------------
-say "1/2: $LAUNCHES launches of a node that echoes one line"
-VERSION=() UP=() FIRST=() JOINED=()
+say "1/2: $LAUNCHES launches of a node that echoes one line, for each of: ${LABELS[*]}"
 for i in $(seq "$LAUNCHES"); do
-    t0=$EPOCHREALTIME; "$NODE" --version > /dev/null; t1=$EPOCHREALTIME
-    VERSION+=("$(ms "$t0" "$t1")")
+    for b in "${!BINS[@]}"; do
+        t0=$EPOCHREALTIME; "${BINS[$b]}" --version > /dev/null; t1=$EPOCHREALTIME
+        VERSION[$b]+=" $(ms "$t0" "$t1")"
+    done
 done
 start_aggregator launch
 for i in $(seq "$LAUNCHES"); do
-    t0=$EPOCHREALTIME
-    "$NODE" --aggregator "$JOIN" --name "join-$i" --spool-max-bytes 0 -- echo "first-line-$i" 2>&1 > /dev/null | stamp "$OUT/node-$i.err" &
-    PIDS+=($!)
-    up=$(stamp_of "$OUT/launch.out" "\"event\":\"node-up\",\"node\":\"join-$i\"" 30) || die "join-$i: no node-up within 30 s"
-    first=$(stamp_of "$OUT/launch.out" "first-line-$i" 30) || die "join-$i: its line did not arrive within 30 s"
-    joined=$(stamp_of "$OUT/node-$i.err" 'joined the aggregator' 5) || joined=$first
-    UP+=("$(ms "$t0" "$up")"); FIRST+=("$(ms "$t0" "$first")"); JOINED+=("$(ms "$t0" "$joined")")
-    say "launch $i: node-up ${UP[-1]} ms, first line ${FIRST[-1]} ms, node says joined ${JOINED[-1]} ms"
-    wait "${PIDS[-1]}" 2>/dev/null || true
+    for b in "${!BINS[@]}"; do
+        name=join-$b-$i
+        t0=$EPOCHREALTIME
+        /usr/bin/time -f '%U %S' -o "$OUT/$name.time" \
+            "${BINS[$b]}" --aggregator "$JOIN" --name "$name" --spool-max-bytes 0 --config "$OUT/phases.conf" -- echo "first-line-$name" \
+            2>&1 > /dev/null | stamp "$OUT/$name.err" &
+        PIDS+=($!)
+        up=$(stamp_of "$OUT/launch.out" "\"event\":\"node-up\",\"node\":\"$name\"" 30) || die "$name: no node-up within 30 s"
+        first=$(stamp_of "$OUT/launch.out" "first-line-$name" 30) || die "$name: its line did not arrive within 30 s"
+        starting=$(ms_since "$t0" "$OUT/$name.err" 'Starting remoting' 5)
+        listening=$(ms_since "$t0" "$OUT/$name.err" 'Remoting started' 5)
+        joined=$(ms_since "$t0" "$OUT/$name.err" 'joined the aggregator' 5)
+        STARTING[$b]+=" $starting"; LISTENING[$b]+=" $listening"; JOINED[$b]+=" $joined"
+        UP[$b]+=" $(ms "$t0" "$up")"; FIRST[$b]+=" $(ms "$t0" "$first")"
+        [ "$listening" != - ] && UP_AFTER_REMOTING[$b]+=" $(($(ms "$t0" "$up") - listening))"
+        say "launch $i, ${LABELS[$b]}: remoting starting $starting ms, listening $listening, node-up $(ms "$t0" "$up"), joined $joined, first line $(ms "$t0" "$first")"
+        wait "${PIDS[-1]}" 2>/dev/null || true
+        CPU[$b]+=" $(awk '{ printf "%.0f", ($1 + $2) * 1000 }' "$OUT/$name.time" 2>/dev/null || echo -)"
+    done
 done
 stop_aggregator
 
 # --- 2. two nodes, the second half a second later: lines marked late (LATE_LINES=0 leaves it out) -------
-LATE_COUNT=- LATE_TOTAL=0 RECEIVED=-
-if [ "$LATE_LINES" -gt 0 ]; then
-say "2/2: two nodes x 2 generators x $LATE_LINES lines at 20,000 lines/s, the second node 0.5 s later"
-start_aggregator late
-for n in a b; do
-    for p in 1 2; do echo "$n$p: $GEN $n$p $LATE_LINES 20000"; done > "$OUT/Procfile.$n"
-done
-"$NODE" --aggregator "$JOIN" --name late-a --spool-max-bytes 0 --procfile "$OUT/Procfile.a" > /dev/null 2> "$OUT/late-a.err" &
-A=$!; PIDS+=("$A")
-sleep 0.5
-"$NODE" --aggregator "$JOIN" --name late-b --spool-max-bytes 0 --procfile "$OUT/Procfile.b" > /dev/null 2> "$OUT/late-b.err" &
-B=$!; PIDS+=("$B")
-wait "$A" || true; wait "$B" || true
-sleep 1
-stop_aggregator
-cut -d' ' -f2- "$OUT/late.out" > "$OUT/late.lines"
+declare -A LATE_COUNT=() RECEIVED=() EXITS=()
 LATE_TOTAL=$((4 * LATE_LINES))
-LATE_COUNT=$(grep -c '"late":true' "$OUT/late.lines" || true)
-RECEIVED=$(grep -c '"type":"line"' "$OUT/late.lines" || true)
+if [ "$LATE_LINES" -gt 0 ]; then
+for b in "${!BINS[@]}"; do
+    say "2/2, ${LABELS[$b]}: two nodes x 2 generators x $LATE_LINES lines at 20,000 lines/s, the second node 0.5 s later"
+    start_aggregator "late-$b" unstamped
+    for n in a b; do
+        for p in 1 2; do echo "$n$p: $GEN $n$p $LATE_LINES 20000"; done > "$OUT/Procfile.$n"
+    done
+    "${BINS[$b]}" --aggregator "$JOIN" --name late-a --spool-max-bytes 0 --procfile "$OUT/Procfile.a" > /dev/null 2> "$OUT/late-$b-a.err" &
+    A=$!; PIDS+=("$A")
+    sleep 0.5
+    "${BINS[$b]}" --aggregator "$JOIN" --name late-b --spool-max-bytes 0 --procfile "$OUT/Procfile.b" > /dev/null 2> "$OUT/late-$b-b.err" &
+    B=$!; PIDS+=("$B")
+    A_RC=0 B_RC=0
+    wait "$A" || A_RC=$?; wait "$B" || B_RC=$?
+    EXITS[$b]="$A_RC/$B_RC"
+    sleep 1
+    stop_aggregator
+    LATE_COUNT[$b]=$(grep -c '"late":true' "$OUT/late-$b.out" || true)
+    RECEIVED[$b]=$(grep -c '"type":"line"' "$OUT/late-$b.out" || true)
+done
 fi
+
+# row TITLE AIM ARRAY: one table row, a column per build.
+row() {
+    local title=$1 aim=$2 b values
+    local -n figures=$3
+    printf '| %s |' "$title"
+    for b in "${!BINS[@]}"; do
+        values=$(printf '%s\n' ${figures[$b]:-} | grep -v '^-$' || true)
+        if [ -n "$values" ]; then printf ' %s |' "$(median_range $values)"; else printf ' - |'; fi
+    done
+    printf ' %s |\n' "$aim"
+}
+late_share() { awk -v l="$1" -v t="$LATE_TOTAL" 'BEGIN { if (t > 0 && l != "") printf "%.2f", 100 * l / t; else printf "-" }'; }
 
 {
     echo
     echo "## Join ($(date -u '+%Y-%m-%d %H:%M UTC'), commit $(git -C "$ROOT" describe --always --dirty 2>/dev/null || echo '?'))"
     echo
-    echo "Machine: $(nproc) CPUs, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1), load average before: $LOAD_BEFORE."
+    echo "Machine: $(nproc) CPUs, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1), load average before: $LOAD_BEFORE, after: $(cut -d' ' -f1-3 /proc/loadavg)."
     echo "From exec of chorus-node, on loopback; median (min-max) of $LAUNCHES launches, in ms."
     echo
-    echo "| | ms | aim |"
-    echo "|---|---:|---|"
-    echo "| \`chorus-node --version\` exits (process and runtime start) | $(median_range "${VERSION[@]}") | |"
-    echo "| node-up on the aggregator's stdout | $(median_range "${UP[@]}") | |"
-    echo "| node's \"joined\" notice on its stderr | $(median_range "${JOINED[@]}") | |"
-    echo "| first line on the aggregator's stdout | $(median_range "${FIRST[@]}") | <= 300 |"
+    printf '| |'; for label in "${LABELS[@]}"; do printf ' %s |' "$label"; done; echo ' aim |'
+    printf '|---|'; for label in "${LABELS[@]}"; do printf -- '---:|'; done; echo '---|'
+    row '`chorus-node --version` exits (process and runtime start)' '' VERSION
+    row 'Akka starts remoting (runtime, flags, config, actor system)' '' STARTING
+    row 'remoting listening' '' LISTENING
+    row 'node-up on the aggregator'"'"'s stdout' '' UP
+    row 'of which after remoting was listening (association, join)' '<= 100' UP_AFTER_REMOTING
+    row 'node'"'"'s "joined" notice on its stderr' '' JOINED
+    row 'first line on the aggregator'"'"'s stdout' '<= 300' FIRST
+    row 'CPU time of the node'"'"'s whole run, user + system (less moved by the load than the times above)' '' CPU
     echo
-    echo "Two nodes, the second 0.5 s later, 4 x $LATE_LINES lines at 20,000 lines/s each: $LATE_COUNT of $LATE_TOTAL" \
-        "marked late ($(awk -v l="$LATE_COUNT" -v t="$LATE_TOTAL" 'BEGIN { if (t > 0) printf "%.2f", 100 * l / t; else printf "-" }') %, aim <= 1 %); $RECEIVED lines received."
+    for b in "${!BINS[@]}"; do
+        [ "$LATE_LINES" -gt 0 ] || break
+        echo "${LABELS[$b]}: two nodes, the second 0.5 s later, 4 x $LATE_LINES lines at 20,000 lines/s each: ${LATE_COUNT[$b]} of $LATE_TOTAL" \
+            "marked late ($(late_share "${LATE_COUNT[$b]}") %, aim <= 1 %); ${RECEIVED[$b]} lines received; node exit codes ${EXITS[$b]}" \
+            "(3: lines the aggregator had not acknowledged within drain-timeout, lost here without a spool)."
+    done
 } | tee "$OUT/summary.md"

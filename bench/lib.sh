@@ -39,3 +39,15 @@ wait_for_line() {
     done
     return 1
 }
+
+# publish_node DIR: chorus-node as publish.sh makes it for this machine (self-contained, one file, ReadyToRun: see
+# src/Node/Node.csproj), with the same flags: publishes share obj/, and a framework-dependent ReadyToRun publish
+# there beside publish.sh's self-contained one left images that crashed the node at start (measured, 2026-12-05).
+publish_node() {
+    local rid
+    case $(uname -m) in x86_64) rid=linux-x64 ;; aarch64) rid=linux-arm64 ;; *) die "no runtime identifier for $(uname -m)" ;; esac
+    mkdir -p "$1"
+    dotnet publish "$ROOT/src/Node/Node.csproj" -c Release -r "$rid" --self-contained \
+        -p:PublishSingleFile=true -p:IncludeNativeLibrariesForSelfExtract=true -p:DebugType=none \
+        -o "$1" -nologo -v q > "$1.log" 2>&1 || { cat "$1.log" >&2; die "publishing src/Node failed"; }
+}

@@ -141,6 +141,7 @@ for project in src/Node src/Aggregator bench/LatencyProbe; do
     dotnet build -c Release --nologo -v q "$ROOT/$project" > "$OUT/build.log" 2>&1 ||
         { cat "$OUT/build.log" >&2; die "building $project failed"; }
 done
+[[ $PHASES == *" join "* ]] && publish_node "$OUT/publish/node"
 
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 

@@ -9,5 +9,6 @@ public static class WireVersion
 {
     // 2: process life events (ready, restarting, given-up, scaled, waiting) and the control messages.
     // 3: tasks (RunTask) and node labels in the join.
-    public const int Current = 3;
+    // 4: the join's answer carries the aggregator's clock (JoinAccepted.SentAt): it is the session's first clock probe.
+    public const int Current = 4;
 }

@@ -21,7 +21,8 @@ namespace Chorus.Node;
 /// <see cref="InstanceActor.Shutdown"/>, <see cref="InstanceActor.Kill"/>, <see cref="InstanceActor.Peers"/>, the
 /// verbs, <see cref="InstanceActor.Retire"/> (scaled down), and <see cref="InstanceActor.EndGroups"/> once none runs
 /// or will run again.</item>
-/// <item>In, from the uplink: <see cref="UplinkActor.Refused"/> (stop everything, exit <see cref="ExitCodes.Refused"/>),
+/// <item>In, from the uplink: <see cref="UplinkActor.Joined"/> (the instances start then, or after wait-for-join without it),
+/// <see cref="UplinkActor.Refused"/> (stop everything, exit <see cref="ExitCodes.Refused"/>),
 /// <see cref="UplinkActor.LinesRefused"/>, <see cref="UplinkActor.Drained"/>, <see cref="UplinkActor.ControlRequested"/>,
 /// <see cref="UplinkActor.TaskRequested"/>, <see cref="UplinkActor.RemoteProcessesChanged"/>. Out: <see cref="UplinkActor.PublishTable"/> (bursts of changes
 /// coalesced), <see cref="UplinkActor.Answer"/>, <see cref="ProcessScaled"/>, and <see cref="UplinkActor.Drain"/>
@@ -54,6 +55,7 @@ public sealed class NodeActor : ReceiveActor, IWithTimers
     private IReadOnlyList<NodeProcess> _remote = [];
     private int _generation;
     private bool _stopping;
+    private bool _processesStarted;
     private bool _endingGroups;
 
     /// <param name="name">This node's name: what selectors' node: terms match.</param>
@@ -75,9 +77,12 @@ public sealed class NodeActor : ReceiveActor, IWithTimers
         {
             _specs[processes[i].Name] = (processes[i], i);
             _replicas[processes[i].Name] = processes[i].Replicas;
-            for (var k = 1; k <= processes[i].Replicas; k++) Add(processes[i], k);
         }
+        if (settings.WaitForJoin == TimeSpan.Zero) StartProcesses();
+        else Timers.StartSingleTimer("join", new JoinWaitOver(), settings.WaitForJoin);
 
+        Receive<UplinkActor.Joined>(_ => StartProcesses());
+        Receive<JoinWaitOver>(_ => StartProcesses());
         Receive<StopProcesses>(_ => Stop());
         Receive<KillProcesses>(_ => Kill());
         Receive<InstanceActor.Changed>(OnChanged);
@@ -111,6 +116,7 @@ public sealed class NodeActor : ReceiveActor, IWithTimers
     public sealed record ProcessScaled(string Process, int Replicas);
 
     private sealed record PublishDue;
+    private sealed record JoinWaitOver;
 
     private sealed class Instance(IActorRef actor, ProcessInfo info, bool task)
     {
@@ -127,6 +133,19 @@ public sealed class NodeActor : ReceiveActor, IWithTimers
 
     // The children are reachable by path from any peer, like the top-level actors: a Kill from outside is resisted the same way.
     protected override SupervisorStrategy SupervisorStrategy() => new KillResistantGuardianStrategy().Create();
+
+    /// <summary>
+    /// Once, when the uplink has joined or wait-for-join ran out: a line stamped before the aggregator knew this node
+    /// would be older than what it already wrote of the others, and come out late. Not after a stop (Ctrl-C, a refused join).
+    /// </summary>
+    private void StartProcesses()
+    {
+        Timers.Cancel("join");
+        if (_processesStarted || Ending) return;
+        _processesStarted = true;
+        foreach (var (spec, _) in _specs.Values.OrderBy(s => s.Index))
+            for (var k = 1; k <= spec.Replicas; k++) Add(spec, k);
+    }
 
     /// <summary>
     /// Instance <paramref name="number"/> of a spec is NAME.number, but for the first of a spec written with one

@@ -30,7 +30,8 @@ public sealed record NodeSettings(
     string? SpoolDirectory,
     long SpoolMaxBytes,
     ExitOn ExitOn,
-    TimeSpan DependencyWait)
+    TimeSpan DependencyWait,
+    TimeSpan WaitForJoin)
 {
     public static NodeSettings From(Config config)
     {
@@ -60,7 +61,8 @@ public sealed record NodeSettings(
             ExitOn: ExitOnNames.TryParse(c.Text("exit-on"), out var exitOn)
                 ? exitOn
                 : throw c.Invalid("exit-on", $"\"{c.Text("exit-on")}\" is not a policy; use one of {ExitOnNames.Known}"),
-            DependencyWait: c.Duration("dependency-wait"));
+            DependencyWait: c.Duration("dependency-wait"),
+            WaitForJoin: c.Duration("wait-for-join", zeroAllowed: true));
         if (settings.JoinBackoffMax < settings.JoinBackoffMin)
             throw c.Invalid("join-backoff-max", $"{settings.JoinBackoffMax.TotalSeconds:0.###} s is shorter than join-backoff-min");
         return settings;

@@ -31,6 +31,7 @@ public sealed class NodeActorTests : Akka.TestKit.Xunit2.TestKit
             _fed[entry.Name] = uplink;
             return ProbeActors.Forwarding(_processes[entry.Name].Ref);
         }, settings, _exitCode, allowRun: false), "node");
+        _node.Tell(UplinkActor.Joined.Instance, _uplink.Ref);
         // Every instance has started its run: a message to it by path now finds it.
         AwaitCondition(() => _fed.Count == 2);
     }

@@ -122,7 +122,9 @@ public sealed class IngestActor : ReceiveActor, IWithTimers
         link.Sequence.ResumeAt(join.FirstSeq);
         link.LastHeard = DateTime.UtcNow;
         link.Uplink = Sender;
-        // The node's lines must be placed on our clock from the first one: a first guess now, probes refine it.
+        // The node's lines must be placed on our clock from the first one: a first guess now, probes refine it. The
+        // guess is wrong by the join's way here, which on a node's first join includes making the connection (half a
+        // second on a cold start), so the answer below is a probe too, answered before the node's first lines.
         if (join.SentAt != default) link.Clock.Seed(join.SentAt - DateTime.UtcNow);
         _output.ToMerge(new MergeActor.NodeClock(join.Node, -link.Clock.Offset));
         if (!link.Up)
@@ -132,7 +134,7 @@ public sealed class IngestActor : ReceiveActor, IWithTimers
         }
         _acks.Joined(link);
         _control.Tell(new ControlActor.NodeJoined(join.Node, Sender, link.SessionKey, join.Labels));
-        Reply(null, new JoinAccepted(_incarnation, link.Sequence.Next, link.SessionKey, join.Nonce));
+        Reply(null, new JoinAccepted(_incarnation, link.Sequence.Next, link.SessionKey, join.Nonce, DateTime.UtcNow));
         Sender.Tell(new ClockProbe(DateTime.UtcNow, link.SessionKey));
     }
 

@@ -36,8 +36,8 @@ public sealed class ChorusSerializer(ExtendedActorSystem system) : SerializerWit
             },
             ReadJoin),
         MessageLayout.Of<JoinAccepted>("JA",
-            (w, m) => { w.WriteInt64(m.AggregatorIncarnation); w.WriteVarint((ulong)m.NextSeq); w.WriteString(m.SessionKey); w.WriteString(m.Nonce); },
-            (ref WireReader r) => new JoinAccepted(r.ReadInt64(), (long)r.ReadVarint(), r.ReadString(), r.ReadString())),
+            (w, m) => { w.WriteInt64(m.AggregatorIncarnation); w.WriteVarint((ulong)m.NextSeq); w.WriteString(m.SessionKey); w.WriteString(m.Nonce); w.WriteInt64(m.SentAt.Ticks); },
+            (ref WireReader r) => new JoinAccepted(r.ReadInt64(), (long)r.ReadVarint(), r.ReadString(), r.ReadString(), WireTime.FromTicks(r.ReadInt64()))),
         // Never changes: nodes of every wire version read it (see JoinRefused).
         MessageLayout.Of<JoinRefused>("JR",
             (w, m) => { w.WriteString(m.Reason); w.WriteString(m.Nonce); },

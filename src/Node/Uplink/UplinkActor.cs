@@ -17,7 +17,7 @@ namespace Chorus.Node.Uplink;
 /// <see cref="InstanceActor.ProcessRestarting"/>, <see cref="InstanceActor.ProcessGivenUp"/>; from the parent
 /// <see cref="NodeActor.ProcessScaled"/>: events in the stream.</item>
 /// <item>In, from the parent: <see cref="Drain"/>, answered with <see cref="Drained"/>.</item>
-/// <item>Out, to the parent: <see cref="Refused"/> (the node stops) and <see cref="LinesRefused"/> (said once a run).</item>
+/// <item>Out, to the parent: <see cref="Joined"/> (the processes may start), <see cref="Refused"/> (the node stops) and <see cref="LinesRefused"/> (said once a run).</item>
 /// <item>With the aggregator: out <see cref="JoinRequest"/>, <see cref="LineBatch"/>, <see cref="Heartbeat"/>,
 /// <see cref="ClockReply"/>, <see cref="NodeLeaving"/>, <see cref="SpoolReport"/>; in <see cref="JoinAccepted"/>, <see cref="JoinRefused"/>,
 /// <see cref="ResendFrom"/>, <see cref="BatchAck"/>, <see cref="TimesRefused"/>, <see cref="ClockProbe"/>.</item>
@@ -117,6 +117,12 @@ public sealed class UplinkActor : ReceiveActor, IWithTimers
     /// lost, and how many wait in the spool for the next run.
     /// </summary>
     public sealed record Drained(long UndeliveredRecords, long SpooledRecords);
+
+    /// <summary>To the parent, after every accepted join: the aggregator takes our lines now, so the processes may start.</summary>
+    public sealed record Joined
+    {
+        public static readonly Joined Instance = new();
+    }
 
     /// <summary>To the parent: the aggregator at <paramref name="Aggregator"/> refused this node's join (its token, its name, one node too many).</summary>
     public sealed record Refused(string Aggregator, string Reason);
@@ -226,11 +232,18 @@ public sealed class UplinkActor : ReceiveActor, IWithTimers
     // A session begins, and the answer says where to resend from.
     private void OnJoinAccepted(JoinAccepted accepted)
     {
+        var receivedAt = _clock.UtcNow;
         if (!AnswersOurJoin(accepted.Nonce)) return;
         var restarted = BeginSession(accepted.AggregatorIncarnation, accepted.SessionKey);
+        // The answer is also a clock probe, answered before any batch: the aggregator then places our first lines
+        // on a measured clock. Its only other guess, the join's one-way time, put them up to the first connection's
+        // cost (about half a second on a cold start) in the future, where they stayed (a node's corrected times
+        // never go back) and made the other nodes' lines come out late.
+        if (accepted.SentAt != default) AnswerProbe(accepted.SentAt, receivedAt);
         Resend(accepted.NextSeq, restarted);
         // A new aggregator (or one that forgot us) knows nothing of our processes: it selects on this table.
         SendTable();
+        Context.Parent.Tell(Joined.Instance);
     }
 
     // The aggregator had turned our batches away and has room again.
@@ -284,9 +297,12 @@ public sealed class UplinkActor : ReceiveActor, IWithTimers
     {
         var receivedAt = _clock.UtcNow;
         if (_aggregator is null || !FromJoinedAggregator(probe.SessionKey)) return;
-        _aggregator.Tell(new ClockReply(_node, _outbox.Incarnation, _sessionKey, probe.SentAt, receivedAt, _clock.UtcNow));
+        AnswerProbe(probe.SentAt, receivedAt);
         SendHeartbeatIfIdle();
     }
+
+    private void AnswerProbe(DateTime probeSentAt, DateTime receivedAt) =>
+        _aggregator!.Tell(new ClockReply(_node, _outbox.Incarnation, _sessionKey, probeSentAt, receivedAt, _clock.UtcNow));
 
     // Said once: the refused batch is resent every resend-after, and every time refused again until the clock is fixed.
     private void OnTimesRefused(TimesRefused refused)

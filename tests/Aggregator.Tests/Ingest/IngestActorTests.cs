@@ -38,6 +38,26 @@ public sealed class IngestActorTests : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
+    public async Task The_join_answer_is_a_clock_probe_whose_reply_replaces_the_guess_from_the_join()
+    {
+        // The node's clock reads 3 s ahead, and its join waited half a second for the connection: the join's one-way
+        // guess is half a second off. The answer to the answer measures it before the node sends its first lines.
+        var before = DateTime.UtcNow;
+        _ingest.Tell(new JoinRequest("a", 1, FirstSeq: 1, Token: "", SentAt: before.AddSeconds(3 - 0.5), Nonce: "", WireVersion: WireVersion.Current,
+            ChorusVersion: "0.1.0+test"));
+        var accepted = await ExpectMsgAsync<JoinAccepted>();
+        Assert.InRange(accepted.SentAt, before, DateTime.UtcNow);
+        var guess = await _merge.FishForMessageAsync<MergeActor.NodeClock>(_ => true);
+        Assert.InRange(guess.Correction, TimeSpan.FromSeconds(-2.6), TimeSpan.FromSeconds(-2.4));
+
+        var nodeNow = DateTime.UtcNow.AddSeconds(3);
+        _ingest.Tell(new ClockReply("a", 1, accepted.SessionKey, accepted.SentAt, nodeNow, nodeNow));
+
+        var measured = await _merge.FishForMessageAsync<MergeActor.NodeClock>(_ => true);
+        Assert.InRange(measured.Correction, TimeSpan.FromSeconds(-3.1), TimeSpan.FromSeconds(-2.9));
+    }
+
+    [Fact]
     public async Task A_clock_reply_without_the_session_key_is_dropped()
     {
         await Join("a");

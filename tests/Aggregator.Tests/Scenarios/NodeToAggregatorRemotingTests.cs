@@ -48,6 +48,44 @@ public sealed class NodeToAggregatorRemotingTests() : Akka.TestKit.Xunit2.TestKi
     }
 
     [Fact]
+    public async Task A_node_joining_while_another_writes_has_none_of_its_lines_marked_late()
+    {
+        // Before: the joining node's first lines were stamped before the aggregator knew it (older than the other
+        // node's lines already written), and placed on the join's one-way clock guess: they, or the other's, came out late.
+        var sink = CreateTestProbe();
+        var merge = Sys.ActorOf(MergeActor.Props([sink.Ref], Support.TestSettings.Aggregator()), "merge");
+        Sys.ActorOf(IngestActor.Props(IngestOutput.Direct(merge), Support.TestSettings.NothingPending(), Support.TestSettings.Aggregator(), token: null), "ingest");
+        var ingest = AggregatorAddress.IngestPath(RemoteSystem.BoundAddress(Sys), RemoteSystem.Protocol(Sys));
+        var nodeConfig = HoconFiles.Load("node.conf", "wire.conf");
+        const string writeLines = "i=0; while [ $i -lt {0} ]; do echo {1}$i; i=$((i+1)); sleep 0.01; done";
+
+        using var first = ActorSystem.Create(RemoteSystem.Name, nodeConfig);
+        var a = NodeHost.Start(first, "a", [new ProcessSpec("p", string.Format(writeLines, 300, "a"), "test")], ingest,
+            NodeSettings.From(nodeConfig), new MonotonicClock(), token: "", wireVersion: WireVersion.Current);
+        var seen = new List<OutputItem>();
+        await AwaitAssertAsync(() =>
+        {
+            while (sink.HasMessages) seen.AddRange(sink.ExpectMsg<OutputChunk>().Items);
+            Assert.Contains(seen, i => i.Node == "a" && i.Record.Kind == RecordKind.Line);
+        }, TimeSpan.FromSeconds(15), TimeSpan.FromMilliseconds(20));
+        using var second = ActorSystem.Create(RemoteSystem.Name, nodeConfig);
+        var b = NodeHost.Start(second, "b", [new ProcessSpec("p", string.Format(writeLines, 100, "b"), "test")], ingest,
+            NodeSettings.From(nodeConfig), new MonotonicClock(), token: "", wireVersion: WireVersion.Current);
+
+        await Task.WhenAll(a.ExitCode, b.ExitCode).WaitAsync(TimeSpan.FromSeconds(30));
+        await AwaitAssertAsync(() =>
+        {
+            while (sink.HasMessages) seen.AddRange(sink.ExpectMsg<OutputChunk>().Items);
+            Assert.Equal(2, seen.Count(i => i.Record.Kind == RecordKind.NodeDown));
+        }, TimeSpan.FromSeconds(15), TimeSpan.FromMilliseconds(50));
+
+        var lines = seen.Where(i => i.Record.Kind == RecordKind.Line).ToList();
+        Assert.Equal((300, 100), (lines.Count(i => i.Node == "a"), lines.Count(i => i.Node == "b")));
+        Assert.Empty(lines.Where(i => i.Late).Select(i => $"{i.Node}: {Encoding.UTF8.GetString(i.Record.Text.Span)}"));
+        await Task.WhenAll(first.Terminate(), second.Terminate());
+    }
+
+    [Fact]
     public async Task A_node_of_a_wire_version_the_aggregator_cannot_read_is_refused_over_the_wire_and_exits_6()
     {
         var sink = CreateTestProbe();

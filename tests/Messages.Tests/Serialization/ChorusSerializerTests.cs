@@ -19,6 +19,7 @@ public sealed class ChorusSerializerTests() : Akka.TestKit.Xunit2.TestKit(HoconF
         new JoinAccepted(-9, 1, SessionKey: "", Nonce: ""),
         new JoinAccepted(-9, 1, SessionKey: "0123456789ABCDEF0123456789ABCDEF", Nonce: ""),
         new JoinAccepted(-9, 1, "key", Nonce: "nonce"),
+        new JoinAccepted(-9, 1, "key", Nonce: "nonce", SentAt: T0),
         new JoinRefused("the token is wrong", Nonce: ""),
         new JoinRefused("the token is wrong", Nonce: "nonce"),
         new ResendFrom(7, 11, SessionKey: "key"),

@@ -43,6 +43,8 @@ public sealed class RunningNode
         var node = kit.Sys.ActorOf(NodeActor.Props("node-a", specs, ProbeActors.Forwarding(uplink.Ref),
             (spec, instance, index, firstSeq, to) => ProcessActor.Props(spec, instance, index, firstSeq, "node-a", to, nodeSettings),
             nodeSettings, exitCode, allowRun));
+        // As the real uplink does once it has joined: the processes start.
+        node.Tell(UplinkActor.Joined.Instance, uplink.Ref);
         return new RunningNode(node, uplink, exitCode);
     }
 

@@ -38,6 +38,27 @@ public sealed class UplinkActorTests : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
+    public async Task The_join_answer_is_a_clock_probe_answered_before_the_first_batch_and_the_parent_hears_of_the_join()
+    {
+        // The aggregator places the node's first lines on the clock this answer measures: it must come before them.
+        var aggregator = CreateTestProbe();
+        var parent = CreateTestProbe();
+        var uplink = ProbeActors.ChildOf(Sys, UplinkActor.Props("node-c", 9, aggregator.Ref.Path.ToString(), new MonotonicClock(),
+            TestNodeSettings.With(), token: "", wireVersion: WireVersion.Current), "uplink", parent.Ref, "node-c");
+        var join = await aggregator.ExpectMsgAsync<JoinRequest>();
+        uplink.Tell(new ProcessActor.LinesRead("web", OutputStream.Stdout, 1, Lines("waiting")));
+        var askedAt = DateTime.UtcNow.AddSeconds(-3);
+
+        aggregator.Reply(new JoinAccepted(1, 1, "KEY", join.Nonce, askedAt));
+
+        var reply = await aggregator.ExpectMsgAsync<ClockReply>();
+        Assert.Equal(("node-c", 9L, "KEY", askedAt), (reply.Node, reply.Incarnation, reply.SessionKey, reply.EchoSentAt));
+        Assert.True(reply.ReceivedAt <= reply.RepliedAt);
+        await aggregator.FishForMessageAsync(m => m is LineBatch);
+        await parent.ExpectMsgAsync<UplinkActor.Joined>();
+    }
+
+    [Fact]
     public async Task Lines_read_are_answered_once_taken_even_while_the_aggregator_is_away_and_keep_their_after_exit_mark()
     {
         var reader = CreateTestProbe();

@@ -20,6 +20,7 @@ public sealed class UplinkAuthenticationTests : Akka.TestKit.Xunit2.TestKit
         _aggregator = CreateTestProbe();
         var settings = TestNodeSettings.With("chorus.node { heartbeat-interval = 50ms, join-backoff-min = 100ms }");
         _node = CreateTestProbe();
+        _node.IgnoreMessages<UplinkActor.Joined>(); // its join starts the processes: not what these tests are about
         _uplink = ProbeActors.ChildOf(Sys, UplinkActor.Props("node-a", 7, _aggregator.Ref.Path.ToString(), new MonotonicClock(), settings, "the token", wireVersion: WireVersion.Current),
             "uplink", _node.Ref);
     }

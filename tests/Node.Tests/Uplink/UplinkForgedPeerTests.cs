@@ -44,6 +44,8 @@ public sealed class UplinkForgedPeerTests : Akka.TestKit.Xunit2.TestKit
         var settings = TestNodeSettings.With(
             "chorus.node { resend-after = 300ms, heartbeat-interval = 50ms, link-timeout = 10s, join-backoff-min = 200ms, join-backoff-max = 200ms, spool-max-bytes = 0 }");
         _node = CreateTestProbe();
+        // Its join starts the processes; what these tests look for is anything else reaching the node.
+        _node.IgnoreMessages<UplinkActor.Joined>();
         _uplink = ProbeActors.ChildOf(Sys, UplinkActor.Props("node-a", Incarnation, $"{aggregatorAddress}/user/ingest", new MonotonicClock(), settings, token: "", wireVersion: WireVersion.Current,
             labels: new Dictionary<string, string> { ["tier"] = "backend" }), "uplink", _node.Ref);
 

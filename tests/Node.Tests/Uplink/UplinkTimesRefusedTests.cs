@@ -16,6 +16,7 @@ public sealed class UplinkTimesRefusedTests : Akka.TestKit.Xunit2.TestKit
     {
         var aggregator = CreateTestProbe();
         var node = CreateTestProbe();
+        node.IgnoreMessages<UplinkActor.Joined>(); // its join starts the processes: not what this test is about
         var settings = TestNodeSettings.With("chorus.node { heartbeat-interval = 50ms, resend-after = 200ms }");
         var uplink = ProbeActors.ChildOf(Sys, UplinkActor.Props("node-a", 7, aggregator.Ref.Path.ToString(), new MonotonicClock(), settings, token: "", wireVersion: WireVersion.Current), "uplink", node.Ref);
         var join = await aggregator.ExpectMsgAsync<JoinRequest>();
