@@ -74,6 +74,6 @@ public sealed class NodeStartTests : Akka.TestKit.Xunit2.TestKit
         {
             _started[instance] = true;
             return ProbeActors.Forwarding(CreateTestProbe().Ref);
-        }, TestNodeSettings.With(settings), _exitCode));
+        }, TestNodeSettings.With(settings), _exitCode, allowRun: false));
     }
 }

@@ -61,7 +61,7 @@ public sealed class NodeToAggregatorRemotingTests() : Akka.TestKit.Xunit2.TestKi
 
         using var first = ActorSystem.Create(RemoteSystem.Name, nodeConfig);
         var a = NodeHost.Start(first, "a", [new ProcessSpec("p", string.Format(writeLines, 300, "a"), "test")], ingest,
-            NodeSettings.From(nodeConfig), new MonotonicClock(), token: "", wireVersion: WireVersion.Current);
+            NodeSettings.From(nodeConfig), new MonotonicClock(), token: "", wireVersion: WireVersion.Current, TaskAgent.None);
         var seen = new List<OutputItem>();
         await AwaitAssertAsync(() =>
         {
@@ -70,7 +70,7 @@ public sealed class NodeToAggregatorRemotingTests() : Akka.TestKit.Xunit2.TestKi
         }, TimeSpan.FromSeconds(15), TimeSpan.FromMilliseconds(20));
         using var second = ActorSystem.Create(RemoteSystem.Name, nodeConfig);
         var b = NodeHost.Start(second, "b", [new ProcessSpec("p", string.Format(writeLines, 100, "b"), "test")], ingest,
-            NodeSettings.From(nodeConfig), new MonotonicClock(), token: "", wireVersion: WireVersion.Current);
+            NodeSettings.From(nodeConfig), new MonotonicClock(), token: "", wireVersion: WireVersion.Current, TaskAgent.None);
 
         await Task.WhenAll(a.ExitCode, b.ExitCode).WaitAsync(TimeSpan.FromSeconds(30));
         await AwaitAssertAsync(() =>
