@@ -26,6 +26,9 @@ public sealed class NodeStartTests : Akka.TestKit.Xunit2.TestKit
     {
         var node = Start("chorus.node.wait-for-join = 60s");
 
+        // The node publishes its table at start (tasks need one from a node with nothing to run); nothing else comes.
+        var table = await _uplink.ExpectMsgAsync<UplinkActor.PublishTable>();
+        Assert.Empty(table.Processes);
         await _uplink.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(300));
         Assert.Empty(_started);
         node.Tell(UplinkActor.Joined.Instance, _uplink.Ref);
