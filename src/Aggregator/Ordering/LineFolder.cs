@@ -22,6 +22,9 @@ namespace Chorus.Aggregator.Ordering;
 /// </summary>
 public sealed class LineFolder
 {
+    /// <summary>The longest a line waits for a node of its task that has not started the command yet.</summary>
+    public static readonly TimeSpan StartWait = TimeSpan.FromSeconds(2);
+
     private readonly Dictionary<string, Fold> _folds = new(StringComparer.Ordinal);
 
     /// <summary>Whether some process is folded now: while none is, every item passes as it came.</summary>
@@ -68,6 +71,7 @@ public sealed class LineFolder
             output.Add(item);
             return;
         }
+        if (record.Kind == RecordKind.Started) folded.Started(item.Node, now);
         folded.Hold(item, now);
         if (record.Kind == RecordKind.Exited) folded.End(item.Node);
         Drain(record.Process, folded, now, output);
@@ -109,7 +113,7 @@ public sealed class LineFolder
 
     private void Drain(string process, Fold fold, DateTime now, List<OutputItem> output)
     {
-        while (fold.Queue.Count > 0 && (fold.IsComplete(fold.Queue.First!.Value) || now >= fold.Queue.First.Value.Opened + fold.Window))
+        while (fold.Queue.Count > 0 && (fold.IsComplete(fold.Queue.First!.Value) || now >= fold.Due(fold.Queue.First.Value)))
             fold.Dequeue().WriteTo(output);
         if (fold.Queue.Count == 0 && fold.AllEnded) _folds.Remove(process);
     }
@@ -136,6 +140,12 @@ public sealed class LineFolder
 
         public TimeSpan Window { get; } = window;
 
+        // The nodes whose started came, and when the last of them did: a node that has not started the command cannot
+        // have printed its copy yet, so a line's window runs from then (nodes start a command up to a few hundred ms
+        // apart: the task reaches each at its own pace, and a first spawn is slow).
+        private readonly HashSet<string> _started = new(StringComparer.Ordinal);
+        private DateTime _lastStart;
+
         public LinkedList<Group> Queue { get; } = new();
 
         // Null while the nodes that run it are not known: then no line group is complete before its window passes.
@@ -145,6 +155,24 @@ public sealed class LineFolder
         public bool AllEnded => _expected is { } nodes && Array.TrueForAll(nodes, _ended.Contains);
 
         public void Expect(IReadOnlyCollection<string> nodes) => _expected = nodes.ToArray();
+
+        public void Started(string node, DateTime now)
+        {
+            // A node the task was not sent to (not expected) prints nothing of it worth waiting for.
+            if ((_expected is null || Array.IndexOf(_expected, node) >= 0) && _started.Add(node)) _lastStart = now;
+        }
+
+        /// <summary>
+        /// When a group goes out incomplete: its window after it opened, or after the last node started when that was
+        /// later; while a node expected has neither started nor ended, at most <see cref="StartWait"/> after it opened.
+        /// </summary>
+        public DateTime Due(Group group)
+        {
+            if (group.Key.Kind != RecordKind.Line || _expected is not { } expected) return group.Opened + Window;
+            foreach (var node in expected)
+                if (!_started.Contains(node) && !_ended.Contains(node)) return group.Opened + (Window > StartWait ? Window : StartWait);
+            return (_lastStart > group.Opened ? _lastStart : group.Opened) + Window;
+        }
 
         /// <summary>Whether any item of <paramref name="node"/> is held.</summary>
         public bool Holds(string node) => _lastHeld.ContainsKey(node);

@@ -15,6 +15,9 @@ public sealed class LineFolderTests
 
     public LineFolderTests() => _folder.Start(Task, ["n1", "n2", "n3"], Window);
 
+    // Every node has started the command, at 0: from then on a line waits its window (started events leave at once).
+    private void StartAll() => StartAllBut("");
+
     [Fact]
     public void The_same_line_from_every_node_leaves_as_one_shown_line_the_moment_the_last_copy_arrives()
     {
@@ -32,6 +35,7 @@ public sealed class LineFolderTests
     [Fact]
     public void Lines_that_differ_leave_per_node_when_the_window_runs_out_and_copies_that_agree_fold_among_themselves()
     {
+        StartAll();
         Add("n1", Line(Task, 1, 0, "6.1"));
         Add("n2", Line(Task, 1, 0, "6.2"), ms: 50);
         Add("n3", Line(Task, 1, 0, "6.1"), ms: 100);
@@ -61,6 +65,7 @@ public sealed class LineFolderTests
     [Fact]
     public void A_node_never_has_its_lines_reordered_even_when_that_costs_a_fold()
     {
+        StartAll();
         Add("n1", Line(Task, 1, 0, "a"));
         Add("n1", Line(Task, 2, 0, "b"));
         Add("n2", Line(Task, 1, 0, "b"));
@@ -109,6 +114,7 @@ public sealed class LineFolderTests
     [Fact]
     public void A_node_down_waits_behind_its_nodes_held_items_and_passes_at_once_otherwise()
     {
+        StartAll();
         Add("n1", Line(Task, 1, 0, "x"));
         Add("n1", NodeRecord.Exited(Task, 0, null, At(0)));
         _folder.Add(new OutputItem("n1", NodeRecord.NodeDown(At(0))), At(0), _out);
@@ -137,6 +143,7 @@ public sealed class LineFolderTests
     [Fact]
     public void Stdout_and_stderr_copies_of_the_same_text_do_not_fold()
     {
+        StartAll();
         Add("n1", Line(Task, 1, 0, "x"));
         Add("n2", Line(Task, 1, 0, "x", OutputStream.Stderr));
         Add("n3", Line(Task, 1, 0, "x"));
@@ -176,6 +183,45 @@ public sealed class LineFolderTests
         folder.Start("task-t2", [], Window);
         folder.Release(At(210), _out);
         Assert.False(folder.Folding);
+    }
+
+    // Nodes start a command up to a few hundred ms apart (the task reaches each at its own pace; a first spawn is slow):
+    // a node that has not started cannot have printed its copy, so the window runs from the last node's start.
+    [Fact]
+    public void A_line_waits_for_a_node_that_has_not_started_yet_then_its_window_runs_from_that_start()
+    {
+        Add("n1", NodeRecord.Started(Task, 100, At(0)));
+        Add("n2", NodeRecord.Started(Task, 101, At(0)));
+        _out.Clear();
+        Add("n1", Line(Task, 1, 0, "Linux 6.1"), ms: 10);
+        Add("n2", Line(Task, 1, 0, "Linux 6.1"), ms: 20);
+
+        _folder.Release(At(400), _out);
+        Assert.Empty(_out);
+        Add("n3", NodeRecord.Started(Task, 102, At(0)), ms: 500);
+        _folder.Release(At(650), _out);
+        Assert.Equal([("n3", "", false)], Shown());
+        Add("n3", Line(Task, 1, 0, "Linux 6.1"), ms: 690);
+
+        Assert.Equal([("n3", "", false), ("n1", "n1,n2,n3", false), ("n2", "", true), ("n3", "", true)], Shown());
+    }
+
+    [Fact]
+    public void A_node_that_never_starts_holds_a_line_no_longer_than_the_start_wait()
+    {
+        StartAllBut("n3");
+        Add("n1", Line(Task, 1, 0, "only two"), ms: 10);
+
+        _folder.Release(At(10) + LineFolder.StartWait - TimeSpan.FromMilliseconds(1), _out);
+        Assert.Empty(_out);
+        _folder.Release(At(10) + LineFolder.StartWait, _out);
+        Assert.Equal([("n1", "", false)], Shown());
+    }
+
+    private void StartAllBut(string node)
+    {
+        foreach (var other in new[] { "n1", "n2", "n3" }.Where(n => n != node)) Add(other, NodeRecord.Started(Task, 100, At(0)));
+        _out.Clear();
     }
 
     private void Add(string node, NodeRecord record, int ms = 0) => _folder.Add(new OutputItem(node, record), At(ms), _out);
