@@ -14,7 +14,7 @@ internal static class SpecNames
     {
         if (name.Equals("all", StringComparison.OrdinalIgnoreCase))
             return "\"all\" is reserved (the selector that names every process)";
-        if (name.StartsWith("task-", StringComparison.OrdinalIgnoreCase))
+        if (ProcfileParser.IsTaskName(name))
             return $"\"{name}\" starts with \"task-\", which is reserved";
         return name.Length is >= 1 and <= MaxLength && ProcfileParser.IsValidName(name) ? null : $"\"{name}\" is not a valid process name";
     }
