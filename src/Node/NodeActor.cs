@@ -414,7 +414,7 @@ public sealed class NodeActor : ReceiveActor, IWithTimers
             Answer(request.Id, [refusal]);
             return;
         }
-        var spec = new ProcessSpec(name, request.Command, $"task {name[TaskPrefix.Length..]}");
+        var spec = new ProcessSpec(name, request.Command, $"task {name[TaskPrefix.Length..]}") { EndsWithItsLeader = true };
         // Its own block of ports, after every spec's: PORT is set for every process, and a task must not take a spec's.
         Add(spec, name, _specs.Count, task: true);
         _taskAnswers[name] = request.Id;

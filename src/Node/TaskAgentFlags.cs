@@ -59,8 +59,8 @@ public static class TaskAgentFlags
                 throw new UsageException($"--label \"{PrintableText.Quote(flag)}\" is not KEY=VALUE with a key of 1 to 64 of A-Z a-z 0-9 _ -. " +
                                          "Write e.g. --label tier=backend.");
             if (!SpecNames.IsLabelValue(value))
-                throw new UsageException($"--label {key}: \"{PrintableText.Quote(value)}\" is not a label value: 1 to 200 printable characters " +
-                                         "without spaces, ',' or '!'. Write e.g. --label tier=backend.");
+                throw new UsageException($"--label {key}: \"{PrintableText.Quote(value)}\" is not a label value: 1 to 200 of A-Z a-z 0-9 . _ - " +
+                                         "(what a selector's label:KEY=VALUE can name). Write e.g. --label tier=backend.");
             if (!labels.TryAdd(key, value))
                 throw new UsageException($"--label {key} is given twice ({labels[key]} and {PrintableText.Quote(value)}). Give each key once.");
         }

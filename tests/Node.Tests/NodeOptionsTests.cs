@@ -108,6 +108,12 @@ public sealed class NodeOptionsTests
     [InlineData("=backend", "is not KEY=VALUE")]
     [InlineData("tier=", "is not a label value")]
     [InlineData("tier=a,b", "is not a label value")]
+    // Values a selector cannot write (label:tier=a=b, label:q=x"y, label:u=a:b are refused by the selector's parser), so
+    // no task could ever select the node by them (found by the tasks adversary).
+    [InlineData("tier=a=b", "is not a label value")]
+    [InlineData("q=x\"y", "is not a label value")]
+    [InlineData("u=a:b", "is not a label value")]
+    [InlineData("g=a*", "is not a label value")]
     public void A_bad_label_is_a_usage_error_with_an_example(string label, string what)
     {
         var e = Assert.Throws<UsageException>(() => OptionsFrom("--label", label, "--", "true"));

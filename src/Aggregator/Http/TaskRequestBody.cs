@@ -15,6 +15,12 @@ public static class TaskRequestBody
     /// <summary>Longest fold window: a line held longer would not be live any more.</summary>
     public const int MaxFoldWindowMs = 60_000;
 
+    /// <summary>
+    /// Longest command line, quoted for /bin/sh as the node gets it: its RunTask must fit one remoting frame
+    /// (maximum-frame-size, 128000 bytes, hocon/wire.conf), which discards a bigger one unanswered.
+    /// </summary>
+    public const int MaxCommandBytes = 100_000;
+
     private static readonly string[] Fields = ["command", "on", "group", "after", "timeout", "fold", "fold_window_ms"];
 
     public static TaskRequest From(byte[] body)
@@ -51,6 +57,10 @@ public static class TaskRequestBody
             throw new BadTaskBody($"\"command\" needs at least a program, {Example}.");
         if (command.Any(word => word.Contains('\0')))
             throw new BadTaskBody("\"command\" holds a NUL character, which no command line can carry. Drop it.");
+        var quotedBytes = System.Text.Encoding.UTF8.GetByteCount(ShellWords.Join(command));
+        if (quotedBytes > MaxCommandBytes)
+            throw new BadTaskBody($"\"command\" is {quotedBytes} bytes once quoted for /bin/sh (each ' takes 4), over the {MaxCommandBytes} bytes " +
+                                  "a node can be sent. Put a long script in a file on the nodes and run that.");
 
         var on = Text(root, "on") ?? "all";
         try

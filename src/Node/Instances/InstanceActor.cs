@@ -258,9 +258,10 @@ public sealed class InstanceActor : ReceiveActor, IWithTimers
     // now, and the run finishes with the leader's code. A run that will not restart keeps being read, as before.
     private void OnLeaderExited(ProcessActor.LeaderExited exited)
     {
-        if (!Sender.Equals(_run) || _stopRequested || _shuttingDown || !RestartsAfter(exited.ExitCode, exited.Signal)) return;
+        if (!Sender.Equals(_run) || _stopRequested || _shuttingDown || !(_spec.EndsWithItsLeader || RestartsAfter(exited.ExitCode, exited.Signal))) return;
         var grace = _spec.StopGrace ?? _settings.StopGrace;
-        Notice.Write($"\"{_name}\" exited but left processes in its group; stopping them, so that its restart policy can act: " +
+        var why = _spec.EndsWithItsLeader ? "a task leaves nothing running once it has ended" : "so that its restart policy can act";
+        Notice.Write($"\"{_name}\" exited but left processes in its group; stopping them, {why}: " +
                      $"SIGTERM, SIGKILL after {grace.TotalSeconds:0.#} s.");
         SignalRun(Signals.Term);
         Timers.StartSingleTimer("kill", new KillDue(), grace);

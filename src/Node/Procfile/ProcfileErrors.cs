@@ -25,6 +25,9 @@ internal static class ProcfileErrors
         new($"{source} line {line}: \"{name}\" in \"{text}\" is not a valid process name. " +
             "Use only letters, digits, '_' and '-'.");
 
+    public static ProcfileException TaskName(string source, int line, string name) =>
+        new($"{source} line {line}: \"{name}\" starts with \"task-\", which is reserved for the tasks the aggregator runs (task-t1, ...). Rename the process.");
+
     public static ProcfileException NoCommand(string source, int line, string name) =>
         new($"{source} line {line}: \"{name}\" has no command after the colon. Write the command to run, e.g. \"{name}: ./start.sh\".");
 

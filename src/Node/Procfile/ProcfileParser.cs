@@ -50,10 +50,15 @@ public static class ProcfileParser
             throw ProcfileErrors.NoName(sourceName, lineNumber, line);
         if (!IsValidName(name))
             throw ProcfileErrors.BadName(sourceName, lineNumber, name, line);
+        if (IsTaskName(name))
+            throw ProcfileErrors.TaskName(sourceName, lineNumber, name);
         if (command.Length == 0)
             throw ProcfileErrors.NoCommand(sourceName, lineNumber, name);
         return new ProcfileEntry(name, command, lineNumber);
     }
+
+    // A task runs as task-ID and is found by that name (its log, run's output, its end), so no other process may take one.
+    internal static bool IsTaskName(string name) => name.StartsWith("task-", StringComparison.OrdinalIgnoreCase);
 
     // Foreman's rule, [A-Za-z0-9_-]+: names become actor names and labels in the merged output. A spec's names follow it too.
     internal static bool IsValidName(string name)

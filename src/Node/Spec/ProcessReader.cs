@@ -107,7 +107,7 @@ internal static class ProcessReader
             var text = label.Text("tier = backend");
             labels[key] = SpecNames.IsLabelValue(text)
                 ? text
-                : throw label.Error($"\"{text}\" is not a label value: 1 to 200 printable characters without spaces, ',' or '!'", "write e.g. tier = backend");
+                : throw label.Error($"\"{text}\" is not a label value: 1 to 200 of A-Z a-z 0-9 . _ - (what a selector's label:KEY=VALUE can name)", "write e.g. tier = backend");
         }
         return labels.ToImmutableDictionary(StringComparer.Ordinal);
     }

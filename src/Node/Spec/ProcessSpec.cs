@@ -31,6 +31,13 @@ public sealed record ProcessSpec(string Name, string Command, string Origin)
     /// </summary>
     public const int MaxReplicas = 100;
 
+    /// <summary>
+    /// A task (README, "A task on a node"): once its leader exits, what it left in its group is stopped (stop-signal,
+    /// SIGKILL after the grace), since the task is over for the aggregator then (no cancel reaches it) and nothing it
+    /// started may run on unseen.
+    /// </summary>
+    public bool EndsWithItsLeader { get; init; }
+
     /// <summary>The signal a stop sends first (SIGKILL follows after <see cref="StopGrace"/>).</summary>
     public int StopSignal { get; init; } = Signals.Term;
 

@@ -14,7 +14,7 @@ internal static class SpecNames
     {
         if (name.Equals("all", StringComparison.OrdinalIgnoreCase))
             return "\"all\" is reserved (the selector that names every process)";
-        if (name.StartsWith("task-", StringComparison.OrdinalIgnoreCase))
+        if (ProcfileParser.IsTaskName(name))
             return $"\"{name}\" starts with \"task-\", which is reserved";
         return name.Length is >= 1 and <= MaxLength && ProcfileParser.IsValidName(name) ? null : $"\"{name}\" is not a valid process name";
     }
@@ -22,7 +22,11 @@ internal static class SpecNames
     /// <summary>A group or label word: a Procfile name's characters, so a selector can name it.</summary>
     public static bool IsWord(string word) => word.Length is >= 1 and <= MaxLength && ProcfileParser.IsValidName(word);
 
-    /// <summary>A label's value: any printable text a selector can hold (no spaces, commas or '!').</summary>
+    /// <summary>
+    /// A label's value: what a selector's label:KEY=VALUE can write as a plain value (A-Z a-z 0-9 . _ -). Any other
+    /// character ('=', ':', a quote, a glob's '*') is refused by the selector's parser or read as a glob, so a value
+    /// holding one could never be selected.
+    /// </summary>
     public static bool IsLabelValue(string value) =>
-        value.Length is >= 1 and <= 200 && value.All(c => c > ' ' && c < (char)127 && c is not ',' and not '!');
+        value.Length is >= 1 and <= 200 && value.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-');
 }

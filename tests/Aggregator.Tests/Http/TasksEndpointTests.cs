@@ -96,6 +96,20 @@ public sealed class TasksEndpointTests : Akka.TestKit.Xunit2.TestKit, IAsyncLife
         Assert.Empty(_store.Tasks());
     }
 
+    // Found by the tasks adversary: 60000 quotes fit the 64 KiB body, but quoted for /bin/sh ('\'' each) the RunTask is 240 KB,
+    // which remoting discards (frames are at most 128000 bytes): the node "did not answer" 10 s later, as if it were down.
+    [Fact]
+    public async Task A_command_too_long_to_send_to_a_node_once_quoted_answers_400_and_queues_nothing()
+    {
+        var json = $$"""{"command": ["echo", "{{new string('\'', 60_000)}}"]}""";
+
+        var (status, body, _) = await Send(HttpMethod.Post, "/api/tasks", json);
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Contains("100000 bytes", body.GetProperty("error").GetString());
+        Assert.Empty(_store.Tasks());
+    }
+
     [Fact]
     public async Task Cancel_answers_200_then_409_once_it_is_over_and_404_for_no_task()
     {

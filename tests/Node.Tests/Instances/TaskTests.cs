@@ -95,6 +95,29 @@ public sealed class TaskTests() : Akka.TestKit.Xunit2.TestKit(HoconFiles.Load("n
         }
     }
 
+    // Found by the tasks adversary: the leader's exit ended the task for the aggregator (over: no cancel), yet what it left
+    // in its group ran on for ever on a pure task agent, and the task stayed "running" in the node's table.
+    [Fact]
+    public async Task What_a_task_leaves_behind_when_its_leader_exits_is_stopped_and_it_leaves_the_table()
+    {
+        var node = RunningNode.Start(this, "chorus.node.stop-grace = 1s", allowRun: true);
+        // The leader exits at once, leaving a child that ignores SIGTERM and holds the output pipe.
+        Assert.Equal(ActionResult.Ok, (await node.RunTask("task-t1", "(trap '' TERM; exec sleep 300) & echo $!")).Outcome);
+        var started = await node.SeenOrNext<ProcessActor.ProcessStarted>(s => s.Process == "task-t1");
+        var line = await node.SeenOrNext<ProcessActor.LinesRead>(l => l.Process == "task-t1");
+        var child = int.Parse(System.Text.Encoding.UTF8.GetString(line.Lines[0].Text.Span), CultureInfo.InvariantCulture);
+        try
+        {
+            await node.Table(t => t.Count == 0);
+            Assert.Empty(ProcessGroups.Members(started.Pid));
+            Assert.False(File.Exists($"/proc/{child}/stat") && !File.ReadAllText($"/proc/{child}/stat").Contains(") Z "), $"the child {child} still runs");
+        }
+        finally
+        {
+            ProcessGroups.Kill(started.Pid);
+        }
+    }
+
     [Fact]
     public async Task A_task_neither_keeps_a_node_whose_processes_all_exited_nor_sets_its_exit_code()
     {

@@ -98,6 +98,26 @@ public class ProcfileParserTests
             error.Message);
     }
 
+    // A task runs as task-ID, and its lines, its log (queue logs) and its end are found by that name: a Procfile
+    // process so named, on any node, would write into a task's log and run's output (found by the tasks adversary).
+    [Theory]
+    [InlineData("task-t1")]
+    [InlineData("Task-x")]
+    public void A_name_starting_with_task_is_reserved_for_tasks(string name)
+    {
+        var error = Assert.Throws<ProcfileException>(() => ProcfileParser.Parse($"{name}: echo fake\n", "Procfile"));
+
+        Assert.Equal(
+            $"Procfile line 1: \"{name}\" starts with \"task-\", which is reserved for the tasks the aggregator runs (task-t1, ...). Rename the process.",
+            error.Message);
+    }
+
+    [Fact]
+    public void A_command_after_the_separator_whose_program_starts_with_task_is_not_named_as_a_task()
+    {
+        Assert.Equal("command", CommandEntry.From(["./task-t1", "--now"]).Name);
+    }
+
     [Fact]
     public void Empty_command_is_an_error()
     {
