@@ -10,6 +10,7 @@ public sealed class CannotKeepTasksException(string message, Exception inner) : 
     {
         UnauthorizedAccessException or IOException => $"the directory cannot be made or used ({e.Message}). Give a directory this user can write, with --state-dir DIR.",
         SqliteException { SqliteErrorCode: 26 } => $"{path} is not an SQLite database (something else wrote it). Move it away, or give another --state-dir DIR.",
+        SqliteException { SqliteErrorCode: 11 } => $"{path} is damaged ({e.Message}). Move it away (sqlite3's .recover may save what it kept), or give another --state-dir DIR.",
         SqliteException { SqliteErrorCode: 8 or 14 } => $"{path} cannot be opened for writing ({e.Message}). Fix its permissions, or give another --state-dir DIR.",
         _ => $"{path}: {e.Message} Fix the file or its directory, or give another --state-dir DIR.",
     }, e);

@@ -59,7 +59,20 @@ public sealed class TaskStore : IDisposable
                 var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
                 connection.Open();
                 Execute(connection, Schema);
-                return new TaskStore(connection, directoryLock, maxLogBytes);
+                var store = new TaskStore(connection, directoryLock, maxLogBytes);
+                try
+                {
+                    // Read once here what the queue reads at its start: a file damaged past its first pages is refused
+                    // now (exit 8) rather than found by the queue, which could then answer nothing.
+                    store.Tasks();
+                    store.Groups();
+                    return store;
+                }
+                catch
+                {
+                    store.Dispose();
+                    throw;
+                }
             }
             catch
             {

@@ -139,6 +139,23 @@ public sealed class TaskStoreTests : IDisposable
     }
 
     [Fact]
+    public void A_store_file_damaged_past_its_first_page_is_refused_at_open_not_found_later()
+    {
+        var store = _state.Open();
+        for (var i = 0; i < 200; i++) store.Add(Request("echo", new string('x', 500)), At);
+        store.Dispose();
+        // The tasks' pages overwritten, the file's header and schema left as they were (a disk that lost a write).
+        using (var file = File.OpenWrite(Path.Combine(_state.Path, TaskStore.FileName)))
+        {
+            file.Position = 3 * 4096;
+            file.Write(Enumerable.Repeat((byte)0xA5, 8 * 4096).ToArray());
+        }
+        var e = Assert.Throws<CannotKeepTasksException>(() => _state.Open());
+        Assert.Contains($"--state-dir {_state.Path}", e.Message);
+        Assert.Contains("is damaged", e.Message);
+    }
+
+    [Fact]
     public void A_new_state_dir_is_private()
     {
         _state.Open();
