@@ -37,6 +37,8 @@ public sealed class TaskQueueActor : ReceiveActor, IWithTimers
     private readonly Dictionary<string, TaskGroup> _groups = new(StringComparer.Ordinal);
     // How each task that is over ended, for the tasks that run after it.
     private readonly Dictionary<string, TaskInfo> _over = new(StringComparer.Ordinal);
+    // Whether the last change could not be kept (see Keep).
+    private bool _storeFailing;
 
     public TaskQueueActor(TaskStore store, FleetControl control, IActorRef merge)
     {
@@ -235,7 +237,7 @@ public sealed class TaskQueueActor : ReceiveActor, IWithTimers
         task.Starting = true;
         // Written as running before anything is sent: an aggregator killed now finds it lost, never runs it twice.
         task.Info = task.Info with { State = TaskState.Running, StartedAt = now };
-        _store.Save(task.Snapshot());
+        Keep(task.Snapshot());
         // Before the task is sent: a fast command's lines can reach the merge before its nodes' answers reach here.
         Fold(task, []);
         _control.RunAsync(task.Info.Process, ShellWords.Join(task.Info.Request.Command), task.On)
@@ -278,7 +280,7 @@ public sealed class TaskQueueActor : ReceiveActor, IWithTimers
                 ControlActor.NodeDownOutcome or ControlActor.NoAnswer => new TaskNodeInfo(node, TaskNodeState.Down, null, now, null, null, result.Message),
                 _ => new TaskNodeInfo(node, TaskNodeState.Refused, null, now, null, null, $"{result.Outcome}: {result.Message}"),
             };
-        _store.Save(task.Snapshot());
+        Keep(task.Snapshot());
         Event("", task.Info, "running", null, "");
         foreach (var node in task.Nodes.Values.Where(n => n.State is TaskNodeState.Down or TaskNodeState.Refused))
             Event(node.Node, task.Info, node.State.Name(), null, node.Message);
@@ -300,7 +302,7 @@ public sealed class TaskQueueActor : ReceiveActor, IWithTimers
         }
         if (!task.RunsOn(started.Node)) return;
         task.Nodes[started.Node] = task.Nodes[started.Node] with { StartedAt = started.At };
-        _store.Save(task.Snapshot());
+        Keep(task.Snapshot());
     }
 
     private void OnExited(ProcessExited exited)
@@ -323,7 +325,7 @@ public sealed class TaskQueueActor : ReceiveActor, IWithTimers
         {
             State = state, EndedAt = exited.At, ExitCode = exited.Code, Signal = exited.Signal, Message = message,
         };
-        _store.Save(task.Snapshot());
+        Keep(task.Snapshot());
         if (state == TaskNodeState.TimedOut) Event(exited.Node, task.Info, state.Name(), null, message);
         EndIfAllNodesOver(task);
     }
@@ -336,7 +338,7 @@ public sealed class TaskQueueActor : ReceiveActor, IWithTimers
         {
             var message = $"node {down.Node} went down while it ran; what it printed until then is kept (queue logs {task.Info.Id})";
             task.Nodes[down.Node] = task.Nodes[down.Node] with { State = TaskNodeState.Lost, EndedAt = DateTime.UtcNow, Message = message };
-            _store.Save(task.Snapshot());
+            Keep(task.Snapshot());
             Event(down.Node, task.Info, "lost", null, message);
             EndIfAllNodesOver(task);
         }
@@ -382,10 +384,29 @@ public sealed class TaskQueueActor : ReceiveActor, IWithTimers
         Timers.Cancel(seq);
         var snapshot = task.Snapshot();
         var ended = snapshot with { State = state, EndedAt = DateTime.UtcNow, Message = message, ExitCode = TaskExitCode.Of(state, snapshot.Nodes) };
-        _store.Save(ended);
+        Keep(ended);
         _active.Remove(seq);
         _over[ended.Id] = ended;
         Event("", ended, state.Name(), ended.ExitCode, message);
+    }
+
+    // A change the store cannot keep (a full disk) is said, and the queue goes on as if it were kept: a task whose end
+    // could not be written still ends, so its group makes room, the tasks after it start and run sees its end event.
+    // Said once until a change is kept again, not once per line of every task.
+    private void Keep(TaskInfo task)
+    {
+        try
+        {
+            _store.Save(task);
+            _storeFailing = false;
+        }
+        catch (Exception e)
+        {
+            if (_storeFailing) return;
+            _storeFailing = true;
+            _log.Error("The task queue could not keep {0} ({1}: {2}); the task store may not show the last change. Check that --state-dir has room and is writable.",
+                task.Id, e.GetType().Name, e.Message);
+        }
     }
 
     private ActiveTask? Find(string id) => TaskStore.SeqOf(id) is { } seq && _active.TryGetValue(seq, out var task) ? task : null;

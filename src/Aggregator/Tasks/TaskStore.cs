@@ -17,17 +17,21 @@ namespace Chorus.Aggregator.Tasks;
 public sealed class TaskStore : IDisposable
 {
     public const string FileName = "tasks.db";
+    /// <summary>Held locked while the store is open: a second aggregator on the same directory is refused at start.</summary>
+    public const string LockFileName = "tasks.lock";
     public const string LogFullReason = "task-log-full";
 
     private readonly SqliteConnection _connection;
+    private readonly FileStream _directoryLock;
     private readonly long _maxLogBytes;
     private readonly Lock _lock = new();
     // Per task: bytes of text kept and lines not kept, read once from the file, then kept here (only AddLines changes them).
     private readonly Dictionary<long, LogSize> _logSizes = new();
 
-    private TaskStore(SqliteConnection connection, long maxLogBytes)
+    private TaskStore(SqliteConnection connection, FileStream directoryLock, long maxLogBytes)
     {
         _connection = connection;
+        _directoryLock = directoryLock;
         _maxLogBytes = maxLogBytes;
     }
 
@@ -48,15 +52,53 @@ public sealed class TaskStore : IDisposable
                 if (OperatingSystem.IsLinux()) Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
                 else Directory.CreateDirectory(directory);
             }
-            // Pooling off: the file is closed with the store, so a test (or a person) can remove the directory after.
-            var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
-            connection.Open();
-            Execute(connection, Schema);
-            return new TaskStore(connection, maxLogBytes);
+            var directoryLock = Lock(directory);
+            try
+            {
+                // Pooling off: the file is closed with the store, so a test (or a person) can remove the directory after.
+                var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
+                connection.Open();
+                Execute(connection, Schema);
+                var store = new TaskStore(connection, directoryLock, maxLogBytes);
+                try
+                {
+                    // Read once here what the queue reads at its start: a file damaged past its first pages is refused
+                    // now (exit 8) rather than found by the queue, which could then answer nothing.
+                    store.Tasks();
+                    store.Groups();
+                    return store;
+                }
+                catch
+                {
+                    store.Dispose();
+                    throw;
+                }
+            }
+            catch
+            {
+                directoryLock.Dispose();
+                throw;
+            }
         }
         catch (Exception e) when (e is SqliteException or IOException or UnauthorizedAccessException)
         {
             throw CannotKeepTasksException.From(directory, path, e);
+        }
+    }
+
+    // Two aggregators on one directory would each take the other's running tasks for lost (never to be run again) and
+    // both run the queued ones. FileShare.None is an exclusive flock on Unix, which the kernel drops when the process
+    // ends, kill -9 included, so a restart is never refused because of the one before.
+    private static FileStream Lock(string directory)
+    {
+        var path = Path.Combine(directory, LockFileName);
+        try
+        {
+            return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (IOException e) when (e is not FileNotFoundException and not DirectoryNotFoundException)
+        {
+            throw CannotKeepTasksException.InUse(directory, e);
         }
     }
 
@@ -353,6 +395,10 @@ public sealed class TaskStore : IDisposable
 
     public void Dispose()
     {
-        lock (_lock) _connection.Dispose();
+        lock (_lock)
+        {
+            _connection.Dispose();
+            _directoryLock.Dispose();
+        }
     }
 }

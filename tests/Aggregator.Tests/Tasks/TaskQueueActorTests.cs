@@ -321,6 +321,27 @@ public sealed class TaskQueueActorTests : Akka.TestKit.Xunit2.TestKit, IDisposab
         Assert.Contains(groups, g => g.Name == TaskRequest.DefaultGroup);
     }
 
+    [Fact]
+    public async Task A_task_that_ends_while_the_store_cannot_keep_it_still_ends_and_makes_room_for_the_next()
+    {
+        var queue = StartQueue();
+        await queue.Ask<TaskGroup>(new TaskQueueActor.SetGroup(new TaskGroup("one", 1, null)), Wait);
+        var first = await Submit(queue, Request(group: "one"));
+        await ExpectRun(("n1", ActionResult.Ok));
+        await Submit(queue, Request(group: "one"));
+        await EventsUntil(first.Id, "running");
+        _store.Dispose(); // every write fails from now on (a full disk)
+
+        // Its exit not kept, the first task must still end (run follows it to its end event), and the second start;
+        // said once, not for each change.
+        await EventFilter.Error(contains: "the task store may not show the last change").ExpectOneAsync(async () =>
+        {
+            queue.Tell(new TaskQueueActor.ProcessExited("n1", first.Id, 0, null, DateTime.UtcNow));
+            Assert.Equal(0, (await EventsUntil(first.Id, "finished")).Last().Code);
+            Assert.Equal("task-t2", (await ExpectRun(("n1", ActionResult.Ok))).Process);
+        });
+    }
+
     public new void Dispose()
     {
         _state.Dispose();

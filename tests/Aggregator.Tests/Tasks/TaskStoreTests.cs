@@ -65,11 +65,12 @@ public sealed class TaskStoreTests : IDisposable
         store.AddLines([Line("n1", id, 2, "third")]);
         store.Dispose();
 
-        var log = _state.Open().Log(id)!;
+        var reopened = _state.Open();
+        var log = reopened.Log(id)!;
         Assert.Equal([("n1", "first", OutputStream.Stdout), ("n2", "second", OutputStream.Stderr), ("n1", "third", OutputStream.Stdout)],
             log.Select(i => (i.Node, Encoding.UTF8.GetString(i.Record.Text.Span), i.Record.Stream)));
         Assert.All(log, i => Assert.Equal("task-" + id, i.Record.Process));
-        Assert.Null(_state.Open().Log("t99"));
+        Assert.Null(reopened.Log("t99"));
     }
 
     [Fact]
@@ -123,6 +124,35 @@ public sealed class TaskStoreTests : IDisposable
         var e = Assert.Throws<CannotKeepTasksException>(() => TaskStore.Open(_state.Path, 1024));
         Assert.Contains("is not an SQLite database", e.Message);
         Assert.Contains("Move it away", e.Message);
+    }
+
+    [Fact]
+    public void A_state_dir_another_store_has_open_is_refused_until_that_one_is_closed()
+    {
+        // A second aggregator on the same --state-dir would take the first's running tasks for lost and run its queued ones too.
+        var first = _state.Open();
+        var e = Assert.Throws<CannotKeepTasksException>(() => TaskStore.Open(_state.Path, 1024));
+        Assert.Contains($"--state-dir {_state.Path}", e.Message);
+        Assert.Contains("another aggregator", e.Message);
+        first.Dispose();
+        Assert.Empty(_state.Open().Tasks());
+    }
+
+    [Fact]
+    public void A_store_file_damaged_past_its_first_page_is_refused_at_open_not_found_later()
+    {
+        var store = _state.Open();
+        for (var i = 0; i < 200; i++) store.Add(Request("echo", new string('x', 500)), At);
+        store.Dispose();
+        // The tasks' pages overwritten, the file's header and schema left as they were (a disk that lost a write).
+        using (var file = File.OpenWrite(Path.Combine(_state.Path, TaskStore.FileName)))
+        {
+            file.Position = 3 * 4096;
+            file.Write(Enumerable.Repeat((byte)0xA5, 8 * 4096).ToArray());
+        }
+        var e = Assert.Throws<CannotKeepTasksException>(() => _state.Open());
+        Assert.Contains($"--state-dir {_state.Path}", e.Message);
+        Assert.Contains("is damaged", e.Message);
     }
 
     [Fact]

@@ -21,5 +21,20 @@ public sealed class StateDirUnusableTests : IDisposable
         Assert.DoesNotContain(aggregator.Stderr, l => l.Contains("nodes join at"));
     }
 
+    [Fact]
+    public async Task A_second_aggregator_on_a_state_dir_in_use_stops_with_exit_8_and_leaves_the_first_alone()
+    {
+        var state = Path.Combine(_directory, "shared");
+        var (first, _, _) = await ChorusProcess.StartAggregatorAsync("--state-dir", state);
+        using (first)
+        {
+            using var second = ChorusProcess.Start("chorus-aggregator", "--listen", "127.0.0.1:0", "--http", "127.0.0.1:0", "--state-dir", state);
+
+            Assert.Equal(8, await second.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+            Assert.Contains(second.Stderr, l => l.Contains($"cannot keep the task queue in --state-dir {state}") && l.Contains("another aggregator"));
+            Assert.False(first.HasExited);
+        }
+    }
+
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 }
