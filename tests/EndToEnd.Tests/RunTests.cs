@@ -59,6 +59,19 @@ public sealed class RunTests(RunTests.Fleet fleet) : IClassFixture<RunTests.Flee
     }
 
     [Fact]
+    public async Task A_task_that_printed_past_the_backlog_before_the_socket_opened_is_shown_whole_or_said_to_be_cut()
+    {
+        // 90,000 lines in a fraction of a second: often more than run's backlog (1000) come before its socket opens (a race;
+        // TaskFramesTests holds the deterministic case). Either every line is shown or run says the first ones are cut.
+        var (code, stdout, stderr) = await fleet.Cli("run", "--on", "node:n*", "--", "seq", "1", "30000");
+
+        Assert.Equal(0, code);
+        var shown = stdout.Count(l => l.StartsWith('['));
+        var said = stderr.Any(l => l.Contains("its first lines are not shown here") && l.Contains("queue logs"));
+        Assert.True(shown == 90000 || said, $"{shown} of 90000 lines shown, and nothing said of the rest: {string.Join(" / ", stderr)}");
+    }
+
+    [Fact]
     public async Task A_node_without_allow_run_refuses_and_run_exits_255()
     {
         var (code, stdout, stderr) = await fleet.Cli("run", "--on", "node:r1", "--", "true");

@@ -7,12 +7,15 @@ namespace Chorus.Aggregator.Ctl;
 /// <summary>
 /// What run prints of one task's /ws frames (JSON), as they come: each line as "[n1] text", a folded one as
 /// "[n1,n2,n4] text" (stderr lines on stderr), a node that refused, was down, was lost or timed out at once as a
-/// warning, and a gap (frames the aggregator could not send in time) as a warning. <see cref="Take"/> says when the
+/// warning, and a gap (frames the aggregator could not send in time) as a warning. The task's first item is its
+/// "queued" event: a stream whose first item of the task is another one started past the backlog (the task printed more
+/// than <see cref="TaskFollower.Backlog"/> items before the socket opened), and run says so rather than miss lines silently. <see cref="Take"/> says when the
 /// task's own end event has come. Frames of other sources (node-up, other processes) are passed over.
 /// </summary>
 public sealed class TaskFrames(string taskId, TextWriter output, TextWriter errors)
 {
     private readonly string _process = TaskInfo.ProcessPrefix + taskId;
+    private bool _seenOwnItem;
 
     /// <summary>Prints what <paramref name="frame"/> says; true once it is the task's end (finished, cancelled, lost, failed).</summary>
     public bool Take(string frame)
@@ -28,6 +31,7 @@ public sealed class TaskFrames(string taskId, TextWriter output, TextWriter erro
             return false; // not ours to judge: the stream's schema only ever adds fields
         }
         if (item.ValueKind != JsonValueKind.Object) return false;
+        if (!_seenOwnItem && ActionRun.Field(item, "proc") == _process) FirstOwn(item);
         return ActionRun.Field(item, "type") switch
         {
             "line" => Line(item),
@@ -70,6 +74,15 @@ public sealed class TaskFrames(string taskId, TextWriter output, TextWriter erro
             default:
                 return false;
         }
+    }
+
+    private void FirstOwn(JsonElement item)
+    {
+        _seenOwnItem = true;
+        if (ActionRun.Field(item, "event") == "task" && ActionRun.Field(item, "state") == "queued") return;
+        errors.WriteLine(Notice.Line(NoticeLevel.Warning,
+            $"{taskId} printed more than {TaskFollower.Backlog} items before this stream opened: its first lines are not shown here. " +
+            $"chorus-aggregator queue logs {taskId} prints them all."));
     }
 
     private static string Reason(string message) => message.Length == 0 ? "." : $": {message}";

@@ -17,7 +17,8 @@ namespace Chorus.Aggregator.Ordering;
 /// its group. Groups leave from the front, in order, once complete (an event always is; a line once every node
 /// expected that has not ended is in it) or due (opened + window), so nothing waits longer than its window. A node
 /// ends with its <c>exited</c> or its <c>node-down</c>; once all have, and nothing is held, folding that process is over.
-/// A node-down waits behind its node's held items, as it follows the node's last record everywhere else.</para>
+/// A node-down waits behind its node's held items in every folded process (two folded tasks may each hold some), as it
+/// follows the node's last record everywhere else.</para>
 /// A plain class on the merge's thread; times are the aggregator's clock when items arrive here.
 /// </summary>
 public sealed class LineFolder
@@ -26,6 +27,8 @@ public sealed class LineFolder
     public static readonly TimeSpan StartWait = TimeSpan.FromSeconds(2);
 
     private readonly Dictionary<string, Fold> _folds = new(StringComparer.Ordinal);
+    // Node-downs waiting for their node's last held group in each fold to leave, in the order they came.
+    private readonly List<(OutputItem Item, Group[] Behind)> _downs = [];
 
     /// <summary>Whether some process is folded now: while none is, every item passes as it came.</summary>
     public bool Folding => _folds.Count > 0;
@@ -37,7 +40,7 @@ public sealed class LineFolder
         {
             foreach (var fold in _folds.Values)
                 if (fold.Queue.Count > 0) return true;
-            return false;
+            return _downs.Count > 0;
         }
     }
 
@@ -78,17 +81,14 @@ public sealed class LineFolder
     }
 
     // A node's node-down follows its last record (the reorder buffer's promise), so it waits behind that node's held
-    // items, if any (the task queue reads a task's exited after node-down as too late: lost). It ends the node everywhere.
+    // items in every fold, if any (the task queue reads a task's exited after node-down as too late: lost); folds leave
+    // on their own windows, so it waits for the last group of the node in each. It ends the node everywhere.
     private void NodeDown(in OutputItem item, DateTime now, List<OutputItem> output)
     {
-        var held = false;
-        foreach (var fold in _folds.Values)
-            if (!held && fold.Holds(item.Node))
-            {
-                fold.Hold(item, now);
-                held = true;
-            }
-        if (!held) output.Add(item);
+        var node = item.Node;
+        var behind = _folds.Values.Select(f => f.LastHeld(node)).OfType<Group>().ToArray();
+        if (behind.Length == 0) output.Add(item);
+        else _downs.Add((item, behind));
         foreach (var (process, fold) in _folds.ToArray())
         {
             fold.End(item.Node);
@@ -107,15 +107,27 @@ public sealed class LineFolder
     public void ReleaseAll(List<OutputItem> output)
     {
         foreach (var fold in _folds.Values)
-            while (fold.Queue.Count > 0) fold.Dequeue().WriteTo(output);
+            while (fold.Queue.Count > 0) Leave(fold, output);
         _folds.Clear();
     }
 
     private void Drain(string process, Fold fold, DateTime now, List<OutputItem> output)
     {
         while (fold.Queue.Count > 0 && (fold.IsComplete(fold.Queue.First!.Value) || now >= fold.Due(fold.Queue.First.Value)))
-            fold.Dequeue().WriteTo(output);
+            Leave(fold, output);
         if (fold.Queue.Count == 0 && fold.AllEnded) _folds.Remove(process);
+    }
+
+    // The front group leaves, then every node-down whose node has nothing held any more, right behind its last item.
+    private void Leave(Fold fold, List<OutputItem> output)
+    {
+        fold.Dequeue().WriteTo(output);
+        for (var i = 0; i < _downs.Count; i++)
+            if (Array.TrueForAll(_downs[i].Behind, g => g.Left))
+            {
+                output.Add(_downs[i].Item);
+                _downs.RemoveAt(i--);
+            }
     }
 
     /// <summary>What a group is of: its kind, and for a line, its stream, whether it is a cut piece, and its text.</summary>
@@ -174,8 +186,8 @@ public sealed class LineFolder
             return (_lastStart > group.Opened ? _lastStart : group.Opened) + Window;
         }
 
-        /// <summary>Whether any item of <paramref name="node"/> is held.</summary>
-        public bool Holds(string node) => _lastHeld.ContainsKey(node);
+        /// <summary>The held group with <paramref name="node"/>'s latest item, or null when none of its items is held.</summary>
+        public Group? LastHeld(string node) => _lastHeld.GetValueOrDefault(node);
 
         /// <summary>Whether that ended a node it waits for (or may: any node while they are not known).</summary>
         public bool End(string node) => (_expected is null || Array.IndexOf(_expected, node) >= 0) && _ended.Add(node);
@@ -204,6 +216,7 @@ public sealed class LineFolder
         {
             var group = Queue.First!.Value;
             Queue.RemoveFirst();
+            group.Left = true;
             if (group.Key.Kind == RecordKind.Line)
             {
                 // Groups leave in queue order, so the one leaving is the first of its key.
@@ -276,6 +289,9 @@ public sealed class LineFolder
         public long Place { get; set; }
 
         public LinkedListNode<Group>? Entry { get; set; }
+
+        /// <summary>Whether it has left the queue (a node-down waiting behind it may follow).</summary>
+        public bool Left { get; set; }
 
         public IEnumerable<string> Nodes => _items.Select(i => i.Node);
 

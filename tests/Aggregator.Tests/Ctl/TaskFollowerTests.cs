@@ -67,6 +67,8 @@ public sealed class TaskFollowerTests : Akka.TestKit.Xunit2.TestKit, IAsyncLifet
         var following = TaskFollower.FollowAsync(_endpoint, "t2", new TaskFrames("t2", output, errors), CancellationToken.None);
 
         _feed.Write([
+            // A task's stream starts with its queued event (else run says its first lines are past the backlog).
+            new OutputItem("", NodeRecord.Task("task-t2", "queued", null, "", DateTime.UtcNow)),
             new OutputItem("n3", NodeRecord.Task("task-t2", "refused", null, "n3 does not run tasks.", DateTime.UtcNow)),
             Item("n1", "task-t2", "done"),
             new OutputItem("", NodeRecord.Task("task-t2", "finished", 255, "", DateTime.UtcNow)),

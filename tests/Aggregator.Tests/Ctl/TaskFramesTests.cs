@@ -8,7 +8,27 @@ public sealed class TaskFramesTests
     private readonly StringWriter _output = new(), _errors = new();
     private readonly TaskFrames _frames;
 
-    public TaskFramesTests() => _frames = new TaskFrames("t3", _output, _errors);
+    // A stream from the task's start, as run's backlog gives it: its first item is its queued event.
+    public TaskFramesTests()
+    {
+        _frames = new TaskFrames("t3", _output, _errors);
+        _frames.Take("""{"type":"event","event":"task","task":"t3","proc":"task-t3","state":"queued","code":null,"message":""}""");
+    }
+
+    [Fact]
+    public void A_stream_that_starts_past_the_tasks_queued_event_says_its_first_lines_are_not_shown_once()
+    {
+        var errors = new StringWriter();
+        var frames = new TaskFrames("t3", _output, errors);
+        frames.Take("""{"type":"event","event":"node-up","node":"n1"}""");
+        frames.Take("""{"type":"line","node":"n1","proc":"task-t3","stream":"stdout","seq":4002,"text":"4002"}""");
+        frames.Take("""{"type":"line","node":"n1","proc":"task-t3","stream":"stdout","seq":4003,"text":"4003"}""");
+
+        Assert.Equal(["[n1] 4002", "[n1] 4003"], Lines(_output));
+        var warning = Assert.Single(Lines(errors));
+        Assert.Contains("t3 printed more than 1000 items before this stream opened: its first lines are not shown here", warning);
+        Assert.Contains("chorus-aggregator queue logs t3", warning);
+    }
 
     [Fact]
     public void A_line_shows_its_node_and_a_folded_one_all_its_nodes()

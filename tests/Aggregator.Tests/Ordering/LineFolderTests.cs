@@ -128,6 +128,26 @@ public sealed class LineFolderTests
     }
 
     [Fact]
+    public void A_node_down_waits_behind_its_nodes_held_items_of_every_folded_task_not_only_the_first()
+    {
+        // Two folded tasks on the same nodes; the second's window is longer, so its items leave later.
+        _folder.Start("task-t2", ["n1", "n2", "n3"], TimeSpan.FromMilliseconds(1000));
+        foreach (var node in new[] { "n1", "n2", "n3" }) Add(node, NodeRecord.Started("task-t2", 200, At(0)));
+        StartAll();
+        Add("n1", Line(Task, 1, 0, "x"));
+        Add("n1", Line("task-t2", 1, 0, "y"));
+        Add("n1", NodeRecord.Exited("task-t2", 0, null, At(0)));
+        _folder.Add(new OutputItem("n1", NodeRecord.NodeDown(At(0))), At(0), _out);
+
+        _folder.Release(At(200), _out);
+        _folder.Release(At(1000), _out);
+
+        // The task queue reads an exited after its node's node-down as too late (lost): the node-down must come last.
+        Assert.Equal([(RecordKind.Line, Task), (RecordKind.Line, "task-t2"), (RecordKind.Exited, "task-t2"), (RecordKind.NodeDown, null)],
+            _out.Select(i => (i.Record.Kind, i.Record.Process)));
+    }
+
+    [Fact]
     public void Other_processes_pass_straight_through_and_release_all_empties_it_in_order()
     {
         Add("n1", Line(Task, 1, 0, "held"));
