@@ -24,7 +24,11 @@ cleanup() {
     done
     kill -KILL "${all[@]}" 2>/dev/null || true
 }
-trap cleanup EXIT
+# Every aggregator and node started here keeps its state (the task store and its lock, a node's default spool) in a
+# directory of this run: a bench beside a running aggregator, or another bench, shares nothing with it.
+BENCH_STATE=$(mktemp -d "${TMPDIR:-/tmp}/chorus-bench-state.XXXXXX")
+export XDG_STATE_HOME="$BENCH_STATE"
+trap 'cleanup; rm -rf "$BENCH_STATE"' EXIT
 trap 'exit 130' INT TERM
 
 # cpu_ticks PID: utime+stime of a live process, in clock ticks (0 once it is gone).
