@@ -42,14 +42,7 @@ public static class GroupsEndpoint
     private static async Task List(HttpContext context)
     {
         if (await TasksEndpoint.Ask(context, queue => queue.GroupsAsync()) is not IReadOnlyList<TaskGroup> groups) return;
-        await ActingRequest.Json(context, StatusCodes.Status200OK, json =>
-        {
-            json.WriteStartObject();
-            json.WriteStartArray("groups");
-            foreach (var group in groups) TaskJson.Write(json, group);
-            json.WriteEndArray();
-            json.WriteEndObject();
-        });
+        await ActingRequest.Json(context, StatusCodes.Status200OK, json => TaskJson.WriteList(json, "groups", groups, TaskJson.Write));
     }
 
     private static TaskGroup Read(string name, byte[] body)

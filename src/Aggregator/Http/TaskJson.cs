@@ -51,6 +51,16 @@ public static class TaskJson
     }
 
     /// <summary><c>{"name": "builds", "parallel": 2, "per_node": null}</c>: null is no limit.</summary>
+    /// <summary>The body of a list: <c>{"NAME": [ITEM, ...]}</c> (GET /api/tasks, GET /api/groups).</summary>
+    public static void WriteList<T>(Utf8JsonWriter json, string name, IEnumerable<T> items, Action<Utf8JsonWriter, T> write)
+    {
+        json.WriteStartObject();
+        json.WriteStartArray(name);
+        foreach (var item in items) write(json, item);
+        json.WriteEndArray();
+        json.WriteEndObject();
+    }
+
     public static void Write(Utf8JsonWriter json, TaskGroup group)
     {
         json.WriteStartObject();

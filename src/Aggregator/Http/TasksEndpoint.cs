@@ -56,14 +56,7 @@ public static class TasksEndpoint
     private static Task List(HttpContext context)
     {
         var tasks = Queue(context).Tasks();
-        return ActingRequest.Json(context, StatusCodes.Status200OK, json =>
-        {
-            json.WriteStartObject();
-            json.WriteStartArray("tasks");
-            foreach (var task in tasks) TaskJson.Write(json, task);
-            json.WriteEndArray();
-            json.WriteEndObject();
-        });
+        return ActingRequest.Json(context, StatusCodes.Status200OK, json => TaskJson.WriteList(json, "tasks", tasks, TaskJson.Write));
     }
 
     private static Task Show(HttpContext context, string id) =>
