@@ -35,10 +35,7 @@ count_lines() { grep -c -- "$2" "$1" 2>/dev/null || true; }
 
 if [ -z "${NO_BUILD:-}" ]; then
     say "building (Release)"
-    for project in src/Node src/Aggregator; do
-        dotnet build -c Release --nologo -v q "$ROOT/$project" > "$OUT.build.log" 2>&1 ||
-            { cat "$OUT.build.log" >&2; die "building $project failed"; }
-    done
+    build_release "$OUT.build.log" src/Node src/Aggregator
 fi
 rm -rf "$OUT" && mkdir -p "$OUT"
 # An idle node holds about 60-70 MiB: start no more than the memory available allows (100 MiB each, for margin).

@@ -58,10 +58,7 @@ if [ -z "${NO_BUILD:-}" ]; then
     mkdir -p "$HERE/out/bin"
     gcc -O2 -Wall -o "$GEN" "$HERE/gen.c"
     gcc -O2 -Wall -o "$CHECK" "$HERE/check.c"
-    for project in src/Node src/Aggregator; do
-        dotnet build -c Release --nologo -v q "$ROOT/$project" > "$OUT.build.log" 2>&1 ||
-            { cat "$OUT.build.log" >&2; die "building $project failed"; }
-    done
+    build_release "$OUT.build.log" src/Node src/Aggregator
     publish_node "$(dirname "$PUBLISHED")"
 fi
 rm -rf "$OUT" && mkdir -p "$OUT"

@@ -36,10 +36,7 @@ mkdir -p "$HERE/out/bin"
 if [ -z "${NO_BUILD:-}" ]; then
     say "building (Release)"
     gcc -O2 -Wall -o "$GEN" "$HERE/gen.c"
-    for project in src/Node src/Aggregator; do
-        dotnet build -c Release --nologo -v q "$ROOT/$project" > "$HERE/out/latency.build.log" 2>&1 ||
-            { cat "$HERE/out/latency.build.log" >&2; die "building $project failed"; }
-    done
+    build_release "$HERE/out/latency.build.log" src/Node src/Aggregator
 fi
 gcc -O2 -Wall -o "$DELAY" "$HERE/delay.c"
 command -v parallel > /dev/null || die "GNU parallel is needed: apt-get install parallel"

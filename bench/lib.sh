@@ -44,6 +44,17 @@ wait_for_line() {
     return 1
 }
 
+# build_release LOG PROJECT...: a Release build of each project (relative to the root), quietly into LOG; on a
+# failure its log goes to stderr and the run ends.
+build_release() {
+    local log=$1 project
+    shift
+    for project in "$@"; do
+        dotnet build -c Release --nologo -v q "$ROOT/$project" > "$log" 2>&1 ||
+            { cat "$log" >&2; die "building $project failed"; }
+    done
+}
+
 # publish_node DIR: chorus-node as publish.sh makes it for this machine (self-contained, one file, ReadyToRun: see
 # src/Node/Node.csproj), with the same flags: publishes share obj/, and a framework-dependent ReadyToRun publish
 # there beside publish.sh's self-contained one left images that crashed the node at start (measured, 2026-12-05).

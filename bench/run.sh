@@ -137,10 +137,7 @@ rm -f "$OUT"/*.out "$OUT"/*.err "$OUT"/*.time "$OUT"/*.gen "$OUT"/*.check "$OUT"
 say "building (Release)"
 gcc -O2 -Wall -o "$GEN" "$HERE/gen.c"
 gcc -O2 -Wall -o "$CHECK" "$HERE/check.c"
-for project in src/Node src/Aggregator bench/LatencyProbe; do
-    dotnet build -c Release --nologo -v q "$ROOT/$project" > "$OUT/build.log" 2>&1 ||
-        { cat "$OUT/build.log" >&2; die "building $project failed"; }
-done
+build_release "$OUT/build.log" src/Node src/Aggregator bench/LatencyProbe
 [[ $PHASES == *" join "* ]] && publish_node "$OUT/publish/node"
 
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)

@@ -40,10 +40,7 @@ if [ -z "${NO_BUILD:-}" ]; then
     say "building (Release)"
     mkdir -p "$HERE/out/bin"
     gcc -O2 -Wall -o "$ARRIVALS" "$HERE/arrivals.c"
-    for project in src/Aggregator bench/LoadNodes; do
-        dotnet build -c Release --nologo -v q "$ROOT/$project" > "$OUT.build.log" 2>&1 ||
-            { cat "$OUT.build.log" >&2; die "building $project failed"; }
-    done
+    build_release "$OUT.build.log" src/Aggregator bench/LoadNodes
 fi
 rm -rf "$OUT" && mkdir -p "$OUT"
 kv() { sed -n "s/^$2=//p" "$1" | head -1; }

@@ -34,10 +34,7 @@ if [ -z "${NO_BUILD:-}" ]; then
     mkdir -p "$HERE/out/bin"
     gcc -O2 -Wall -o "$GEN" "$HERE/gen.c"
     gcc -O2 -Wall -o "$CHECK" "$HERE/check.c"
-    for project in src/Node src/Aggregator; do
-        dotnet build -c Release --nologo -v q "$ROOT/$project" > "$HERE/out/throughput.build.log" 2>&1 ||
-            { cat "$HERE/out/throughput.build.log" >&2; die "building $project failed"; }
-    done
+    build_release "$HERE/out/throughput.build.log" src/Node src/Aggregator
 fi
 command -v parallel > /dev/null || die "GNU parallel is needed: apt-get install parallel"
 [ -x /usr/bin/time ] || die "/usr/bin/time is needed (apt-get install time)"
