@@ -73,7 +73,7 @@ public sealed class IngestActor : ReceiveActor, IWithTimers
             .Select(l => new LinkFigures(l.Key, l.Value.Sequence.LastTaken - l.Value.Acknowledged, l.Value.SpooledBytes)).ToArray())));
         Receive<ProcessTable>(OnProcessTable);
         Receive<ControlReply>(OnControlReply);
-        Receive<AskForProgress>(_ => Ask(_progressRequests.Due(_links.All, DateTime.UtcNow)));
+        Receive<AskForProgress>(_ => Ask(_progressRequests.Due(DateTime.UtcNow)));
 
         // Checking eight times per timeout: node-down comes at most an eighth of the timeout late.
         Timers.StartPeriodicTimer("liveness", new CheckLiveness(), settings.NodeTimeout / 8);
@@ -132,6 +132,7 @@ public sealed class IngestActor : ReceiveActor, IWithTimers
             link.Up = true;
             _output.ToMerge(new MergeActor.NodeConnected(join.Node, join.ChorusVersion));
         }
+        _progressRequests.Joined(join.Node, link);
         _acks.Joined(link);
         _control.Tell(new ControlActor.NodeJoined(join.Node, Sender, link.SessionKey, join.Labels));
         Reply(null, new JoinAccepted(_incarnation, link.Sequence.Next, link.SessionKey, join.Nonce, DateTime.UtcNow));
@@ -147,7 +148,7 @@ public sealed class IngestActor : ReceiveActor, IWithTimers
         {
             link.Sequence.Advance();
             _pending.Accept(batch.Records);
-            if (batch.Records.Count > 0) Ask(_progressRequests.LinesArrived(_links.All, link, DateTime.UtcNow));
+            if (batch.Records.Count > 0) Ask(_progressRequests.LinesArrived(link, DateTime.UtcNow));
         }
         Reply(accepted ? batch : null, new BatchAck(link.Incarnation, _acks.Acknowledge(link), link.SessionKey));
     }
