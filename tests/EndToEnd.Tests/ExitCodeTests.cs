@@ -26,7 +26,9 @@ public sealed class ExitCodeTests : IDisposable
     [Fact]
     public async Task A_node_exits_with_the_code_of_the_first_process_that_failed()
     {
-        File.WriteAllText(_procfile, "fine: true\nfirst: sleep 0.3; exit 4\nsecond: sleep 1.5; exit 5\n");
+        // "second" fails too, 3.7 s after "first": the processes start one after another, and on a loaded 2-core
+        // machine their starts can be a second or more apart (1.2 s was not always enough).
+        File.WriteAllText(_procfile, "fine: true\nfirst: sleep 0.3; exit 4\nsecond: sleep 4; exit 5\n");
         var (aggregator, join, _) = await ChorusProcess.StartAggregatorAsync();
         using var _ = aggregator;
         using var node = ChorusProcess.Start("chorus-node", "--aggregator", join, "--name", "n", "--listen", "127.0.0.1:0", "--procfile", _procfile);

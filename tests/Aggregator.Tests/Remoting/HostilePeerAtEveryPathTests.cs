@@ -40,12 +40,16 @@ public sealed class HostilePeerAtEveryPathTests() : Akka.TestKit.Xunit2.TestKit(
         var output = IngestOutput.Archived(archive, ArchiveFile.Repair(_archivePath));
         Sys.ActorOf(IngestActor.Props(output, pending, settings, AccessToken.From(Token, "test")), "ingest");
 
-        var paths = await EveryActorPath();
-        Assert.Superset(new HashSet<string> { "/user/stdout", "/user/live-feed", "/user/status-board", "/user/merge", "/user/archive", "/user/ingest" },
-            paths.ToHashSet());
-
         using var peer = ActorSystem.Create(RemoteSystem.Name, HoconFiles.Load("wire.conf"));
         var address = $"akka.tcp://{RemoteSystem.Name}@{RemoteSystem.BoundAddress(Sys)}";
+        // Connected first, so that the actors remoting makes for this peer's connection are among those it sends to.
+        await peer.ActorSelection(address + "/user/ingest").Ask<ActorIdentity>(new Identify(null), TimeSpan.FromSeconds(30));
+
+        var paths = EveryActorPath();
+        Assert.Superset(new HashSet<string> { "/user/stdout", "/user/live-feed", "/user/status-board", "/user/merge", "/user/archive", "/user/ingest" },
+            paths.ToHashSet());
+        Assert.Contains(paths, p => p.StartsWith("/system/endpointManager/", StringComparison.Ordinal));
+
         var forged = new LineBatch("forged", 1, 1, At(1), [Line("web", 1, 1, "forged")], SessionKey: "");
         foreach (var path in paths)
         {
@@ -62,10 +66,10 @@ public sealed class HostilePeerAtEveryPathTests() : Akka.TestKit.Xunit2.TestKit(
         node.IgnoreMessages<ClockProbe>();
         var ingest = peer.ActorSelection(address + "/user/ingest");
         ingest.Tell(new JoinRequest("good", 7, 1, Token, SentAt: default, Nonce: "", WireVersion: WireVersion.Current, ChorusVersion: "0.1.0+test"), node.Ref);
-        var key = (await node.ExpectMsgAsync<JoinAccepted>(TimeSpan.FromSeconds(10))).SessionKey;
+        var key = (await node.ExpectMsgAsync<JoinAccepted>(TimeSpan.FromSeconds(30))).SessionKey;
         ingest.Tell(new LineBatch("good", 7, 1, At(2), [Line("web", 1, 2, "real")], key), node.Ref);
-        await Eventually.True(() => board.Snapshot().Any(n => n.Node == "good" && n.Processes.Any(p => p.Lines == 1)), TimeSpan.FromSeconds(10));
-        await merge.Ask<OutputFlushed>(new FlushOutput(), TimeSpan.FromSeconds(10));
+        await Eventually.True(() => board.Snapshot().Any(n => n.Node == "good" && n.Processes.Any(p => p.Lines == 1)), TimeSpan.FromSeconds(30));
+        await merge.Ask<OutputFlushed>(new FlushOutput(), TimeSpan.FromSeconds(30));
 
         var written = Encoding.UTF8.GetString(stdout.ToArray());
         Assert.Contains("\"text\":\"real\"", written);
@@ -75,17 +79,20 @@ public sealed class HostilePeerAtEveryPathTests() : Akka.TestKit.Xunit2.TestKit(
         Assert.Equal((0L, 0L), (pending.Held.Records, pending.Held.Bytes));
     }
 
-    /// <summary>Every actor of the aggregator's system that a peer could address: the user actors and the system ones.</summary>
-    private async Task<List<string>> EveryActorPath()
+    /// <summary>
+    /// Every actor of the aggregator's system that a peer could address, read from the actor tree itself: from the
+    /// root down, the user actors, the system ones (remoting's among them) and all their children. Not by asking
+    /// each actor to identify itself within a fixed time, which a loaded machine could overrun.
+    /// </summary>
+    private List<string> EveryActorPath()
     {
         var paths = new List<string>();
-        foreach (var root in new[] { "/user/*", "/system/*" })
+        var toVisit = new Stack<IActorRef>([((ExtendedActorSystem)Sys).Provider.RootGuardian]);
+        while (toVisit.TryPop(out var actor))
         {
-            var probe = CreateTestProbe();
-            Sys.ActorSelection(root).Tell(new Identify(null), probe.Ref);
-            // Every actor answers at once; the wait only bounds how long to listen for one more.
-            await foreach (var identity in probe.ReceiveWhileAsync(TimeSpan.FromMilliseconds(500), m => m as ActorIdentity))
-                paths.Add(identity!.Subject!.Path.ToStringWithoutAddress());
+            paths.Add(actor.Path.ToStringWithoutAddress());
+            if (actor is ActorRefWithCell withCell)
+                foreach (var child in withCell.Children) toVisit.Push(child);
         }
         return paths;
     }

@@ -112,21 +112,44 @@ public sealed class NodeToAggregatorRemotingTests() : Akka.TestKit.Xunit2.TestKi
         Sys.ActorOf(IngestActor.Props(IngestOutput.Direct(merge), Support.TestSettings.NothingPending(), settings, token: null), "ingest");
         var ingest = AggregatorAddress.IngestPath(RemoteSystem.BoundAddress(Sys), RemoteSystem.Protocol(Sys));
 
-        // Lines alternate between the two nodes every half second, in real time.
+        // Lines alternate between the two nodes every second, in real time, from a moment both share: each node starts
+        // its process once it has joined, and under load one join may come seconds after the other.
+        var go = Path.Combine(Path.GetTempPath(), $"chorus-clock-go-{Guid.NewGuid():N}");
+        // Bounded (about 30 s), so that a failed test leaves no process polling.
+        var waitForGo = $"i=0; while [ ! -e {go} ] && [ $i -lt 1500 ]; do sleep 0.02; i=$((i+1)); done";
         var nodeConfig = HoconFiles.Load("node.conf", "wire.conf");
         using var honest = ActorSystem.Create(RemoteSystem.Name, nodeConfig);
         using var skewed = ActorSystem.Create(RemoteSystem.Name, nodeConfig);
-        var first = NodeHost.Start(honest, "honest", [new ProcessSpec("p", "sleep 1; echo a1; sleep 1; echo a2; sleep 1; echo a3", "test")],
+        var first = NodeHost.Start(honest, "honest", [new ProcessSpec("p", $"{waitForGo}; sleep 1; echo a1; sleep 2; echo a2; sleep 2; echo a3", "test")],
             ingest, NodeSettings.From(nodeConfig), new MonotonicClock(), token: "", wireVersion: WireVersion.Current, TaskAgent.None);
-        var second = NodeHost.Start(skewed, "skewed", [new ProcessSpec("p", "sleep 1.5; echo b1; sleep 1; echo b2; sleep 1; echo b3", "test")],
+        var second = NodeHost.Start(skewed, "skewed", [new ProcessSpec("p", $"{waitForGo}; sleep 2; echo b1; sleep 2; echo b2; sleep 2; echo b3", "test")],
             ingest, NodeSettings.From(nodeConfig), new SkewedClock(TimeSpan.FromSeconds(5)), token: "", wireVersion: WireVersion.Current, TaskAgent.None);
 
-        var lines = new List<OutputItem>();
+        var items = new List<OutputItem>();
+        void Take()
+        {
+            while (sink.HasMessages) items.AddRange(sink.ExpectMsg<OutputChunk>().Items);
+        }
         await AwaitAssertAsync(() =>
         {
-            while (sink.HasMessages) lines.AddRange(sink.ExpectMsg<OutputChunk>().Items.Where(i => i.Record.Kind == RecordKind.Line));
-            Assert.Equal(6, lines.Count);
-        }, TimeSpan.FromSeconds(20), TimeSpan.FromMilliseconds(50));
+            Take();
+            Assert.Equal(["honest", "skewed"], items.Where(i => i.Record.Kind == RecordKind.Started).Select(i => i.Node).Order());
+        }, TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(50));
+        await File.WriteAllTextAsync(go, "");
+        var lines = new List<OutputItem>();
+        try
+        {
+            await AwaitAssertAsync(() =>
+            {
+                Take();
+                lines = items.Where(i => i.Record.Kind == RecordKind.Line).ToList();
+                Assert.Equal(6, lines.Count);
+            }, TimeSpan.FromSeconds(30), TimeSpan.FromMilliseconds(50));
+        }
+        finally
+        {
+            File.Delete(go);
+        }
 
         Assert.Equal(["a1", "b1", "a2", "b2", "a3", "b3"], lines.Select(i => Encoding.UTF8.GetString(i.Record.Text.Span)));
         var skewedLine = lines.First(i => i.Node == "skewed");

@@ -48,7 +48,8 @@ public sealed class NetworkCutTests(ITestOutputHelper output) : IDisposable
         await aggregator.WaitForStdoutAsync(l => l.Contains($"\"text\":\"{next}\""), TimeSpan.FromSeconds(60));
         var resumed = clock.Elapsed - restoredAt;
 
-        var nodeExit = await node.WaitForExitAsync(TimeSpan.FromSeconds(300));
+        // The writer forks a `sleep` per line: on a loaded 2-core machine its 4,000 lines take minutes, not 100 s.
+        var nodeExit = await node.WaitForExitAsync(TimeSpan.FromSeconds(600));
         output.WriteLine($"node exited {nodeExit}; it said:\n{string.Join('\n', node.Stderr)}\naggregator said:\n{string.Join('\n', aggregator.Stderr)}");
         Assert.Equal(0, nodeExit);
         await aggregator.WaitForStdoutAsync(l => l.Contains("\"node-down\"") && aggregator.Stdout.Count(x => x.Contains("\"node-down\"")) >= 2, TimeSpan.FromSeconds(30));

@@ -50,11 +50,15 @@ public sealed class AllowRunTests : IDisposable
         using var client = new HttpClient { BaseAddress = http };
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "a-token-for-the-agent-test");
         JsonElement node = default;
+        // The node has joined, but the aggregator learns of it on two paths: its state through the merge to the status
+        // board, its labels through the control plane. Either may show in /api/nodes first.
         await Eventually.True(async () =>
         {
             using var nodes = JsonDocument.Parse(await client.GetStringAsync("api/nodes"));
-            node = nodes.RootElement.GetProperty("nodes").EnumerateArray().Single(n => n.GetProperty("node").GetString() == "agent").Clone();
-            return node.GetProperty("state").GetString() == "up";
+            var agentNodes = nodes.RootElement.GetProperty("nodes").EnumerateArray().Where(n => n.GetProperty("node").GetString() == "agent").ToList();
+            if (agentNodes.Count != 1) return false;
+            node = agentNodes[0].Clone();
+            return node.GetProperty("state").GetString() == "up" && node.GetProperty("labels").EnumerateObject().Any();
         }, TimeSpan.FromSeconds(20));
 
         Assert.Equal("""{"tier":"back","zone":"a"}""", node.GetProperty("labels").GetRawText());
