@@ -42,7 +42,7 @@ public sealed class LiveFeed(int capacity, DateTime startedAt) : IOutputWriter
                 return;
             }
         }
-        var text = CopyText(items, 0);
+        var text = CopyText(items.InPlace());
         var run = new FeedEntry[items.Count];
         var offset = 0;
         for (var i = 0; i < items.Count; i++) run[i] = new FeedEntry(0, PointedInto(items[i], text, ref offset));
@@ -67,14 +67,16 @@ public sealed class LiveFeed(int capacity, DateTime startedAt) : IOutputWriter
     /// </summary>
     private void Keep(IReadOnlyList<OutputItem> items)
     {
-        var first = Math.Max(0, items.Count - capacity);
-        _nextId += first;
-        var text = CopyText(items, first);
+        var all = items.InPlace();
+        var kept = all[Math.Max(0, all.Length - capacity)..];
+        _nextId += all.Length - kept.Length;
+        var text = CopyText(kept);
         var offset = 0;
-        for (var i = first; i < items.Count; i++)
+        var slot = (int)(_nextId % capacity);
+        foreach (ref readonly var item in kept)
         {
-            _ring[_nextId % capacity] = new FeedEntry(_nextId, PointedInto(items[i], text, ref offset));
-            _nextId++;
+            _ring[slot] = new FeedEntry(_nextId++, PointedInto(item, text, ref offset));
+            if (++slot == capacity) slot = 0;
         }
     }
 
@@ -156,19 +158,19 @@ public sealed class LiveFeed(int capacity, DateTime startedAt) : IOutputWriter
     }
 
     /// <summary>
-    /// Copies the text of a chunk's lines from <paramref name="first"/> on into one fresh buffer: the ring then keeps only
+    /// Copies the text of a chunk's lines into one fresh buffer: the ring then keeps only
     /// what it shows, not every received batch that one of its lines happened to point into.
     /// </summary>
-    private static byte[] CopyText(IReadOnlyList<OutputItem> items, int first)
+    private static byte[] CopyText(ReadOnlySpan<OutputItem> items)
     {
         var size = 0;
-        for (var i = first; i < items.Count; i++) size += items[i].Record.Text.Length;
+        foreach (ref readonly var item in items) size += item.Record.Text.Length;
         var buffer = GC.AllocateUninitializedArray<byte>(size);
         var offset = 0;
-        for (var i = first; i < items.Count; i++)
+        foreach (ref readonly var item in items)
         {
-            items[i].Record.Text.Span.CopyTo(buffer.AsSpan(offset));
-            offset += items[i].Record.Text.Length;
+            item.Record.Text.Span.CopyTo(buffer.AsSpan(offset));
+            offset += item.Record.Text.Length;
         }
         return buffer;
     }

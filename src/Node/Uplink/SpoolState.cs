@@ -49,7 +49,10 @@ public sealed class SpoolState(string directory) : IDisposable
         return newest.Length == 0 ? null : Parse(SlotPath((int)(_generation % 2)), () => newest);
     }
 
-    /// <summary>Writes the state unless it is what the slots already say; false (and why) when it cannot be written.</summary>
+    /// <summary>
+    /// Writes the state unless it is what the slots already say (an empty state removes them); false (and why) when it
+    /// cannot be written.
+    /// </summary>
     public bool TrySave(long incarnation, string? ackedSegment, long ackedOffset, IReadOnlyList<Sent> sent, out string error)
     {
         error = "";
@@ -62,8 +65,8 @@ public sealed class SpoolState(string directory) : IDisposable
         var slot = (int)(generation % 2);
         try
         {
-            // Nothing written yet and nothing to remember: no slot needs creating.
-            if (text != (_written ?? ""))
+            if (text.Length == 0) Forget();
+            else if (text != _written)
             {
                 var body = Encoding.ASCII.GetBytes(text);
                 var record = Encoding.ASCII.GetBytes($"{SlotHeader} {generation} {body.Length} {Checksum(body):x16}\n").Concat(body).ToArray();
@@ -87,6 +90,21 @@ public sealed class SpoolState(string directory) : IDisposable
     public void Dispose()
     {
         foreach (var handle in _slots) handle?.Dispose();
+    }
+
+    /// <summary>
+    /// Nothing left to remember (everything spooled is acknowledged): the slots go, so a drained spool leaves no state
+    /// behind. The older first: a node killed between the two leaves the newest state, whose segments are gone.
+    /// </summary>
+    private void Forget()
+    {
+        foreach (var slot in new[] { (int)((_generation + 1) % 2), (int)(_generation % 2) })
+        {
+            _slots[slot]?.Dispose();
+            _slots[slot] = null;
+            File.Delete(SlotPath(slot));
+        }
+        _written = null;
     }
 
     private string SlotPath(int slot) => Path.Combine(directory, $"state.{slot}");

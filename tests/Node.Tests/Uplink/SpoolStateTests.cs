@@ -45,13 +45,22 @@ public sealed class SpoolStateTests : IDisposable
     }
 
     [Fact]
-    public void A_state_with_nothing_left_to_remember_reads_back_as_none()
+    public void A_state_with_nothing_left_to_remember_leaves_no_file_and_reads_back_as_none()
     {
         using (var state = new SpoolState(_directory))
         {
             state.Load();
             Save(state, incarnation: 7, sentUpTo: 1);
+            Save(state, incarnation: 7, sentUpTo: 2);
             Assert.True(state.TrySave(7, null, 0, [], out _));
+            // A drained spool is an empty directory, as it was before the state had slots.
+            Assert.Empty(Directory.GetFiles(_directory));
+            Save(state, incarnation: 7, sentUpTo: 3);
+        }
+        using (var again = new SpoolState(_directory))
+        {
+            Assert.Equal([1L, 2, 3], again.Load()!.Sent.Select(s => s.Seq));
+            Assert.True(again.TrySave(7, null, 0, [], out _));
         }
 
         using var next = new SpoolState(_directory);
