@@ -90,7 +90,7 @@ public sealed class PendingOutput(long maxRecords, long maxBytes)
     private void Finished(Sink sink, IReadOnlyList<OutputItem> items)
     {
         long records = 0, bytes = 0;
-        foreach (var item in items)
+        foreach (ref readonly var item in items.InPlace())
         {
             if (item.Record.IsAggregatorObservation) continue;
             records++;

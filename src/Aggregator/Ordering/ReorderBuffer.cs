@@ -178,7 +178,8 @@ public sealed class ReorderBuffer(TimeSpan window)
     /// </summary>
     private sealed class NodeQueue(string name, int order)
     {
-        private readonly Queue<(IReadOnlyList<NodeRecord> Records, TimeSpan Correction)> _segments = new();
+        // Arrays, not the batches' lists: the release reads each record in place, with no interface call per record.
+        private readonly Queue<(NodeRecord[] Records, TimeSpan Correction)> _segments = new();
         private int _headIndex;
 
         public string Name { get; } = name;
@@ -230,7 +231,7 @@ public sealed class ReorderBuffer(TimeSpan window)
                 if (Watermark != DateTime.MinValue && records[0].Timestamp + correction < Watermark)
                     correction = Watermark - records[0].Timestamp;
                 var newest = records[^1].Timestamp + correction;
-                _segments.Enqueue((records, correction));
+                _segments.Enqueue((records as NodeRecord[] ?? records.ToArray(), correction));
                 SegmentsAdded++;
                 Raise(newest);
                 Count += records.Count;
@@ -256,7 +257,7 @@ public sealed class ReorderBuffer(TimeSpan window)
             var (records, correction) = _segments.Peek();
             var record = records[_headIndex++];
             Count--;
-            if (_headIndex == records.Count)
+            if (_headIndex == records.Length)
             {
                 _segments.Dequeue();
                 SegmentsReleased++;

@@ -8,7 +8,7 @@ namespace Chorus.Aggregator.Sinks;
 /// each item shown (a folded line's copies are not), keeps the most recent ones in a ring for backlog and resume, and offers every item to every
 /// subscription without ever waiting for one. Subscribing takes its part of the ring and joins the live
 /// stream under one lock, so there is no gap and no repeat at the seam. The lock only numbers, copies and
-/// registers: filters (a grep may be slow) run outside it, on the publishing thread for the live stream and
+/// registers (with nobody subscribed, a run is copied into the ring under it): filters (a grep may be slow) run outside it, on the publishing thread for the live stream and
 /// on the subscribing thread for a backlog. Thread-safe: published from its <see cref="SinkActor"/> (one run at a
 /// time), subscribed from request threads.
 /// </summary>
@@ -32,7 +32,17 @@ public sealed class LiveFeed(int capacity, DateTime startedAt) : IOutputWriter
     {
         items = Shown(items);
         if (items.Count == 0) return;
-        var text = CopyText(items);
+        lock (_lock)
+        {
+            // Nearly always nobody watches: then only the ring wants the run, so it goes straight into the ring's own
+            // slots, and only the part the ring keeps is copied (a watcher subscribing now waits for that copy).
+            if (_subscriptions.Length == 0)
+            {
+                Keep(items);
+                return;
+            }
+        }
+        var text = CopyText(items.InPlace());
         var run = new FeedEntry[items.Count];
         var offset = 0;
         for (var i = 0; i < items.Count; i++) run[i] = new FeedEntry(0, PointedInto(items[i], text, ref offset));
@@ -49,6 +59,25 @@ public sealed class LiveFeed(int capacity, DateTime startedAt) : IOutputWriter
         }
         // A subscription that joins now took these items from the ring; one that left gets them and drops them.
         foreach (var subscription in subscriptions) subscription.Offer(run, text);
+    }
+
+    /// <summary>
+    /// Numbers the run and puts what the ring keeps of it (its last <c>capacity</c> items) in the ring, with their text
+    /// in one buffer of its own. Under the lock, with no subscription to offer it to.
+    /// </summary>
+    private void Keep(IReadOnlyList<OutputItem> items)
+    {
+        var all = items.InPlace();
+        var kept = all[Math.Max(0, all.Length - capacity)..];
+        _nextId += all.Length - kept.Length;
+        var text = CopyText(kept);
+        var offset = 0;
+        var slot = (int)(_nextId % capacity);
+        foreach (ref readonly var item in kept)
+        {
+            _ring[slot] = new FeedEntry(_nextId++, PointedInto(item, text, ref offset));
+            if (++slot == capacity) slot = 0;
+        }
     }
 
     /// <summary>
@@ -129,19 +158,19 @@ public sealed class LiveFeed(int capacity, DateTime startedAt) : IOutputWriter
     }
 
     /// <summary>
-    /// Copies the text of a chunk's lines into one fresh buffer: the ring then keeps only what it shows,
-    /// not every received batch that one of its lines happened to point into. Done before taking the lock.
+    /// Copies the text of a chunk's lines into one fresh buffer: the ring then keeps only
+    /// what it shows, not every received batch that one of its lines happened to point into.
     /// </summary>
-    private static byte[] CopyText(IReadOnlyList<OutputItem> items)
+    private static byte[] CopyText(ReadOnlySpan<OutputItem> items)
     {
         var size = 0;
-        for (var i = 0; i < items.Count; i++) size += items[i].Record.Text.Length;
+        foreach (ref readonly var item in items) size += item.Record.Text.Length;
         var buffer = GC.AllocateUninitializedArray<byte>(size);
         var offset = 0;
-        for (var i = 0; i < items.Count; i++)
+        foreach (ref readonly var item in items)
         {
-            items[i].Record.Text.Span.CopyTo(buffer.AsSpan(offset));
-            offset += items[i].Record.Text.Length;
+            item.Record.Text.Span.CopyTo(buffer.AsSpan(offset));
+            offset += item.Record.Text.Length;
         }
         return buffer;
     }

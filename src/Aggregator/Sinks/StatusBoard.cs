@@ -24,7 +24,7 @@ public sealed class StatusBoard : IOutputWriter
     public void Write(IReadOnlyList<OutputItem> items)
     {
         lock (_lock)
-            foreach (var item in items)
+            foreach (ref readonly var item in items.InPlace())
                 Apply(item);
     }
 

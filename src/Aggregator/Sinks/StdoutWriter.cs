@@ -28,7 +28,7 @@ public sealed class StdoutWriter(Stream output, IRecordFormatter formatter) : IO
     {
         if (_closed) return;
         _buffer.ResetWrittenCount();
-        foreach (var item in items)
+        foreach (ref readonly var item in items.InPlace())
             if (!item.FoldedAway) formatter.Write(item, _buffer);
         try
         {

@@ -20,7 +20,7 @@ public sealed class TaskOutputWriter(TaskStore store, ICanTell queue) : IOutputW
     {
         List<OutputItem>? lines = null;
         List<object>? events = null;
-        foreach (var item in items)
+        foreach (ref readonly var item in items.InPlace())
         {
             var record = item.Record;
             if (record.Kind == RecordKind.NodeDown)

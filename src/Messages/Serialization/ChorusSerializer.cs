@@ -115,6 +115,22 @@ public sealed class ChorusSerializer(ExtendedActorSystem system) : SerializerWit
         }
     }
 
+    /// <summary>
+    /// A batch read back from where it was stored as <see cref="ToBinary"/> wrote it (the node's spool): its records keep
+    /// their bytes (<see cref="EncodedRecords"/>), so sending it copies them rather than encoding each record again.
+    /// </summary>
+    public LineBatch FromStoredBatch(byte[] bytes)
+    {
+        try
+        {
+            return LineBatchFormat.Deserialize(bytes, keepEncoded: true);
+        }
+        catch (FormatException e)
+        {
+            throw new SerializationException($"Malformed stored batch ({bytes.Length} bytes): {e.Message}", e);
+        }
+    }
+
     // A join of another wire version is answered, not dropped: its start is all the aggregator reads of it.
     private static object ReadJoin(ref WireReader r)
     {

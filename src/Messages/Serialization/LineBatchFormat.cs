@@ -13,12 +13,19 @@ internal static class LineBatchFormat
     // Added later in the same byte: a batch without after-exit lines is byte for byte what it was before.
     private const byte AfterExitFlag = 0x40;
 
+    // Larger scratch buffers are not kept: a thread holds at most this much between batches.
+    private const int LargestScratch = 1 << 20;
+
+    // Each thread that serializes batches (remoting's writer, the node's spool) writes into a buffer of its own, kept
+    // between batches: a batch then allocates its bytes once, not an estimate of their size and then the bytes.
+    [ThreadStatic] private static byte[]? _scratch;
+
     public static byte[] Serialize(LineBatch batch)
     {
         var records = AsSpan(batch.Records);
         var size = 64 + batch.Node.Length;
         foreach (ref readonly var record in records) size += record.Text.Length + 16;
-        var writer = new WireWriter(size);
+        var writer = new WireWriter(_scratch is { } scratch && scratch.Length >= size ? scratch : GC.AllocateUninitializedArray<byte>(size));
 
         writer.WriteString(batch.Node);
         writer.WriteInt64(batch.Incarnation);
@@ -26,9 +33,17 @@ internal static class LineBatchFormat
         writer.WriteInt64(batch.Watermark.Ticks);
         writer.WriteString(batch.SessionKey);
         writer.WriteVarint((ulong)records.Length);
+        if (batch.Records is EncodedRecords stored && stored.WatermarkTicks == batch.Watermark.Ticks) writer.WriteRaw(stored.Encoded.Span);
+        else WriteRecords(writer, records, batch.Watermark.Ticks);
+        var bytes = writer.ToArray();
+        _scratch = writer.Scratch.Length <= LargestScratch ? writer.Scratch : null;
+        return bytes;
+    }
 
+    private static void WriteRecords(WireWriter writer, ReadOnlySpan<NodeRecord> records, long watermarkTicks)
+    {
         var processes = new List<string>();
-        var previousTicks = batch.Watermark.Ticks;
+        var previousTicks = watermarkTicks;
         foreach (ref readonly var record in records)
         {
             writer.WriteByte((byte)record.Kind);
@@ -69,10 +84,12 @@ internal static class LineBatchFormat
                     throw new InvalidOperationException($"A node never sends {record.Kind} records.");
             }
         }
-        return writer.ToArray();
     }
 
-    public static LineBatch Deserialize(byte[] frame)
+    /// <param name="keepEncoded">
+    /// Keep the records' bytes with them (<see cref="EncodedRecords"/>), so the batch can be sent again as it was read.
+    /// </param>
+    public static LineBatch Deserialize(byte[] frame, bool keepEncoded = false)
     {
         var reader = new WireReader(frame);
         var node = reader.ReadString();
@@ -85,6 +102,7 @@ internal static class LineBatchFormat
         if (count > (ulong)reader.Remaining / 3)
             throw new FormatException($"record count {count} does not fit in {frame.Length} bytes");
 
+        var recordsStart = frame.Length - reader.Remaining;
         var processes = new List<string>();
         var records = new NodeRecord[count];
         var previousTicks = watermark.Ticks;
@@ -109,13 +127,14 @@ internal static class LineBatchFormat
             };
         }
         if (!reader.AtEnd) throw new FormatException($"{reader.Remaining} bytes follow the last record");
-        return new LineBatch(node, incarnation, seq, watermark, records, sessionKey);
+        IReadOnlyList<NodeRecord> read = keepEncoded ? new EncodedRecords(records, frame.AsMemory(recordsStart), watermark.Ticks) : records;
+        return new LineBatch(node, incarnation, seq, watermark, read, sessionKey);
     }
 
     // Batches are built on arrays (the node's batch builder, Deserialize): read those in place, without an
     // enumerator and without copying each record (a large struct) twice per batch.
     private static ReadOnlySpan<NodeRecord> AsSpan(IReadOnlyList<NodeRecord> records) =>
-        records as NodeRecord[] ?? records.ToArray();
+        records as NodeRecord[] ?? (records as EncodedRecords)?.Records ?? records.ToArray();
 
     private static NodeRecord ReadLine(ref WireReader reader, string process, DateTime timestamp)
     {

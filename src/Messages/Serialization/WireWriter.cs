@@ -7,10 +7,18 @@ namespace Chorus.Messages.Serialization;
 /// Appends primitives to a growing byte array: the hot path of every batch, so it works on spans rather
 /// than through a Stream (BinaryWriter pays a virtual call per small write).
 /// </summary>
-internal sealed class WireWriter(int capacity)
+internal sealed class WireWriter
 {
-    private byte[] _buffer = new byte[Math.Max(capacity, 64)];
+    private byte[] _buffer;
     private int _length;
+
+    public WireWriter(int capacity) => _buffer = new byte[Math.Max(capacity, 64)];
+
+    /// <summary>Writes into <paramref name="scratch"/> (grown when too small): see <see cref="Scratch"/>.</summary>
+    public WireWriter(byte[] scratch) => _buffer = scratch;
+
+    /// <summary>The buffer written into, to be reused by the next writer once <see cref="ToArray"/> copied the bytes out.</summary>
+    public byte[] Scratch => _buffer;
 
     public void WriteByte(byte value)
     {
@@ -54,6 +62,12 @@ internal sealed class WireWriter(int capacity)
     public void WriteBytes(ReadOnlySpan<byte> bytes)
     {
         WriteVarint((ulong)bytes.Length);
+        WriteRaw(bytes);
+    }
+
+    /// <summary>Bytes as they are, with no length before them: a part of a message encoded earlier.</summary>
+    public void WriteRaw(ReadOnlySpan<byte> bytes)
+    {
         Ensure(bytes.Length);
         bytes.CopyTo(_buffer.AsSpan(_length));
         _length += bytes.Length;

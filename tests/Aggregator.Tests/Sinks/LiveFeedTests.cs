@@ -239,6 +239,52 @@ public sealed class LiveFeedTests
         Assert.Equal(received[^1].Id, NewestId(feed));
     }
 
+    [Fact]
+    public void A_run_longer_than_the_ring_written_with_nobody_watching_leaves_a_late_watcher_exactly_its_last_n()
+    {
+        var feed = new LiveFeed(capacity: 10, Start);
+        feed.Write(Lines("web", 1, 4));
+        var before = NewestId(feed);
+        feed.Write(Lines("web", 5, 30));
+
+        var late = Drain(feed.Subscribe(_ => true, backlog: 10, afterId: null, bufferCapacity: 100, bufferBytes: OneMiB));
+
+        Assert.Equal(Enumerable.Range(21, 10).Select(i => (long)i), late.Select(e => e.Item.Record.Seq));
+        Assert.Equal(Enumerable.Range(21, 10).Select(i => $"web {i}"), late.Select(e => Encoding.UTF8.GetString(e.Item.Record.Text.Span)));
+        // Every item of the run was numbered, those the ring no longer holds too.
+        Assert.Equal(Enumerable.Range(1, 10).Select(i => before + 16 + i), late.Select(e => e.Id));
+    }
+
+    [Fact]
+    public void With_nobody_watching_the_ring_keeps_its_own_copy_of_the_text_not_the_written_buffers()
+    {
+        var feed = new LiveFeed(capacity: 10, Start);
+        var items = Lines("web", 1, 3);
+        feed.Write(items);
+        // Whoever wrote the run may reuse its buffers once the write returned.
+        foreach (var item in items)
+            if (MemoryMarshal.TryGetArray(item.Record.Text, out var segment)) segment.AsSpan().Fill((byte)'x');
+
+        var late = Drain(feed.Subscribe(_ => true, backlog: 3, afterId: null, bufferCapacity: 100, bufferBytes: OneMiB));
+
+        Assert.Equal(["web 1", "web 2", "web 3"], late.Select(e => Encoding.UTF8.GetString(e.Item.Record.Text.Span)));
+    }
+
+    [Fact]
+    public void Resuming_from_an_id_given_while_nobody_watched_continues_with_the_next_item()
+    {
+        var feed = new LiveFeed(capacity: 10, Start);
+        feed.Write(Lines("web", 1, 3));
+        var seen = NewestId(feed);
+        feed.Write(Lines("web", 4, 6));
+        feed.Write(Lines("web", 7, 7));
+
+        var resumed = Drain(feed.Subscribe(_ => true, backlog: 0, afterId: seen, bufferCapacity: 100, bufferBytes: OneMiB));
+
+        Assert.Equal([4L, 5L, 6L, 7L], resumed.Select(e => e.Item.Record.Seq));
+        Assert.Equal([seen + 1, seen + 2, seen + 3, seen + 4], resumed.Select(e => e.Id));
+    }
+
     private static OutputItem[] Lines(string process, int from, int to, int bytes = 0) =>
         Enumerable.Range(from, to - from + 1)
             .Select(seq => new OutputItem("alpha", NodeRecord.Line(process, OutputStream.Stdout, seq, Start, Encoding.UTF8.GetBytes($"{process} {seq}".PadRight(bytes, '.')), continued: false)))

@@ -96,6 +96,45 @@ public sealed class ChorusSerializerTests() : Akka.TestKit.Xunit2.TestKit(HoconF
         }
     }
 
+    // The node's spool stores a batch as the serializer wrote it, unnumbered, and sends it later under a number and key.
+    [Fact]
+    public void A_stored_batch_sent_as_its_stored_bytes_is_byte_for_byte_the_batch_encoded_anew()
+    {
+        NodeRecord[] records =
+        [
+            NodeRecord.Started("web", 4242, T0),
+            NodeRecord.Line("web", OutputStream.Stdout, 1, T0.AddTicks(1), Utf8("hello"), continued: false),
+            NodeRecord.Line("worker", OutputStream.Stderr, 1, T0.AddSeconds(1), Utf8("ünïcode"), continued: true, afterExit: true),
+            NodeRecord.Gap("worker", 120, "spool-full", T0.AddSeconds(2)),
+            NodeRecord.Exited("web", 0, null, T0.AddSeconds(3)),
+        ];
+        var unsent = LineBatch.Unsent("node-a", 0, T0.AddSeconds(4), records);
+        var chorus = Assert.IsType<ChorusSerializer>(Serializer());
+
+        var stored = chorus.FromStoredBatch(chorus.ToBinary(unsent));
+        Assert.IsType<EncodedRecords>(stored.Records);
+        var sent = chorus.ToBinary(stored with { Node = "node-b", Incarnation = 77, Seq = 5, SessionKey = "session" });
+
+        Assert.Equal(chorus.ToBinary(unsent with { Node = "node-b", Incarnation = 77, Seq = 5, SessionKey = "session" }), sent);
+        var back = Assert.IsType<LineBatch>(chorus.FromBinary(sent, "B"));
+        Assert.Equal(records.Select(r => r with { Text = default }), back.Records.Select(r => r with { Text = default }));
+        Assert.Equal(records.Select(r => r.Text.ToArray()), back.Records.Select(r => r.Text.ToArray()));
+    }
+
+    [Fact]
+    public void Stored_records_under_another_watermark_are_encoded_anew_and_keep_their_times()
+    {
+        NodeRecord[] records = [NodeRecord.Line("web", OutputStream.Stdout, 1, T0, Utf8("a"), false), NodeRecord.Line("web", OutputStream.Stdout, 2, T0.AddSeconds(1), Utf8("b"), false)];
+        var chorus = Assert.IsType<ChorusSerializer>(Serializer());
+        var stored = chorus.FromStoredBatch(chorus.ToBinary(LineBatch.Unsent("n", 0, T0.AddSeconds(1), records)));
+
+        var moved = stored with { Watermark = T0.AddSeconds(9) };
+        var back = Assert.IsType<LineBatch>(chorus.FromBinary(chorus.ToBinary(moved), "B"));
+
+        Assert.Equal(T0.AddSeconds(9), back.Watermark);
+        Assert.Equal([T0, T0.AddSeconds(1)], back.Records.Select(r => r.Timestamp));
+    }
+
     [Fact]
     public void A_line_read_after_its_process_exited_keeps_its_mark_through_the_wire()
     {

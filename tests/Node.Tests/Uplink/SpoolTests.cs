@@ -28,6 +28,20 @@ public sealed class SpoolTests : Akka.TestKit.Xunit2.TestKit, IDisposable
     }
 
     [Fact]
+    public void A_spooled_batch_goes_out_as_the_bytes_it_was_stored_as_under_its_number()
+    {
+        using var spool = new Spool(_directory, 1 << 30, _codec);
+        var original = Batch("web", 1, 10);
+        spool.Append(original);
+
+        var taken = spool.TakeOldest(1)!;
+
+        Assert.IsType<Chorus.Messages.Serialization.EncodedRecords>(taken.Records);
+        Assert.Equal(_codec.Write(original with { Incarnation = 3, Seq = 1, SessionKey = "key" }),
+            _codec.Write(taken with { Incarnation = 3, Seq = 1, SessionKey = "key" }));
+    }
+
+    [Fact]
     public void A_directory_serves_one_spool_at_a_time()
     {
         using (var first = new Spool(_directory, 1 << 30, _codec))
@@ -181,7 +195,7 @@ public sealed class SpoolTests : Akka.TestKit.Xunit2.TestKit, IDisposable
 
             Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(_directory));
             Assert.All(Directory.GetFiles(_directory), f => Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(f)));
-            Assert.Contains(Path.Combine(_directory, "state"), Directory.GetFiles(_directory));
+            Assert.Contains(Directory.GetFiles(_directory), f => Path.GetFileName(f).StartsWith("state.", StringComparison.Ordinal));
         }
         // One made open by hand is closed up.
         File.SetUnixFileMode(_directory, (UnixFileMode)0b111_111_111);
