@@ -288,7 +288,7 @@ public sealed class IngestActor : ReceiveActor, IWithTimers
     /// <summary>What the node may be told we hold, and its send window from now on.</summary>
     private BatchAck Ack(NodeLink link) => new(link.Incarnation, _acks.Acknowledge(link), link.SessionKey, Grant(link));
 
-    private int Grant(NodeLink link) => _acks.Grant(link, _windows.Share(_links.All, DateTime.UtcNow));
+    private int Grant(NodeLink link) => _acks.Grant(link, _windows.Grant(link, _links.All, DateTime.UtcNow));
 
     /// <summary>Answers the sender, after passing on <paramref name="accepted"/> (archived first, with an archive).</summary>
     private void Reply(LineBatch? accepted, object answer) => _output.Answer(Sender, answer, accepted);

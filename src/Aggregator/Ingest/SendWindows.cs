@@ -10,6 +10,9 @@ namespace Chorus.Aggregator.Ingest;
 /// <remarks>
 /// Busy: a node that sent a batch within <see cref="BusyFor"/>, or that is held back now (it would send if it
 /// could). Idle nodes take no share, so one busy node among a thousand idle ones still gets the whole total.
+/// A node not busy (yet) is granted a start window of <see cref="StartWindow"/>, not a share: when a hundred
+/// nodes joined at once and began to send together, each was granted the whole total at its join (no node was
+/// busy then), and they put 32 batches each in flight before their first acknowledgement said otherwise.
 /// Counted at most every <see cref="RecountEvery"/>, not on every batch: a scan of every node per batch is what
 /// made the merge's cost grow with the number of nodes (README, Benchmark).
 /// </remarks>
@@ -17,6 +20,9 @@ public sealed class SendWindows(int totalBatches)
 {
     /// <summary>Twice the nodes' resend-after: a node held back or slowed by its share still counts between two batches.</summary>
     public static readonly TimeSpan BusyFor = TimeSpan.FromSeconds(4);
+
+    /// <summary>Two: what a node sends at once before it is busy (a batch goes out at once while fewer than two are in flight).</summary>
+    public const int StartWindow = 2;
 
     private static readonly TimeSpan RecountEvery = TimeSpan.FromMilliseconds(100);
     private DateTime _countedAt = DateTime.MinValue;
@@ -29,14 +35,17 @@ public sealed class SendWindows(int totalBatches)
         link.LastBatchAt = now;
     }
 
-    /// <summary>Each busy node's share of the total now.</summary>
-    public int Share(IEnumerable<NodeLink> links, DateTime now)
+    /// <summary>The window to grant <paramref name="link"/> now: a busy node's share of the total, or the start window.</summary>
+    public int Grant(NodeLink link, IEnumerable<NodeLink> links, DateTime now)
     {
         if (now - _countedAt >= RecountEvery)
         {
-            _busy = links.Count(l => l.Up && (l.Held || l.LastBatchAt + BusyFor >= now));
+            _busy = links.Count(l => Busy(l, now));
             _countedAt = now;
         }
-        return Math.Max(1, totalBatches / Math.Max(1, _busy));
+        var share = Math.Max(1, totalBatches / Math.Max(1, _busy));
+        return Busy(link, now) ? share : Math.Min(StartWindow, share);
     }
+
+    private static bool Busy(NodeLink link, DateTime now) => link.Up && (link.Held || link.LastBatchAt + BusyFor >= now);
 }

@@ -13,7 +13,7 @@ public sealed class SendWindowsTests
         var links = Links(10);
         foreach (var link in links.Take(4)) _windows.Sent(link, Now);
 
-        Assert.Equal(32, _windows.Share(links, Now));
+        Assert.Equal(32, _windows.Grant(links[0], links, Now));
     }
 
     [Fact]
@@ -22,7 +22,7 @@ public sealed class SendWindowsTests
         var links = Links(300);
         foreach (var link in links) _windows.Sent(link, Now);
 
-        Assert.Equal(1, _windows.Share(links, Now));
+        Assert.Equal(1, _windows.Grant(links[0], links, Now));
     }
 
     [Fact]
@@ -32,7 +32,7 @@ public sealed class SendWindowsTests
         _windows.Sent(links[0], Now);
         links[1].Held = true;
 
-        Assert.Equal(64, _windows.Share(links, Now));
+        Assert.Equal(64, _windows.Grant(links[0], links, Now));
     }
 
     [Fact]
@@ -44,7 +44,7 @@ public sealed class SendWindowsTests
         links[2].Held = true;
         links[2].GoDown(Now);
 
-        Assert.Equal(128, _windows.Share(links, Now.AddSeconds(5)));
+        Assert.Equal(128, _windows.Grant(links[1], links, Now.AddSeconds(5)));
     }
 
     [Fact]
@@ -52,11 +52,24 @@ public sealed class SendWindowsTests
     {
         var links = Links(2);
         _windows.Sent(links[0], Now);
-        Assert.Equal(128, _windows.Share(links, Now));
+        Assert.Equal(128, _windows.Grant(links[0], links, Now));
 
         _windows.Sent(links[1], Now.AddMilliseconds(1));
 
-        Assert.Equal(64, _windows.Share(links, Now.AddMilliseconds(1)));
+        Assert.Equal(64, _windows.Grant(links[1], links, Now.AddMilliseconds(1)));
+    }
+
+    [Fact]
+    public void A_node_not_busy_yet_is_granted_the_start_window_not_a_share_of_the_total()
+    {
+        // Before: a hundred nodes joining at once were each granted the whole total (none was busy yet), and
+        // put 32 batches each in flight when they all began to send.
+        var links = Links(100);
+
+        Assert.Equal(SendWindows.StartWindow, _windows.Grant(links[0], links, Now));
+        _windows.Sent(links[0], Now);
+        Assert.Equal(128, _windows.Grant(links[0], links, Now));
+        Assert.Equal(SendWindows.StartWindow, _windows.Grant(links[1], links, Now));
     }
 
     private static List<NodeLink> Links(int count) =>
