@@ -9,8 +9,4 @@ namespace Chorus.Messages;
 /// node back; the node sends nothing new and resends nothing until a grant says otherwise (README, Reliability:
 /// flow control). Null: no grant (a test's stand-in aggregator), the node's own window applies.
 /// </summary>
-public sealed record BatchAck(long Incarnation, long UpToSeq, string SessionKey, int? Grant = null) : IChorusMessage
-{
-    /// <summary>The aggregator is alive and holds the node back: a grant of nothing.</summary>
-    public bool Held => Grant == 0;
-}
+public sealed record BatchAck(long Incarnation, long UpToSeq, string SessionKey, int? Grant = null) : IChorusMessage;
