@@ -10,6 +10,8 @@ namespace Chorus.Messages;
 /// <paramref name="SentAt"/> is the aggregator's clock when it answered: the answer is also the session's first
 /// <see cref="ClockProbe"/>, which the node answers with a <see cref="ClockReply"/> before anything else, so its first
 /// lines are placed on a measured clock rather than on the join's one-way guess. Default (never on the wire from
-/// an aggregator): no probe, nothing to answer.
+/// an aggregator): no probe, nothing to answer. <paramref name="Grant"/> is the node's first send window, as on
+/// <see cref="BatchAck"/>.
 /// </summary>
-public sealed record JoinAccepted(long AggregatorIncarnation, long NextSeq, string SessionKey, string Nonce, DateTime SentAt = default) : IChorusMessage;
+public sealed record JoinAccepted(long AggregatorIncarnation, long NextSeq, string SessionKey, string Nonce, DateTime SentAt = default, int? Grant = null)
+    : IChorusMessage;

@@ -27,7 +27,8 @@ namespace Chorus.Aggregator.Ingest;
 /// </list>
 /// The rules are plain classes, wired here: <see cref="JoinPolicy"/> (who may join), <see cref="NodeLinks"/>
 /// (which run a message belongs to, its session key, node-down on silence), <see cref="BatchSequence"/>
-/// (batches strictly in sequence), <see cref="AckWithholding"/> (backpressure) and <see cref="ClockDistance"/>
+/// (batches strictly in sequence), <see cref="AckWithholding"/> (backpressure), <see cref="SendWindows"/> (each node's
+/// send window, granted on every answer that says what is held) and <see cref="ClockDistance"/>
 /// (times near our clock). README's Reliability and Security sections tell why.
 /// </summary>
 public sealed class IngestActor : ReceiveActor, IWithTimers
@@ -39,6 +40,7 @@ public sealed class IngestActor : ReceiveActor, IWithTimers
     private readonly JoinPolicy _joinPolicy;
     private readonly NodeLinks _links;
     private readonly AckWithholding _acks = new();
+    private readonly SendWindows _windows;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly DropCounter _forged, _refused, _turnedAway, _outOfTime;
     private readonly ClockDistance _clockDistance;
@@ -54,6 +56,7 @@ public sealed class IngestActor : ReceiveActor, IWithTimers
         _joinPolicy = new JoinPolicy(token, settings.MaxNodes);
         _links = new NodeLinks(settings.MaxNodes, settings.NodeTimeout, settings.ForgetDownNodeAfter);
         _clockDistance = new ClockDistance(settings.MaxClockDistance);
+        _windows = new SendWindows(settings.SendWindowTotal);
         _progressRequests = new ProgressRequests(settings.ProgressRequestInterval);
         (_forged, _refused, _turnedAway, _outOfTime) = (DropLog(), DropLog(), DropLog(), DropLog());
         foreach (var (node, archived) in output.ArchivedNodes)
@@ -135,7 +138,7 @@ public sealed class IngestActor : ReceiveActor, IWithTimers
         _progressRequests.Joined(join.Node, link);
         _acks.Joined(link);
         _control.Tell(new ControlActor.NodeJoined(join.Node, Sender, link.SessionKey, join.Labels));
-        Reply(null, new JoinAccepted(_incarnation, link.Sequence.Next, link.SessionKey, join.Nonce, DateTime.UtcNow));
+        Reply(null, new JoinAccepted(_incarnation, link.Sequence.Next, link.SessionKey, join.Nonce, DateTime.UtcNow, Grant(link)));
         Sender.Tell(new ClockProbe(DateTime.UtcNow, link.SessionKey));
     }
 
@@ -143,6 +146,7 @@ public sealed class IngestActor : ReceiveActor, IWithTimers
     {
         if (!TryLink(batch.Node, batch.Incarnation, batch.SessionKey, out var link)) return;
         if (!WithinClockDistance(batch.Node, link, batch.Watermark, batch.Records)) return;
+        _windows.Sent(link, DateTime.UtcNow);
         var accepted = link.Sequence.IsNext(batch.Seq) && HasRoomFor(batch, link);
         if (accepted)
         {
@@ -150,7 +154,7 @@ public sealed class IngestActor : ReceiveActor, IWithTimers
             _pending.Accept(batch.Records);
             if (batch.Records.Count > 0) Ask(_progressRequests.LinesArrived(link, DateTime.UtcNow));
         }
-        Reply(accepted ? batch : null, new BatchAck(link.Incarnation, _acks.Acknowledge(link), link.SessionKey));
+        Reply(accepted ? batch : null, Ack(link));
     }
 
     /// <summary>Whether pending output leaves room for the node's next batch: from half its bound acks are withheld, at the bound the batch is turned away.</summary>
@@ -177,8 +181,8 @@ public sealed class IngestActor : ReceiveActor, IWithTimers
         foreach (var (link, owed) in _acks.Resume(_links.All))
         {
             if (!link.Up || link.Uplink is not { } uplink) continue;
-            if (owed == AckWithholding.Owed.ResendFrom) _output.Answer(uplink, new ResendFrom(link.Incarnation, link.Sequence.Next, link.SessionKey));
-            else if (owed == AckWithholding.Owed.Ack) _output.Answer(uplink, new BatchAck(link.Incarnation, link.Acknowledged, link.SessionKey));
+            if (owed == AckWithholding.Owed.ResendFrom) _output.Answer(uplink, new ResendFrom(link.Incarnation, link.Sequence.Next, link.SessionKey, Grant(link)));
+            else if (owed == AckWithholding.Owed.Ack) _output.Answer(uplink, Ack(link));
         }
     }
 
@@ -189,7 +193,9 @@ public sealed class IngestActor : ReceiveActor, IWithTimers
         // The watermark holds only once every batch sent before the heartbeat is here.
         if (link.Sequence.Holds(heartbeat.LastBatchSeq))
             _output.ToMerge(new MergeActor.NodeProgress(heartbeat.Node, heartbeat.Watermark));
-        Reply(null, new BatchAck(link.Incarnation, _acks.Acknowledge(link), link.SessionKey));
+        // A node held back sends heartbeats too: this answer is how it learns it is let go again, should the
+        // acknowledgement sent unasked when the output got low be lost.
+        Reply(null, Ack(link));
     }
 
     /// <summary>
@@ -202,7 +208,7 @@ public sealed class IngestActor : ReceiveActor, IWithTimers
         if (_clockDistance.Beyond(watermark, records, link.Clock.Offset, now) is not { } off) return true;
         var reason = _clockDistance.Reason(off);
         Reply(null, new TimesRefused(link.Incarnation, reason, link.SessionKey));
-        Reply(null, new BatchAck(link.Incarnation, _acks.Acknowledge(link), link.SessionKey));
+        Reply(null, Ack(link));
         if (_outOfTime.Count("(all nodes)", now) is var count and > 0)
             _log.Warning("Refused {0} batch(es) or heartbeat(s) for their times, the last from node {1}: {2}", count, node, reason);
         return false;
@@ -279,6 +285,11 @@ public sealed class IngestActor : ReceiveActor, IWithTimers
     {
         foreach (var node in _links.TakeForgotten()) _control.Tell(new ControlActor.NodeForgotten(node));
     }
+
+    /// <summary>What the node may be told we hold, and its send window from now on.</summary>
+    private BatchAck Ack(NodeLink link) => new(link.Incarnation, _acks.Acknowledge(link), link.SessionKey, Grant(link));
+
+    private int Grant(NodeLink link) => _acks.Grant(link, _windows.Grant(link, _links.All, DateTime.UtcNow));
 
     /// <summary>Answers the sender, after passing on <paramref name="accepted"/> (archived first, with an archive).</summary>
     private void Reply(LineBatch? accepted, object answer) => _output.Answer(Sender, answer, accepted);

@@ -23,6 +23,12 @@ public sealed class NodeLink(long incarnation, long nextSeq, string sessionKey)
     /// <summary>A batch of this node was turned away while pending output was at its bound: it is told to resend once there is room.</summary>
     public bool TurnedAway { get; set; }
 
+    /// <summary>The node was last granted a send window of nothing (<see cref="AckWithholding"/>): it is owed a grant once there is room.</summary>
+    public bool Held { get; set; }
+
+    /// <summary>When the node last sent a batch: it shares the send windows while it is busy (<see cref="SendWindows"/>).</summary>
+    public DateTime LastBatchAt { get; set; } = DateTime.MinValue;
+
     public bool Up { get; set; }
     public DateTime LastHeard { get; set; }
 

@@ -21,8 +21,8 @@ public sealed class ChorusSerializer(ExtendedActorSystem system) : SerializerWit
     private static readonly MessageLayout[] Layouts =
     [
         MessageLayout.Of<BatchAck>("A",
-            (w, m) => { w.WriteInt64(m.Incarnation); w.WriteVarint((ulong)m.UpToSeq); w.WriteString(m.SessionKey); },
-            (ref WireReader r) => new BatchAck(r.ReadInt64(), (long)r.ReadVarint(), r.ReadString())),
+            (w, m) => { w.WriteInt64(m.Incarnation); w.WriteVarint((ulong)m.UpToSeq); w.WriteString(m.SessionKey); w.WriteOptionalInt32(m.Grant); },
+            (ref WireReader r) => new BatchAck(r.ReadInt64(), (long)r.ReadVarint(), r.ReadString(), ReadGrant(ref r))),
         MessageLayout.Of<Heartbeat>("H",
             (w, m) => { w.WriteString(m.Node); w.WriteInt64(m.Incarnation); w.WriteVarint((ulong)m.LastBatchSeq); w.WriteInt64(m.Watermark.Ticks); w.WriteString(m.SessionKey); },
             (ref WireReader r) => new Heartbeat(r.ReadString(), r.ReadInt64(), (long)r.ReadVarint(), WireTime.FromTicks(r.ReadInt64()), r.ReadString())),
@@ -36,8 +36,12 @@ public sealed class ChorusSerializer(ExtendedActorSystem system) : SerializerWit
             },
             ReadJoin),
         MessageLayout.Of<JoinAccepted>("JA",
-            (w, m) => { w.WriteInt64(m.AggregatorIncarnation); w.WriteVarint((ulong)m.NextSeq); w.WriteString(m.SessionKey); w.WriteString(m.Nonce); w.WriteInt64(m.SentAt.Ticks); },
-            (ref WireReader r) => new JoinAccepted(r.ReadInt64(), (long)r.ReadVarint(), r.ReadString(), r.ReadString(), WireTime.FromTicks(r.ReadInt64()))),
+            (w, m) =>
+            {
+                w.WriteInt64(m.AggregatorIncarnation); w.WriteVarint((ulong)m.NextSeq); w.WriteString(m.SessionKey); w.WriteString(m.Nonce); w.WriteInt64(m.SentAt.Ticks);
+                w.WriteOptionalInt32(m.Grant);
+            },
+            (ref WireReader r) => new JoinAccepted(r.ReadInt64(), (long)r.ReadVarint(), r.ReadString(), r.ReadString(), WireTime.FromTicks(r.ReadInt64()), ReadGrant(ref r))),
         // Never changes: nodes of every wire version read it (see JoinRefused).
         MessageLayout.Of<JoinRefused>("JR",
             (w, m) => { w.WriteString(m.Reason); w.WriteString(m.Nonce); },
@@ -53,8 +57,8 @@ public sealed class ChorusSerializer(ExtendedActorSystem system) : SerializerWit
             (ref WireReader r) => new ClockReply(r.ReadString(), r.ReadInt64(), r.ReadString(),
                 WireTime.FromTicks(r.ReadInt64()), WireTime.FromTicks(r.ReadInt64()), WireTime.FromTicks(r.ReadInt64()))),
         MessageLayout.Of<ResendFrom>("RF",
-            (w, m) => { w.WriteInt64(m.Incarnation); w.WriteVarint((ulong)m.NextSeq); w.WriteString(m.SessionKey); },
-            (ref WireReader r) => new ResendFrom(r.ReadInt64(), (long)r.ReadVarint(), r.ReadString())),
+            (w, m) => { w.WriteInt64(m.Incarnation); w.WriteVarint((ulong)m.NextSeq); w.WriteString(m.SessionKey); w.WriteOptionalInt32(m.Grant); },
+            (ref WireReader r) => new ResendFrom(r.ReadInt64(), (long)r.ReadVarint(), r.ReadString(), ReadGrant(ref r))),
         MessageLayout.Of<TimesRefused>("TR",
             (w, m) => { w.WriteInt64(m.Incarnation); w.WriteString(m.Reason); w.WriteString(m.SessionKey); },
             (ref WireReader r) => new TimesRefused(r.ReadInt64(), r.ReadString(), r.ReadString())),
@@ -144,6 +148,13 @@ public sealed class ChorusSerializer(ExtendedActorSystem system) : SerializerWit
             wireVersion, chorusVersion,
             // None: left to the record's own empty map, so a join without labels reads back equal to what was sent.
             ControlLayouts.ReadLabels(ref r) is { Count: > 0 } labels ? labels : null);
+    }
+
+    // A window is a count: a negative one is a malformed frame, not "no window".
+    private static int? ReadGrant(ref WireReader r)
+    {
+        var grant = r.ReadOptionalInt32();
+        return grant < 0 ? throw new FormatException($"a send-window grant of {grant} is negative") : grant;
     }
 
     private static MessageLayout LayoutOf(object message) =>

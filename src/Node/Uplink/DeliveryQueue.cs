@@ -7,18 +7,31 @@ namespace Chorus.Node.Uplink;
 /// Batches that the aggregator has not acknowledged yet, in sequence order: the first few are in flight,
 /// the rest wait for room in the window. The window bounds what Akka.Remote buffers, since remoting itself
 /// has no backpressure. Acknowledgements are cumulative (go-back-N): after a loss everything in flight is
-/// sent again and the aggregator drops what it already has.
+/// sent again and the aggregator drops what it already has. The window is the node's own max-unacked-batches, or
+/// less when the aggregator grants less (<see cref="Grant"/>): the sum of every node's window is then the
+/// aggregator's to bound, however many nodes there are.
 /// </summary>
 public sealed class DeliveryQueue(int maxInFlight)
 {
+    private readonly int _ownMaxInFlight = maxInFlight;
     private Queue<LineBatch> _inFlight = new();
     private Queue<LineBatch> _waiting = new();
 
     public bool IsEmpty => _inFlight.Count == 0 && _waiting.Count == 0;
     public int InFlight => _inFlight.Count;
-    /// <summary>How many more batches the window lets go now.</summary>
-    public int Room => maxInFlight - _inFlight.Count;
-    public int MaxInFlight => maxInFlight;
+    /// <summary>How many more batches the window lets go now (negative after a grant shrank it below what is in flight).</summary>
+    public int Room => MaxInFlight - _inFlight.Count;
+    /// <summary>The window: the node's own bound, or the aggregator's last grant when that is smaller.</summary>
+    public int MaxInFlight { get; private set; } = maxInFlight;
+
+    /// <summary>The aggregator holds the node back: nothing new may go out, and nothing in flight is lost for its silence.</summary>
+    public bool Held => MaxInFlight == 0;
+
+    /// <summary>
+    /// The aggregator's grant from now on: at most <paramref name="batches"/> unacknowledged, never more than the
+    /// node's own bound; null (no grant) leaves the node's own bound. What is already in flight stays in flight.
+    /// </summary>
+    public void Grant(int? batches) => MaxInFlight = batches is { } granted ? Math.Min(granted, _ownMaxInFlight) : _ownMaxInFlight;
     public int Waiting => _waiting.Count;
     public int Count => _inFlight.Count + _waiting.Count;
 
@@ -48,7 +61,7 @@ public sealed class DeliveryQueue(int maxInFlight)
     public List<LineBatch> TakeSendable()
     {
         var sendable = new List<LineBatch>();
-        while (_inFlight.Count < maxInFlight && _waiting.TryDequeue(out var batch))
+        while (_inFlight.Count < MaxInFlight && _waiting.TryDequeue(out var batch))
         {
             _inFlight.Enqueue(batch);
             sendable.Add(batch);

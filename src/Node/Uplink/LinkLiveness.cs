@@ -3,15 +3,32 @@ namespace Chorus.Node.Uplink;
 /// <summary>
 /// When the link to the aggregator counts as lost (nothing heard for link-timeout: re-join), and when what is in
 /// flight counts as lost (no acknowledgement made progress for resend-after: remoting delivers at most once,
-/// so send it again).
+/// so send it again). While the aggregator says it holds the node back (a send window of nothing), a missing
+/// acknowledgement is no loss: it is withheld, so nothing is due for resending until the node is let go again;
+/// the aggregator's answers to the node's heartbeats meanwhile keep the link alive.
 /// </summary>
 public sealed class LinkLiveness(TimeSpan linkTimeout, TimeSpan resendAfter)
 {
     private DateTime _lastHeard;
     private DateTime _lastAckProgress;
+    private bool _held;
 
     /// <summary>A join was accepted at <paramref name="now"/>: both clocks start again.</summary>
-    public void Joined(DateTime now) => _lastHeard = _lastAckProgress = now;
+    public void Joined(DateTime now)
+    {
+        _lastHeard = _lastAckProgress = now;
+        _held = false;
+    }
+
+    /// <summary>
+    /// The aggregator's answer at <paramref name="now"/> holds the node back, or not. Let go, the resend clock
+    /// starts afresh: what was withheld is not lost for having waited.
+    /// </summary>
+    public void Held(DateTime now, bool held)
+    {
+        if (_held && !held) _lastAckProgress = now;
+        _held = held;
+    }
 
     /// <summary>An acknowledgement arrived; <paramref name="progressed"/> when it acknowledged something new.</summary>
     public void Acknowledged(DateTime now, bool progressed)
@@ -22,10 +39,10 @@ public sealed class LinkLiveness(TimeSpan linkTimeout, TimeSpan resendAfter)
 
     public bool LinkLost(DateTime now) => now - _lastHeard > linkTimeout;
 
-    /// <summary>True at most once per resend-after while no acknowledgement makes progress.</summary>
+    /// <summary>True at most once per resend-after while no acknowledgement makes progress, and never while held back.</summary>
     public bool ResendDue(DateTime now)
     {
-        if (now - _lastAckProgress <= resendAfter) return false;
+        if (_held || now - _lastAckProgress <= resendAfter) return false;
         _lastAckProgress = now;
         return true;
     }

@@ -54,6 +54,12 @@ public sealed class Outbox : IDisposable
     public long RecordsInMemory => _queue.RecordCount + _builder.Count;
     public long SpooledBytes => _overflow.SpooledBytes;
 
+    /// <summary>The aggregator holds the node back (a send window of nothing): nothing goes out, nothing in flight is lost.</summary>
+    public bool Held => _queue.Held;
+
+    /// <summary>The send window the aggregator grants from now on (null: none, the node's own max-unacked-batches).</summary>
+    public void Grant(int? batches) => _queue.Grant(batches);
+
     /// <summary>A run started anew (the uplink restarted): what the old one numbered is gone, so numbering needs a new incarnation.</summary>
     public void BeginNewRun(long incarnation)
     {

@@ -240,6 +240,7 @@ public sealed class UplinkActor : ReceiveActor, IWithTimers
         // cost (about half a second on a cold start) in the future, where they stayed (a node's corrected times
         // never go back) and made the other nodes' lines come out late.
         if (accepted.SentAt != default) AnswerProbe(accepted.SentAt, receivedAt);
+        Grant(accepted.Grant);
         Resend(accepted.NextSeq, restarted);
         // A new aggregator (or one that forgot us) knows nothing of our processes: it selects on this table.
         SendTable();
@@ -251,6 +252,7 @@ public sealed class UplinkActor : ReceiveActor, IWithTimers
     {
         if (resend.Incarnation != _outbox.Incarnation || !FromJoinedAggregator(resend.SessionKey)) return;
         _liveness.Acknowledged(_clock.UtcNow, progressed: false);
+        Grant(resend.Grant);
         Resend(resend.NextSeq, restarted: false);
     }
 
@@ -316,10 +318,18 @@ public sealed class UplinkActor : ReceiveActor, IWithTimers
     {
         if (ack.Incarnation != _outbox.Incarnation || !FromJoinedAggregator(ack.SessionKey)) return;
         _liveness.Acknowledged(_clock.UtcNow, progressed: _outbox.Acknowledge(ack.UpToSeq));
+        Grant(ack.Grant);
         SendWhatFits();
         // What collected while the link was busy goes as the acknowledgement frees it.
         CutIfLinkQuiet();
         if (_drainRequester is not null && _outbox.IsEmpty) FinishDrain();
+    }
+
+    /// <summary>The send window the aggregator grants with this answer; a grant of nothing holds the node back.</summary>
+    private void Grant(int? batches)
+    {
+        _outbox.Grant(batches);
+        _liveness.Held(_clock.UtcNow, _outbox.Held);
     }
 
     /// <summary>An answer to one of this round's joins: from the address dialled, echoing a nonce only the aggregator saw.</summary>
@@ -396,7 +406,8 @@ public sealed class UplinkActor : ReceiveActor, IWithTimers
             _outbox.ReturnInFlight();
             SendWhatFits();
         }
-        if (!_sentSinceTick) SendHeartbeatIfIdle();
+        if (_outbox.Held) SendHeartbeatWhileHeld();
+        else if (!_sentSinceTick) SendHeartbeatIfIdle();
         _sentSinceTick = false;
         ReportSpoolIfChanged();
     }
@@ -409,6 +420,18 @@ public sealed class UplinkActor : ReceiveActor, IWithTimers
     {
         if (_aggregator is null || !_outbox.Idle) return;
         _aggregator.Tell(new Heartbeat(_node, _outbox.Incarnation, _outbox.LastNumbered, _clock.UtcNow, _sessionKey));
+    }
+
+    /// <summary>
+    /// Held back, the node sends nothing else, so it says every tick that it is here and waits: the aggregator's
+    /// answer keeps the link alive (no re-join) and brings the next grant, should the one sent unasked be lost.
+    /// With lines waiting it may promise nothing: it names a batch not numbered yet, which the aggregator cannot
+    /// hold, so the watermark is not taken as progress.
+    /// </summary>
+    private void SendHeartbeatWhileHeld()
+    {
+        if (_outbox.Idle) SendHeartbeatIfIdle();
+        else _aggregator!.Tell(new Heartbeat(_node, _outbox.Incarnation, _outbox.LastNumbered + 1, _clock.UtcNow, _sessionKey));
     }
 
     // Told when it changes, not every tick: an idle node with an empty spool sends nothing for it.

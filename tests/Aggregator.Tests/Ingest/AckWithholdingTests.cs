@@ -60,6 +60,38 @@ public sealed class AckWithholdingTests
         Assert.Equal(2, _acks.Acknowledge(held)); // no longer withholding
     }
 
+    [Fact]
+    public void While_withholding_every_answer_grants_nothing_and_the_node_is_owed_a_grant_once_the_output_is_low()
+    {
+        var idle = LinkHaving(taken: 2);
+        _acks.Acknowledge(idle);
+        Assert.Equal(8, _acks.Grant(idle, share: 8));
+
+        _acks.Withhold();
+        Assert.Equal(0, _acks.Grant(idle, share: 8));
+
+        // Nothing withheld from it, nothing turned away: still owed, or it would wait for its next heartbeat's answer.
+        Assert.Equal(Owed.Ack, _acks.Resume([idle]).Single().Owed);
+        Assert.False(idle.Held);
+        Assert.Equal(8, _acks.Grant(idle, share: 8));
+    }
+
+    [Fact]
+    public void Each_time_the_output_is_low_again_a_different_node_is_let_go_first()
+    {
+        // Before: always in the same order, so the same nodes' batches arrived first and took the room.
+        var links = Enumerable.Range(0, 3).Select(_ => LinkHaving(taken: 0)).ToList();
+        var firsts = new List<NodeLink>();
+        for (var round = 0; round < 3; round++)
+        {
+            _acks.Withhold();
+            foreach (var link in links) _acks.Grant(link, share: 1);
+            firsts.Add(_acks.Resume(links)[0].Link);
+        }
+
+        Assert.Equal(links, firsts);
+    }
+
     private static NodeLink LinkHaving(long taken)
     {
         var link = new NodeLink(1, 1, "key");

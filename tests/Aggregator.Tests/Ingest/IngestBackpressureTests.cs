@@ -47,6 +47,30 @@ public sealed class IngestBackpressureTests : Akka.TestKit.Xunit2.TestKit, IDisp
     }
 
     [Fact]
+    public async Task Every_answer_grants_a_send_window_from_half_the_bound_a_window_of_nothing_and_below_half_again_the_window()
+    {
+        var granted = await Join(sendWindowTotal: 8);
+        Assert.Equal(SendWindows.StartWindow, granted);
+
+        var grants = new List<int?>();
+        for (long seq = 1; seq <= 6; seq++)
+        {
+            _ingest.Tell(Batch(seq));
+            grants.Add((await ExpectMsgAsync<BatchAck>()).Grant);
+        }
+        _ingest.Tell(new Heartbeat("a", 1, LastBatchSeq: 7, At(500), _key));
+        grants.Add((await ExpectMsgAsync<BatchAck>()).Grant);
+        await PassedOnAsync(6);
+
+        Finish(1, 2);
+
+        // A node held back is told its window once the output is low, with what was withheld.
+        var letGo = await ExpectMsgAsync<BatchAck>();
+        Assert.Equal([8, 8, 8, 8, 8, 0, 0], grants);
+        Assert.Equal((6L, 8), (letGo.UpToSeq, letGo.Grant));
+    }
+
+    [Fact]
     public async Task Heartbeats_are_answered_while_pending_output_is_full()
     {
         await Join();
@@ -119,13 +143,16 @@ public sealed class IngestBackpressureTests : Akka.TestKit.Xunit2.TestKit, IDisp
         Assert.Equal(new ArchivedNode(1, 10), ArchiveFile.Repair(_archivePath)["a"]);
     }
 
-    private async Task Join(IngestOutput? output = null, string nodeTimeout = "10s")
+    /// <summary>Joins node "a" and returns the send window its join's answer grants.</summary>
+    private async Task<int?> Join(IngestOutput? output = null, string nodeTimeout = "10s", int sendWindowTotal = 128)
     {
-        var settings = TestSettings.Aggregator($"chorus.aggregator.node-timeout = {nodeTimeout}");
+        var settings = TestSettings.Aggregator($"chorus.aggregator {{ node-timeout = {nodeTimeout}, send-window-total = {sendWindowTotal} }}");
         _ingest = Sys.ActorOf(IngestActor.Props(output ?? IngestOutput.Direct(_merge.Ref), _pending, settings, token: null));
         _ingest.Tell(new JoinRequest("a", 1, FirstSeq: 1, Token: "", SentAt: default, Nonce: "", WireVersion: WireVersion.Current, ChorusVersion: "0.1.0+test"));
-        _key = (await ExpectMsgAsync<JoinAccepted>()).SessionKey;
+        var accepted = await ExpectMsgAsync<JoinAccepted>();
+        _key = accepted.SessionKey;
         await _merge.ExpectMsgAsync<MergeActor.NodeConnected>();
+        return accepted.Grant;
     }
 
     private LineBatch Batch(long seq) =>

@@ -20,15 +20,19 @@ public sealed class ChorusSerializerTests() : Akka.TestKit.Xunit2.TestKit(HoconF
         new JoinAccepted(-9, 1, SessionKey: "0123456789ABCDEF0123456789ABCDEF", Nonce: ""),
         new JoinAccepted(-9, 1, "key", Nonce: "nonce"),
         new JoinAccepted(-9, 1, "key", Nonce: "nonce", SentAt: T0),
+        new JoinAccepted(-9, 1, "key", Nonce: "nonce", SentAt: T0, Grant: 32),
         new JoinRefused("the token is wrong", Nonce: ""),
         new JoinRefused("the token is wrong", Nonce: "nonce"),
         new ResendFrom(7, 11, SessionKey: "key"),
         new ResendFrom(long.MinValue, 1, SessionKey: ""),
+        new ResendFrom(7, 11, SessionKey: "key", Grant: 0),
         new TimesRefused(7, "its times lie 30 days from the aggregator's clock", SessionKey: "key"),
         new Heartbeat("ünïcode-node", long.MaxValue, 12, T0, SessionKey: ""),
         new Heartbeat("n", 1, 12, T0, SessionKey: "key"),
         new BatchAck(3, 0, SessionKey: ""),
         new BatchAck(3, 9, SessionKey: "key"),
+        new BatchAck(3, 9, SessionKey: "key", Grant: 0),
+        new BatchAck(3, 9, SessionKey: "key", Grant: int.MaxValue),
         new NodeLeaving("a", 1, SessionKey: ""),
         new ClockProbe(T0, SessionKey: ""),
         new ClockProbe(T0, SessionKey: "key"),
@@ -231,6 +235,15 @@ public sealed class ChorusSerializerTests() : Akka.TestKit.Xunit2.TestKit(HoconF
         var bytes = Serializer().ToBinary(new JoinRefused("why", "N"));
 
         Assert.Equal([3, (byte)'w', (byte)'h', (byte)'y', 1, (byte)'N'], bytes);
+    }
+
+    [Fact]
+    public void A_negative_send_window_grant_is_refused()
+    {
+        var bytes = Serializer().ToBinary(new BatchAck(3, 9, "key", Grant: 1));
+        bytes.AsSpan()[^4..].Fill(0xFF); // the grant's four bytes: -1
+
+        Assert.Throws<SerializationException>(() => Serializer().FromBinary(bytes, "A"));
     }
 
     [Fact]

@@ -32,6 +32,26 @@ public sealed class LinkLivenessTests
     }
 
     [Fact]
+    public void While_held_back_no_resend_is_due_and_once_let_go_the_resend_clock_starts_afresh()
+    {
+        _liveness.Held(Joined.AddSeconds(0.5), held: true);
+
+        Assert.False(_liveness.ResendDue(Joined.AddSeconds(30)));
+        _liveness.Held(Joined.AddSeconds(30), held: false);
+        Assert.False(_liveness.ResendDue(Joined.AddSeconds(31.9)));
+        Assert.True(_liveness.ResendDue(Joined.AddSeconds(32.1)));
+    }
+
+    [Fact]
+    public void Held_back_the_link_still_counts_as_lost_when_nothing_at_all_is_heard()
+    {
+        // A held node waits on the aggregator's answers to its heartbeats: without them it is a lost link, as ever.
+        _liveness.Held(Joined, held: true);
+
+        Assert.True(_liveness.LinkLost(Joined.AddSeconds(5.1)));
+    }
+
+    [Fact]
     public void An_acknowledgement_that_makes_progress_puts_the_resend_off()
     {
         _liveness.Acknowledged(Joined.AddSeconds(1.5), progressed: true);
