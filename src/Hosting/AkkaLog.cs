@@ -42,7 +42,9 @@ public static class AkkaLog
         || (e.LogLevel() == LogLevel.ErrorLevel
             // Akka.Remote's exception type is internal, so it is known by name.
             && ((e is Error { Cause: { } cause } && cause.GetType().Name == "EndpointDisassociatedException")
-                || StartsWith(e, "No response from remote.")));
+                // "No response from remote." (a handshake) and "... for outbound association." (an association
+                // attempt timed out while the link was down): both are a link not there yet.
+                || StartsWith(e, "No response from remote")));
 
     /// <summary>
     /// The DotNetty transport warns "Unable to REMOVE channel ... May not shut down cleanly" when a connection

@@ -44,6 +44,16 @@ public sealed class AkkaLogTests
             "Association with remote system akka.tcp://chorus@127.0.0.1:5000 has failed; address is now gated for 1000 ms.")));
     }
 
+    [Theory]
+    [InlineData("No response from remote. Handshake timed out or transport failure detector triggered.")]
+    // Seen on a node's stderr after a network cut healed (NetworkCutTests): an attempt made during the cut timed out.
+    [InlineData("No response from remote for outbound association. Associate timed out after [15000 ms].")]
+    public void Remotings_errors_about_a_remote_that_did_not_answer_are_not_shown(string message)
+    {
+        Assert.Null(AkkaLog.Render(new Error(null, "akka.tcp://chorus@127.0.0.1:4053/system/transports/akkaprotocolmanager.tcp.0",
+            typeof(AkkaLogTests), message)));
+    }
+
     [Fact]
     public async Task Both_of_Akkas_loggers_write_to_stderr_never_to_stdout()
     {
