@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Measures Chorus end to end on this machine, and GNU parallel on the same generators for scale.
 #
-#   bench/run.sh            (about 4-5 minutes on a quiet 2-core machine, the publish included)
+#   bench/run.sh            (about 3 minutes; a publish adds about 5 once src/ changed: see publish_release in lib.sh)
 #   PHASES="throughput join" bench/run.sh   only some of: throughput latency join (the default: all three), and the
 #                           older single-row runs json text parallel websocket (LINES=1000000 RATE=3000 LAT_SECONDS=10)
 #   bench/run.sh --full     adds the idle run (bench/idle.sh: about 4 minutes more) and the scale run (bench/scale.sh: about 6)
