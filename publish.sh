@@ -6,6 +6,8 @@
 # For each RID writes artifacts/chorus-VERSION-RID/ (the two executables and hocon/, the defaults they read
 # from beside themselves) and artifacts/chorus-VERSION-RID.tar.gz holding that folder. Needs the .NET SDK
 # here only; the hosts need nothing. CHORUS_ARTIFACTS=DIR writes elsewhere (the tests publish into a temp dir).
+# CHORUS_READY_TO_RUN=false leaves out the ReadyToRun compilation (README, Install): the same files, JIT only, several
+# minutes of CPU sooner. For the shipping test, whose promises are about the files and not their start-up.
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -25,6 +27,13 @@ for rid in "${rids[@]}"; do
   esac
 done
 
+ready_to_run=()
+case ${CHORUS_READY_TO_RUN:-true} in
+  true) ;;
+  false) ready_to_run=(-p:PublishReadyToRun=false) ;;
+  *) fail "CHORUS_READY_TO_RUN is true or false, not '$CHORUS_READY_TO_RUN'." ;;
+esac
+
 version=$(dotnet msbuild "$root/src/Node/Node.csproj" -getProperty:Version)
 [ -n "$version" ] || fail "could not read the version from src/Node/Node.csproj."
 
@@ -34,11 +43,11 @@ for rid in "${rids[@]}"; do
   rm -rf "$out" "$out.tar.gz"
   for project in Node Aggregator; do
     # Not trimmed: Akka builds serializers, loggers and the remoting provider from type names in HOCON by
-    # reflection, which trimming cannot see. chorus-node is ReadyToRun (src/Node/Node.csproj says why),
-    # chorus-aggregator is not (README, Install, gives the sizes and times).
+    # reflection, which trimming cannot see. Both are ReadyToRun (their csproj files say why; README, Install,
+    # gives the sizes and times).
     dotnet publish "$root/src/$project/$project.csproj" -c Release -r "$rid" --self-contained \
       -p:PublishSingleFile=true -p:IncludeNativeLibrariesForSelfExtract=true \
-      -p:DebugType=none \
+      -p:DebugType=none "${ready_to_run[@]}" \
       -o "$out" -v quiet -nologo \
       || fail "dotnet publish of src/$project for $rid failed (see above)."
   done

@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
 # Idle cost: CPU that Chorus burns while nothing is written, as a share of one core.
 #
-#   bench/idle.sh        (SECONDS_IDLE=60 NODES=100 SETTLE=5 by default; NO_BUILD=1 skips the build;
-#                         AGG=... NODE=... measure other builds)
+#   bench/idle.sh        (SECONDS_IDLE=60 NODES=100 SETTLE=5 by default; NO_BUILD=1 skips the build and publish;
+#                         measures publish.sh's ReadyToRun single files, what users deploy; IDLE_BUILD=build measures
+#                         `dotnet build`'s instead; see executables in lib.sh for NODE, AGG, PUB_NODE, PUB_AGG)
 #
 # 1. an aggregator with no node at all, for SECONDS_IDLE after start-up;
 # 2. one node running `sleep` (nothing to say), joined to it: the node's CPU and the aggregator's;
 # 3. the aggregator with NODES idle nodes joined (real chorus-node processes, one `sleep` each), and the
 #    nodes' own CPU, in all and per node.
 # Each measurement starts SETTLE seconds after the last process joined, so start-up (the JIT, the joins) is not
-# counted. CPU is utime+stime from /proc/PID/stat over the window. Ends every process it started.
+# counted. CPU is utime+stime from /proc/PID/stat over the window; for the one idle node, also per thread name
+# (/proc/PID/task/*/stat, in OUT/node-1.threads), to see what burns it. Ends every process it started.
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -18,9 +20,7 @@ OUT=${IDLE_OUT:-$HERE/out/idle}
 SECONDS_IDLE=${SECONDS_IDLE:-60}
 NODES=${NODES:-100}
 SETTLE=${SETTLE:-5}
-# Built binaries to measure (another build's, to compare before and after): folders holding chorus-node and chorus-aggregator.
-AGG=${AGG:-$ROOT/src/Aggregator/bin/Release/net10.0/chorus-aggregator}
-NODE=${NODE:-$ROOT/src/Node/bin/Release/net10.0/chorus-node}
+IDLE_BUILD=${IDLE_BUILD:-published}
 TICKS=$(getconf CLK_TCK)
 
 NAME=idle
@@ -33,10 +33,12 @@ percent() { awk -v t="$1" -v hz="$TICKS" -v s="$SECONDS_IDLE" 'BEGIN { printf "%
 # count_lines FILE PATTERN
 count_lines() { grep -c -- "$2" "$1" 2>/dev/null || true; }
 
-if [ -z "${NO_BUILD:-}" ]; then
-    say "building (Release)"
-    build_release "$OUT.build.log" src/Node src/Aggregator
-fi
+executables "$OUT.build.log" src/Node src/Aggregator
+case $IDLE_BUILD in
+    published) AGG=$PUB_AGG NODE=$PUB_NODE ;;
+    build) AGG=$BUILD_AGG NODE=$BUILD_NODE ;;
+    *) die "IDLE_BUILD is published or build, not $IDLE_BUILD" ;;
+esac
 rm -rf "$OUT" && mkdir -p "$OUT"
 # An idle node holds about 60-70 MiB: start no more than the memory available allows (100 MiB each, for margin).
 FITS=$(awk '/^MemAvailable/ { print int($2 / 1024 / 100) }' /proc/meminfo)
@@ -91,9 +93,15 @@ say "2/3: one idle node, ${SECONDS_IDLE} s"
 start_nodes 1 1
 wait_up 1 30 || die "the node did not join within 30 s; see $OUT/node-1.err"
 sleep "$SETTLE"
+thread_ticks "${NODE_PIDS[0]}" > "$OUT/node-1.threads-before"
 window "${NODE_PIDS[@]}"
 AGG_ONE=$(percent "$W_AGG"); NODE_ONE=$(percent "$W_OTHERS")
-say "one node: node $NODE_ONE %, aggregator $AGG_ONE %"
+# Per thread name over the window, as a share of one core, busiest first.
+thread_ticks "${NODE_PIDS[0]}" | awk -F'\t' -v hz="$TICKS" -v s="$SECONDS_IDLE" '
+    NR == FNR { before[$2] = $1; next }
+    $1 - before[$2] > 0 { printf "%6.2f %%  %s\n", 100 * ($1 - before[$2]) / hz / s, $2 }' "$OUT/node-1.threads-before" - |
+    sort -rn > "$OUT/node-1.threads"
+say "one node: node $NODE_ONE %, aggregator $AGG_ONE %; the node's busiest threads: $(head -3 "$OUT/node-1.threads" | sed 's/^ *//' | paste -sd ';')"
 
 say "3/3: $NODES idle nodes, ${SECONDS_IDLE} s"
 # In groups of ten, so the machine's two cores are not asked to start a hundred runtimes at once.
@@ -116,7 +124,8 @@ say "$NODES nodes: aggregator $AGG_MANY %, nodes $NODES_MANY % in all ($PER_NODE
     echo "## Idle cost ($(date -u '+%Y-%m-%d %H:%M UTC'), commit $(git -C "$ROOT" describe --always --dirty 2>/dev/null || echo '?'))"
     echo
     echo "Machine: $(nproc) CPUs, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1), load average before: $LOAD_BEFORE."
-    echo "Share of one core over $SECONDS_IDLE s, from $SETTLE s after the last join; each node runs one \`sleep\`."
+    echo "Share of one core over $SECONDS_IDLE s, from $SETTLE s after the last join; each node runs one \`sleep\`." \
+        "Executables: $IDLE_BUILD ($NODE)."
     echo
     echo "| | aggregator | node(s) | aim |"
     echo "|---|---:|---:|---|"
@@ -125,4 +134,9 @@ say "$NODES nodes: aggregator $AGG_MANY %, nodes $NODES_MANY % in all ($PER_NODE
     echo "| $NODES idle nodes | $AGG_MANY % | $NODES_MANY % in all, $PER_NODE % each | aggregator <= 10 % |"
     echo
     echo "Aggregator RSS with $NODES nodes: $AGG_RSS MiB; node-down events while idle: $DOWNS."
-} | tee "$OUT/summary.md"
+    echo
+    echo "The one idle node's threads over its window (share of one core): $(head -5 "$OUT/node-1.threads" | sed 's/^ *\([0-9.]*\) %  \(.*\)/\2 \1 %/' | paste -sd ';' | sed 's/;/; /g')."
+} > "$OUT/summary.md"
+echo "idle aggregator alone $AGG_ALONE % of a core (aim <= 0.5)"
+echo "idle node $NODE_ONE % of a core over its first $SECONDS_IDLE s from $SETTLE s after its join (aim <= 0.5); its aggregator $AGG_ONE %"
+echo "idle aggregator with $NODES idle nodes $AGG_MANY % of a core (aim <= 10 with 100), nodes $PER_NODE % each"

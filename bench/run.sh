@@ -1,16 +1,22 @@
 #!/usr/bin/env bash
 # Measures Chorus end to end on this machine, and GNU parallel on the same generators for scale.
 #
-#   bench/run.sh            (LINES=1000000 RATE=3000 LAT_SECONDS=10 by default; override in the environment)
-#   PHASES="json latency" bench/run.sh      only some of: json text parallel latency join
+#   bench/run.sh            (about 3 minutes; a publish adds about 5 once src/ changed: see publish_release in lib.sh)
+#   PHASES="throughput join" bench/run.sh   only some of: throughput latency join (the default: all three), and the
+#                           older single-row runs json text parallel websocket (LINES=1000000 RATE=3000 LAT_SECONDS=10)
 #   bench/run.sh --full     adds the idle run (bench/idle.sh: about 4 minutes more) and the scale run (bench/scale.sh: about 6)
 #
-# 1. throughput: 3 generators x LINES lines of 80 bytes -> chorus-node -> Akka.Remote (loopback) ->
-#    chorus-aggregator -> stdout to a file, once with --format json and once with --format text;
-# 2. the same generators under `parallel --line-buffer --tag`, to a file;
-# 3. latency: one generator paced at RATE lines/s for LAT_SECONDS, write time to WebSocket arrival;
-# 4. join: launch to first line, and lines marked late when a second node joins (bench/join.sh);
-# 5. a summary in Markdown, ready for README; with --full, then the idle cost (bench/idle.sh) and scale (bench/scale.sh).
+# Builds once (dotnet build, Release) and publishes once (publish.sh: the ReadyToRun single files users deploy) into
+# bench/out, then runs with NO_BUILD=1:
+# 1. throughput (bench/throughput.sh): GNU parallel, one node over loopback and the embedded default, the published
+#    executables and dotnet build's, 3 x 1,000,000 lines of 80 bytes;
+# 2. latency (bench/latency.sh): the same rows and two nodes with ordering on, at 3 x 1,000 lines/s;
+# 3. join (bench/join.sh): launch to first line, for a node and for the embedded default, and lines marked late when
+#    a second node joins;
+# and prints every figure on a line of its own (kept in bench/out/figures.txt), each script's Markdown table in
+# bench/out/summary.md; with --full, then the idle cost (bench/idle.sh) and scale (bench/scale.sh).
+# The older phases, each alone: json and text (one node, 3 generators x LINES, with its own CPU and RSS samples),
+# parallel (the same under GNU parallel), websocket (one generator at RATE lines/s, write to WebSocket arrival).
 # Everything it writes stays in bench/out/. Every wait is bounded; every process it starts is ended on exit.
 set -euo pipefail
 
@@ -22,7 +28,7 @@ RATE=${RATE:-3000}
 LAT_SECONDS=${LAT_SECONDS:-10}
 # Longest any one measured run may take before it is called a hang and stopped.
 RUN_TIMEOUT=${RUN_TIMEOUT:-300}
-PHASES=" ${PHASES:-json text parallel latency join} "
+PHASES=" ${PHASES:-throughput latency join} "
 FULL=""
 [ "${1:-}" = --full ] && FULL=1
 TAGS=(p1 p2 p3)
@@ -70,16 +76,6 @@ calc() { awk "BEGIN { printf \"$1\", $2 }"; }    # calc FORMAT EXPR
 mib() { calc '%.0f' "$1 / 1024"; }
 
 rss_mib() { awk '/^VmRSS/ { r = $2 } END { print int(r / 1024) }' "/proc/$1/status" 2>/dev/null || echo 0; }
-# thread_cpu PID: CPU seconds per thread name (threads of one name added up), busiest first.
-thread_cpu() {
-    local task
-    for task in /proc/"$1"/task/*; do
-        # comm may hold spaces, so take it from its own file and the times from after the ")" in stat.
-        printf '%s\t%s\n' "$(sed 's/.*) //' "$task/stat" 2>/dev/null | awk '{ print $12 + $13 }')" "$(cat "$task/comm" 2>/dev/null)"
-    done | awk -F'\t' -v hz="$TICKS" '$1 != "" { s[$2] += $1 } END { for (n in s) if (s[n] > 0) printf "%6.2f  %s\n", s[n] / hz, n }' |
-        sort -rn
-}
-
 # Samples CPU% and RSS of the aggregator and node once a second, `top`-style, until it is stopped or the
 # aggregator is gone; keeps the node's latest per-thread CPU split (the node ends by itself).
 sample() {
@@ -137,8 +133,9 @@ rm -f "$OUT"/*.out "$OUT"/*.err "$OUT"/*.time "$OUT"/*.gen "$OUT"/*.check "$OUT"
 say "building (Release)"
 gcc -O2 -Wall -o "$GEN" "$HERE/gen.c"
 gcc -O2 -Wall -o "$CHECK" "$HERE/check.c"
-build_release "$OUT/build.log" src/Node src/Aggregator bench/LatencyProbe
-[[ $PHASES == *" join "* ]] && publish_node "$OUT/publish/node"
+build_release "$OUT/build.log" src/Node src/Aggregator
+[[ $PHASES == *" websocket "* ]] && build_release "$OUT/build.log" bench/LatencyProbe
+publish_release "$OUT/publish"
 
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 
@@ -291,15 +288,18 @@ done
 [[ $PHASES == *" json "* ]] && run_chorus json
 [[ $PHASES == *" text "* ]] && run_chorus text
 [[ $PHASES == *" parallel "* ]] && run_parallel
-[[ $PHASES == *" latency "* ]] && run_latency
-if [[ $PHASES == *" join "* ]]; then
-    say "join: launch to first line (bench/join.sh)"
-    NO_BUILD=1 "$HERE/join.sh" > /dev/null || say "join: bench/join.sh failed; see its output in $OUT/join"
-fi
-[[ $PHASES == *" parallel "* ]] && { NO_BUILD=1 "$HERE/throughput.sh" || say "throughput: bench/throughput.sh failed"; }
-[[ $PHASES == *" parallel "* ]] && { NO_BUILD=1 "$HERE/latency.sh" || say "latency: bench/latency.sh failed"; }
+[[ $PHASES == *" websocket "* ]] && run_latency
+# The scripts print one figure a line; their tables go to bench/out/SCRIPT/summary.md.
+: > "$OUT/figures.txt"
+for script in throughput latency join; do
+    [[ $PHASES == *" $script "* ]] || continue
+    say "$script (bench/$script.sh)"
+    NO_BUILD=1 "$HERE/$script.sh" | tee -a "$OUT/figures.txt" || say "$script: bench/$script.sh failed; see $OUT/$script"
+done
 
 # --- 4. summary ----------------------------------------------------------------------------------------
+OLDER=""
+for phase in json text parallel websocket; do [[ $PHASES == *" $phase "* ]] && OLDER=1; done
 ratio() { [[ $1 == - || $P_rate == - ]] && echo - || calc '%.2f' "$1 / $P_rate"; }
 {
     echo
@@ -309,49 +309,54 @@ ratio() { [[ $1 == - || $P_rate == - ]] && echo - || calc '%.2f' "$1 / $P_rate";
         "$(awk '/^MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo) RAM, $(uname -sr)," \
         ".NET $(dotnet --version), load average before: $LOAD_BEFORE"
     echo
-    echo "Throughput: ${#TAGS[@]} processes x $LINES lines of 80 bytes, one node over Akka.Remote (loopback), stdout to a file."
-    echo
-    echo "| | chorus json | chorus text | parallel --line-buffer --tag |"
-    echo "|---|---:|---:|---:|"
-    echo "| wall time (s) | $R_json_wall | $R_text_wall | $P_wall |"
-    echo "| of which: node start to node-up (s) | ${R_json_joined:--} | - | - |"
-    echo "| join attempts | ${R_json_join_attempts:-1} | ${R_text_join_attempts:-1} | - |"
-    echo "| of which: node start to generators done (s) | $R_json_gens_done | $R_text_gens_done | - |"
-    echo "| of which: node start to last line read by node (s) | ${R_json_read:--} | - | - |"
-    echo "| lines/s | $R_json_rate | $R_text_rate | $P_rate |"
-    echo "| ratio to parallel | $(ratio "$R_json_rate") | $(ratio "$R_text_rate") | 1.00 |"
-    echo "| lines lost | $R_json_lost | $R_text_lost | $P_lost |"
-    echo "| lines duplicated | $R_json_dup | $R_text_dup | $P_dup |"
-    echo "| per-process order violations | $R_json_order | $R_text_order | $P_order |"
-    echo "| spliced or mislabelled lines | $R_json_bad | $R_text_bad | $P_bad |"
-    echo "| lines marked late | $R_json_late | $R_text_late | - |"
-    echo "| peak RSS aggregator (MiB) | $R_json_agg_rss | $R_text_agg_rss | - |"
-    echo "| peak RSS node (MiB) | $R_json_node_rss | $R_text_node_rss | $P_rss (parallel) |"
-    echo "| CPU s: aggregator | $R_json_cpu_agg | $R_text_cpu_agg | - |"
-    echo "| CPU s: node (parallel: itself) | $R_json_cpu_node | $R_text_cpu_node | $P_cpu |"
-    echo "| CPU s: 3 generators | $R_json_cpu_gen | $R_text_cpu_gen | $P_cpu_gen |"
-    echo "| CPU s: everything else on the machine | $R_json_cpu_other | $R_text_cpu_other | - |"
-    echo "| exit codes node / aggregator | $R_json_node_rc / $R_json_agg_rc | $R_text_node_rc / $R_text_agg_rc | - |"
-    echo
-    echo "Latency: one process writing $RATE lines/s for $LAT_SECONDS s, write time to arrival at a WebSocket client (default reorder window)."
-    echo
-    echo "| lines | count | p50 (ms) | p90 (ms) | p99 (ms) | max (ms) |"
-    echo "|---|---:|---:|---:|---:|---:|"
-    echo "| all received | $L_lines | $L_p50_ms | $L_p90_ms | $L_p99_ms | $L_max_ms |"
-    echo "| written after node-up reached the client | $L_joined_lines | $L_joined_p50_ms | $L_joined_p90_ms | $L_joined_p99_ms | $L_joined_max_ms |"
-    echo
-    echo "Missing $L_missing, out of order $L_order, duplicated $L_dup, marked late $L_late, gap events $L_gaps;" \
-        "the probe ended on: $L_ended; node exit $L_node_rc."
-    echo
-    echo "Wall time runs from starting chorus-node until the output file stopped growing (last write), or until parallel exited."
-    echo "Files in $OUT: *.samples (CPU% and RSS each second), *-threads (CPU s per thread name),"
-    echo "*.check (per-process counts), latency.delays (per line: number, write time, delay in ms)."
-    [ -f "$OUT/join/summary.md" ] && [[ $PHASES == *" join "* ]] && cat "$OUT/join/summary.md"
-} | tee "$OUT/summary.md"
+    if [ -n "$OLDER" ]; then
+        echo "Throughput: ${#TAGS[@]} processes x $LINES lines of 80 bytes, one node over Akka.Remote (loopback), stdout to a file."
+        echo
+        echo "| | chorus json | chorus text | parallel --line-buffer --tag |"
+        echo "|---|---:|---:|---:|"
+        echo "| wall time (s) | $R_json_wall | $R_text_wall | $P_wall |"
+        echo "| of which: node start to node-up (s) | ${R_json_joined:--} | - | - |"
+        echo "| join attempts | ${R_json_join_attempts:-1} | ${R_text_join_attempts:-1} | - |"
+        echo "| of which: node start to generators done (s) | $R_json_gens_done | $R_text_gens_done | - |"
+        echo "| of which: node start to last line read by node (s) | ${R_json_read:--} | - | - |"
+        echo "| lines/s | $R_json_rate | $R_text_rate | $P_rate |"
+        echo "| ratio to parallel | $(ratio "$R_json_rate") | $(ratio "$R_text_rate") | 1.00 |"
+        echo "| lines lost | $R_json_lost | $R_text_lost | $P_lost |"
+        echo "| lines duplicated | $R_json_dup | $R_text_dup | $P_dup |"
+        echo "| per-process order violations | $R_json_order | $R_text_order | $P_order |"
+        echo "| spliced or mislabelled lines | $R_json_bad | $R_text_bad | $P_bad |"
+        echo "| lines marked late | $R_json_late | $R_text_late | - |"
+        echo "| peak RSS aggregator (MiB) | $R_json_agg_rss | $R_text_agg_rss | - |"
+        echo "| peak RSS node (MiB) | $R_json_node_rss | $R_text_node_rss | $P_rss (parallel) |"
+        echo "| CPU s: aggregator | $R_json_cpu_agg | $R_text_cpu_agg | - |"
+        echo "| CPU s: node (parallel: itself) | $R_json_cpu_node | $R_text_cpu_node | $P_cpu |"
+        echo "| CPU s: 3 generators | $R_json_cpu_gen | $R_text_cpu_gen | $P_cpu_gen |"
+        echo "| CPU s: everything else on the machine | $R_json_cpu_other | $R_text_cpu_other | - |"
+        echo "| exit codes node / aggregator | $R_json_node_rc / $R_json_agg_rc | $R_text_node_rc / $R_text_agg_rc | - |"
+        echo
+        echo "Latency: one process writing $RATE lines/s for $LAT_SECONDS s, write time to arrival at a WebSocket client (default reorder window)."
+        echo
+        echo "| lines | count | p50 (ms) | p90 (ms) | p99 (ms) | max (ms) |"
+        echo "|---|---:|---:|---:|---:|---:|"
+        echo "| all received | $L_lines | $L_p50_ms | $L_p90_ms | $L_p99_ms | $L_max_ms |"
+        echo "| written after node-up reached the client | $L_joined_lines | $L_joined_p50_ms | $L_joined_p90_ms | $L_joined_p99_ms | $L_joined_max_ms |"
+        echo
+        echo "Missing $L_missing, out of order $L_order, duplicated $L_dup, marked late $L_late, gap events $L_gaps;" \
+            "the probe ended on: $L_ended; node exit $L_node_rc."
+        echo
+        echo "Wall time runs from starting chorus-node until the output file stopped growing (last write), or until parallel exited."
+        echo "Files in $OUT: *.samples (CPU% and RSS each second), *-threads (CPU s per thread name),"
+        echo "*.check (per-process counts), latency.delays (per line: number, write time, delay in ms)."
+    fi
+    for script in throughput latency join; do
+        [[ $PHASES == *" $script "* ]] && [ -f "$OUT/$script/summary.md" ] && cat "$OUT/$script/summary.md"
+    done
+} > "$OUT/summary.md"
+say "every figure above is in $OUT/figures.txt; the tables in $OUT/summary.md"
 
 if [ -n "$FULL" ]; then
     say "idle: an idle aggregator, an idle node, then many (bench/idle.sh)"
-    NO_BUILD=1 "$HERE/idle.sh" > /dev/null && tee -a "$OUT/summary.md" < "$OUT/idle/summary.md" ||
+    NO_BUILD=1 "$HERE/idle.sh" | tee -a "$OUT/figures.txt" && cat "$OUT/idle/summary.md" >> "$OUT/summary.md" ||
         say "idle: bench/idle.sh failed; see $OUT/idle"
     say "scale: 100 nodes x 10 processes into one aggregator, and 1,000 idle (bench/scale.sh: about 6 minutes more)"
     "$HERE/scale.sh" > /dev/null && tee -a "$OUT/summary.md" < "$OUT/scale/summary.md" ||
@@ -362,5 +367,5 @@ fi
 RUN_DIR=$OUT/runs/$(date -u +%Y%m%dT%H%M%SZ)
 mkdir -p "$RUN_DIR"
 cp "$OUT"/*.err "$OUT"/*.time "$OUT"/*.gen "$OUT"/*.check "$OUT"/*.samples "$OUT"/*-threads "$OUT"/*.probe \
-    "$OUT"/*.delays "$OUT"/summary.md "$RUN_DIR"/ 2>/dev/null || true
+    "$OUT"/*.delays "$OUT"/summary.md "$OUT"/figures.txt "$RUN_DIR"/ 2>/dev/null || true
 say "summary and small files kept in $RUN_DIR"

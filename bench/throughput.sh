@@ -6,11 +6,14 @@
 # Rows, one after the other, ROUNDS times: `parallel --line-buffer --tag` over 3 generators writing LINES
 # lines of 80 bytes as fast as they can; the same generators under one chorus-node joined over loopback to a
 # running chorus-aggregator (text format, stdout to a file; from launching the node); and the embedded default,
-# `chorus-aggregator --procfile` (from launching it: its start-up counts). Each output is checked line by line
+# `chorus-aggregator --procfile` (from launching it: its start-up counts). The node and embedded rows measure what
+# users deploy, publish.sh's ReadyToRun single files; node-build and embedded-build, `dotnet build`'s JIT-only
+# executables (ROWS="parallel node embedded" leaves those out). Each output is checked line by line
 # with bench/check.c (lost, duplicated, reordered, spliced). Wall time ends at the output file's last write.
 # Prints one figure a line (`throughput ROW ...`) and keeps bench/out/throughput/summary.md; peak RSS and
 # CPU come from /usr/bin/time (the node's and the embedded aggregator's without their generators).
-# Needs bench/out/bin/{gen,check} (built here unless NO_BUILD is set). Ends every process it started.
+# Needs bench/out/bin/{gen,check} and both builds (built and published here unless NO_BUILD is set; see
+# executables in lib.sh for NODE, AGG, PUB_NODE and PUB_AGG, which measure other builds). Ends every process it started.
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -19,8 +22,7 @@ OUT=$HERE/out/throughput
 LINES=${LINES:-1000000}
 ROUNDS=${ROUNDS:-1}
 RUN_TIMEOUT=${RUN_TIMEOUT:-120}
-AGG=${AGG:-$ROOT/src/Aggregator/bin/Release/net10.0/chorus-aggregator}
-NODE=${NODE:-$ROOT/src/Node/bin/Release/net10.0/chorus-node}
+ROWS=(${ROWS:-parallel node embedded node-build embedded-build})
 GEN=$HERE/out/bin/gen
 CHECK=$HERE/out/bin/check
 TAGS=(p1 p2 p3)
@@ -30,12 +32,11 @@ NAME=throughput
 . "$HERE/lib.sh"
 
 if [ -z "${NO_BUILD:-}" ]; then
-    say "building (Release)"
     mkdir -p "$HERE/out/bin"
     gcc -O2 -Wall -o "$GEN" "$HERE/gen.c"
     gcc -O2 -Wall -o "$CHECK" "$HERE/check.c"
-    build_release "$HERE/out/throughput.build.log" src/Node src/Aggregator
 fi
+executables "$HERE/out/throughput.build.log" src/Node src/Aggregator
 command -v parallel > /dev/null || die "GNU parallel is needed: apt-get install parallel"
 [ -x /usr/bin/time ] || die "/usr/bin/time is needed (apt-get install time)"
 rm -rf "$OUT" && mkdir -p "$OUT"
@@ -83,16 +84,17 @@ row_parallel() {
     record "$1" "$t0" tag
 }
 
+# row_node ROW AGGREGATOR NODE
 row_node() {
     procfile "$1"
     local agg join t0 node agg_pid
-    timed "$1.agg" "$AGG" --listen 127.0.0.1:0 --http 127.0.0.1:0 --no-color > "$OUT/$1.out" 2> "$OUT/$1.agg.err" &
+    timed "$1.agg" "$2" --listen 127.0.0.1:0 --http 127.0.0.1:0 --no-color > "$OUT/$1.out" 2> "$OUT/$1.agg.err" &
     agg=$!
     PIDS+=("$agg")
     join=$(wait_for_line "$OUT/$1.agg.err" 'nodes join at' 30 | sed 's/.*nodes join at //') ||
         die "$1: the aggregator did not say where nodes join within 30 s; see $OUT/$1.agg.err"
     t0=$(now_ns)
-    timed "$1" "$NODE" --aggregator "$join" --name bench --spool "$OUT/$1.spool" --procfile "$OUT/$1.Procfile" \
+    timed "$1" "$3" --aggregator "$join" --name bench --spool "$OUT/$1.spool" --procfile "$OUT/$1.Procfile" \
         > /dev/null 2> "$OUT/$1.node.err" &
     node=$!
     PIDS+=("$node")
@@ -111,11 +113,12 @@ row_node() {
     record "$1" "$t0"
 }
 
+# row_embedded ROW AGGREGATOR
 row_embedded() {
     procfile "$1"
     local t0 pid
     t0=$(now_ns)
-    timed "$1" "$AGG" --listen 127.0.0.1:0 --http 127.0.0.1:0 --no-color --name bench --procfile "$OUT/$1.Procfile" \
+    timed "$1" "$2" --listen 127.0.0.1:0 --http 127.0.0.1:0 --no-color --name bench --procfile "$OUT/$1.Procfile" \
         > "$OUT/$1.out" 2> "$OUT/$1.err" &
     pid=$!
     PIDS+=("$pid")
@@ -125,9 +128,16 @@ row_embedded() {
 
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 for round in $(seq "$ROUNDS"); do
-    for row in parallel node embedded; do
+    for row in "${ROWS[@]}"; do
         say "round $round: $row, ${#TAGS[@]} x $LINES lines"
-        "row_$row" "$row.$round"
+        case $row in
+            parallel) row_parallel "$row.$round" ;;
+            node) row_node "$row.$round" "$PUB_AGG" "$PUB_NODE" ;;
+            embedded) row_embedded "$row.$round" "$PUB_AGG" ;;
+            node-build) row_node "$row.$round" "$BUILD_AGG" "$BUILD_NODE" ;;
+            embedded-build) row_embedded "$row.$round" "$BUILD_AGG" ;;
+            *) die "unknown row $row in ROWS (parallel node embedded node-build embedded-build)" ;;
+        esac
     done
 done
 LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -141,23 +151,27 @@ damage() { local f=$OUT/$1.result; echo "$(kv "$f" lost) / $(kv "$f" dup) / $(kv
     echo "### Throughput ($(date -u '+%Y-%m-%d %H:%M UTC'), commit $(git -C "$ROOT" describe --always --dirty 2>/dev/null || echo '?'))"
     echo
     echo "${#TAGS[@]} processes x $LINES lines of 80 bytes, stdout to a file. $(nproc) CPUs, load average before $LOAD_BEFORE, after $LOAD_AFTER."
+    echo "node, embedded: publish.sh's ReadyToRun single files ($PUB_AGG); *-build: dotnet build's ($BUILD_AGG)."
     echo
     echo "| row | wall (s) | lines/s | ratio to parallel | lost / doubled / reordered / spliced | peak RSS (MiB) | CPU s | aggregator RSS (MiB) / CPU s |"
     echo "|---|---:|---:|---:|---|---:|---:|---|"
     for round in $(seq "$ROUNDS"); do
-        for row in parallel node embedded; do
+        for row in "${ROWS[@]}"; do
             f=$OUT/$row.$round.result
             echo "| $row ($round) | $(kv "$f" wall) | $(rate "$row.$round") | $(ratio "$row.$round" "parallel.$round") | $(damage "$row.$round") |" \
                 "$(kv "$f" rss_mib) | $(kv "$f" cpu) | $(kv "$f" agg_rss_mib) / $(kv "$f" agg_cpu) |"
         done
     done
 } > "$OUT/summary.md"
+has_row() { [[ " ${ROWS[*]} " == *" $1 "* ]]; }
 for round in $(seq "$ROUNDS"); do
-    echo "throughput parallel $(rate "parallel.$round") lines/s"
-    for row in node embedded; do
-        echo "throughput $row $(rate "$row.$round") lines/s, ratio to parallel $(ratio "$row.$round" "parallel.$round")" \
-            "(lost/doubled/reordered/spliced $(damage "$row.$round"))"
+    has_row parallel && echo "throughput parallel $(rate "parallel.$round") lines/s"
+    for row in "${ROWS[@]}"; do
+        [ "$row" = parallel ] && continue
+        f=$OUT/$row.$round.result
+        echo -n "throughput $row $(rate "$row.$round") lines/s"
+        has_row parallel && echo -n ", ratio to parallel $(ratio "$row.$round" "parallel.$round")"
+        echo " (lost/doubled/reordered/spliced $(damage "$row.$round"))"
+        echo "throughput $row peak RSS $(kv "$f" rss_mib) MiB, CPU $(kv "$f" cpu) s$([ -n "$(kv "$f" agg_cpu)" ] && echo "; its aggregator $(kv "$f" agg_rss_mib) MiB, CPU $(kv "$f" agg_cpu) s")"
     done
-    echo "throughput node peak RSS $(kv "$OUT/node.$round.result" rss_mib) MiB, its aggregator $(kv "$OUT/node.$round.result" agg_rss_mib) MiB;" \
-        "embedded $(kv "$OUT/embedded.$round.result" rss_mib) MiB"
 done

@@ -38,6 +38,8 @@ public sealed class NodeHost
         var incarnation = Random.Shared.NextInt64(1, long.MaxValue);
         var uplink = UplinkActor.Props(name, incarnation, aggregatorPath, clock, settings, token, wireVersion, tasks.Labels);
         var exitCode = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
+        // Before the join, not after it with the processes already writing (PipeReadingWarmUp says why).
+        if (processes.Count > 0) PipeReadingWarmUp.Run(system, settings, TimeSpan.FromSeconds(2));
         var node = system.ActorOf(NodeActor.Props(name, processes, uplink,
             (spec, instance, index, firstSeq, to) => ProcessActor.Props(spec, instance, index, firstSeq, name, to, settings), settings, exitCode, tasks.AllowRun), "node");
         return new NodeHost(node, exitCode);
