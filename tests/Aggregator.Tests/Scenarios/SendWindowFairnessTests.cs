@@ -29,6 +29,7 @@ public sealed class SendWindowFairnessTests : Akka.TestKit.Xunit2.TestKit, IAsyn
     private readonly AnonymousPipeServerStream _stdout = new(PipeDirection.Out);
     private readonly AnonymousPipeClientStream _reader;
     private readonly List<ActorSystem> _nodeSystems = [];
+    private readonly TaskCompletionSource _allJoined = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public SendWindowFairnessTests() : base(HoconFiles.Load("aggregator.conf", "wire.conf"), RemoteSystem.Name) =>
         _reader = new AnonymousPipeClientStream(PipeDirection.In, _stdout.ClientSafePipeHandle);
@@ -54,7 +55,11 @@ public sealed class SendWindowFairnessTests : Akka.TestKit.Xunit2.TestKit, IAsyn
         var reading = Task.Run(ReadNodesSlowly);
 
         var ingestPath = AggregatorAddress.IngestPath(RemoteSystem.BoundAddress(Sys), RemoteSystem.Protocol(Sys));
-        var writers = Enumerable.Range(0, Nodes).Select(i => WriteAsFastAsTakenAsync($"n{i}", ingestPath)).ToList();
+        // Every node joined first, then all write at once: on a loaded machine starting an actor system and joining
+        // take long enough for the first node to send all its lines before the last one has joined.
+        var uplinks = await Task.WhenAll(Enumerable.Range(0, Nodes).Select(i => Task.Run(() => StartNode($"n{i}", ingestPath))));
+        await _allJoined.Task.WaitAsync(TimeSpan.FromSeconds(60));
+        var writers = Enumerable.Range(0, Nodes).Select(i => WriteAsFastAsTakenAsync($"n{i}", uplinks[i])).ToList();
         await Task.WhenAll(writers).WaitAsync(TimeSpan.FromSeconds(60));
         var arrivals = await reading.WaitAsync(TimeSpan.FromSeconds(60));
 
@@ -67,11 +72,8 @@ public sealed class SendWindowFairnessTests : Akka.TestKit.Xunit2.TestKit, IAsyn
         Assert.True(shares.Min() >= 0.5, $"shares of an equal share while all were busy: {string.Join(", ", shares.Select(s => s.ToString("0.00")))}");
     }
 
-    /// <summary>
-    /// One node: its uplink in a node system of its own (so a connection of its own), fed <see cref="LinesPerNode"/>
-    /// lines in reads of <see cref="LinesPerRead"/>, each only once the last is taken, as the pipe readers do.
-    /// </summary>
-    private async Task WriteAsFastAsTakenAsync(string node, string ingestPath)
+    /// <summary>One node: its uplink in a node system of its own (so a connection of its own), joining at once.</summary>
+    private IActorRef StartNode(string node, string ingestPath)
     {
         var config = HoconFiles.Load("node.conf", "wire.conf");
         var system = ActorSystem.Create(RemoteSystem.Name, config);
@@ -79,7 +81,15 @@ public sealed class SendWindowFairnessTests : Akka.TestKit.Xunit2.TestKit, IAsyn
         // Everything in memory: a spool would only add disk work to a test of who is let through.
         var settings = NodeSettings.From(Akka.Configuration.ConfigurationFactory
             .ParseString("chorus.node { batch-max-records = 100, max-buffered-bytes = 64MiB, spool-max-bytes = 0, link-timeout = 30s }").WithFallback(config));
-        var uplink = system.ActorOf(UplinkActor.Props(node, Random.Shared.NextInt64(1, long.MaxValue), ingestPath, new MonotonicClock(), settings, token: "", WireVersion.Current));
+        return system.ActorOf(UplinkActor.Props(node, Random.Shared.NextInt64(1, long.MaxValue), ingestPath, new MonotonicClock(), settings, token: "", WireVersion.Current));
+    }
+
+    /// <summary>
+    /// Feeds one node's uplink <see cref="LinesPerNode"/> lines in reads of <see cref="LinesPerRead"/>, each only once the
+    /// last is taken, as the pipe readers do.
+    /// </summary>
+    private static async Task WriteAsFastAsTakenAsync(string node, IActorRef uplink)
+    {
         for (var first = 1; first <= LinesPerNode; first += LinesPerRead)
         {
             var lines = Enumerable.Range(first, LinesPerRead).Select(n => new FramedLine(Encoding.UTF8.GetBytes($"{node} line {n} {new string('x', 40)}"), false)).ToArray();
@@ -91,11 +101,13 @@ public sealed class SendWindowFairnessTests : Akka.TestKit.Xunit2.TestKit, IAsyn
     private List<string> ReadNodesSlowly()
     {
         var nodes = new List<string>();
+        var joined = 0;
         using var reader = new StreamReader(new PacedStream(_reader, bytesPerSecond: 1_500_000));
         while (nodes.Count < Nodes * LinesPerNode && reader.ReadLine() is { } line)
         {
             var record = JsonDocument.Parse(line).RootElement;
             if (record.GetProperty("type").GetString() == "line") nodes.Add(record.GetProperty("node").GetString()!);
+            else if (record.GetProperty("event").GetString() == "node-up" && ++joined == Nodes) _allJoined.TrySetResult();
         }
         return nodes;
     }
