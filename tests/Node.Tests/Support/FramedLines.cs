@@ -20,4 +20,7 @@ public static class FramedLines
         lines.Select(line => (Convert.ToHexString(line.Text.Span), line.Continued)).ToArray();
 
     public static byte[] Bytes(string text) => Encoding.UTF8.GetBytes(text);
+
+    /// <summary>Whole lines (none continued), as a pipe reader hands them to the uplink.</summary>
+    public static FramedLine[] Whole(params string[] texts) => texts.Select(text => new FramedLine(Bytes(text), false)).ToArray();
 }

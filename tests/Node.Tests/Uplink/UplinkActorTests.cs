@@ -28,7 +28,7 @@ public sealed class UplinkActorTests : Akka.TestKit.Xunit2.TestKit
         var join = await _aggregator.ExpectMsgAsync<JoinRequest>();
         Assert.Equal(("node-a", 7L, 1L), (join.Node, join.Incarnation, join.FirstSeq));
         Assert.Equal((WireVersion.Current, ChorusVersion.Text), (join.WireVersion, join.ChorusVersion));
-        _uplink.Tell(new ProcessActor.LinesRead("web", OutputStream.Stdout, 1, Lines("a", "b")));
+        _uplink.Tell(new ProcessActor.LinesRead("web", OutputStream.Stdout, 1, FramedLines.Whole("a", "b")));
         _aggregator.Reply(new JoinAccepted(1, 1, Nonce: join.Nonce, SessionKey: ""));
 
         var batch = await NextBatch();
@@ -48,7 +48,7 @@ public sealed class UplinkActorTests : Akka.TestKit.Xunit2.TestKit
         var uplink = ProbeActors.ChildOf(Sys, UplinkActor.Props("node-c", 9, aggregator.Ref.Path.ToString(), new MonotonicClock(),
             TestNodeSettings.With(), token: "", wireVersion: WireVersion.Current), "uplink", parent.Ref, "node-c");
         var join = await aggregator.ExpectMsgAsync<JoinRequest>();
-        uplink.Tell(new ProcessActor.LinesRead("web", OutputStream.Stdout, 1, Lines("waiting")));
+        uplink.Tell(new ProcessActor.LinesRead("web", OutputStream.Stdout, 1, FramedLines.Whole("waiting")));
         var askedAt = DateTime.UtcNow.AddSeconds(-3);
 
         aggregator.Reply(new JoinAccepted(1, 1, "KEY", join.Nonce, askedAt));
@@ -66,8 +66,8 @@ public sealed class UplinkActorTests : Akka.TestKit.Xunit2.TestKit
         var reader = CreateTestProbe();
         var join = await _aggregator.ExpectMsgAsync<JoinRequest>();
 
-        _uplink.Tell(new ProcessActor.LinesRead("web", OutputStream.Stdout, 1, Lines("first")), reader.Ref);
-        _uplink.Tell(new ProcessActor.LinesRead("web", OutputStream.Stdout, 2, Lines("late"), AfterExit: true), reader.Ref);
+        _uplink.Tell(new ProcessActor.LinesRead("web", OutputStream.Stdout, 1, FramedLines.Whole("first")), reader.Ref);
+        _uplink.Tell(new ProcessActor.LinesRead("web", OutputStream.Stdout, 2, FramedLines.Whole("late"), AfterExit: true), reader.Ref);
 
         await reader.ExpectMsgAsync<ProcessActor.LinesAppended>();
         await reader.ExpectMsgAsync<ProcessActor.LinesAppended>();
@@ -92,7 +92,7 @@ public sealed class UplinkActorTests : Akka.TestKit.Xunit2.TestKit
     public async Task An_unacknowledged_batch_is_sent_again_after_the_aggregator_restarts()
     {
         await Join();
-        _uplink.Tell(new ProcessActor.LinesRead("web", OutputStream.Stdout, 1, Lines("a")));
+        _uplink.Tell(new ProcessActor.LinesRead("web", OutputStream.Stdout, 1, FramedLines.Whole("a")));
         var sent = await NextBatch();
 
         _uplink.Tell(new JoinAccepted(AggregatorIncarnation: 2, NextSeq: 1, Nonce: _joinNonce, SessionKey: ""), _aggregator.Ref);
@@ -110,9 +110,9 @@ public sealed class UplinkActorTests : Akka.TestKit.Xunit2.TestKit
             TestNodeSettings.With("chorus.node.resend-after = 60s"), token: "", wireVersion: WireVersion.Current));
         var join = await aggregator.ExpectMsgAsync<JoinRequest>();
         aggregator.Reply(new JoinAccepted(1, 1, SessionKey: "KEY", Nonce: join.Nonce));
-        uplink.Tell(new ProcessActor.LinesRead("web", OutputStream.Stdout, 1, Lines("a")));
+        uplink.Tell(new ProcessActor.LinesRead("web", OutputStream.Stdout, 1, FramedLines.Whole("a")));
         await aggregator.FishForMessageAsync(m => m is LineBatch { Seq: 1 });
-        uplink.Tell(new ProcessActor.LinesRead("web", OutputStream.Stdout, 2, Lines("b")));
+        uplink.Tell(new ProcessActor.LinesRead("web", OutputStream.Stdout, 2, FramedLines.Whole("b")));
         await aggregator.FishForMessageAsync(m => m is LineBatch { Seq: 2 });
 
         uplink.Tell(new ResendFrom(Incarnation: 8, NextSeq: 2, SessionKey: "KEY"), aggregator.Ref);
@@ -126,7 +126,7 @@ public sealed class UplinkActorTests : Akka.TestKit.Xunit2.TestKit
     public async Task An_acknowledged_batch_is_never_sent_again()
     {
         await Join();
-        _uplink.Tell(new ProcessActor.LinesRead("web", OutputStream.Stdout, 1, Lines("a")));
+        _uplink.Tell(new ProcessActor.LinesRead("web", OutputStream.Stdout, 1, FramedLines.Whole("a")));
         var sent = await NextBatch();
         _uplink.Tell(new BatchAck(7, sent.Seq, SessionKey: ""), _aggregator.Ref);
 
@@ -147,7 +147,7 @@ public sealed class UplinkActorTests : Akka.TestKit.Xunit2.TestKit
     public async Task A_lost_batch_is_resent_when_no_acknowledgement_comes()
     {
         await Join();
-        _uplink.Tell(new ProcessActor.LinesRead("web", OutputStream.Stdout, 1, Lines("a")));
+        _uplink.Tell(new ProcessActor.LinesRead("web", OutputStream.Stdout, 1, FramedLines.Whole("a")));
         var sent = await NextBatch();
 
         Assert.Equal(sent.Seq, (await NextBatch()).Seq);
@@ -165,7 +165,7 @@ public sealed class UplinkActorTests : Akka.TestKit.Xunit2.TestKit
     public async Task Draining_waits_for_the_last_acknowledgement_then_says_goodbye()
     {
         await Join();
-        _uplink.Tell(new ProcessActor.LinesRead("web", OutputStream.Stdout, 1, Lines("last")), ActorRefs.NoSender);
+        _uplink.Tell(new ProcessActor.LinesRead("web", OutputStream.Stdout, 1, FramedLines.Whole("last")), ActorRefs.NoSender);
 
         _uplink.Tell(new UplinkActor.Drain());
         var batch = await NextBatch();
@@ -187,7 +187,4 @@ public sealed class UplinkActorTests : Akka.TestKit.Xunit2.TestKit
 
     private async Task<LineBatch> NextBatch() =>
         (LineBatch)await _aggregator.FishForMessageAsync(m => m is LineBatch, TimeSpan.FromSeconds(3));
-
-    private static FramedLine[] Lines(params string[] texts) =>
-        texts.Select(t => new FramedLine(Encoding.UTF8.GetBytes(t), false)).ToArray();
 }

@@ -1,4 +1,3 @@
-using System.Text;
 using Akka.Actor;
 using Chorus.Hosting;
 using Chorus.Messages;
@@ -33,7 +32,7 @@ public sealed class UplinkAuthenticationTests : Akka.TestKit.Xunit2.TestKit
         _aggregator.Reply(new JoinAccepted(1, 1, "KEY", join.Nonce));
 
         var heartbeat = await _aggregator.FishForMessageAsync<Heartbeat>(_ => true);
-        _uplink.Tell(new ProcessActor.LinesRead("web", OutputStream.Stdout, 1, [new FramedLine(Encoding.UTF8.GetBytes("a"), false)]));
+        _uplink.Tell(new ProcessActor.LinesRead("web", OutputStream.Stdout, 1, FramedLines.Whole("a")));
         var batch = await _aggregator.FishForMessageAsync<LineBatch>(_ => true);
 
         Assert.Equal("KEY", heartbeat.SessionKey);

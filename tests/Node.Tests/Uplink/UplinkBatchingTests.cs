@@ -29,7 +29,7 @@ public sealed class UplinkBatchingTests : Akka.TestKit.Xunit2.TestKit
     {
         await Join();
 
-        _uplink.Tell(new ProcessActor.LinesRead("web", OutputStream.Stdout, 1, Lines("alone")));
+        _uplink.Tell(new ProcessActor.LinesRead("web", OutputStream.Stdout, 1, FramedLines.Whole("alone")));
 
         Assert.Equal(["alone"], Texts(await NextBatch()));
     }
@@ -38,14 +38,14 @@ public sealed class UplinkBatchingTests : Akka.TestKit.Xunit2.TestKit
     public async Task Lines_read_while_the_link_is_busy_collect_and_go_in_one_batch_with_the_next_acknowledgement()
     {
         await Join();
-        _uplink.Tell(new ProcessActor.LinesRead("web", OutputStream.Stdout, 1, Lines("a")));
+        _uplink.Tell(new ProcessActor.LinesRead("web", OutputStream.Stdout, 1, FramedLines.Whole("a")));
         var first = await NextBatch();
-        _uplink.Tell(new ProcessActor.LinesRead("web", OutputStream.Stdout, 2, Lines("b")));
+        _uplink.Tell(new ProcessActor.LinesRead("web", OutputStream.Stdout, 2, FramedLines.Whole("b")));
         Assert.Equal(["b"], Texts(await NextBatch()));
 
         // Two batches in flight: these wait for room.
-        _uplink.Tell(new ProcessActor.LinesRead("web", OutputStream.Stdout, 3, Lines("c")));
-        _uplink.Tell(new ProcessActor.LinesRead("web", OutputStream.Stdout, 4, Lines("d")));
+        _uplink.Tell(new ProcessActor.LinesRead("web", OutputStream.Stdout, 3, FramedLines.Whole("c")));
+        _uplink.Tell(new ProcessActor.LinesRead("web", OutputStream.Stdout, 4, FramedLines.Whole("d")));
         await _aggregator.ExpectNoMsgAsync(TimeSpan.FromMilliseconds(300));
         _uplink.Tell(new BatchAck(7, first.Seq, SessionKey: ""), _aggregator.Ref);
 
@@ -64,7 +64,4 @@ public sealed class UplinkBatchingTests : Akka.TestKit.Xunit2.TestKit
         (LineBatch)await _aggregator.FishForMessageAsync(m => m is LineBatch, TimeSpan.FromSeconds(10));
 
     private static string[] Texts(LineBatch batch) => batch.Records.Select(r => Encoding.UTF8.GetString(r.Text.Span)).ToArray();
-
-    private static FramedLine[] Lines(params string[] texts) =>
-        texts.Select(t => new FramedLine(Encoding.UTF8.GetBytes(t), false)).ToArray();
 }

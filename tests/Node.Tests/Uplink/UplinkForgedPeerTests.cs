@@ -213,7 +213,7 @@ public sealed class UplinkForgedPeerTests : Akka.TestKit.Xunit2.TestKit
     }
 
     private void Write(long seq, string text) =>
-        _uplink.Tell(new ProcessActor.LinesRead("web", OutputStream.Stdout, seq, [new FramedLine(Encoding.UTF8.GetBytes(text), false)]));
+        _uplink.Tell(new ProcessActor.LinesRead("web", OutputStream.Stdout, seq, FramedLines.Whole(text)));
 
     private async Task<LineBatch> NextBatch()
     {

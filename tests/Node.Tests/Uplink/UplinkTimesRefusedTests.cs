@@ -1,4 +1,3 @@
-using System.Text;
 using Akka.Actor;
 using Chorus.Hosting;
 using Chorus.Messages;
@@ -22,7 +21,7 @@ public sealed class UplinkTimesRefusedTests : Akka.TestKit.Xunit2.TestKit
         var join = await aggregator.ExpectMsgAsync<JoinRequest>();
         aggregator.Reply(new JoinAccepted(1, 1, "KEY", join.Nonce));
 
-        uplink.Tell(new ProcessActor.LinesRead("web", OutputStream.Stdout, 1, [new FramedLine(Encoding.UTF8.GetBytes("kept"), false)]));
+        uplink.Tell(new ProcessActor.LinesRead("web", OutputStream.Stdout, 1, FramedLines.Whole("kept")));
         var batch = await aggregator.FishForMessageAsync<LineBatch>(_ => true);
         // Without the session key it could come from anyone who reaches the node's port: not heeded.
         aggregator.Reply(new TimesRefused(7, "forged", SessionKey: "GUESS"));
