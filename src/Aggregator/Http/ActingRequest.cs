@@ -60,13 +60,22 @@ public static class ActingRequest
 
     /// <summary>
     /// The body as a JSON object; a key given twice is refused, not read as its last value: whatever else reads the body
-    /// (a proxy's log, an audit) could take the first. Throws <see cref="JsonException"/> (not JSON) or
-    /// <see cref="InvalidOperationException"/> (not an object).
+    /// (a proxy's log, an audit) could take the first. A body that is not JSON, or not an object, throws what
+    /// <paramref name="refuse"/> makes of the reason, which ends with <paramref name="example"/>.
     /// </summary>
-    public static JsonElement ParseObject(byte[] body)
+    public static JsonElement ParseObject(byte[] body, string example, Func<string, Exception> refuse)
     {
-        using var document = JsonDocument.Parse(body, new JsonDocumentOptions { AllowDuplicateProperties = false });
-        return document.RootElement.Clone();
+        JsonElement root;
+        try
+        {
+            using var document = JsonDocument.Parse(body, new JsonDocumentOptions { AllowDuplicateProperties = false });
+            root = document.RootElement.Clone();
+        }
+        catch (JsonException e)
+        {
+            throw refuse($"The body is not JSON ({e.Message}). Send an object, {example}.");
+        }
+        return root.ValueKind == JsonValueKind.Object ? root : throw refuse($"The body must be a JSON object, {example}.");
     }
 
     private static bool IsJson(string? contentType) =>

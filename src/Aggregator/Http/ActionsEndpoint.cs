@@ -100,17 +100,8 @@ public static class ActionsEndpoint
 
         private static Action Read(byte[] body)
         {
-            JsonElement root;
-            try
-            {
-                // A key given twice is refused: a proxy's log could see "web" where "all" is acted on.
-                root = ActingRequest.ParseObject(body);
-            }
-            catch (JsonException e)
-            {
-                throw new ActionException($"The body is not JSON ({e.Message}). Send an object, {Example}.");
-            }
-            if (root.ValueKind != JsonValueKind.Object) throw new ActionException($"The body must be a JSON object, {Example}.");
+            // A key given twice is refused: a proxy's log could see "web" where "all" is acted on.
+            var root = ActingRequest.ParseObject(body, Example, reason => new ActionException(reason));
             foreach (var property in root.EnumerateObject())
                 if (property.Name is not ("verb" or "select" or "signal" or "replicas" or "text"))
                     throw new ActionException($"Unknown field \"{PrintableText.Quote(property.Name)}\". An action has verb, select, and signal, replicas or text where the verb needs one.");

@@ -49,16 +49,7 @@ public static class GroupsEndpoint
     {
         if (!TaskGroup.IsValidName(name))
             throw new BadTaskBody($"\"{PrintableText.Quote(name)}\" is not a group name: 1 to 64 of A-Z a-z 0-9 . _ -, e.g. PUT {Path}/builds.");
-        JsonElement root;
-        try
-        {
-            root = ActingRequest.ParseObject(body);
-        }
-        catch (Exception e) when (e is JsonException or InvalidOperationException)
-        {
-            throw new BadTaskBody($"The body is not JSON ({e.Message}). Send an object, {Example}.");
-        }
-        if (root.ValueKind != JsonValueKind.Object) throw new BadTaskBody($"The body must be a JSON object, {Example}.");
+        var root = ActingRequest.ParseObject(body, Example, reason => new BadTaskBody(reason));
         foreach (var property in root.EnumerateObject())
             if (property.Name is not ("parallel" or "per_node"))
                 throw new BadTaskBody($"Unknown field \"{PrintableText.Quote(property.Name)}\". A group has parallel and per_node, {Example}.");

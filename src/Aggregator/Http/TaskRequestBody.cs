@@ -38,16 +38,7 @@ public static class TaskRequestBody
 
     private static TaskRequest Read(byte[] body)
     {
-        JsonElement root;
-        try
-        {
-            root = ActingRequest.ParseObject(body);
-        }
-        catch (JsonException e)
-        {
-            throw new BadTaskBody($"The body is not JSON ({e.Message}). Send an object, {Example}.");
-        }
-        if (root.ValueKind != JsonValueKind.Object) throw new BadTaskBody($"The body must be a JSON object, {Example}.");
+        var root = ActingRequest.ParseObject(body, Example, reason => new BadTaskBody(reason));
         foreach (var property in root.EnumerateObject())
             if (!Fields.Contains(property.Name))
                 throw new BadTaskBody($"Unknown field \"{PrintableText.Quote(property.Name)}\". A task has {string.Join(", ", Fields)} (only command is required).");
