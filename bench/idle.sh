@@ -47,7 +47,7 @@ if [ "$FITS" -lt "$NODES" ]; then
     NODES=$FITS
 fi
 [ "$NODES" -ge 2 ] || die "not enough memory available for even two idle nodes"
-LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
+LOAD_BEFORE=$(load_average)
 
 "$AGG" --listen 127.0.0.1:0 --http 127.0.0.1:0 --format json --no-color > "$OUT/agg.out" 2> "$OUT/agg.err" &
 AGG_PID=$!
@@ -121,7 +121,7 @@ say "$NODES nodes: aggregator $AGG_MANY %, nodes $NODES_MANY % in all ($PER_NODE
 
 {
     echo
-    echo "## Idle cost ($(date -u '+%Y-%m-%d %H:%M UTC'), commit $(git -C "$ROOT" describe --always --dirty 2>/dev/null || echo '?'))"
+    echo "## Idle cost ($(stamp))"
     echo
     echo "Machine: $(nproc) CPUs, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1), load average before: $LOAD_BEFORE."
     echo "Share of one core over $SECONDS_IDLE s, from $SETTLE s after the last join; each node runs one \`sleep\`." \

@@ -60,7 +60,7 @@ executables "$OUT.build.log" src/Node src/Aggregator
 NODES=${NODES:-build=$BUILD_NODE published=$PUB_NODE}
 AGGS=${AGGS:-build=$BUILD_AGG published=$PUB_AGG}
 rm -rf "$OUT" && mkdir -p "$OUT"
-LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
+LOAD_BEFORE=$(load_average)
 
 # start_aggregator NAME AGGREGATOR [unstamped]: stdout stamped line by line into OUT/NAME.out (or, unstamped, written there
 # as it is: bash stamps some ten thousand lines a second, and on a loaded machine fewer, so the aggregator would
@@ -193,9 +193,9 @@ late_share() { awk -v l="$1" -v t="$LATE_TOTAL" 'BEGIN { if (t > 0 && l != "") p
 
 {
     echo
-    echo "## Join ($(date -u '+%Y-%m-%d %H:%M UTC'), commit $(git -C "$ROOT" describe --always --dirty 2>/dev/null || echo '?'))"
+    echo "## Join ($(stamp))"
     echo
-    echo "Machine: $(nproc) CPUs, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1), load average before: $LOAD_BEFORE, after: $(cut -d' ' -f1-3 /proc/loadavg)."
+    echo "Machine: $(nproc) CPUs, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1), load average before: $LOAD_BEFORE, after: $(load_average)."
     echo "From exec of chorus-node, on loopback; median (min-max) of $LAUNCHES launches, in ms."
     echo
     printf '| |'; for label in "${LABELS[@]}"; do printf ' %s |' "$label"; done; echo ' aim |'

@@ -111,7 +111,7 @@ row_embedded() {
     finish "$1" "$pid"
 }
 
-LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
+LOAD_BEFORE=$(load_average)
 for round in $(seq "$ROUNDS"); do
     for row in "${ROWS[@]}"; do
         say "round $round: $row, $PER lines a process at $RATE lines/s each"
@@ -126,12 +126,11 @@ for round in $(seq "$ROUNDS"); do
         esac
     done
 done
-LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
+LOAD_AFTER=$(load_average)
 
-kv() { sed -n "s/^$2=//p" "$1" | head -1; }
 {
     echo
-    echo "### Latency at a trickle ($(date -u '+%Y-%m-%d %H:%M UTC'), commit $(git -C "$ROOT" describe --always --dirty 2>/dev/null || echo '?'))"
+    echo "### Latency at a trickle ($(stamp))"
     echo
     echo "${#TAGS[@]} processes x $RATE lines/s for $LAT_SECONDS s, write to arrival on stdout (a pipe). $(nproc) CPUs," \
         "load average before $LOAD_BEFORE, after $LOAD_AFTER. Chorus rows: lines written after node-up;" \

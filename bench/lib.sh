@@ -1,8 +1,14 @@
-# Shared by run.sh, join.sh and idle.sh: their voice on stderr and the cleanup of everything they start.
-# Source it after setting NAME (the prefix of every message).
+# Shared by every bench script: their voice on stderr, the cleanup of everything they start, and the small readers
+# their summaries use. Source it after setting NAME (the prefix of every message) and ROOT (the checkout).
 
 say() { echo "$NAME: $*" >&2; }
 die() { say "$*"; exit 1; }
+# kv FILE KEY: the value of a KEY=VALUE line in a result file.
+kv() { sed -n "s/^$2=//p" "$1" | head -1; }
+# load_average: the 1, 5 and 15 minute load averages, as every summary gives them before and after its runs.
+load_average() { cut -d' ' -f1-3 /proc/loadavg; }
+# stamp: when, and at which commit, a summary was made (ROOT is the checkout).
+stamp() { echo "$(date -u '+%Y-%m-%d %H:%M UTC'), commit $(git -C "$ROOT" describe --always --dirty 2>/dev/null || echo '?')"; }
 
 # --- cleanup: every process started here (PIDS+=...), and whatever they started ---------------------------
 PIDS=()

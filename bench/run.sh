@@ -71,7 +71,6 @@ wait_stable() {
 machine_ticks() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 }' /proc/stat; }
 TICKS=$(getconf CLK_TCK)
 hwm_kb() { awk '/^VmHWM/ { print $2 }' "/proc/$1/status" 2>/dev/null || echo 0; }
-kv() { sed -n "s/^$2=//p" "$1" | head -1; }      # kv FILE KEY
 calc() { awk "BEGIN { printf \"$1\", $2 }"; }    # calc FORMAT EXPR
 mib() { calc '%.0f' "$1 / 1024"; }
 
@@ -137,7 +136,7 @@ build_release "$OUT/build.log" src/Node src/Aggregator
 [[ $PHASES == *" websocket "* ]] && build_release "$OUT/build.log" bench/LatencyProbe
 publish_release "$OUT/publish"
 
-LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
+LOAD_BEFORE=$(load_average)
 
 # --- 1. chorus throughput ------------------------------------------------------------------------------
 # run_chorus FORMAT: sets R_<FORMAT>_* results.
@@ -303,7 +302,7 @@ for phase in json text parallel websocket; do [[ $PHASES == *" $phase "* ]] && O
 ratio() { [[ $1 == - || $P_rate == - ]] && echo - || calc '%.2f' "$1 / $P_rate"; }
 {
     echo
-    echo "## Benchmark ($(date -u '+%Y-%m-%d %H:%M UTC'), commit $(git -C "$ROOT" describe --always --dirty 2>/dev/null || echo '?'))"
+    echo "## Benchmark ($(stamp))"
     echo
     echo "Machine: $(nproc) CPUs, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)," \
         "$(awk '/^MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo) RAM, $(uname -sr)," \

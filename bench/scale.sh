@@ -43,11 +43,9 @@ if [ -z "${NO_BUILD:-}" ]; then
     build_release "$OUT.build.log" src/Aggregator bench/LoadNodes
 fi
 rm -rf "$OUT" && mkdir -p "$OUT"
-kv() { sed -n "s/^$2=//p" "$1" | head -1; }
 percent() { awk -v t="$1" -v hz="$TICKS" -v s="$2" 'BEGIN { printf "%.2f", 100 * t / hz / s }'; }
 rss_mib() { awk '/^VmRSS/ { printf "%.0f", $2 / 1024 }' "/proc/$1/status" 2>/dev/null || echo 0; }
 hwm_mib() { awk '/^VmHWM/ { printf "%.0f", $2 / 1024 }' "/proc/$1/status" 2>/dev/null || echo 0; }
-load() { cut -d' ' -f1-3 /proc/loadavg; }
 
 # start_aggregator NAME: JSON on stdout through a FIFO into arrivals (expecting N_NODES x PROCS x LINES); sets AGG_PID,
 # ARR_PID, JOIN, METRICS.
@@ -99,7 +97,7 @@ SUMMARY=$OUT/summary.md
 FIGURES=()
 {
     echo
-    echo "## Scale ($(date -u '+%Y-%m-%d %H:%M UTC'), commit $(git -C "$ROOT" describe --always --dirty 2>/dev/null || echo '?'))"
+    echo "## Scale ($(stamp))"
     echo
     echo "Machine: $(nproc) CPUs, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1), .NET $(dotnet --version)."
     echo "Nodes are bench/LoadNodes (the node's UplinkActor, outbox, serializer and Akka.Remote; $PER_SYSTEM nodes per"
@@ -112,7 +110,7 @@ if [[ $PHASES == *" idle "* ]]; then
     FIRST_IDLE=$((IDLE_NODES < 100 ? IDLE_NODES : 100))
     say "idle: $FIRST_IDLE idle nodes, then $IDLE_NODES, ${SECONDS_IDLE} s each"
     start_aggregator idle 1 1 1
-    L0=$(load)
+    L0=$(load_average)
     load_nodes idle-a "$FIRST_IDLE" 0 0 0 $((SECONDS_IDLE * 3 + 300)) 1
     A_PID=$LOAD_PID
     wait_said "$OUT/idle-a.load.err" 'all joined' 120 "$A_PID" || die "idle: the first $FIRST_IDLE nodes did not all join; see $OUT/idle-a.load.err"
@@ -121,11 +119,11 @@ if [[ $PHASES == *" idle "* ]]; then
     sleep "$SECONDS_IDLE"
     IDLE_AGG_100=$(percent $(($(cpu_ticks "$AGG_PID") - a0)) "$SECONDS_IDLE")
     IDLE_NODES_100=$(percent $(($(cpu_ticks "$A_PID") - n0)) "$SECONDS_IDLE")
-    IDLE_RSS_100=$(rss_mib "$AGG_PID"); L1=$(load)
+    IDLE_RSS_100=$(rss_mib "$AGG_PID"); L1=$(load_average)
     say "idle: $FIRST_IDLE nodes: aggregator $IDLE_AGG_100 % of a core, $IDLE_RSS_100 MiB (load $L0 -> $L1)"
     IDLE_AGG_ALL=- IDLE_NODES_ALL=- IDLE_RSS_ALL=- L2=- L3=- IDLE_JOIN=-
     if [ "$IDLE_NODES" -gt "$FIRST_IDLE" ]; then
-        L2=$(load)
+        L2=$(load_average)
         load_nodes idle-b $((IDLE_NODES - FIRST_IDLE)) 0 0 0 $((SECONDS_IDLE * 2 + 300)) $((FIRST_IDLE + 1))
         B_PID=$LOAD_PID
         wait_said "$OUT/idle-b.load.err" 'all joined' 300 "$B_PID" || die "idle: not all $IDLE_NODES nodes joined; see $OUT/idle-b.load.err"
@@ -135,7 +133,7 @@ if [[ $PHASES == *" idle "* ]]; then
         sleep "$SECONDS_IDLE"
         IDLE_AGG_ALL=$(percent $(($(cpu_ticks "$AGG_PID") - a0)) "$SECONDS_IDLE")
         IDLE_NODES_ALL=$(percent $(($(cpu_ticks "$A_PID") + $(cpu_ticks "$B_PID") - n0)) "$SECONDS_IDLE")
-        IDLE_RSS_ALL=$(rss_mib "$AGG_PID"); L3=$(load)
+        IDLE_RSS_ALL=$(rss_mib "$AGG_PID"); L3=$(load_average)
         say "idle: $IDLE_NODES nodes: aggregator $IDLE_AGG_ALL % of a core, $IDLE_RSS_ALL MiB (load $L2 -> $L3)"
         kill -TERM "$B_PID" 2>/dev/null || true
         wait_pid "$B_PID" 60 || say "idle: load-nodes (second group) did not end within 60 s of SIGTERM"
@@ -161,14 +159,14 @@ fi
 run_load() {
     local name=$1 a0
     start_aggregator "$name" "$NODES" "$PROCS" "$3"
-    RUN_LOAD_BEFORE=$(load)
+    RUN_LOAD_BEFORE=$(load_average)
     load_nodes "$name" "$NODES" "$PROCS" "$2" "$3" "$4" 1
     wait_said "$OUT/$name.load.err" 'all joined' 120 "$LOAD_PID" || die "$name: not all $NODES nodes joined; see $OUT/$name.load.err"
     a0=$(cpu_ticks "$AGG_PID")
     wait_pid "$LOAD_PID" $(($4 + 60)) || say "$name: load-nodes still running $(($4 + 60)) s after all joined"
     RUN_AGG_CPU=$(awk -v t=$(($(cpu_ticks "$AGG_PID") - a0)) -v hz="$TICKS" 'BEGIN { printf "%.1f", t / hz }')
     RUN_AGG_HWM=$(hwm_mib "$AGG_PID")
-    RUN_LOAD_AFTER=$(load)
+    RUN_LOAD_AFTER=$(load_average)
     stop_aggregator
 }
 

@@ -126,7 +126,7 @@ row_embedded() {
     record "$1" "$t0"
 }
 
-LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
+LOAD_BEFORE=$(load_average)
 for round in $(seq "$ROUNDS"); do
     for row in "${ROWS[@]}"; do
         say "round $round: $row, ${#TAGS[@]} x $LINES lines"
@@ -140,15 +140,14 @@ for round in $(seq "$ROUNDS"); do
         esac
     done
 done
-LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
+LOAD_AFTER=$(load_average)
 
-kv() { sed -n "s/^$2=//p" "$1" | head -1; }
 rate() { awk -v w="$(kv "$OUT/$1.result" wall)" -v n="$TOTAL" 'BEGIN { printf "%.0f", n / w }'; }
 ratio() { awk -v a="$(rate "$1")" -v b="$(rate "$2")" 'BEGIN { printf "%.2f", a / b }'; }
 damage() { local f=$OUT/$1.result; echo "$(kv "$f" lost) / $(kv "$f" dup) / $(kv "$f" order) / $(($(kv "$f" corrupt) + $(kv "$f" mislabelled)))"; }
 {
     echo
-    echo "### Throughput ($(date -u '+%Y-%m-%d %H:%M UTC'), commit $(git -C "$ROOT" describe --always --dirty 2>/dev/null || echo '?'))"
+    echo "### Throughput ($(stamp))"
     echo
     echo "${#TAGS[@]} processes x $LINES lines of 80 bytes, stdout to a file. $(nproc) CPUs, load average before $LOAD_BEFORE, after $LOAD_AFTER."
     echo "node, embedded: publish.sh's ReadyToRun single files ($PUB_AGG); *-build: dotnet build's ($BUILD_AGG)."
