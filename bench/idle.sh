@@ -121,7 +121,7 @@ say "$NODES nodes: aggregator $AGG_MANY %, nodes $NODES_MANY % in all ($PER_NODE
 
 {
     echo
-    echo "## Idle cost ($(stamp))"
+    echo "## Idle cost ($(made_at))"
     echo
     echo "Machine: $(nproc) CPUs, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1), load average before: $LOAD_BEFORE."
     echo "Share of one core over $SECONDS_IDLE s, from $SETTLE s after the last join; each node runs one \`sleep\`." \

@@ -193,7 +193,7 @@ late_share() { awk -v l="$1" -v t="$LATE_TOTAL" 'BEGIN { if (t > 0 && l != "") p
 
 {
     echo
-    echo "## Join ($(stamp))"
+    echo "## Join ($(made_at))"
     echo
     echo "Machine: $(nproc) CPUs, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1), load average before: $LOAD_BEFORE, after: $(load_average)."
     echo "From exec of chorus-node, on loopback; median (min-max) of $LAUNCHES launches, in ms."

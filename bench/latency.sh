@@ -130,7 +130,7 @@ LOAD_AFTER=$(load_average)
 
 {
     echo
-    echo "### Latency at a trickle ($(stamp))"
+    echo "### Latency at a trickle ($(made_at))"
     echo
     echo "${#TAGS[@]} processes x $RATE lines/s for $LAT_SECONDS s, write to arrival on stdout (a pipe). $(nproc) CPUs," \
         "load average before $LOAD_BEFORE, after $LOAD_AFTER. Chorus rows: lines written after node-up;" \

@@ -7,8 +7,8 @@ die() { say "$*"; exit 1; }
 kv() { sed -n "s/^$2=//p" "$1" | head -1; }
 # load_average: the 1, 5 and 15 minute load averages, as every summary gives them before and after its runs.
 load_average() { cut -d' ' -f1-3 /proc/loadavg; }
-# stamp: when, and at which commit, a summary was made (ROOT is the checkout).
-stamp() { echo "$(date -u '+%Y-%m-%d %H:%M UTC'), commit $(git -C "$ROOT" describe --always --dirty 2>/dev/null || echo '?')"; }
+# made_at: when, and at which commit, a summary was made (ROOT is the checkout).
+made_at() { echo "$(date -u '+%Y-%m-%d %H:%M UTC'), commit $(git -C "$ROOT" describe --always --dirty 2>/dev/null || echo '?')"; }
 
 # --- cleanup: every process started here (PIDS+=...), and whatever they started ---------------------------
 PIDS=()

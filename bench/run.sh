@@ -302,7 +302,7 @@ for phase in json text parallel websocket; do [[ $PHASES == *" $phase "* ]] && O
 ratio() { [[ $1 == - || $P_rate == - ]] && echo - || calc '%.2f' "$1 / $P_rate"; }
 {
     echo
-    echo "## Benchmark ($(stamp))"
+    echo "## Benchmark ($(made_at))"
     echo
     echo "Machine: $(nproc) CPUs, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)," \
         "$(awk '/^MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo) RAM, $(uname -sr)," \

@@ -97,7 +97,7 @@ SUMMARY=$OUT/summary.md
 FIGURES=()
 {
     echo
-    echo "## Scale ($(stamp))"
+    echo "## Scale ($(made_at))"
     echo
     echo "Machine: $(nproc) CPUs, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1), .NET $(dotnet --version)."
     echo "Nodes are bench/LoadNodes (the node's UplinkActor, outbox, serializer and Akka.Remote; $PER_SYSTEM nodes per"

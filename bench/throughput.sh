@@ -147,7 +147,7 @@ ratio() { awk -v a="$(rate "$1")" -v b="$(rate "$2")" 'BEGIN { printf "%.2f", a 
 damage() { local f=$OUT/$1.result; echo "$(kv "$f" lost) / $(kv "$f" dup) / $(kv "$f" order) / $(($(kv "$f" corrupt) + $(kv "$f" mislabelled)))"; }
 {
     echo
-    echo "### Throughput ($(stamp))"
+    echo "### Throughput ($(made_at))"
     echo
     echo "${#TAGS[@]} processes x $LINES lines of 80 bytes, stdout to a file. $(nproc) CPUs, load average before $LOAD_BEFORE, after $LOAD_AFTER."
     echo "node, embedded: publish.sh's ReadyToRun single files ($PUB_AGG); *-build: dotnet build's ($BUILD_AGG)."
