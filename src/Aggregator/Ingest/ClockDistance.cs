@@ -16,15 +16,25 @@ public sealed class ClockDistance(TimeSpan max)
     /// </summary>
     public TimeSpan? Beyond(DateTime watermark, IReadOnlyList<NodeRecord> records, TimeSpan nodeOffset, DateTime now)
     {
-        if (Distance(watermark, nodeOffset, now) is { } off) return off;
-        foreach (var record in records)
-            if (Distance(record.Timestamp, nodeOffset, now) is { } recordOff) return recordOff;
+        if (Distance(watermark.Ticks, nodeOffset, now) is { } off) return off;
+        // Per batch, not per record: the earliest and the latest time are within the bound, so every time is.
+        var ticks = RecordBlock.Of(records).TimestampTicks;
+        if (ticks.IsEmpty) return null;
+        var (earliest, latest) = (ticks[0], ticks[0]);
+        foreach (var t in ticks)
+        {
+            earliest = Math.Min(earliest, t);
+            latest = Math.Max(latest, t);
+        }
+        if (Distance(earliest, nodeOffset, now) is null && Distance(latest, nodeOffset, now) is null) return null;
+        foreach (var t in ticks)
+            if (Distance(t, nodeOffset, now) is { } recordOff) return recordOff;
         return null;
     }
 
-    private TimeSpan? Distance(DateTime nodeTime, TimeSpan nodeOffset, DateTime now)
+    private TimeSpan? Distance(long nodeTicks, TimeSpan nodeOffset, DateTime now)
     {
-        var distance = (Int128)nodeTime.Ticks - nodeOffset.Ticks - now.Ticks;
+        var distance = (Int128)nodeTicks - nodeOffset.Ticks - now.Ticks;
         if (Int128.Abs(distance) <= max.Ticks) return null;
         return TimeSpan.FromTicks((long)Int128.Clamp(distance, long.MinValue, long.MaxValue));
     }

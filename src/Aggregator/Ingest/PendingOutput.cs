@@ -41,8 +41,7 @@ public sealed class PendingOutput(long maxRecords, long maxBytes)
     /// <summary>The ingest accepted these records: they are held until every sink has finished with them.</summary>
     public void Accept(IReadOnlyList<NodeRecord> records)
     {
-        var bytes = 0L;
-        foreach (var record in records) bytes += record.Text.Length;
+        var bytes = RecordBlock.Of(records).TextBytes;
         lock (_lock)
         {
             _acceptedRecords += records.Count;

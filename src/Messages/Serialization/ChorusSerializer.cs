@@ -121,7 +121,7 @@ public sealed class ChorusSerializer(ExtendedActorSystem system) : SerializerWit
 
     /// <summary>
     /// A batch read back from where it was stored as <see cref="ToBinary"/> wrote it (the node's spool): its records keep
-    /// their bytes (<see cref="EncodedRecords"/>), so sending it copies them rather than encoding each record again.
+    /// their bytes (<see cref="RecordBlock.Encoded"/>), so sending it copies them rather than encoding each record again.
     /// </summary>
     public LineBatch FromStoredBatch(byte[] bytes)
     {

@@ -3,15 +3,13 @@ namespace Chorus.Messages.Serialization;
 /// <summary>
 /// The binary layout of a <see cref="LineBatch"/>, the bulk of all traffic. Process names are written once
 /// per batch and then referred to by index; timestamps are signed deltas from the previous record (records
-/// are in time order, so the deltas are small). A line's text is read back as a slice of the received
-/// frame, never copied, and checked to be valid UTF-8.
+/// are in time order, so the deltas are small). Written from a <see cref="RecordBlock"/>'s columns and read back
+/// into one: a line's text is read back as a slice of the received frame, never copied, and checked to be valid UTF-8.
 /// </summary>
 internal static class LineBatchFormat
 {
-    private const int NoProcess = 0;
-    private const byte ContinuedFlag = 0x80;
-    // Added later in the same byte: a batch without after-exit lines is byte for byte what it was before.
-    private const byte AfterExitFlag = 0x40;
+    // The line's flags byte is RecordBlock's: the stream, ContinuedFlag (0x80) and AfterExitFlag (0x40), added later
+    // in the same byte, so a batch without after-exit lines is byte for byte what it was before.
 
     // Larger scratch buffers are not kept: a thread holds at most this much between batches.
     private const int LargestScratch = 1 << 20;
@@ -22,72 +20,94 @@ internal static class LineBatchFormat
 
     public static byte[] Serialize(LineBatch batch)
     {
-        var records = AsSpan(batch.Records);
-        var size = 64 + batch.Node.Length;
-        foreach (ref readonly var record in records) size += record.Text.Length + 16;
-        var writer = new WireWriter(_scratch is { } scratch && scratch.Length >= size ? scratch : GC.AllocateUninitializedArray<byte>(size));
+        var block = RecordBlock.Of(batch.Records);
+        // At most: kind 1, process index 5, time delta 10, flags 1, seq 10, text length 5; names and event fields grow it.
+        var size = 64 + batch.Node.Length + block.TextBytes + 32L * block.Count;
+        var writer = new WireWriter(_scratch is { } scratch && scratch.Length >= size ? scratch : GC.AllocateUninitializedArray<byte>((int)Math.Min(size, Array.MaxLength)));
 
         writer.WriteString(batch.Node);
         writer.WriteInt64(batch.Incarnation);
         writer.WriteVarint((ulong)batch.Seq);
         writer.WriteInt64(batch.Watermark.Ticks);
         writer.WriteString(batch.SessionKey);
-        writer.WriteVarint((ulong)records.Length);
-        if (batch.Records is EncodedRecords stored && stored.WatermarkTicks == batch.Watermark.Ticks) writer.WriteRaw(stored.Encoded.Span);
-        else WriteRecords(writer, records, batch.Watermark.Ticks);
+        writer.WriteVarint((ulong)block.Count);
+        if (!block.Encoded.IsEmpty && block.EncodedWatermarkTicks == batch.Watermark.Ticks) writer.WriteRaw(block.Encoded.Span);
+        else WriteRecords(writer, block, batch.Watermark.Ticks);
         var bytes = writer.ToArray();
         _scratch = writer.Scratch.Length <= LargestScratch ? writer.Scratch : null;
         return bytes;
     }
 
-    private static void WriteRecords(WireWriter writer, ReadOnlySpan<NodeRecord> records, long watermarkTicks)
+    // From the columns: a line is its fixed fields and a copy of its text; only events are read as records.
+    private static void WriteRecords(WireWriter writer, RecordBlock block, long watermarkTicks)
     {
-        var processes = new List<string>();
+        var kinds = block.Kinds.AsSpan(0, block.Count);
+        var processes = block.Processes;
+        var ticks = block.Ticks;
+        var flags = block.Flags;
+        var seqs = block.Seqs;
+        var starts = block.Starts;
+        var lengths = block.Lengths;
+        var text = block.Text;
+        var namesWritten = 0;
         var previousTicks = watermarkTicks;
-        foreach (ref readonly var record in records)
+        for (var i = 0; i < kinds.Length; i++)
         {
-            writer.WriteByte((byte)record.Kind);
-            WriteProcess(writer, record.Process, processes);
-            writer.WriteVarint(ZigZag(record.Timestamp.Ticks - previousTicks));
-            previousTicks = record.Timestamp.Ticks;
-            switch (record.Kind)
+            writer.WriteByte(kinds[i]);
+            // The block's name table is in the order names were first used, the wire's order: its index is the wire's.
+            var process = processes[i];
+            writer.WriteVarint((ulong)process);
+            if (process > namesWritten)
             {
-                case RecordKind.Line:
-                    writer.WriteByte((byte)((byte)record.Stream | (record.Continued ? ContinuedFlag : 0) | (record.AfterExit ? AfterExitFlag : 0)));
-                    writer.WriteVarint((ulong)record.Seq);
-                    writer.WriteBytes(record.Text.Span);
-                    break;
-                case RecordKind.Started:
-                    writer.WriteInt32(record.Pid);
-                    break;
-                case RecordKind.Exited:
-                    writer.WriteOptionalInt32(record.ExitCode);
-                    writer.WriteOptionalInt32(record.Signal);
-                    break;
-                case RecordKind.Gap:
-                    writer.WriteVarint((ulong)record.Count);
-                    writer.WriteString(record.Reason ?? "");
-                    break;
-                case RecordKind.Ready:
-                    break;
-                case RecordKind.Restarting:
-                    writer.WriteVarint((ulong)record.Count);
-                    writer.WriteVarint((ulong)record.DelayMs);
-                    break;
-                case RecordKind.GivenUp or RecordKind.Waiting:
-                    writer.WriteString(record.Reason ?? "");
-                    break;
-                case RecordKind.Scaled:
-                    writer.WriteVarint((ulong)record.Count);
-                    break;
-                default:
-                    throw new InvalidOperationException($"A node never sends {record.Kind} records.");
+                writer.WriteString(block.Names[namesWritten]);
+                namesWritten++;
             }
+            writer.WriteVarint(ZigZag(ticks[i] - previousTicks));
+            previousTicks = ticks[i];
+            if (kinds[i] == (byte)RecordKind.Line)
+            {
+                writer.WriteByte(flags[i]);
+                writer.WriteVarint((ulong)seqs[i]);
+                writer.WriteBytes(text.AsSpan(starts[i], lengths[i]));
+            }
+            else WriteEvent(writer, block.Events[seqs[i]]);
+        }
+    }
+
+    private static void WriteEvent(WireWriter writer, in NodeRecord record)
+    {
+        switch (record.Kind)
+        {
+            case RecordKind.Started:
+                writer.WriteInt32(record.Pid);
+                break;
+            case RecordKind.Exited:
+                writer.WriteOptionalInt32(record.ExitCode);
+                writer.WriteOptionalInt32(record.Signal);
+                break;
+            case RecordKind.Gap:
+                writer.WriteVarint((ulong)record.Count);
+                writer.WriteString(record.Reason ?? "");
+                break;
+            case RecordKind.Ready:
+                break;
+            case RecordKind.Restarting:
+                writer.WriteVarint((ulong)record.Count);
+                writer.WriteVarint((ulong)record.DelayMs);
+                break;
+            case RecordKind.GivenUp or RecordKind.Waiting:
+                writer.WriteString(record.Reason ?? "");
+                break;
+            case RecordKind.Scaled:
+                writer.WriteVarint((ulong)record.Count);
+                break;
+            default:
+                throw new InvalidOperationException($"A node never sends {record.Kind} records.");
         }
     }
 
     /// <param name="keepEncoded">
-    /// Keep the records' bytes with them (<see cref="EncodedRecords"/>), so the batch can be sent again as it was read.
+    /// Keep the records' bytes with them (<see cref="RecordBlock.Encoded"/>), so the batch can be sent again as it was read.
     /// </param>
     public static LineBatch Deserialize(byte[] frame, bool keepEncoded = false)
     {
@@ -103,86 +123,86 @@ internal static class LineBatchFormat
             throw new FormatException($"record count {count} does not fit in {frame.Length} bytes");
 
         var recordsStart = frame.Length - reader.Remaining;
-        var processes = new List<string>();
-        var records = new NodeRecord[count];
+        var n = (int)count;
+        var starts = new int[n];
+        var lengths = new int[n];
+        var kinds = new byte[n];
+        var processes = new int[n];
+        var flags = new byte[n];
+        var seqs = new long[n];
+        var ticks = new long[n];
+        var names = new List<string>();
+        var events = new List<NodeRecord>();
+        long textBytes = 0;
         var previousTicks = watermark.Ticks;
-        for (var i = 0; i < records.Length; i++)
+        for (var i = 0; i < n; i++)
         {
             var kind = (RecordKind)reader.ReadByte();
-            var process = ReadProcess(ref reader, processes);
+            var process = ReadProcess(ref reader, names);
             previousTicks += UnZigZag(reader.ReadVarint());
             var timestamp = WireTime.FromTicks(previousTicks);
-            records[i] = kind switch
+            kinds[i] = (byte)kind;
+            processes[i] = process;
+            ticks[i] = previousTicks;
+            if (kind == RecordKind.Line)
             {
-                RecordKind.Line => ReadLine(ref reader, Required(process, kind), timestamp),
-                RecordKind.Started => NodeRecord.Started(Required(process, kind), reader.ReadInt32(), timestamp),
-                RecordKind.Exited => NodeRecord.Exited(Required(process, kind), reader.ReadOptionalInt32(), reader.ReadOptionalInt32(), timestamp),
-                RecordKind.Gap => NodeRecord.Gap(process, (long)reader.ReadVarint(), reader.ReadString(), timestamp),
-                RecordKind.Ready => NodeRecord.Ready(Required(process, kind), timestamp),
-                RecordKind.Restarting => NodeRecord.Restarting(Required(process, kind), (long)reader.ReadVarint(), ReadDelay(ref reader), timestamp),
-                RecordKind.GivenUp => NodeRecord.GivenUp(Required(process, kind), reader.ReadString(), timestamp),
-                RecordKind.Scaled => NodeRecord.Scaled(Required(process, kind), (long)reader.ReadVarint(), timestamp),
-                RecordKind.Waiting => NodeRecord.Waiting(Required(process, kind), reader.ReadString(), timestamp),
+                Required(process, kind);
+                flags[i] = ReadLineFlags(ref reader);
+                seqs[i] = (long)reader.ReadVarint();
+                (starts[i], lengths[i]) = reader.ReadSlice();
+                if (!System.Text.Unicode.Utf8.IsValid(frame.AsSpan(starts[i], lengths[i])))
+                    throw new FormatException("line text is not valid UTF-8");
+                textBytes += lengths[i];
+                continue;
+            }
+            var name = process == RecordBlock.NoProcess ? null : names[process - 1];
+            seqs[i] = events.Count;
+            events.Add(kind switch
+            {
+                RecordKind.Started => NodeRecord.Started(Required(name, kind), reader.ReadInt32(), timestamp),
+                RecordKind.Exited => NodeRecord.Exited(Required(name, kind), reader.ReadOptionalInt32(), reader.ReadOptionalInt32(), timestamp),
+                RecordKind.Gap => NodeRecord.Gap(name, (long)reader.ReadVarint(), reader.ReadString(), timestamp),
+                RecordKind.Ready => NodeRecord.Ready(Required(name, kind), timestamp),
+                RecordKind.Restarting => NodeRecord.Restarting(Required(name, kind), (long)reader.ReadVarint(), ReadDelay(ref reader), timestamp),
+                RecordKind.GivenUp => NodeRecord.GivenUp(Required(name, kind), reader.ReadString(), timestamp),
+                RecordKind.Scaled => NodeRecord.Scaled(Required(name, kind), (long)reader.ReadVarint(), timestamp),
+                RecordKind.Waiting => NodeRecord.Waiting(Required(name, kind), reader.ReadString(), timestamp),
                 _ => throw new FormatException($"record kind {(byte)kind} is not sent by nodes"),
-            };
+            });
         }
         if (!reader.AtEnd) throw new FormatException($"{reader.Remaining} bytes follow the last record");
-        IReadOnlyList<NodeRecord> read = keepEncoded ? new EncodedRecords(records, frame.AsMemory(recordsStart), watermark.Ticks) : records;
-        return new LineBatch(node, incarnation, seq, watermark, read, sessionKey);
+        var block = new RecordBlock(n, frame, starts, lengths, kinds, processes, flags, seqs, ticks, names.ToArray(), events.ToArray(), textBytes);
+        if (keepEncoded) block = block.WithEncoded(frame.AsMemory(recordsStart), watermark.Ticks);
+        return new LineBatch(node, incarnation, seq, watermark, block, sessionKey);
     }
 
-    // Batches are built on arrays (the node's batch builder, Deserialize): read those in place, without an
-    // enumerator and without copying each record (a large struct) twice per batch.
-    private static ReadOnlySpan<NodeRecord> AsSpan(IReadOnlyList<NodeRecord> records) =>
-        records as NodeRecord[] ?? (records as EncodedRecords)?.Records ?? records.ToArray();
-
-    private static NodeRecord ReadLine(ref WireReader reader, string process, DateTime timestamp)
+    private static byte ReadLineFlags(ref WireReader reader)
     {
         var flags = reader.ReadByte();
-        var stream = (OutputStream)(flags & ~(ContinuedFlag | AfterExitFlag));
+        var stream = (OutputStream)(flags & RecordBlock.StreamMask);
         if (stream is not (OutputStream.Stdout or OutputStream.Stderr))
             throw new FormatException($"stream {(byte)stream} is neither stdout nor stderr");
-        var seq = (long)reader.ReadVarint();
-        var text = reader.ReadBytes();
-        if (!System.Text.Unicode.Utf8.IsValid(text.Span))
-            throw new FormatException("line text is not valid UTF-8");
-        return NodeRecord.Line(process, stream, seq, timestamp, text, (flags & ContinuedFlag) != 0, (flags & AfterExitFlag) != 0);
+        return flags;
     }
 
-    private static void WriteProcess(WireWriter writer, string? process, List<string> table)
-    {
-        if (process is null)
-        {
-            writer.WriteVarint(NoProcess);
-            return;
-        }
-        // Batches hold a handful of processes; a linear search beats hashing at that size.
-        var index = table.IndexOf(process);
-        if (index >= 0)
-        {
-            writer.WriteVarint((ulong)index + 1);
-            return;
-        }
-        table.Add(process);
-        writer.WriteVarint((ulong)table.Count);
-        writer.WriteString(process);
-    }
-
-    private static string? ReadProcess(ref WireReader reader, List<string> table)
+    // 1 + the name's index in the table, or NoProcess: the block's process column as it is on the wire.
+    private static int ReadProcess(ref WireReader reader, List<string> table)
     {
         var index = reader.ReadVarint();
-        if (index == NoProcess) return null;
-        if (index <= (ulong)table.Count) return table[(int)index - 1];
+        if (index == RecordBlock.NoProcess) return RecordBlock.NoProcess;
+        if (index <= (ulong)table.Count) return (int)index;
         if (index != (ulong)table.Count + 1) throw new FormatException($"process index {index} skips ahead of the name table");
-        var name = reader.ReadString();
-        table.Add(name);
-        return name;
+        table.Add(reader.ReadString());
+        return table.Count;
     }
 
     private static string Required(string? process, RecordKind kind) =>
         process ?? throw new FormatException($"a {kind} record must name its process");
 
-
+    private static void Required(int process, RecordKind kind)
+    {
+        if (process == RecordBlock.NoProcess) throw new FormatException($"a {kind} record must name its process");
+    }
 
     private static int ReadDelay(ref WireReader reader)
     {

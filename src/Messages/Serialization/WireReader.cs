@@ -67,6 +67,15 @@ internal struct WireReader(byte[] buffer)
         return slice;
     }
 
+    /// <summary>A byte string's place in the frame (its offset and length), for a reader that keeps offsets rather than slices.</summary>
+    public (int Start, int Length) ReadSlice()
+    {
+        var length = ReadLength();
+        var start = _position;
+        _position += length;
+        return (start, length);
+    }
+
     public int? ReadOptionalInt32() => ReadByte() switch
     {
         0 => null,

@@ -16,10 +16,10 @@ public sealed class BatchCodec(ActorSystem system)
 
     public byte[] Write(LineBatch batch) => _serializer.ToBinary(batch);
 
+    // Only the Chorus format reads records back into columns (a RecordBlock), which no general serializer can build.
     public LineBatch Read(byte[] bytes) =>
-        (_serializer as ChorusSerializer)?.FromStoredBatch(bytes)
-        ?? (LineBatch)system.Serialization.Deserialize(bytes, _serializer.Identifier, Serialization.ManifestFor(_serializer, Probe));
-
-    // The manifest depends only on the type; any batch will do to ask for it.
-    private static readonly LineBatch Probe = LineBatch.Unsent("", 0, default, []);
+        (_serializer as ChorusSerializer ?? throw new InvalidOperationException(
+            $"LineBatch is bound to {_serializer.GetType().Name}, not ChorusSerializer, so the spool cannot read its batches back: " +
+            "load hocon/wire.conf into the ActorSystem's configuration (the node does; a test's system must too)."))
+        .FromStoredBatch(bytes);
 }

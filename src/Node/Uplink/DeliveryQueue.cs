@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using Chorus.Messages;
 
 namespace Chorus.Node.Uplink;
@@ -96,10 +95,5 @@ public sealed class DeliveryQueue(int maxInFlight)
         _inFlight = new Queue<LineBatch>();
     }
 
-    private static long HeldBytes(LineBatch batch)
-    {
-        long bytes = (long)batch.Records.Count * Unsafe.SizeOf<NodeRecord>();
-        foreach (var record in batch.Records) bytes += record.Text.Length;
-        return bytes;
-    }
+    private static long HeldBytes(LineBatch batch) => RecordBlock.Of(batch.Records).HeldBytes;
 }

@@ -83,7 +83,14 @@ public sealed class Outbox : IDisposable
     public bool SendsAtOnce(bool joined) =>
         joined && !_builder.IsEmpty && !_resuming && _queue.InFlight < EagerBelowInFlight && _queue.Waiting == 0 && _overflow.IsEmpty;
 
-    public bool Fits(in NodeRecord record) => _builder.Fits(record);
+    /// <summary>Whether a record with <paramref name="textLength"/> bytes of text fits in the batch being filled.</summary>
+    public bool Fits(int textLength) => _builder.Fits(textLength);
+
+    public bool Fits(in NodeRecord record) => _builder.Fits(record.Text.Length);
+
+    /// <summary>A line, its text copied into the batch being filled (the caller's buffer is free again on return).</summary>
+    public void AddLine(string process, OutputStream stream, long seq, DateTime timestamp, ReadOnlySpan<byte> text, bool continued, bool afterExit) =>
+        _builder.AddLine(process, stream, seq, timestamp, text, continued, afterExit);
 
     public void Add(in NodeRecord record) => _builder.Add(record);
 

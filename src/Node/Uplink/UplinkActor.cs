@@ -171,8 +171,13 @@ public sealed class UplinkActor : ReceiveActor, IWithTimers
     {
         var now = _clock.UtcNow;
         var seq = read.FirstSeq;
-        foreach (var line in read.Lines)
-            Append(NodeRecord.Line(read.Process, read.Stream, seq++, now, line.Text, line.Continued, read.AfterExit));
+        var lines = read.Lines;
+        for (var i = 0; i < lines.Count; i++)
+        {
+            var line = lines[i];
+            MakeRoom(line.Text.Length);
+            _outbox.AddLine(read.Process, read.Stream, seq++, now, line.Text.Span, line.Continued, read.AfterExit);
+        }
         // Each reader waits for this before it reads on, so lines never pile up in this mailbox.
         Sender.Tell(ProcessActor.LinesAppended.Instance);
         CutIfLinkQuiet();
@@ -180,15 +185,16 @@ public sealed class UplinkActor : ReceiveActor, IWithTimers
 
     private void AppendEvent(in NodeRecord record)
     {
-        Append(record);
+        MakeRoom(record.Text.Length);
+        _outbox.Add(record);
         CutIfLinkQuiet();
     }
 
-    private void Append(in NodeRecord record)
+    // Cuts the batch being filled when a record of textLength bytes would not fit, and starts the flush timer on an empty one.
+    private void MakeRoom(int textLength)
     {
-        if (!_outbox.Fits(record)) CutBatch();
+        if (!_outbox.Fits(textLength)) CutBatch();
         if (_outbox.BatchEmpty) Timers.StartSingleTimer("flush", new FlushDue(), _settings.BatchMaxDelay);
-        _outbox.Add(record);
     }
 
     // Batching by load (Outbox.SendsAtOnce): what a quiet link can take goes now; batch-max-delay bounds the wait otherwise.

@@ -116,7 +116,7 @@ public sealed class ChorusSerializerTests() : Akka.TestKit.Xunit2.TestKit(HoconF
         var chorus = Assert.IsType<ChorusSerializer>(Serializer());
 
         var stored = chorus.FromStoredBatch(chorus.ToBinary(unsent));
-        Assert.IsType<EncodedRecords>(stored.Records);
+        Assert.False(Assert.IsType<RecordBlock>(stored.Records).Encoded.IsEmpty);
         var sent = chorus.ToBinary(stored with { Node = "node-b", Incarnation = 77, Seq = 5, SessionKey = "session" });
 
         Assert.Equal(chorus.ToBinary(unsent with { Node = "node-b", Incarnation = 77, Seq = 5, SessionKey = "session" }), sent);

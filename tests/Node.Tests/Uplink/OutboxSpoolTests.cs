@@ -1,3 +1,4 @@
+using Chorus.Hosting;
 using Chorus.Messages;
 using Chorus.Node.Tests.Support;
 using Chorus.Node.Uplink;
@@ -9,6 +10,9 @@ public sealed class OutboxSpoolTests : Akka.TestKit.Xunit2.TestKit, IDisposable
 {
     private static readonly DateTime At = new(2026, 12, 5, 0, 0, 0, DateTimeKind.Utc);
     private readonly string _spool = Directory.CreateTempSubdirectory("chorus-outbox-spool-").FullName;
+
+    // The spool reads batches back with the Chorus wire format, as the node does.
+    public OutboxSpoolTests() : base(HoconFiles.Load("wire.conf")) { }
 
     // Each send while the spool is in use writes the spool's state first: one write for a group of batches, not one each.
     [Fact]

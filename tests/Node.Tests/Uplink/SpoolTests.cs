@@ -36,7 +36,7 @@ public sealed class SpoolTests : Akka.TestKit.Xunit2.TestKit, IDisposable
 
         var taken = spool.TakeOldest(1)!;
 
-        Assert.IsType<Chorus.Messages.Serialization.EncodedRecords>(taken.Records);
+        Assert.False(Assert.IsType<RecordBlock>(taken.Records).Encoded.IsEmpty);
         Assert.Equal(_codec.Write(original with { Incarnation = 3, Seq = 1, SessionKey = "key" }),
             _codec.Write(taken with { Incarnation = 3, Seq = 1, SessionKey = "key" }));
     }
