@@ -1,3 +1,6 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Runtime.CompilerServices;
+
 namespace Chorus.Messages;
 
 /// <summary>
@@ -25,15 +28,7 @@ public sealed class RecordBlockBuilder
 
     public RecordBlockBuilder(int records = SmallestRecords, int textBytes = SmallestText)
     {
-        _text = new byte[Math.Max(textBytes, SmallestText)];
-        records = Math.Max(records, SmallestRecords);
-        _starts = new int[records];
-        _lengths = new int[records];
-        _processes = new int[records];
-        _kinds = new byte[records];
-        _flags = new byte[records];
-        _seqs = new long[records];
-        _ticks = new long[records];
+        Allocate(records, textBytes);
     }
 
     public int Count => _count;
@@ -42,11 +37,13 @@ public sealed class RecordBlockBuilder
     /// <summary>Bytes of text taken so far, events' included.</summary>
     public long TextBytes => _textBytes;
 
+    // Inlined into the caller's loop over a read's lines: a method without a loop of its own would otherwise run
+    // unoptimized for its first thousand calls (the executables' CallCountThreshold), a good part of a short flood.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void AddLine(string process, OutputStream stream, long seq, DateTime timestamp, ReadOnlySpan<byte> text, bool continued, bool afterExit)
     {
         var i = Next();
-        if (_textLength + text.Length > _text.Length)
-            Array.Resize(ref _text, Math.Max(_text.Length * 2, _textLength + text.Length));
+        if (_textLength + text.Length > _text.Length) GrowText(text.Length);
         text.CopyTo(_text.AsSpan(_textLength));
         _starts[i] = _textLength;
         _lengths[i] = text.Length;
@@ -68,6 +65,8 @@ public sealed class RecordBlockBuilder
             return;
         }
         var i = Next();
+        _starts[i] = _lengths[i] = 0;
+        _flags[i] = 0;
         _kinds[i] = (byte)record.Kind;
         _processes[i] = record.Process is { } name ? ProcessIndex(name) : RecordBlock.NoProcess;
         _seqs[i] = _events.Count;
@@ -81,15 +80,7 @@ public sealed class RecordBlockBuilder
     {
         var block = new RecordBlock(_count, _text, _starts, _lengths, _kinds, _processes, _flags, _seqs, _ticks,
             _names.ToArray(), _events.ToArray(), _textBytes);
-        var records = Math.Max(_count, SmallestRecords);
-        _text = new byte[Math.Max(_textLength, SmallestText)];
-        _starts = new int[records];
-        _lengths = new int[records];
-        _processes = new int[records];
-        _kinds = new byte[records];
-        _flags = new byte[records];
-        _seqs = new long[records];
-        _ticks = new long[records];
+        Allocate(_count, _textLength);
         _names.Clear();
         _events.Clear();
         _lastName = null;
@@ -98,26 +89,48 @@ public sealed class RecordBlockBuilder
         return block;
     }
 
+    // Every element below Count is written before it is read, so the arrays need not be zeroed.
+    [MemberNotNull(nameof(_text), nameof(_starts), nameof(_lengths), nameof(_processes), nameof(_kinds), nameof(_flags), nameof(_seqs), nameof(_ticks))]
+    private void Allocate(int records, int textBytes)
+    {
+        records = Math.Max(records, SmallestRecords);
+        _text = GC.AllocateUninitializedArray<byte>(Math.Max(textBytes, SmallestText));
+        _starts = GC.AllocateUninitializedArray<int>(records);
+        _lengths = GC.AllocateUninitializedArray<int>(records);
+        _processes = GC.AllocateUninitializedArray<int>(records);
+        _kinds = GC.AllocateUninitializedArray<byte>(records);
+        _flags = GC.AllocateUninitializedArray<byte>(records);
+        _seqs = GC.AllocateUninitializedArray<long>(records);
+        _ticks = GC.AllocateUninitializedArray<long>(records);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private int Next()
     {
-        if (_count == _kinds.Length)
-        {
-            var size = _count * 2;
-            Array.Resize(ref _starts, size);
-            Array.Resize(ref _lengths, size);
-            Array.Resize(ref _processes, size);
-            Array.Resize(ref _kinds, size);
-            Array.Resize(ref _flags, size);
-            Array.Resize(ref _seqs, size);
-            Array.Resize(ref _ticks, size);
-        }
+        if (_count == _kinds.Length) GrowColumns();
         return _count++;
     }
 
-    // 1 + the name's index in the table; names are added in the order first used, which is the wire's order too.
-    private int ProcessIndex(string process)
+    private void GrowColumns()
     {
-        if (ReferenceEquals(process, _lastName)) return _lastProcess;
+        var size = _count * 2;
+        Array.Resize(ref _starts, size);
+        Array.Resize(ref _lengths, size);
+        Array.Resize(ref _processes, size);
+        Array.Resize(ref _kinds, size);
+        Array.Resize(ref _flags, size);
+        Array.Resize(ref _seqs, size);
+        Array.Resize(ref _ticks, size);
+    }
+
+    private void GrowText(int more) => Array.Resize(ref _text, Math.Max(_text.Length * 2, _textLength + more));
+
+    // 1 + the name's index in the table; names are added in the order first used, which is the wire's order too.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private int ProcessIndex(string process) => ReferenceEquals(process, _lastName) ? _lastProcess : LookUp(process);
+
+    private int LookUp(string process)
+    {
         // Batches hold a handful of processes; a linear search beats hashing at that size.
         var index = _names.IndexOf(process);
         if (index < 0)

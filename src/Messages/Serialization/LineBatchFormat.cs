@@ -124,13 +124,14 @@ internal static class LineBatchFormat
 
         var recordsStart = frame.Length - reader.Remaining;
         var n = (int)count;
-        var starts = new int[n];
-        var lengths = new int[n];
-        var kinds = new byte[n];
-        var processes = new int[n];
-        var flags = new byte[n];
-        var seqs = new long[n];
-        var ticks = new long[n];
+        // Each record's every column is written below, so the columns need not be zeroed first.
+        var starts = GC.AllocateUninitializedArray<int>(n);
+        var lengths = GC.AllocateUninitializedArray<int>(n);
+        var kinds = GC.AllocateUninitializedArray<byte>(n);
+        var processes = GC.AllocateUninitializedArray<int>(n);
+        var flags = GC.AllocateUninitializedArray<byte>(n);
+        var seqs = GC.AllocateUninitializedArray<long>(n);
+        var ticks = GC.AllocateUninitializedArray<long>(n);
         var names = new List<string>();
         var events = new List<NodeRecord>();
         long textBytes = 0;
@@ -156,6 +157,7 @@ internal static class LineBatchFormat
                 continue;
             }
             var name = process == RecordBlock.NoProcess ? null : names[process - 1];
+            (starts[i], lengths[i], flags[i]) = (0, 0, 0);
             seqs[i] = events.Count;
             events.Add(kind switch
             {
