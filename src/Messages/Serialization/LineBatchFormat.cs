@@ -11,6 +11,11 @@ internal static class LineBatchFormat
     // The line's flags byte is RecordBlock's: the stream, ContinuedFlag (0x80) and AfterExitFlag (0x40), added later
     // in the same byte, so a batch without after-exit lines is byte for byte what it was before.
 
+    // A record's kind and process index, at most 1 + 5 bytes; a line's fields after them and before its text, at most
+    // time delta 10, flags 1, seq 10 and text length 5.
+    private const int HeadBytes = 6;
+    private const int LineFieldBytes = 26;
+
     // Larger scratch buffers are not kept: a thread holds at most this much between batches.
     private const int LargestScratch = 1 << 20;
 
@@ -21,8 +26,8 @@ internal static class LineBatchFormat
     public static byte[] Serialize(LineBatch batch)
     {
         var block = RecordBlock.Of(batch.Records);
-        // At most: kind 1, process index 5, time delta 10, flags 1, seq 10, text length 5; names and event fields grow it.
-        var size = 64 + batch.Node.Length + block.TextBytes + 32L * block.Count;
+        // Names and event fields may grow it.
+        var size = 64 + batch.Node.Length + block.TextBytes + (long)(HeadBytes + LineFieldBytes) * block.Count;
         var writer = new WireWriter(_scratch is { } scratch && scratch.Length >= size ? scratch : GC.AllocateUninitializedArray<byte>((int)Math.Min(size, Array.MaxLength)));
 
         writer.WriteString(batch.Node);
@@ -53,24 +58,31 @@ internal static class LineBatchFormat
         var previousTicks = watermarkTicks;
         for (var i = 0; i < kinds.Length; i++)
         {
-            writer.WriteByte(kinds[i]);
+            // Fields written in place into room checked once (Reserve), not a check per field: nearly every record is a line.
+            var head = writer.Reserve(HeadBytes);
+            head[0] = kinds[i];
+            var at = 1;
+            WireWriter.PutVarint(head, ref at, (ulong)processes[i]);
+            writer.Advance(at);
             // The block's name table is in the order names were first used, the wire's order: its index is the wire's.
-            var process = processes[i];
-            writer.WriteVarint((ulong)process);
-            if (process > namesWritten)
-            {
-                writer.WriteString(block.Names[namesWritten]);
-                namesWritten++;
-            }
-            writer.WriteVarint(ZigZag(ticks[i] - previousTicks));
+            if (processes[i] > namesWritten) writer.WriteString(block.Names[namesWritten++]);
+            var delta = ZigZag(ticks[i] - previousTicks);
             previousTicks = ticks[i];
-            if (kinds[i] == (byte)RecordKind.Line)
+            if (kinds[i] != (byte)RecordKind.Line)
             {
-                writer.WriteByte(flags[i]);
-                writer.WriteVarint((ulong)seqs[i]);
-                writer.WriteBytes(text.AsSpan(starts[i], lengths[i]));
+                writer.WriteVarint(delta);
+                WriteEvent(writer, block.Events[seqs[i]]);
+                continue;
             }
-            else WriteEvent(writer, block.Events[seqs[i]]);
+            var line = text.AsSpan(starts[i], lengths[i]);
+            var rest = writer.Reserve(LineFieldBytes + line.Length);
+            at = 0;
+            WireWriter.PutVarint(rest, ref at, delta);
+            rest[at++] = flags[i];
+            WireWriter.PutVarint(rest, ref at, (ulong)seqs[i]);
+            WireWriter.PutVarint(rest, ref at, (ulong)line.Length);
+            line.CopyTo(rest[at..]);
+            writer.Advance(at + line.Length);
         }
     }
 

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace Chorus.Messages.Serialization;
@@ -50,6 +51,31 @@ internal sealed class WireWriter
             value >>= 7;
         }
         _buffer[_length++] = (byte)value;
+    }
+
+    /// <summary>
+    /// Room for at least <paramref name="bytes"/> more, to be written in place and then taken with <see cref="Advance"/>:
+    /// a record of several small fields checks for room once rather than once a field.
+    /// </summary>
+    public Span<byte> Reserve(int bytes)
+    {
+        Ensure(bytes);
+        return _buffer.AsSpan(_length);
+    }
+
+    /// <summary>Takes <paramref name="bytes"/> written into what <see cref="Reserve"/> returned.</summary>
+    public void Advance(int bytes) => _length += bytes;
+
+    /// <summary>Writes <paramref name="value"/> as <see cref="WriteVarint"/> does, at <paramref name="position"/> of a reserved span, and moves past it.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void PutVarint(Span<byte> span, ref int position, ulong value)
+    {
+        while (value >= 0x80)
+        {
+            span[position++] = (byte)(value | 0x80);
+            value >>= 7;
+        }
+        span[position++] = (byte)value;
     }
 
     /// <summary>A marker byte (0: none, 1: a value), then the value.</summary>

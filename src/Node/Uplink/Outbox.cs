@@ -86,8 +86,6 @@ public sealed class Outbox : IDisposable
     /// <summary>Whether a record with <paramref name="textLength"/> bytes of text fits in the batch being filled.</summary>
     public bool Fits(int textLength) => _builder.Fits(textLength);
 
-    public bool Fits(in NodeRecord record) => _builder.Fits(record.Text.Length);
-
     /// <summary>A line, its text copied into the batch being filled (the caller's buffer is free again on return).</summary>
     public void AddLine(string process, OutputStream stream, long seq, DateTime timestamp, ReadOnlySpan<byte> text, bool continued, bool afterExit) =>
         _builder.AddLine(process, stream, seq, timestamp, text, continued, afterExit);
