@@ -28,9 +28,6 @@ public sealed class RecordBlock : IReadOnlyList<NodeRecord>, ICollection<NodeRec
     /// <summary>The process column's value for a record that names no process; others are 1 + an index into the name table.</summary>
     internal const int NoProcess = 0;
 
-    // Bytes of columns a record takes: start and length (4 + 4), kind (1), process (4), flags (1), seq (8), ticks (8).
-    private const int ColumnBytes = 30;
-
     internal RecordBlock(int count, byte[] text, int[] starts, int[] lengths, byte[] kinds, int[] processes, byte[] flags,
         long[] seqs, long[] ticks, string[] names, NodeRecord[] events, long textBytes)
     {
@@ -57,9 +54,6 @@ public sealed class RecordBlock : IReadOnlyList<NodeRecord>, ICollection<NodeRec
 
     /// <summary>Every record's timestamp, as UTC ticks, in order: for checks over a whole batch without building records.</summary>
     public ReadOnlySpan<long> TimestampTicks => Ticks.AsSpan(0, Count);
-
-    /// <summary>About what this block holds in memory: its columns, its lines' texts and its events.</summary>
-    public long HeldBytes => (long)Count * ColumnBytes + TextBytes + (long)Events.Length * System.Runtime.CompilerServices.Unsafe.SizeOf<NodeRecord>();
 
     /// <summary>
     /// The records as encoded on the wire after the batch's record count (empty unless read back from stored bytes),

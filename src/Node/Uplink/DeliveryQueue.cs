@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Chorus.Messages;
 
 namespace Chorus.Node.Uplink;
@@ -95,5 +96,8 @@ public sealed class DeliveryQueue(int maxInFlight)
         _inFlight = new Queue<LineBatch>();
     }
 
-    private static long HeldBytes(LineBatch batch) => RecordBlock.Of(batch.Records).HeldBytes;
+    // The rule max-buffered-bytes documents: text plus a NodeRecord's size (80 bytes) a record, so empty lines count
+    // too. A line takes about 30 bytes of columns in a RecordBlock now; the bound still counts the 80 it promises.
+    private static long HeldBytes(LineBatch batch) =>
+        (long)batch.Records.Count * Unsafe.SizeOf<NodeRecord>() + RecordBlock.Of(batch.Records).TextBytes;
 }
