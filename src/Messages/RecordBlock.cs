@@ -45,8 +45,6 @@ public sealed class RecordBlock : IReadOnlyList<NodeRecord>, ICollection<NodeRec
         TextBytes = textBytes;
     }
 
-    public static readonly RecordBlock Empty = new RecordBlockBuilder().Build();
-
     public int Count { get; }
 
     /// <summary>Bytes of text of all the records: what the batch and pending-output bounds count.</summary>

@@ -17,9 +17,10 @@ public sealed class ClockDistance(TimeSpan max)
     public TimeSpan? Beyond(DateTime watermark, IReadOnlyList<NodeRecord> records, TimeSpan nodeOffset, DateTime now)
     {
         if (Distance(watermark.Ticks, nodeOffset, now) is { } off) return off;
+        // A heartbeat has no records: no block to make for it.
+        if (records.Count == 0) return null;
         // Per batch, not per record: the earliest and the latest time are within the bound, so every time is.
         var ticks = RecordBlock.Of(records).TimestampTicks;
-        if (ticks.IsEmpty) return null;
         var (earliest, latest) = (ticks[0], ticks[0]);
         foreach (var t in ticks)
         {
