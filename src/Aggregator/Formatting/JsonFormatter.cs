@@ -64,9 +64,22 @@ public sealed class JsonFormatter(bool newline = true) : IRecordFormatter
 
     public void Write(in OutputItem item, IBufferWriter<byte> output)
     {
-        if (item.Record.Kind == RecordKind.Line) WriteLine(item, output);
+        if (item.Record.Kind == RecordKind.Line) WriteLine(item.Node, item.Record, item.Late, item.CorrectionTicks, item.FoldedNodes, output);
         else WriteEvent(item, output);
         if (newline) output.Write("\n"u8);
+    }
+
+    public void Write(in OutputRun run, IBufferWriter<byte> output)
+    {
+        var index = 0;
+        foreach (ref readonly var record in run)
+        {
+            // Events are few and take the writer's path, as items.
+            if (record.Kind == RecordKind.Line) WriteLine(run.Node, record, run.Late, run.CorrectionTicks, run.FoldedNodes, output);
+            else WriteEvent(run.Item(index), output);
+            if (newline) output.Write("\n"u8);
+            index++;
+        }
     }
 
     private void WriteEvent(in OutputItem item, IBufferWriter<byte> output)
@@ -122,18 +135,18 @@ public sealed class JsonFormatter(bool newline = true) : IRecordFormatter
     /// is made once (by the writer itself), timestamps reuse their date, and text that needs no escaping is
     /// copied. The bytes are the writer's; JsonFormatterTests compare the two paths.
     /// </summary>
-    private void WriteLine(in OutputItem item, IBufferWriter<byte> output)
+    private void WriteLine(string node, in NodeRecord record, bool late, long correctionTicks, IReadOnlyList<string>? foldedNodes,
+        IBufferWriter<byte> output)
     {
-        var record = item.Record;
-        if (item.FoldedNodes is { } nodes) WriteFoldedLinePrefix(nodes, record.Process, record.Stream, output);
-        else output.Write(LinePrefix(item.Node, record.Process, record.Stream));
+        if (foldedNodes is { } nodes) WriteFoldedLinePrefix(nodes, record.Process, record.Stream, output);
+        else output.Write(LinePrefix(node, record.Process, record.Stream));
         WriteNumber(record.Seq, output);
         WriteTimestamp(_ts, ",\"ts\":\""u8, record.Timestamp, output);
-        if (item.CorrectionTicks != 0) WriteTimestamp(_correctedTs, ",\"corrected_ts\":\""u8, item.CorrectedTimestamp, output);
+        if (correctionTicks != 0) WriteTimestamp(_correctedTs, ",\"corrected_ts\":\""u8, record.Timestamp.AddTicks(correctionTicks), output);
         output.Write(",\"text\":"u8);
         WriteText(record.Text.Span, output);
         if (record.Continued) output.Write(",\"continued\":true"u8);
-        if (item.Late) output.Write(",\"late\":true"u8);
+        if (late) output.Write(",\"late\":true"u8);
         if (record.AfterExit) output.Write(",\"after_exit\":true"u8);
         output.Write("}"u8);
     }

@@ -25,15 +25,23 @@ public sealed class TextFormatter(bool color) : IRecordFormatter
     private (string Node, string? Process) _lastSource;
     private byte[] _lastLabel = [];
 
-    public void Write(in OutputItem item, IBufferWriter<byte> output)
+    public void Write(in OutputItem item, IBufferWriter<byte> output) =>
+        Write(item.Node, item.Record, item.Late, item.CorrectionTicks, item.FoldedNodes, output);
+
+    public void Write(in OutputRun run, IBufferWriter<byte> output)
     {
-        var record = item.Record;
+        foreach (ref readonly var record in run) Write(run.Node, record, run.Late, run.CorrectionTicks, run.FoldedNodes, output);
+    }
+
+    private void Write(string node, in NodeRecord record, bool late, long correctionTicks, IReadOnlyList<string>? foldedNodes,
+        IBufferWriter<byte> output)
+    {
         var time = output.GetSpan(TimestampText.ClockLength + 1);
-        _clock.Write(item.CorrectedTimestamp, time);
+        _clock.Write(record.Timestamp.AddTicks(correctionTicks), time);
         time[TimestampText.ClockLength] = (byte)' ';
         output.Advance(TimestampText.ClockLength + 1);
 
-        var label = Label(item.FoldedNodes is { } nodes ? FoldedSource(nodes) : item.Node, record.Process);
+        var label = Label(foldedNodes is { } nodes ? FoldedSource(nodes) : node, record.Process);
         output.Write(label);
         Pad(output, _width - VisibleLength(label));
 
@@ -48,7 +56,7 @@ public sealed class TextFormatter(bool color) : IRecordFormatter
             Write(output, " * ");
             Write(output, Describe(record));
         }
-        if (item.Late) Write(output, " (late)");
+        if (late) Write(output, " (late)");
         if (record.AfterExit) Write(output, " (after exit)");
         output.Write("\n"u8);
     }

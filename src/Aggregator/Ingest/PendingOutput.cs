@@ -86,19 +86,13 @@ public sealed class PendingOutput(long maxRecords, long maxBytes)
         }
     }
 
-    private void Finished(Sink sink, IReadOnlyList<OutputItem> items)
+    // The chunk counted its records from nodes once, as it was made: every sink reports the same chunk.
+    private void Finished(Sink sink, OutputChunk chunk)
     {
-        long records = 0, bytes = 0;
-        foreach (ref readonly var item in items.InPlace())
-        {
-            if (item.Record.IsAggregatorObservation) continue;
-            records++;
-            bytes += item.Record.Text.Length;
-        }
         lock (_lock)
         {
-            sink.Records += records;
-            sink.Bytes += bytes;
+            sink.Records += chunk.NodeRecords;
+            sink.Bytes += chunk.NodeBytes;
             if (_roomWaiter is null || !IsLowLocked()) return;
             _roomWaiter.SetResult();
             _roomWaiter = null;
@@ -136,6 +130,6 @@ public sealed class PendingOutput(long maxRecords, long maxBytes)
         internal long Bytes { get; set; }
 
         /// <summary>This sink is done with a chunk: written, or deliberately skipped (stdout closed).</summary>
-        public void Finished(IReadOnlyList<OutputItem> items) => _pending.Finished(this, items);
+        public void Finished(OutputChunk chunk) => _pending.Finished(this, chunk);
     }
 }

@@ -21,10 +21,13 @@ public sealed class MergeActor : ReceiveActor, IWithTimers
     private readonly IReadOnlyList<IActorRef> _sinks;
     private readonly ReorderBuffer _buffer;
     private readonly LineFolder _folder = new();
-    // What the reorder buffer released, then what leaves the folder: taken in one by one (see SendOnUnordered).
-    private List<OutputItem> _released = [];
-    private List<OutputItem> _leaving = [];
-    private int _taken;
+    // What the reorder buffer released, then what leaves: runs, as the buffer made them. While a task is folded, the
+    // released runs go through the folder item by item (_taken counts them, see SendOnUnordered) and what it lets go
+    // waits in _folded until it becomes runs again.
+    private List<OutputRun> _released = [];
+    private List<OutputRun> _leaving = [];
+    private readonly List<OutputItem> _folded = [];
+    private int _takenRuns, _taken;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly TimeSpan _releaseInterval;
     // The batch being taken in, until the buffer holds it (it takes all of a batch or nothing).
@@ -40,7 +43,7 @@ public sealed class MergeActor : ReceiveActor, IWithTimers
         Receive<NodeClock>(c => _buffer.SetCorrection(c.Node, c.Correction));
         Receive<NodeConnected>(OnNodeConnected);
         Receive<NodeDisconnected>(d => { _buffer.Disconnect(d.Node, DateTime.UtcNow); Release(); });
-        Receive<Observed>(o => Publish([o.Item]));
+        Receive<Observed>(o => Publish([OutputRun.Of(o.Item)]));
         Receive<FoldLines>(f => { _folder.Start(f.Process, f.Nodes, f.Window); Release(); });
         Receive<ReleaseDue>(_ => Release());
         Receive<FlushOutput>(_ => OnFlush());
@@ -114,18 +117,23 @@ public sealed class MergeActor : ReceiveActor, IWithTimers
     /// </summary>
     private void SendOnUnordered(object message, Exception e)
     {
-        var items = new List<OutputItem>(_leaving);
-        items.AddRange(_released.Skip(_taken));
+        var runs = new List<OutputRun>(_leaving);
+        OutputChunk.AddRuns(_folded, runs);
+        for (var i = _takenRuns; i < _released.Count; i++) runs.Add(i == _takenRuns ? _released[i].Skip(_taken) : _released[i]);
         _leaving.Clear();
+        _folded.Clear();
         _released.Clear();
-        _folder.ReleaseAll(items);
-        _buffer.TakeAll(items);
-        if (_arriving is { } batch)
-            foreach (var record in batch.Records) items.Add(new OutputItem(batch.Node, record, Late: true));
+        (_takenRuns, _taken) = (0, 0);
+        var folded = new List<OutputItem>();
+        _folder.ReleaseAll(folded);
+        OutputChunk.AddRuns(folded, runs);
+        _buffer.TakeAll(runs);
+        if (_arriving is { Records.Count: > 0 } batch) runs.Add(new OutputRun(batch.Node, batch.Records, 0, batch.Records.Count, Late: true));
         _arriving = null;
+        runs.RemoveAll(r => r.Count == 0);
         _log.Warning("The merge failed on {0} ({1}: {2}); {3} record(s) it held go out now, unordered and marked late. Nothing is lost.",
-            message.GetType().Name, e.GetType().Name, e.Message, items.Count);
-        if (items.Count > 0) Publish(items);
+            message.GetType().Name, e.GetType().Name, e.Message, runs.Sum(r => r.Count));
+        if (runs.Count > 0) Publish(runs);
     }
 
     private void OnNodeConnected(NodeConnected connected)
@@ -133,7 +141,7 @@ public sealed class MergeActor : ReceiveActor, IWithTimers
         _buffer.Connect(connected.Node);
         // node-up is the aggregator's own observation, so it goes out now rather than in node time.
         var up = NodeRecord.NodeUp(DateTime.UtcNow, connected.ChorusVersion);
-        Publish([new OutputItem(connected.Node, up)]);
+        Publish([OutputRun.Of(new OutputItem(connected.Node, up))]);
     }
 
     private void Release()
@@ -141,23 +149,41 @@ public sealed class MergeActor : ReceiveActor, IWithTimers
         var now = DateTime.UtcNow;
         _buffer.Release(now, _released);
         Fold(now);
-        _folder.Release(now, _leaving);
+        _folder.Release(now, _folded);
+        LeaveFolded();
         CheckAgainWhileHolding();
         PublishLeaving();
     }
 
-    // One by one, counting: if the folder throws, SendOnUnordered sends on exactly what it had not taken yet.
+    // Item by item, counting: if the folder throws, SendOnUnordered sends on exactly what it had not taken yet.
     private void Fold(DateTime now)
     {
-        // Nothing is folded nearly always: then what was released leaves as it is, without a copy.
-        if (!_folder.Folding && _leaving.Count == 0)
+        // Nothing is folded nearly always: then the runs released leave as they are.
+        if (!_folder.Folding)
         {
-            (_released, _leaving) = (_leaving, _released);
+            if (_leaving.Count == 0) (_released, _leaving) = (_leaving, _released);
+            else
+            {
+                _leaving.AddRange(_released);
+                _released.Clear();
+            }
             return;
         }
-        for (_taken = 0; _taken < _released.Count; _taken++) _folder.Add(_released[_taken], now, _leaving);
+        for (_takenRuns = 0; _takenRuns < _released.Count; _takenRuns++)
+        {
+            var run = _released[_takenRuns];
+            for (_taken = 0; _taken < run.Count; _taken++) _folder.Add(run.Item(_taken), now, _folded);
+        }
         _released.Clear();
-        _taken = 0;
+        (_takenRuns, _taken) = (0, 0);
+        LeaveFolded();
+    }
+
+    // What the folder let go becomes runs again, behind what leaves already.
+    private void LeaveFolded()
+    {
+        OutputChunk.AddRuns(_folded, _leaving);
+        _folded.Clear();
     }
 
     private void PublishLeaving()
@@ -182,15 +208,16 @@ public sealed class MergeActor : ReceiveActor, IWithTimers
     {
         _buffer.ReleaseAll(_released);
         Fold(DateTime.UtcNow);
-        _folder.ReleaseAll(_leaving);
+        _folder.ReleaseAll(_folded);
+        LeaveFolded();
         PublishLeaving();
         var replies = _sinks.Select(s => s.Ask<OutputFlushed>(new FlushOutput())).ToArray();
         Task.WhenAll(replies).ContinueWith(_ => new OutputFlushed()).PipeTo(Sender);
     }
 
-    private void Publish(IReadOnlyList<OutputItem> items)
+    private void Publish(IReadOnlyList<OutputRun> runs)
     {
-        var chunk = new OutputChunk(items);
+        var chunk = new OutputChunk(runs);
         foreach (var sink in _sinks) sink.Tell(chunk);
     }
 }

@@ -18,16 +18,3 @@ public readonly record struct OutputItem(string Node, NodeRecord Record, bool La
 {
     public DateTime CorrectedTimestamp => Record.Timestamp.AddTicks(CorrectionTicks);
 }
-
-/// <summary>A run of the merged stream, in order, handed to every sink at once.</summary>
-public sealed record OutputChunk(IReadOnlyList<OutputItem> Items);
-
-/// <summary>Reading a chunk's items in place.</summary>
-public static class OutputItems
-{
-    /// <summary>
-    /// The items as a span: the merge builds every chunk on an array, so this is that array, read without an
-    /// enumerator and an interface call per item, and without copying each item (a large struct) on the way.
-    /// </summary>
-    public static ReadOnlySpan<OutputItem> InPlace(this IReadOnlyList<OutputItem> items) => items as OutputItem[] ?? items.ToArray();
-}

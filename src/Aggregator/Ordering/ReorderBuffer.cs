@@ -11,6 +11,11 @@ namespace Chorus.Aggregator.Ordering;
 /// than what was already released is late: it comes out at once, marked, never dropped. Node events are
 /// never late.
 /// <para>
+/// Records are kept as the batches they came in and leave as runs (<see cref="OutputRun"/>): a stretch of one batch,
+/// told by where it starts and how many, never copied or taken out one by one. A run ends where another node's record
+/// goes first, where the cutoff is, where its batch ends, or where the late mark changes.
+/// </para>
+/// <para>
 /// Nothing here looks at every node per batch: with a hundred busy nodes a scan of all of them for each run
 /// of records cost more than writing the records out (bench/scale.sh). The oldest head, the lowest watermark
 /// and the batch held longest each come from a heap, so a release costs the log of the node count.
@@ -73,10 +78,10 @@ public sealed class ReorderBuffer(TimeSpan window)
     public void Advance(string node, DateTime watermark) => QueueOf(node).Advance(watermark);
 
     /// <summary>Appends to <paramref name="output"/> every record that may go out at <paramref name="now"/>, in order.</summary>
-    public void Release(DateTime now, List<OutputItem> output) => ReleaseUpTo(Cutoff(now), output);
+    public void Release(DateTime now, List<OutputRun> output) => ReleaseUpTo(Cutoff(now), output);
 
     /// <summary>Everything held, in order: for shutdown.</summary>
-    public void ReleaseAll(List<OutputItem> output)
+    public void ReleaseAll(List<OutputRun> output)
     {
         ReleaseUpTo(DateTime.MaxValue, output);
         _arrivals.Clear();
@@ -86,13 +91,15 @@ public sealed class ReorderBuffer(TimeSpan window)
     /// Everything held, node by node in arrival order, computing no time on the way: for a merge that failed
     /// (a time out of range), so that what it held still reaches the sinks. Marked late: it skipped the ordering.
     /// </summary>
-    public void TakeAll(List<OutputItem> output)
+    public void TakeAll(List<OutputRun> output)
     {
-        foreach (var (name, queue) in _nodes)
+        foreach (var queue in _nodes.Values)
             while (queue.Count > 0)
             {
-                var (record, correction) = queue.Dequeue();
-                output.Add(new OutputItem(name, record, Late: true, correction.Ticks));
+                var (records, start, correction) = queue.Head;
+                var count = records.Count - start;
+                output.Add(new OutputRun(queue.Name, records, start, count, correction.Ticks, Late: true));
+                queue.Dequeue(count);
             }
         _heads.Clear();
         _arrivals.Clear();
@@ -139,31 +146,70 @@ public sealed class ReorderBuffer(TimeSpan window)
     /// keeps going for as long as it would be chosen again, since the other heads do not move: one look at the
     /// heap per run of records instead of per record (a node sends hundreds in a row).
     /// </summary>
-    private void ReleaseUpTo(DateTime cutoff, List<OutputItem> output)
+    private void ReleaseUpTo(DateTime cutoff, List<OutputRun> output)
     {
-        while (_heads.TryDequeue(out var run, out _))
+        while (_heads.TryDequeue(out var queue, out _))
         {
             var (nextTime, nextOrder) = _heads.TryPeek(out _, out var next) ? next : (DateTime.MaxValue, int.MaxValue);
-            do
+            // The queue's earlier heads came first among equal times, so on a tie it goes on only when it is the elder.
+            var goesOnTie = queue.Order < nextOrder;
+            while (queue.Count > 0)
             {
-                var head = run.HeadTime;
-                if (head > nextTime || (head == nextTime && run.Order > nextOrder)) break;
-                // No other head is older, so nothing else may go either.
-                if (head > cutoff)
+                var (records, start, correction) = queue.Head;
+                var end = start;
+                var late = false;
+                var stop = Stop.None;
+                try
                 {
-                    _heads.Enqueue(run, (head, run.Order));
+                    for (; end < records.Count; end++)
+                    {
+                        var time = BatchRecords.TimestampAt(records, end) + correction;
+                        if (time > nextTime || (time == nextTime && !goesOnTie))
+                        {
+                            stop = Stop.OtherNode;
+                            break;
+                        }
+                        // No other head is older, so nothing else may go either.
+                        if (time > cutoff)
+                        {
+                            stop = Stop.Cutoff;
+                            break;
+                        }
+                        // Lateness tells a reader that a line lost its place; a node event has no place to lose (node-down
+                        // is stamped at the node's last progress, which the others have usually long passed).
+                        var isLate = time < _released && !BatchRecords.IsNodeEventAt(records, end);
+                        if (isLate != late && end > start)
+                        {
+                            Emit(queue, records, start, end, correction, late, output);
+                            start = end;
+                        }
+                        late = isLate;
+                        if (time > _released) _released = time;
+                    }
+                }
+                finally
+                {
+                    // Also when a time is out of range: what was already placed goes out in order, as before the failure.
+                    if (end > start) Emit(queue, records, start, end, correction, late, output);
+                }
+                if (stop == Stop.Cutoff)
+                {
+                    _heads.Enqueue(queue, (queue.HeadTime, queue.Order));
                     return;
                 }
-                var (record, correction) = run.Dequeue();
-                var time = record.Timestamp + correction;
-                // Lateness tells a reader that a line lost its place; a node event has no place to lose (node-down
-                // is stamped at the node's last progress, which the others have usually long passed).
-                var late = time < _released && record.Kind is not (RecordKind.NodeUp or RecordKind.NodeDown);
-                if (time > _released) _released = time;
-                output.Add(new OutputItem(run.Name, record, late, correction.Ticks));
-            } while (run.Count > 0);
-            if (run.Count > 0) _heads.Enqueue(run, (run.HeadTime, run.Order));
+                if (stop == Stop.OtherNode) break;
+            }
+            if (queue.Count > 0) _heads.Enqueue(queue, (queue.HeadTime, queue.Order));
         }
+    }
+
+    private enum Stop { None, OtherNode, Cutoff }
+
+    private static void Emit(NodeQueue queue, IReadOnlyList<NodeRecord> records, int start, int end, TimeSpan correction, bool late,
+        List<OutputRun> output)
+    {
+        output.Add(new OutputRun(queue.Name, records, start, end - start, correction.Ticks, late));
+        queue.Dequeue(end - start);
     }
 
     private NodeQueue QueueOf(string node)
@@ -178,8 +224,8 @@ public sealed class ReorderBuffer(TimeSpan window)
     /// </summary>
     private sealed class NodeQueue(string name, int order)
     {
-        // Arrays, not the batches' lists: the release reads each record in place, with no interface call per record.
-        private readonly Queue<(NodeRecord[] Records, TimeSpan Correction)> _segments = new();
+        // The batches' own lists, never copied: runs of them leave as they are (see BatchRecords).
+        private readonly Queue<(IReadOnlyList<NodeRecord> Records, TimeSpan Correction)> _segments = new();
         private int _headIndex;
 
         public string Name { get; } = name;
@@ -213,7 +259,17 @@ public sealed class ReorderBuffer(TimeSpan window)
             get
             {
                 var (records, correction) = _segments.Peek();
-                return records[_headIndex].Timestamp + correction;
+                return BatchRecords.TimestampAt(records, _headIndex) + correction;
+            }
+        }
+
+        /// <summary>The oldest batch held, where its first record still held is, and its correction.</summary>
+        public (IReadOnlyList<NodeRecord> Records, int Start, TimeSpan Correction) Head
+        {
+            get
+            {
+                var (records, correction) = _segments.Peek();
+                return (records, _headIndex, correction);
             }
         }
 
@@ -228,10 +284,11 @@ public sealed class ReorderBuffer(TimeSpan window)
             if (records.Count > 0)
             {
                 var correction = Correction;
-                if (Watermark != DateTime.MinValue && records[0].Timestamp + correction < Watermark)
-                    correction = Watermark - records[0].Timestamp;
-                var newest = records[^1].Timestamp + correction;
-                _segments.Enqueue((records as NodeRecord[] ?? records.ToArray(), correction));
+                var first = BatchRecords.TimestampAt(records, 0);
+                if (Watermark != DateTime.MinValue && first + correction < Watermark)
+                    correction = Watermark - first;
+                var newest = BatchRecords.TimestampAt(records, records.Count - 1) + correction;
+                _segments.Enqueue((records, correction));
                 SegmentsAdded++;
                 Raise(newest);
                 Count += records.Count;
@@ -252,18 +309,16 @@ public sealed class ReorderBuffer(TimeSpan window)
             if (corrected > Watermark) Watermark = corrected;
         }
 
-        public (NodeRecord Record, TimeSpan Correction) Dequeue()
+        /// <summary>Takes <paramref name="count"/> records off the head, all within the head batch.</summary>
+        public void Dequeue(int count)
         {
-            var (records, correction) = _segments.Peek();
-            var record = records[_headIndex++];
-            Count--;
-            if (_headIndex == records.Length)
-            {
-                _segments.Dequeue();
-                SegmentsReleased++;
-                _headIndex = 0;
-            }
-            return (record, correction);
+            var (records, _) = _segments.Peek();
+            _headIndex += count;
+            Count -= count;
+            if (_headIndex < records.Count) return;
+            _segments.Dequeue();
+            SegmentsReleased++;
+            _headIndex = 0;
         }
     }
 }

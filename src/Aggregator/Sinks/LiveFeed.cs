@@ -27,25 +27,23 @@ public sealed class LiveFeed(int capacity, DateTime startedAt) : IOutputWriter
     private readonly long _idBeforeFirst = MicrosecondsSince1970(startedAt);
     private long _nextId = MicrosecondsSince1970(startedAt) + 1;
 
-    /// <summary>Numbers the run, keeps it in the ring and offers it to every subscription.</summary>
-    public void Write(IReadOnlyList<OutputItem> items)
+    /// <summary>Numbers the chunk's items shown, keeps them in the ring and offers them to every subscription.</summary>
+    public void Write(OutputChunk chunk)
     {
-        items = Shown(items);
-        if (items.Count == 0) return;
+        var shown = Shown(chunk);
+        if (shown == 0) return;
         lock (_lock)
         {
-            // Nearly always nobody watches: then only the ring wants the run, so it goes straight into the ring's own
+            // Nearly always nobody watches: then only the ring wants the items, so they go straight into the ring's own
             // slots, and only the part the ring keeps is copied (a watcher subscribing now waits for that copy).
             if (_subscriptions.Length == 0)
             {
-                Keep(items);
+                Keep(chunk, shown);
                 return;
             }
         }
-        var text = CopyText(items.InPlace());
-        var run = new FeedEntry[items.Count];
-        var offset = 0;
-        for (var i = 0; i < items.Count; i++) run[i] = new FeedEntry(0, PointedInto(items[i], text, ref offset));
+        var run = new FeedEntry[shown];
+        var text = CopyText(chunk, run, [], firstId: 0);
         FeedSubscription[] subscriptions;
         lock (_lock)
         {
@@ -62,22 +60,18 @@ public sealed class LiveFeed(int capacity, DateTime startedAt) : IOutputWriter
     }
 
     /// <summary>
-    /// Numbers the run and puts what the ring keeps of it (its last <c>capacity</c> items) in the ring, with their text
-    /// in one buffer of its own. Under the lock, with no subscription to offer it to.
+    /// Numbers the <paramref name="shown"/> items and puts what the ring keeps of them (the last <c>capacity</c>) in the
+    /// ring, with their text in one buffer of its own. Under the lock, with no subscription to offer it to.
     /// </summary>
-    private void Keep(IReadOnlyList<OutputItem> items)
+    private void Keep(OutputChunk chunk, int shown)
     {
-        var all = items.InPlace();
-        var kept = all[Math.Max(0, all.Length - capacity)..];
-        _nextId += all.Length - kept.Length;
-        var text = CopyText(kept);
-        var offset = 0;
+        var kept = Math.Min(shown, capacity);
+        _nextId += shown - kept;
+        // Straight into the ring's slots: from the next one to the end, then round from the start.
         var slot = (int)(_nextId % capacity);
-        foreach (ref readonly var item in kept)
-        {
-            _ring[slot] = new FeedEntry(_nextId++, PointedInto(item, text, ref offset));
-            if (++slot == capacity) slot = 0;
-        }
+        var tail = Math.Min(kept, capacity - slot);
+        CopyText(chunk, _ring.AsSpan(slot, tail), _ring.AsSpan(0, kept - tail), _nextId);
+        _nextId += kept;
     }
 
     /// <summary>
@@ -147,41 +141,59 @@ public sealed class LiveFeed(int capacity, DateTime startedAt) : IOutputWriter
     }
 
     /// <summary>
-    /// The items watchers see: a folded line's copies (<see cref="OutputItem.FoldedAway"/>) are never in the feed, so
-    /// ids number what watchers can get, and a resume or a backlog never meets a hole. Only a folded task's chunks copy.
+    /// How many items watchers see: a folded line's copies (<see cref="OutputItem.FoldedAway"/>) are never in the feed, so
+    /// ids number what watchers can get, and a resume or a backlog never meets a hole.
     /// </summary>
-    private static IReadOnlyList<OutputItem> Shown(IReadOnlyList<OutputItem> items)
+    private static int Shown(OutputChunk chunk)
     {
-        for (var i = 0; i < items.Count; i++)
-            if (items[i].FoldedAway) return items.Where(item => !item.FoldedAway).ToArray();
-        return items;
+        var shown = 0;
+        foreach (var run in chunk.Runs)
+            if (!run.FoldedAway) shown += run.Count;
+        return shown;
     }
 
     /// <summary>
-    /// Copies the text of a chunk's lines into one fresh buffer: the ring then keeps only
-    /// what it shows, not every received batch that one of its lines happened to point into.
+    /// The last items shown of the chunk, as many as fit in <paramref name="entries"/> and then <paramref name="more"/>,
+    /// in order, numbered from <paramref name="firstId"/>, each pointing into one fresh buffer that holds the text of
+    /// exactly those: the ring and the watchers then keep only what they show, not every received batch that one of its
+    /// lines happened to point into (and whoever wrote the chunk may reuse its buffers). Runs before those are not looked at.
     /// </summary>
-    private static byte[] CopyText(ReadOnlySpan<OutputItem> items)
+    private static byte[] CopyText(OutputChunk chunk, Span<FeedEntry> entries, Span<FeedEntry> more, long firstId)
     {
-        var size = 0;
-        foreach (ref readonly var item in items) size += item.Record.Text.Length;
-        var buffer = GC.AllocateUninitializedArray<byte>(size);
-        var offset = 0;
-        foreach (ref readonly var item in items)
+        // From the back: which run the first entry wanted is in, and from where in it.
+        var (first, skip, left) = (chunk.Runs.Count, 0, entries.Length + more.Length);
+        while (left > 0)
         {
-            item.Record.Text.Span.CopyTo(buffer.AsSpan(offset));
-            offset += item.Record.Text.Length;
+            var run = chunk.Runs[--first];
+            if (run.FoldedAway) continue;
+            skip = Math.Max(0, run.Count - left);
+            left -= run.Count - skip;
         }
-        return buffer;
-    }
-
-    /// <summary>The item with its text in <paramref name="text"/> at <paramref name="offset"/>, which moves past it.</summary>
-    private static OutputItem PointedInto(in OutputItem item, byte[] text, ref int offset)
-    {
-        var length = item.Record.Text.Length;
-        if (length == 0) return item;
-        var moved = item with { Record = item.Record with { Text = new ReadOnlyMemory<byte>(text, offset, length) } };
-        offset += length;
-        return moved;
+        var size = 0;
+        for (var r = first; r < chunk.Runs.Count; r++)
+        {
+            var run = chunk.Runs[r];
+            if (run.FoldedAway) continue;
+            foreach (ref readonly var record in r == first ? run.Skip(skip) : run) size += record.Text.Length;
+        }
+        var text = GC.AllocateUninitializedArray<byte>(size);
+        var (offset, index) = (0, 0);
+        for (var r = first; r < chunk.Runs.Count; r++)
+        {
+            var run = chunk.Runs[r];
+            if (run.FoldedAway) continue;
+            if (r == first) run = run.Skip(skip);
+            foreach (ref readonly var record in run)
+            {
+                var length = record.Text.Length;
+                record.Text.Span.CopyTo(text.AsSpan(offset));
+                ref var entry = ref index < entries.Length ? ref entries[index] : ref more[index - entries.Length];
+                entry = new FeedEntry(firstId + index,
+                    new OutputItem(run.Node, record with { Text = new ReadOnlyMemory<byte>(text, offset, length) }, run.Late, run.CorrectionTicks, run.FoldedNodes));
+                offset += length;
+                index++;
+            }
+        }
+        return text;
     }
 }

@@ -38,7 +38,7 @@ public sealed class SinkActor : ReceiveActor
     {
         try
         {
-            _writer.Write(chunk.Items);
+            _writer.Write(chunk);
         }
         catch (OutputClosedException e)
         {
@@ -47,13 +47,13 @@ public sealed class SinkActor : ReceiveActor
         catch (Exception e)
         {
             _log.Error("The {0} sink failed on {1} record(s), which it is missing ({2}: {3}); it carries on with the next.",
-                _pending.Name, chunk.Items.Count, e.GetType().Name, e.Message);
+                _pending.Name, chunk.Count, e.GetType().Name, e.Message);
         }
         finally
         {
             // Whatever the writer did: a chunk never reported would stay counted as pending and, once such
             // leaks reached half the bound, hold every node back for good.
-            _pending.Finished(chunk.Items);
+            _pending.Finished(chunk);
         }
     }
 }

@@ -17,15 +17,12 @@ public sealed class StatusBoard : IOutputWriter
     private readonly Lock _lock = new();
     private readonly Dictionary<string, NodeEntry> _nodes = new();
     private readonly Dictionary<string, long> _missingByReason = new(StringComparer.Ordinal);
-    // Items come in runs from one node, with the same name instance: skip the lookup for those.
-    private string? _lastNodeName;
-    private NodeEntry? _lastNode;
 
-    public void Write(IReadOnlyList<OutputItem> items)
+    public void Write(OutputChunk chunk)
     {
         lock (_lock)
-            foreach (ref readonly var item in items.InPlace())
-                Apply(item);
+            foreach (var run in chunk.Runs)
+                Apply(run);
     }
 
     /// <summary>Nodes and their processes, each sorted by name.</summary>
@@ -43,18 +40,49 @@ public sealed class StatusBoard : IOutputWriter
         lock (_lock) return _missingByReason.Select(m => (m.Key, m.Value)).ToArray();
     }
 
-    private void Apply(in OutputItem item)
+    // A run is one node's: the node is looked up once, and a process's lines are added up while they last (a node's
+    // batch has runs of lines of one process), then counted at once.
+    private void Apply(in OutputRun run)
     {
-        var record = item.Record;
-        // A task's change of state is the aggregator's word about a task (GET /api/tasks tells it), not news of a node
-        // or a process: it would invent a node named "" for a whole task, and mark a node seen that is down.
-        if (record.Kind == RecordKind.Task) return;
-        var node = Node(item.Node);
-        if (item.Late) node.LateRecords++;
+        NodeEntry? node = null;
+        ProcessEntry? lines = null;
+        string? linesOf = null;
+        long count = 0, bytes = 0;
+        foreach (ref readonly var record in run)
+        {
+            // A task's change of state is the aggregator's word about a task (GET /api/tasks tells it), not news of a node
+            // or a process: it would invent a node named "" for a whole task, and mark a node seen that is down.
+            if (record.Kind == RecordKind.Task) continue;
+            node ??= Node(run.Node);
+            if (run.Late) node.LateRecords++;
+            // node-down is stamped with the node's last reported progress, so it is a "last seen" too.
+            if (record.Timestamp > node.LastSeen) node.LastSeen = record.Timestamp;
+            if (record.Kind == RecordKind.Line)
+            {
+                if (!ReferenceEquals(record.Process, linesOf))
+                {
+                    lines?.AddLines(count, bytes);
+                    (count, bytes) = (0, 0);
+                    linesOf = record.Process;
+                    lines = linesOf is null ? null : node.Process(linesOf);
+                }
+                // A line cut into pieces for length is one line; its bytes are all of its pieces'.
+                if (!record.Continued) count++;
+                bytes += record.Text.Length;
+                continue;
+            }
+            // An event may change the process whose lines are being added up: they are counted first.
+            lines?.AddLines(count, bytes);
+            (count, bytes, lines, linesOf) = (0, 0, null, null);
+            Apply(node, record);
+        }
+        lines?.AddLines(count, bytes);
+    }
+
+    private void Apply(NodeEntry node, in NodeRecord record)
+    {
         if (record.Kind == RecordKind.Gap)
             _missingByReason[record.Reason ?? "unknown"] = _missingByReason.GetValueOrDefault(record.Reason ?? "unknown") + record.Count;
-        // node-down is stamped with the node's last reported progress, so it is a "last seen" too.
-        if (record.Timestamp > node.LastSeen) node.LastSeen = record.Timestamp;
         if (record.Kind == RecordKind.NodeUp) (node.Up, node.Version) = (true, record.ChorusVersion);
         else if (record.Kind == RecordKind.NodeDown) node.Up = false;
         // scaled names a spec ("worker"), not an instance: its instances report for themselves.
@@ -63,11 +91,6 @@ public sealed class StatusBoard : IOutputWriter
             var process = node.Process(name);
             switch (record.Kind)
             {
-                // A line cut into pieces for length is one line; its bytes are all of its pieces'.
-                case RecordKind.Line:
-                    if (!record.Continued) process.Lines++;
-                    process.Bytes += record.Text.Length;
-                    break;
                 case RecordKind.Started: process.Start(record.Pid, record.Timestamp); break;
                 case RecordKind.Exited: process.Exit(record.ExitCode, record.Signal); break;
                 case RecordKind.Ready: process.Ready = true; break;
@@ -80,9 +103,7 @@ public sealed class StatusBoard : IOutputWriter
 
     private NodeEntry Node(string name)
     {
-        if (ReferenceEquals(name, _lastNodeName)) return _lastNode!;
         if (!_nodes.TryGetValue(name, out var node)) _nodes[name] = node = new NodeEntry();
-        (_lastNodeName, _lastNode) = (name, node);
         return node;
     }
 
@@ -126,8 +147,10 @@ public sealed class StatusBoard : IOutputWriter
         private int _restarts;
         private DateTime? _startedAt;
 
-        public long Lines { get; set; }
-        public long Bytes { get; set; }
+        public long Lines { get; private set; }
+        public long Bytes { get; private set; }
+
+        public void AddLines(long lines, long bytes) => (Lines, Bytes) = (Lines + lines, Bytes + bytes);
 
         public bool Ready { get; set; }
 

@@ -24,12 +24,12 @@ public sealed class StdoutWriter(Stream output, IRecordFormatter formatter) : IO
     private readonly ArrayBufferWriter<byte> _buffer = new(64 * 1024);
     private bool _closed;
 
-    public void Write(IReadOnlyList<OutputItem> items)
+    public void Write(OutputChunk chunk)
     {
         if (_closed) return;
         _buffer.ResetWrittenCount();
-        foreach (ref readonly var item in items.InPlace())
-            if (!item.FoldedAway) formatter.Write(item, _buffer);
+        foreach (var run in chunk.Runs)
+            if (!run.FoldedAway) formatter.Write(run, _buffer);
         try
         {
             output.Write(_buffer.WrittenSpan);

@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Chorus.Aggregator.Formatting;
 using Chorus.Aggregator.Ordering;
 using Chorus.Aggregator.Sinks;
 using Chorus.Messages;
@@ -16,31 +17,42 @@ namespace Chorus.Aggregator.Tasks;
 /// </summary>
 public sealed class TaskOutputWriter(TaskStore store, ICanTell queue) : IOutputWriter
 {
-    public void Write(IReadOnlyList<OutputItem> items)
+    public void Write(OutputChunk chunk)
     {
         List<OutputItem>? lines = null;
         List<object>? events = null;
-        foreach (ref readonly var item in items.InPlace())
+        foreach (var run in chunk.Runs)
         {
-            var record = item.Record;
-            if (record.Kind == RecordKind.NodeDown)
+            // Nearly every record is of a service, not a task: a run's records of one process are asked about once.
+            string? lastProcess = null;
+            var isTask = false;
+            var index = -1;
+            foreach (ref readonly var record in run)
             {
-                (events ??= []).Add(new TaskQueueActor.NodeWentDown(item.Node));
-                continue;
-            }
-            if (record.Process is not { } process || !process.StartsWith(TaskInfo.ProcessPrefix, StringComparison.Ordinal)) continue;
-            var id = process[TaskInfo.ProcessPrefix.Length..];
-            switch (record.Kind)
-            {
-                case RecordKind.Line:
-                    (lines ??= []).Add(item with { Record = record with { Text = record.Text.ToArray() } });
-                    break;
-                case RecordKind.Started:
-                    (events ??= []).Add(new TaskQueueActor.ProcessStarted(item.Node, id, item.CorrectedTimestamp));
-                    break;
-                case RecordKind.Exited:
-                    (events ??= []).Add(new TaskQueueActor.ProcessExited(item.Node, id, record.ExitCode, record.Signal, item.CorrectedTimestamp));
-                    break;
+                index++;
+                if (record.Kind == RecordKind.NodeDown)
+                {
+                    (events ??= []).Add(new TaskQueueActor.NodeWentDown(run.Node));
+                    continue;
+                }
+                if (record.Process is not { } process) continue;
+                if (!ReferenceEquals(process, lastProcess))
+                    (lastProcess, isTask) = (process, process.StartsWith(TaskInfo.ProcessPrefix, StringComparison.Ordinal));
+                if (!isTask) continue;
+                var corrected = record.Timestamp.AddTicks(run.CorrectionTicks);
+                switch (record.Kind)
+                {
+                    case RecordKind.Line:
+                        var item = run.Item(index);
+                        (lines ??= []).Add(item with { Record = record with { Text = record.Text.ToArray() } });
+                        break;
+                    case RecordKind.Started:
+                        (events ??= []).Add(new TaskQueueActor.ProcessStarted(run.Node, TextFormatter.TaskId(process), corrected));
+                        break;
+                    case RecordKind.Exited:
+                        (events ??= []).Add(new TaskQueueActor.ProcessExited(run.Node, TextFormatter.TaskId(process), record.ExitCode, record.Signal, corrected));
+                        break;
+                }
             }
         }
         if (lines is not null) store.AddLines(lines);

@@ -132,6 +132,35 @@ public sealed class MergeActorTests : Akka.TestKit.Xunit2.TestKit
     }
 
     [Fact]
+    public async Task Lines_arrive_as_runs_of_each_batch_and_a_folded_line_as_runs_of_its_own_between_them()
+    {
+        await Connect("n1", "n2");
+        Send("n1", watermark: 100, Line("web", 1, 10, "w1"), Line("web", 2, 11, "w2"), Line("web", 3, 30, "w3"));
+        Send("n2", watermark: 100, Line("db", 1, 20, "d1"), Line("db", 2, 21, "d2"));
+
+        var chunk = await _stdout.ExpectMsgAsync<OutputChunk>();
+        Assert.Equal([("n1", 2), ("n2", 2), ("n1", 1)], chunk.Runs.Select(r => (r.Node, r.Count)));
+        Assert.Equal((5, 5L), (chunk.Count, chunk.NodeRecords));
+
+        _merge.Tell(new MergeActor.FoldLines("task-t1", ["n1", "n2"], TimeSpan.FromSeconds(30)));
+        Send("n1", watermark: 200, Line("web", 4, 110, "w4"), Line("task-t1", 1, 120, "same"), Line("web", 5, 130, "w5"), Line("web", 6, 131, "w6"));
+        Send("n2", watermark: 200, Line("task-t1", 1, 125, "same"));
+
+        var items = new List<OutputItem>();
+        var runs = new List<OutputRun>();
+        while (items.Count < 5)
+        {
+            var next = await _stdout.ExpectMsgAsync<OutputChunk>();
+            items.AddRange(next.Items);
+            runs.AddRange(next.Runs);
+        }
+        Assert.Equal(["w4", "same", "same", "w5", "w6"], items.Select(i => i.Record.Text()));
+        Assert.Equal([null, "n1,n2", null, null], runs.Select(r => r.FoldedNodes is { } nodes ? string.Join(',', nodes) : null));
+        Assert.Equal([1, 1, 1, 2], runs.Select(r => r.Count));
+        Assert.Equal([false, false, true, false], runs.Select(r => r.FoldedAway));
+    }
+
+    [Fact]
     public async Task A_folded_line_no_other_node_repeats_leaves_by_itself_once_its_window_has_passed()
     {
         await Connect("n1");

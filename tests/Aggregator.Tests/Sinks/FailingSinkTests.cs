@@ -52,12 +52,12 @@ public sealed class FailingSinkTests() : Akka.TestKit.Xunit2.TestKit(HoconFiles.
         Assert.Equal(PendingOutput.Fill.Low, pending.Level);
     }
 
-    private static OutputChunk Chunk(IEnumerable<NodeRecord> records) => new(records.Select(r => new OutputItem("n1", r)).ToArray());
+    private static OutputChunk Chunk(IEnumerable<NodeRecord> records) => Chunks.Chunk(records.Select(r => new OutputItem("n1", r)).ToArray());
 
     /// <summary>A writer with a bug: it throws on every chunk.</summary>
     private sealed class ThrowingWriter : IOutputWriter
     {
-        public void Write(IReadOnlyList<OutputItem> items) => throw new InvalidOperationException("a writer bug");
+        public void Write(OutputChunk chunk) => throw new InvalidOperationException("a writer bug");
     }
 
     /// <summary>A stream that fails its first write with something other than an I/O error (a bug, say), then works.</summary>

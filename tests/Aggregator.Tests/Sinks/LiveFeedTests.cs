@@ -256,6 +256,41 @@ public sealed class LiveFeedTests
     }
 
     [Fact]
+    public void The_last_n_across_runs_of_several_nodes_are_kept_exactly_with_a_folded_lines_copies_left_out()
+    {
+        var feed = new LiveFeed(capacity: 6, Start);
+        var shown = Lines("task-t1", 1, 1)[0] with { FoldedNodes = ["alpha", "beta"] };
+        var away = new OutputItem("beta", shown.Record, FoldedAway: true);
+        var beta = Lines("db", 1, 4).Select(i => i with { Node = "beta" });
+        // Runs: alpha web 1-5, beta db 1-4, the folded line, its copy, alpha web 6-7: the ring keeps db 2-4, the line, web 6-7.
+        var chunk = Chunks.Chunk([.. Lines("web", 1, 5), .. beta, shown, away, .. Lines("web", 6, 7)]);
+        Assert.Equal(5, chunk.Runs.Count);
+        feed.Write(chunk);
+
+        var late = Drain(feed.Subscribe(_ => true, backlog: 6, afterId: null, bufferCapacity: 100, bufferBytes: OneMiB));
+
+        Assert.Equal(["db 2", "db 3", "db 4", "task-t1 1", "web 6", "web 7"], late.Select(e => Encoding.UTF8.GetString(e.Item.Record.Text.Span)));
+        Assert.Equal(["beta", "beta", "beta", "alpha", "alpha", "alpha"], late.Select(e => e.Item.Node));
+        Assert.Equal(["alpha", "beta"], late[3].Item.FoldedNodes!);
+        Assert.Equal(Enumerable.Range(0, 6).Select(i => late[0].Id + i), late.Select(e => e.Id));
+        // Twelve items shown (the copy is not), so the newest id is the twelfth the feed issued.
+        Assert.Equal(MicrosecondsSince1970(Start) + 12, late[^1].Id);
+    }
+
+    [Fact]
+    public void A_watcher_gets_every_run_of_a_chunk_in_order_with_consecutive_ids()
+    {
+        var feed = new LiveFeed(capacity: 100, Start);
+        var subscription = feed.Subscribe(_ => true, backlog: 0, afterId: null, bufferCapacity: 100, bufferBytes: OneMiB);
+
+        feed.Write(Chunks.Chunk([.. Lines("web", 1, 3), .. Lines("db", 1, 2).Select(i => i with { Node = "beta" }), .. Lines("web", 4, 4)]));
+
+        var received = Drain(subscription);
+        Assert.Equal(["web 1", "web 2", "web 3", "db 1", "db 2", "web 4"], received.Select(e => Encoding.UTF8.GetString(e.Item.Record.Text.Span)));
+        Assert.Equal(Enumerable.Range(0, 6).Select(i => received[0].Id + i), received.Select(e => e.Id));
+    }
+
+    [Fact]
     public void With_nobody_watching_the_ring_keeps_its_own_copy_of_the_text_not_the_written_buffers()
     {
         var feed = new LiveFeed(capacity: 10, Start);
@@ -298,6 +333,8 @@ public sealed class LiveFeedTests
             if (MemoryMarshal.TryGetArray(entry.Item.Record.Text, out var segment) && segment.Array is { } array) buffers.Add(array);
         return buffers.Sum(b => (long)b.Length);
     }
+
+    private static long MicrosecondsSince1970(DateTime utc) => (utc - DateTime.UnixEpoch).Ticks / TimeSpan.TicksPerMicrosecond;
 
     /// <summary>The id of the newest item, as a watcher receives it (and would resume after).</summary>
     private static long NewestId(LiveFeed feed)

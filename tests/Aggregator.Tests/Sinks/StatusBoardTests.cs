@@ -143,6 +143,27 @@ public sealed class StatusBoardTests
         Assert.Equal("running", nodes[0].Processes.Single().State);
     }
 
+    [Fact]
+    public void A_run_of_lines_of_several_processes_with_an_event_between_counts_each_process_and_a_late_run_counts_per_record()
+    {
+        var board = new StatusBoard();
+        var chunk = Chunks.Chunk(
+        [
+            Item(Line("web", T0)), Item(Line("web", T0)), Item(Line("worker", T0)), Item(Line("web", T0, continued: true)), Item(Line("web", T0)),
+            Item(NodeRecord.Started("worker", 7, T0.AddSeconds(1))), Item(Line("worker", T0.AddSeconds(2))),
+            new OutputItem("beta", Line("db", T0), Late: true), new OutputItem("beta", Line("db", T0), Late: true), new OutputItem("beta", Line("db", T0), Late: true),
+        ]);
+        Assert.Equal([7, 3], chunk.Runs.Select(r => r.Count));
+
+        board.Write(chunk);
+
+        var nodes = board.Snapshot();
+        Assert.Equal([("alpha", 0L, T0.AddSeconds(2)), ("beta", 3L, T0)], nodes.Select(n => (n.Node, n.LateRecords, n.LastSeen)));
+        Assert.Equal([("web", 3L, 4L, "running", (int?)null), ("worker", 2L, 2L, "running", 7)],
+            nodes[0].Processes.Select(p => (p.Proc, p.Lines, p.Bytes, p.State, p.Pid)));
+        Assert.Equal(("db", 3L, 3L), (nodes[1].Processes.Single().Proc, nodes[1].Processes.Single().Lines, nodes[1].Processes.Single().Bytes));
+    }
+
     private static OutputItem Item(NodeRecord record, string node = "alpha") => new(node, record);
 
     private static NodeRecord Line(string process, DateTime at, bool continued = false) =>
