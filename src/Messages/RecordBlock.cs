@@ -14,11 +14,10 @@ namespace Chorus.Messages;
 /// <remarks>
 /// The node builds one with <see cref="RecordBlockBuilder"/> (each line's text copied into the buffer once); the
 /// aggregator reads one from a frame (the buffer is the frame, the texts its slices). Read back from the node's
-/// spool, it keeps its wire bytes (<see cref="Encoded"/>), so it is sent again as it was stored.
-/// A read-only <see cref="ICollection{T}"/> too (its mutators throw, as ReadOnlyCollection's do): LINQ's ToArray and
-/// List's constructor then copy the records with <see cref="CopyTo"/>, one loop, instead of through an enumerator.
+/// spool, it keeps its wire bytes (<see cref="Encoded"/>), so it is sent again as it was stored. The aggregator's merge
+/// keeps it as it came and reads it through its columns and indexer (<c>BatchRecords</c>), never copying it.
 /// </remarks>
-public sealed class RecordBlock : IReadOnlyList<NodeRecord>, ICollection<NodeRecord>
+public sealed class RecordBlock : IReadOnlyList<NodeRecord>
 {
     // The flags byte is the wire's (LineBatchFormat): the stream in the low bits, then these.
     internal const byte ContinuedFlag = 0x80;
@@ -90,6 +89,13 @@ public sealed class RecordBlock : IReadOnlyList<NodeRecord>, ICollection<NodeRec
         return builder.Build();
     }
 
+    /// <summary>What record <paramref name="index"/> reports, read from its column without building the record.</summary>
+    public RecordKind KindAt(int index)
+    {
+        if ((uint)index >= (uint)Count) ThrowOutside(index);
+        return (RecordKind)Kinds[index];
+    }
+
     public NodeRecord this[int index]
     {
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -104,40 +110,12 @@ public sealed class RecordBlock : IReadOnlyList<NodeRecord>, ICollection<NodeRec
         }
     }
 
-    public void CopyTo(NodeRecord[] array, int arrayIndex)
-    {
-        ArgumentNullException.ThrowIfNull(array);
-        if (arrayIndex < 0 || array.Length - arrayIndex < Count)
-            throw new ArgumentException($"{Count} records do not fit in an array of {array.Length} from index {arrayIndex}", nameof(array));
-        for (var i = 0; i < Count; i++) array[arrayIndex + i] = this[i];
-    }
-
     public IEnumerator<NodeRecord> GetEnumerator()
     {
         for (var i = 0; i < Count; i++) yield return this[i];
     }
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
-
-    bool ICollection<NodeRecord>.IsReadOnly => true;
-
-    bool ICollection<NodeRecord>.Contains(NodeRecord item) => IndexOf(item) >= 0;
-
-    void ICollection<NodeRecord>.Add(NodeRecord item) => throw ReadOnly();
-
-    void ICollection<NodeRecord>.Clear() => throw ReadOnly();
-
-    bool ICollection<NodeRecord>.Remove(NodeRecord item) => throw ReadOnly();
-
-    private int IndexOf(in NodeRecord item)
-    {
-        for (var i = 0; i < Count; i++)
-            if (this[i].Equals(item)) return i;
-        return -1;
-    }
-
-    private static NotSupportedException ReadOnly() =>
-        new("a RecordBlock cannot be changed once built: build another with RecordBlockBuilder");
 
     // Apart from the indexer, so the indexer stays small enough to be inlined into the loops that read records.
     private void ThrowOutside(int index) =>

@@ -155,19 +155,6 @@ public sealed class RecordBlockTests() : Akka.TestKit.Xunit2.TestKit(HoconFiles.
         Assert.Equal("original", Encoding.UTF8.GetString(builder.Build()[0].Text.Span));
     }
 
-    // The merge copies a batch's records out whole (LINQ's ToArray): through CopyTo, the same records in one loop.
-    [Fact]
-    public void Copied_out_whole_the_records_are_the_same_and_the_block_itself_cannot_be_changed()
-    {
-        var block = Build(Mixed);
-
-        AssertSameRecords(Mixed, block.ToArray());
-        AssertSameRecords(Mixed, new List<NodeRecord>(block));
-        Assert.Contains(Mixed[3], (ICollection<NodeRecord>)block); // an event: kept whole, so equal (a line's text is a copy)
-        Assert.Throws<NotSupportedException>(() => ((ICollection<NodeRecord>)block).Add(Mixed[0]));
-        Assert.Equal(Mixed.Length, block.Count);
-    }
-
     [Fact]
     public void An_index_outside_the_block_says_how_many_records_it_holds()
     {

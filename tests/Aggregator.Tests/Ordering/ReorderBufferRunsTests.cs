@@ -117,12 +117,18 @@ public sealed class ReorderBufferRunsTests
         Assert.Equal([(1, 2, true)], _runs.Select(r => (r.Start, r.Count, r.Late)));
     }
 
-    [Fact]
-    public void Records_in_a_list_that_is_not_an_array_are_read_through_it_in_the_same_order()
+    public static TheoryData<string> ListsThatAreNotArrays => ["read-only collection", "record block"];
+
+    [Theory]
+    [MemberData(nameof(ListsThatAreNotArrays))]
+    public void Records_in_a_list_that_is_not_an_array_are_read_through_it_in_the_same_order(string list)
     {
-        // A batch's records come as whatever list the wire reader made: the merge reads any list, never assuming an array.
-        var a = new ReadOnlyCollection<NodeRecord>([Line("web", 1, 10, "a10"), Line("web", 2, 30, "a30")]);
-        var b = new ReadOnlyCollection<NodeRecord>([Line("db", 1, 20, "b20")]);
+        // A batch's records come as whatever list the wire reader made (a RecordBlock, read through its columns): the
+        // merge reads any list, never assuming an array.
+        IReadOnlyList<NodeRecord> Made(NodeRecord[] records) =>
+            list == "record block" ? RecordBlock.Of(records) : new ReadOnlyCollection<NodeRecord>(records);
+        var a = Made([Line("web", 1, 10, "a10"), Line("web", 2, 30, "a30")]);
+        var b = Made([Line("db", 1, 20, "b20")]);
         _buffer.Add("a", a, At(40), arrivedAt: At(40));
         _buffer.Add("b", b, At(40), arrivedAt: At(40));
 
