@@ -18,6 +18,7 @@ public sealed record AggregatorSettings(
     TimeSpan ReleaseInterval,
     TimeSpan NodeTimeout,
     TimeSpan ClockProbeInterval,
+    TimeSpan ClockProbeIntervalIdle,
     TimeSpan ProgressRequestInterval,
     int BacklogCapacity,
     int ClientBuffer,
@@ -45,7 +46,7 @@ public sealed record AggregatorSettings(
     public static AggregatorSettings From(Config config)
     {
         var c = new SettingsSection(config, "chorus.aggregator", "aggregator.conf");
-        return new AggregatorSettings(
+        var settings = new AggregatorSettings(
             Listen: HostPort.Parse(c.Text("listen"), "--listen"),
             Http: HostPort.Parse(c.Text("http"), "--http"),
             Format: FormatOf(c.Text("format")),
@@ -55,6 +56,7 @@ public sealed record AggregatorSettings(
             ReleaseInterval: c.Duration("release-interval"),
             NodeTimeout: c.Duration("node-timeout"),
             ClockProbeInterval: c.Duration("clock-probe-interval"),
+            ClockProbeIntervalIdle: c.Duration("clock-probe-interval-idle"),
             ProgressRequestInterval: c.Duration("progress-request-interval"),
             BacklogCapacity: c.Count("backlog-capacity"),
             ClientBuffer: c.Count("client-buffer"),
@@ -75,6 +77,11 @@ public sealed record AggregatorSettings(
             MaxClockDistance: c.Duration("max-clock-distance"),
             DropLogInterval: c.Duration("drop-log-interval"),
             ControlTimeout: c.Duration("control-timeout"));
+        // A quiet node is never probed more often than a busy one: stretching clock-probe-interval past the idle
+        // default (a test, or a fleet that wants few probes) stretches both.
+        return settings.ClockProbeIntervalIdle < settings.ClockProbeInterval
+            ? settings with { ClockProbeIntervalIdle = settings.ClockProbeInterval }
+            : settings;
     }
 
     // --format accepts only these already; a value from --config FILE must not silently become text.

@@ -16,6 +16,7 @@ public sealed record NodeSettings(
     int MaxUnackedBatches,
     TimeSpan ResendAfter,
     TimeSpan HeartbeatInterval,
+    TimeSpan HeartbeatIntervalIdle,
     TimeSpan LinkTimeout,
     TimeSpan JoinBackoffMin,
     TimeSpan JoinBackoffMax,
@@ -45,6 +46,7 @@ public sealed record NodeSettings(
             MaxUnackedBatches: c.Count("max-unacked-batches"),
             ResendAfter: c.Duration("resend-after"),
             HeartbeatInterval: c.Duration("heartbeat-interval"),
+            HeartbeatIntervalIdle: c.Duration("heartbeat-interval-idle"),
             LinkTimeout: c.Duration("link-timeout"),
             JoinBackoffMin: c.Duration("join-backoff-min"),
             JoinBackoffMax: c.Duration("join-backoff-max"),
@@ -65,6 +67,9 @@ public sealed record NodeSettings(
             WaitForJoin: c.Duration("wait-for-join", zeroAllowed: true));
         if (settings.JoinBackoffMax < settings.JoinBackoffMin)
             throw c.Invalid("join-backoff-max", $"{settings.JoinBackoffMax.TotalSeconds:0.###} s is shorter than join-backoff-min");
+        // An idle node never heartbeats more often than a busy one: a configuration (or a test) that stretches
+        // heartbeat-interval past the idle default stretches both.
+        if (settings.HeartbeatIntervalIdle < settings.HeartbeatInterval) settings = settings with { HeartbeatIntervalIdle = settings.HeartbeatInterval };
         return settings;
     }
 }

@@ -19,7 +19,7 @@ public sealed class NodeOptionsTests
     {
         var settings = SettingsFrom();
 
-        Assert.Equal(16L * 1024 * 1024, settings.MaxBufferedBytes);
+        Assert.Equal(8L * 1024 * 1024, settings.MaxBufferedBytes);
         Assert.Equal(1024L * 1024 * 1024, settings.SpoolMaxBytes);
     }
 

@@ -54,7 +54,7 @@ public sealed class IngestActor : ReceiveActor, IWithTimers
         _pending = pending;
         _settings = settings;
         _joinPolicy = new JoinPolicy(token, settings.MaxNodes);
-        _links = new NodeLinks(settings.MaxNodes, settings.NodeTimeout, settings.ForgetDownNodeAfter);
+        _links = new NodeLinks(settings.MaxNodes, settings.NodeTimeout, settings.ForgetDownNodeAfter, settings.ClockProbeInterval, settings.ClockProbeIntervalIdle);
         _clockDistance = new ClockDistance(settings.MaxClockDistance);
         _windows = new SendWindows(settings.SendWindowTotal);
         _progressRequests = new ProgressRequests(settings.ProgressRequestInterval);
@@ -140,6 +140,7 @@ public sealed class IngestActor : ReceiveActor, IWithTimers
         _control.Tell(new ControlActor.NodeJoined(join.Node, Sender, link.SessionKey, join.Labels));
         Reply(null, new JoinAccepted(_incarnation, link.Sequence.Next, link.SessionKey, join.Nonce, DateTime.UtcNow, Grant(link)));
         Sender.Tell(new ClockProbe(DateTime.UtcNow, link.SessionKey));
+        link.ClockProbes?.Probed(DateTime.UtcNow);
     }
 
     private void OnBatch(LineBatch batch)
@@ -152,7 +153,12 @@ public sealed class IngestActor : ReceiveActor, IWithTimers
         {
             link.Sequence.Advance();
             _pending.Accept(batch.Records);
-            if (batch.Records.Count > 0) Ask(_progressRequests.LinesArrived(link, DateTime.UtcNow));
+            if (batch.Records.Count > 0)
+            {
+                var now = DateTime.UtcNow;
+                link.ClockProbes?.LinesArrived(now);
+                Ask(_progressRequests.LinesArrived(link, now));
+            }
         }
         Reply(accepted ? batch : null, Ack(link));
     }
@@ -239,10 +245,13 @@ public sealed class IngestActor : ReceiveActor, IWithTimers
         if (TryLink(report.Node, report.Incarnation, report.SessionKey, out var link)) link.SpooledBytes = report.SpooledBytes;
     }
 
+    // Each node when its schedule says (ClockProbeSchedule): every clock-probe-interval while its lines arrive, backing
+    // off to clock-probe-interval-idle while it is quiet.
     private void OnProbeClocks()
     {
+        var now = DateTime.UtcNow;
         foreach (var link in _links.All)
-            if (link.Up) link.Uplink?.Tell(new ClockProbe(DateTime.UtcNow, link.SessionKey));
+            if (link.Up && link.ClockProbes?.Due(now) != false) link.Uplink?.Tell(new ClockProbe(now, link.SessionKey));
     }
 
     /// <summary>

@@ -44,6 +44,9 @@ public sealed class NodeLink(long incarnation, long nextSeq, string sessionKey)
     /// <summary>The node's clock against ours, from probes.</summary>
     public ClockOffsetEstimator Clock { get; } = new();
 
+    /// <summary>When its clock is probed next: often while its lines arrive, rarely while it is quiet (null: at every probe round).</summary>
+    public ClockProbeSchedule? ClockProbes { get; init; }
+
     /// <summary>The node left or fell silent: it takes no room, and is forgotten forget-down-node-after from now.</summary>
     public void GoDown(DateTime now)
     {

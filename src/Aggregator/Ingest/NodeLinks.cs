@@ -6,9 +6,10 @@ namespace Chorus.Aggregator.Ingest;
 /// The nodes the ingest knows, one <see cref="NodeLink"/> per name for the node's current run: which run a
 /// message belongs to and whether it carries that run's session key, when a node counts as down, and when a
 /// down one is forgotten. Bounded: at most max-nodes links are up (see <see cref="JoinPolicy"/>), and at
-/// most max-nodes down ones are remembered, each for forget-down-node-after.
+/// most max-nodes down ones are remembered, each for forget-down-node-after. Each run's clock is probed on a schedule
+/// of its own (<see cref="ClockProbeSchedule"/>, from clock-probe-interval and clock-probe-interval-idle).
 /// </summary>
-public sealed class NodeLinks(int maxNodes, TimeSpan nodeTimeout, TimeSpan forgetDownAfter)
+public sealed class NodeLinks(int maxNodes, TimeSpan nodeTimeout, TimeSpan forgetDownAfter, TimeSpan clockProbeInterval, TimeSpan clockProbeIntervalIdle)
 {
     private readonly Dictionary<string, NodeLink> _links = new();
     private readonly List<string> _forgotten = [];
@@ -39,7 +40,7 @@ public sealed class NodeLinks(int maxNodes, TimeSpan nodeTimeout, TimeSpan forge
     /// known as repeats, and a fresh key (this is a new aggregator: its node re-joins and receives it).
     /// </summary>
     public void Restore(string node, long incarnation, long lastBatch, DateTime now) =>
-        _links[node] = new NodeLink(incarnation, lastBatch + 1, SessionKeys.New()) { DownSince = now };
+        _links[node] = new NodeLink(incarnation, lastBatch + 1, SessionKeys.New()) { DownSince = now, ClockProbes = NewClockProbes() };
 
     /// <summary>
     /// A run not known yet replaces whatever was known of the node: what the old run did not deliver is gone
@@ -48,8 +49,10 @@ public sealed class NodeLinks(int maxNodes, TimeSpan nodeTimeout, TimeSpan forge
     public NodeLink StartRun(string node, long incarnation, long firstSeq)
     {
         if (!_links.ContainsKey(node)) ForgetOldestDownBeyond(maxNodes - 1);
-        return _links[node] = new NodeLink(incarnation, firstSeq, SessionKeys.New());
+        return _links[node] = new NodeLink(incarnation, firstSeq, SessionKeys.New()) { ClockProbes = NewClockProbes() };
     }
+
+    private ClockProbeSchedule NewClockProbes() => new(clockProbeInterval, clockProbeIntervalIdle);
 
     /// <summary>
     /// Which link a message claiming <paramref name="node"/>'s run <paramref name="incarnation"/> belongs to; a

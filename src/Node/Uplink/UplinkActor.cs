@@ -50,6 +50,8 @@ public sealed class UplinkActor : ReceiveActor, IWithTimers
     private IActorRef? _aggregator;
     private long _aggregatorIncarnation;
     private bool _sentSinceTick;
+    // Nothing to send, nothing in flight, nothing held since a whole tick: the tick runs every heartbeat-interval-idle.
+    private bool _quiet;
     private IActorRef? _drainRequester;
     private bool _timesRefusedSaid;
     // The spool size the aggregator was last told of (SpoolReport).
@@ -152,7 +154,7 @@ public sealed class UplinkActor : ReceiveActor, IWithTimers
 
     protected override void PreStart()
     {
-        Timers.StartPeriodicTimer("tick", new Tick(), _settings.HeartbeatInterval);
+        ScheduleTick();
         TryJoin();
     }
 
@@ -215,6 +217,12 @@ public sealed class UplinkActor : ReceiveActor, IWithTimers
         {
             _aggregator!.Tell(batch with { SessionKey = _sessionKey });
             _sentSinceTick = true;
+        }
+        // Lines flow again: resends and the link are checked every heartbeat-interval from now, not an idle tick away.
+        if (_quiet && _sentSinceTick)
+        {
+            _quiet = false;
+            ScheduleTick();
         }
     }
 
@@ -305,8 +313,11 @@ public sealed class UplinkActor : ReceiveActor, IWithTimers
     {
         var receivedAt = _clock.UtcNow;
         if (_aggregator is null || !FromJoinedAggregator(probe.SessionKey)) return;
+        _liveness.Heard(receivedAt);
         AnswerProbe(probe.SentAt, receivedAt);
-        SendHeartbeatIfIdle();
+        // That heartbeat is the idle tick's too: the next one is due a whole idle interval from now, so an idle node's
+        // heartbeats stay at most that far apart without a second one right behind this one.
+        if (SendHeartbeatIfIdle() && _quiet) ScheduleTick();
     }
 
     private void AnswerProbe(DateTime probeSentAt, DateTime receivedAt) =>
@@ -395,6 +406,23 @@ public sealed class UplinkActor : ReceiveActor, IWithTimers
 
     private void OnTick()
     {
+        CheckLink();
+        ScheduleTick();
+    }
+
+    /// <summary>
+    /// The next tick: every heartbeat-interval, or heartbeat-interval-idle while the node is quiet; sooner when the link
+    /// would count as lost before it (<see cref="LinkLiveness.NextTick"/>).
+    /// </summary>
+    private void ScheduleTick()
+    {
+        var interval = _quiet ? _settings.HeartbeatIntervalIdle : _settings.HeartbeatInterval;
+        Timers.StartSingleTimer("tick", new Tick(), _aggregator is null ? interval : _liveness.NextTick(_clock.UtcNow, interval));
+    }
+
+    private void CheckLink()
+    {
+        _quiet = false;
         if (_aggregator is null) return;
         var now = _clock.UtcNow;
         if (_liveness.LinkLost(now))
@@ -414,6 +442,7 @@ public sealed class UplinkActor : ReceiveActor, IWithTimers
         }
         if (_outbox.Held) SendHeartbeatWhileHeld();
         else if (!_sentSinceTick) SendHeartbeatIfIdle();
+        _quiet = !_sentSinceTick && _outbox.Idle && _outbox.InFlight == 0 && !_outbox.Held;
         _sentSinceTick = false;
         ReportSpoolIfChanged();
     }
@@ -422,10 +451,11 @@ public sealed class UplinkActor : ReceiveActor, IWithTimers
     /// A heartbeat promises that nothing older than its watermark is still to come, so it is sent only
     /// when nothing is waiting to be sent.
     /// </summary>
-    private void SendHeartbeatIfIdle()
+    private bool SendHeartbeatIfIdle()
     {
-        if (_aggregator is null || !_outbox.Idle) return;
+        if (_aggregator is null || !_outbox.Idle) return false;
         _aggregator.Tell(new Heartbeat(_node, _outbox.Incarnation, _outbox.LastNumbered, _clock.UtcNow, _sessionKey));
+        return true;
     }
 
     /// <summary>

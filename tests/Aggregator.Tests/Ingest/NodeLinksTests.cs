@@ -8,7 +8,7 @@ public sealed class NodeLinksTests
     private static readonly DateTime T0 = new(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc);
     private static readonly TimeSpan NodeTimeout = TimeSpan.FromSeconds(8);
     private static readonly TimeSpan ForgetAfter = TimeSpan.FromHours(1);
-    private readonly NodeLinks _links = new(maxNodes: 3, NodeTimeout, ForgetAfter);
+    private readonly NodeLinks _links = new(maxNodes: 3, NodeTimeout, ForgetAfter, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(30));
 
     [Fact]
     public void A_message_is_taken_only_from_the_current_run_of_an_up_node_with_its_session_key()

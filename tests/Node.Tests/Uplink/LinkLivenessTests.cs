@@ -59,4 +59,27 @@ public sealed class LinkLivenessTests
         Assert.False(_liveness.ResendDue(Joined.AddSeconds(3.4)));
         Assert.True(_liveness.ResendDue(Joined.AddSeconds(3.6)));
     }
+
+    [Fact]
+    public void Any_word_from_the_aggregator_keeps_the_link_alive()
+    {
+        _liveness.Heard(Joined.AddSeconds(4));
+
+        Assert.False(_liveness.LinkLost(Joined.AddSeconds(8)));
+        Assert.True(_liveness.LinkLost(Joined.AddSeconds(9.1)));
+    }
+
+    [Fact]
+    public void The_next_tick_comes_no_later_than_the_moment_the_link_would_be_lost()
+    {
+        var idle = TimeSpan.FromSeconds(30);
+
+        // Heard at the join: lost just after 5 s, so the tick comes then rather than 30 s on...
+        var next = _liveness.NextTick(Joined.AddSeconds(1), idle);
+        Assert.InRange(next, TimeSpan.FromSeconds(4), TimeSpan.FromSeconds(4.1));
+        Assert.True(_liveness.LinkLost(Joined.AddSeconds(1) + next));
+        // ...the interval when that is sooner, and never a tight loop once the moment has passed.
+        Assert.Equal(TimeSpan.FromSeconds(1), _liveness.NextTick(Joined.AddSeconds(1), TimeSpan.FromSeconds(1)));
+        Assert.True(_liveness.NextTick(Joined.AddSeconds(7), idle) >= TimeSpan.FromMilliseconds(10));
+    }
 }
