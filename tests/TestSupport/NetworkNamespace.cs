@@ -29,13 +29,18 @@ public sealed class NetworkNamespace : IDisposable
         : !File.Exists("/usr/sbin/ip") && !File.Exists("/sbin/ip") && !File.Exists("/usr/bin/ip") ? "iproute2 (ip) is not installed"
         : null;
 
-    /// <param name="subnet">The third octet of 10.231.X.0/30, distinct per test so tests may run side by side.</param>
+    /// <param name="subnet">
+    /// The third octet of 10.231.X.Y/30, distinct per test so tests may run side by side. The /30 within it follows
+    /// the process id, so that two test runs at once on one machine (say, two checkouts) rarely share one: the
+    /// same addresses on two links in the root namespace can send one run's packets over the other's link.
+    /// </param>
     public static NetworkNamespace Create(int subnet)
     {
         var name = $"chorus-test-{subnet}-{Environment.ProcessId}";
         var hostEnd = $"chv{subnet}h{Environment.ProcessId % 10000}";
         var insideEnd = $"chv{subnet}n{Environment.ProcessId % 10000}";
-        var space = new NetworkNamespace(name, hostEnd, $"10.231.{subnet}.1", $"10.231.{subnet}.2");
+        var block = 4 * (Environment.ProcessId % 64);
+        var space = new NetworkNamespace(name, hostEnd, $"10.231.{subnet}.{block + 1}", $"10.231.{subnet}.{block + 2}");
         try
         {
             Ip($"netns add {name}");
