@@ -11,7 +11,8 @@ public sealed class NodeSettingsTests
         var settings = TestNodeSettings.With();
 
         Assert.Equal(TimeSpan.FromSeconds(5), settings.StopGrace);
-        Assert.Equal(16, settings.JoinAnswersRemembered);
+        Assert.Equal(32, settings.JoinAnswersRemembered);
+        Assert.Equal(TimeSpan.FromSeconds(2), settings.JoinBackoffMax);
         Assert.Equal(TimeSpan.FromMilliseconds(100), settings.GroupCheckInterval);
         Assert.Equal(TimeSpan.FromSeconds(1), settings.KillWait);
         Assert.Equal(TimeSpan.FromMilliseconds(100), settings.PipePollInterval);

@@ -29,13 +29,18 @@ public sealed class NetworkNamespace : IDisposable
         : !File.Exists("/usr/sbin/ip") && !File.Exists("/sbin/ip") && !File.Exists("/usr/bin/ip") ? "iproute2 (ip) is not installed"
         : null;
 
-    /// <param name="subnet">The third octet of 10.231.X.0/30, distinct per test so tests may run side by side.</param>
+    /// <param name="subnet">
+    /// The third octet of 10.231.X.Y/30, distinct per test so tests may run side by side. The /30 within it follows
+    /// the process id, so that two test runs at once on one machine (say, two checkouts) rarely share one: the
+    /// same addresses on two links in the root namespace can send one run's packets over the other's link.
+    /// </param>
     public static NetworkNamespace Create(int subnet)
     {
         var name = $"chorus-test-{subnet}-{Environment.ProcessId}";
         var hostEnd = $"chv{subnet}h{Environment.ProcessId % 10000}";
         var insideEnd = $"chv{subnet}n{Environment.ProcessId % 10000}";
-        var space = new NetworkNamespace(name, hostEnd, $"10.231.{subnet}.1", $"10.231.{subnet}.2");
+        var block = 4 * (Environment.ProcessId % 64);
+        var space = new NetworkNamespace(name, hostEnd, $"10.231.{subnet}.{block + 1}", $"10.231.{subnet}.{block + 2}");
         try
         {
             Ip($"netns add {name}");
@@ -46,6 +51,11 @@ public sealed class NetworkNamespace : IDisposable
             Ip($"-n {name} addr add {space.InsideAddress}/30 dev {insideEnd}");
             Ip($"-n {name} link set {insideEnd} up");
             Ip($"-n {name} link set lo up");
+            // Each end knows the other's hardware address for good, so a cut is silent, as one beyond a router is:
+            // packets vanish and connection attempts wait out their SYN retransmissions. Left to ARP, the kernel
+            // failed them within 3 s with "no route to host", which no cut further away does.
+            Ip($"-n {name} neigh replace {space.HostAddress} lladdr {File.ReadAllText($"/sys/class/net/{hostEnd}/address").Trim()} dev {insideEnd} nud permanent");
+            Ip($"neigh replace {space.InsideAddress} lladdr {InsideHardwareAddress(name, insideEnd)} dev {hostEnd} nud permanent");
             return space;
         }
         catch
@@ -66,23 +76,47 @@ public sealed class NetworkNamespace : IDisposable
 
     public void RestoreLink() => Ip($"link set {HostEnd} up");
 
+    /// <summary>
+    /// The local ports of this namespace's connections to <paramref name="hostPort"/> that are still being opened
+    /// (SYN-SENT: the SYN not answered yet), one per connection attempt.
+    /// </summary>
+    public IReadOnlyList<int> PortsConnectingTo(string hostPort)
+    {
+        var (code, output, error) = Run("ss", $"-N {Name} -Htn state syn-sent dst {hostPort}");
+        if (code != 0) throw new InvalidOperationException($"ss -N {Name} failed ({code}): {error}");
+        // Each line: Recv-Q Send-Q Local:Port Peer:Port (the state is left out when one is asked for).
+        return output.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(line => line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[2])
+            .Select(local => int.Parse(local[(local.LastIndexOf(':') + 1)..]))
+            .ToList();
+    }
+
     public void Dispose()
     {
-        RunIp($"link del {HostEnd}");
-        RunIp($"netns del {Name}");
+        Run("ip", $"link del {HostEnd}");
+        Run("ip", $"netns del {Name}");
+    }
+
+    private static string InsideHardwareAddress(string name, string insideEnd)
+    {
+        var (code, output, error) = Run("ip", $"netns exec {name} cat /sys/class/net/{insideEnd}/address");
+        if (code != 0) throw new InvalidOperationException($"reading {insideEnd}'s address in {name} failed ({code}): {error}");
+        return output.Trim();
     }
 
     private static void Ip(string arguments)
     {
-        var (code, error) = RunIp(arguments);
+        var (code, _, error) = Run("ip", arguments);
         if (code != 0) throw new InvalidOperationException($"ip {arguments} failed ({code}): {error}");
     }
 
-    private static (int Code, string Error) RunIp(string arguments)
+    private static (int Code, string Output, string Error) Run(string program, string arguments)
     {
-        using var ip = Process.Start(new ProcessStartInfo("ip", arguments) { RedirectStandardError = true, UseShellExecute = false })!;
-        var error = ip.StandardError.ReadToEnd();
-        ip.WaitForExit();
-        return (ip.ExitCode, error);
+        using var process = Process.Start(new ProcessStartInfo(program, arguments)
+            { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false })!;
+        var error = process.StandardError.ReadToEndAsync();
+        var output = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        return (process.ExitCode, output, error.Result);
     }
 }

@@ -16,6 +16,13 @@ public sealed class AggregatorKilledTests(ITestOutputHelper output) : IDisposabl
     private const int LinesPerChunk = 2000;
     private const int LinesPerProc = Chunks * LinesPerChunk;
     private static readonly string[] Procs = ["alpha", "beta"];
+    // The node's drain (after its children end) must outlast the outage. The children end about 13 s into the
+    // run whatever the load, while the kill waits for 56 MB of archive: on a quiet machine that comes first, but
+    // under load (average 20-100) the children had ended 20 s before the kill, so the default 10 s drain ran out
+    // during the outage (5 s to notice, a cold aggregator to re-join, half the run to resend) and the node left
+    // its lines in the spool (exit 3). The drain ends as soon as everything is acknowledged, so this costs nothing
+    // when the run is quick; what it guards is the promise under test, not a time.
+    private static readonly TimeSpan Drain = TimeSpan.FromSeconds(150);
     private readonly string _dir = Directory.CreateTempSubdirectory("chorus-killed-").FullName;
 
     [Fact]
@@ -26,12 +33,14 @@ public sealed class AggregatorKilledTests(ITestOutputHelper output) : IDisposabl
         // Bursts of 2000 lines with a pause between: a run long enough to be killed in the middle of.
         var producer = $"i=0; while [ $i -lt {Chunks} ]; do seq $((i*{LinesPerChunk}+1)) $((i*{LinesPerChunk}+{LinesPerChunk})); sleep 0.05; i=$((i+1)); done";
         File.WriteAllText(procfile, string.Join('\n', Procs.Select(p => $"{p}: {producer}")) + "\n");
+        var config = Path.Combine(_dir, "node.conf");
+        File.WriteAllText(config, $"chorus.node.drain-timeout = {Drain.TotalSeconds}s\n");
         var clock = Stopwatch.StartNew();
 
         // Text on stdout: the test reads the archive, and a million JSON lines held as strings would weigh 300 MB.
         var (first, join, _) = await ChorusProcess.StartAggregatorAsync("--format", "text", "--archive", archive);
         using var node = ChorusProcess.Start("chorus-node", "--aggregator", join, "--name", "n1", "--listen", "127.0.0.1:0",
-            "--spool", Path.Combine(_dir, "spool"), "--procfile", procfile);
+            "--spool", Path.Combine(_dir, "spool"), "--config", config, "--procfile", procfile);
         await using var memory = new PeakMemory(node.Pid);
 
         // About 140 bytes an archived line: kill once some 400,000 of the 1,000,000 are in.
@@ -46,8 +55,9 @@ public sealed class AggregatorKilledTests(ITestOutputHelper output) : IDisposabl
         using var _ = second;
         await node.WaitForStderrAsync(l => l.Contains("the aggregator restarted"), TimeSpan.FromSeconds(30));
         var resumedAt = clock.Elapsed;
-        Assert.Equal(0, await node.WaitForExitAsync(TimeSpan.FromSeconds(120)));
+        var nodeExit = await node.WaitForExitAsync(Drain + TimeSpan.FromSeconds(30));
         var nodeDoneAt = clock.Elapsed;
+        Assert.True(nodeExit == 0, $"node exited {nodeExit} at {nodeDoneAt.TotalSeconds:0.0} s (killed at {killedAt.TotalSeconds:0.0} s, resumed at {resumedAt.TotalSeconds:0.0} s); it said:\n{string.Join('\n', node.Stderr)}");
         await second.WaitForStdoutAsync(l => l.EndsWith(" * node-down"), TimeSpan.FromSeconds(30));
         second.Signal(15);
         Assert.Equal(0, await second.WaitForExitAsync(TimeSpan.FromSeconds(20)));
