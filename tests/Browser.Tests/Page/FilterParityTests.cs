@@ -24,8 +24,15 @@ public sealed class FilterParityTests(FilterParityTests.StillBrowserPage browser
     // node-up, two started, colour's four lines and its exit, quiet's two lines.
     private const int Everything = 10;
 
-    // An idle /events stream says so soon: UntilIdleAsync reads up to that comment.
-    private const string Config = "chorus.aggregator.events.keep-alive-interval = 300ms\n";
+    // An idle /events stream says so soon: UntilIdleAsync reads up to that comment. A grep that outruns grep-timeout
+    // lets its line through (README, by design); the default 20 ms is wall time, which a test process preempted under
+    // the whole suite's load passed once (a fresh-clone CI run sent "quiet err" for (?i)^error). This test is about
+    // what the filters mean, so its greps get all the time they need.
+    private const string Config = """
+        chorus.aggregator.events.keep-alive-interval = 300ms
+        chorus.aggregator.grep-timeout = 10s
+
+        """;
 
     public sealed class StillBrowserPage() : BrowserPage(WatchedAggregator.Running(Procfile, Config));
 
