@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Akka.Serialization;
 using Chorus.Messages;
 using Chorus.Messages.Serialization;
 
@@ -11,19 +12,14 @@ namespace Chorus.Node.Uplink;
 /// </summary>
 public sealed class BatchCodec(ActorSystem system)
 {
-    // Only the Chorus format reads records back into columns (a RecordBlock), which no general serializer can build:
-    // refused when the spool opens, before any batch is stored in a format it could not read back.
-    private readonly ChorusSerializer _serializer = ChorusFormat(system);
+    private readonly Serializer _serializer = system.Serialization.FindSerializerForType(typeof(LineBatch));
 
     public byte[] Write(LineBatch batch) => _serializer.ToBinary(batch);
 
-    public LineBatch Read(byte[] bytes) => _serializer.FromStoredBatch(bytes);
-
-    private static ChorusSerializer ChorusFormat(ActorSystem system)
-    {
-        var bound = system.Serialization.FindSerializerForType(typeof(LineBatch));
-        return bound as ChorusSerializer ?? throw new InvalidOperationException(
-            $"LineBatch is bound to {bound.GetType().Name}, not ChorusSerializer, so the spool could not read its batches back: " +
-            "load hocon/wire.conf into the ActorSystem's configuration (the node does; a test's system must too).");
-    }
+    // Only the Chorus format reads records back into columns (a RecordBlock), which no general serializer can build.
+    public LineBatch Read(byte[] bytes) =>
+        (_serializer as ChorusSerializer ?? throw new InvalidOperationException(
+            $"LineBatch is bound to {_serializer.GetType().Name}, not ChorusSerializer, so the spool cannot read its batches back: " +
+            "load hocon/wire.conf into the ActorSystem's configuration (the node does; a test's system must too)."))
+        .FromStoredBatch(bytes);
 }
