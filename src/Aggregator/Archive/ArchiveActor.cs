@@ -70,7 +70,8 @@ public sealed class ArchiveActor : ReceiveActor
         if (write.Batch is { } batch)
         {
             _buffer.ResetWrittenCount();
-            foreach (var record in batch.Records) _formatter.Write(new OutputItem(batch.Node, record), _buffer);
+            // The whole batch as one run: the formatter reads it in place, as the sinks do.
+            _formatter.Write(new OutputRun(batch.Node, batch.Records, 0, batch.Records.Count), _buffer);
             ArchiveFormat.WriteMarker(_buffer, batch.Node, batch.Incarnation, batch.Seq, batch.Records.Count);
             if (!Append()) return;
             _batches++;
